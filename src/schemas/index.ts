@@ -1,0 +1,52 @@
+export { OhlcvSchema } from './ohlcv.js';
+export type { Ohlcv, OhlcvNumericField } from './ohlcv.js';
+export { isOhlcvColumns } from './ohlcv-columns.js';
+export type { OhlcvColumns, OhlcvSeries } from './ohlcv-columns.js';
+export { BarFlag, BarFlagCode, BAR_FLAG_BY_CODE, barFlagCode } from './bar-flag.js';
+export { TimeframeSchema } from './timeframe-schema.js';
+export {
+  CompletenessConfigSchema,
+  ValidityConfigSchema,
+  FreshnessConfigSchema,
+  ConsistencyConfigSchema,
+  QualityWeightsSchema,
+  EscalationConfigSchema,
+  GapStrategiesSchema,
+  PreprocessingConfigSchema,
+  RetentionSchema,
+  RateLimitConfigSchema,
+  FeedFailureConfigSchema,
+  DeliveryConfigSchema,
+  PipelineConfigSchema,
+  DEFAULT_COMPLETENESS,
+  DEFAULT_VALIDITY,
+  DEFAULT_FRESHNESS,
+  DEFAULT_CONSISTENCY,
+  DEFAULT_QUALITY_WEIGHTS,
+  DEFAULT_ESCALATION,
+  DEFAULT_GAP_STRATEGIES,
+  DEFAULT_PREPROCESSING,
+  DEFAULT_RETENTION,
+  DEFAULT_RATE_LIMIT,
+  BINANCE_WEIGHT_LIMIT,
+  DEFAULT_FEED_FAILURE,
+  DEFAULT_DELIVERY,
+  DEFAULT_CONFIG,
+} from './config.js';
+export type {
+  CompletenessConfig,
+  ValidityConfig,
+  FreshnessConfig,
+  ConsistencyConfig,
+  QualityWeights,
+  EscalationConfig,
+  GapStrategies,
+  PreprocessingConfig,
+  Retention,
+  RateLimitConfig,
+  FeedFailureConfig,
+  DeliveryConfig,
+  PipelineConfig,
+} from './config.js';
+export { resolveConfig } from './resolve-config.js';
+export type { DeepPartial } from './resolve-config.js';

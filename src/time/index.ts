@@ -1,0 +1,10 @@
+export { TIMEFRAMES, MINUTE_MS, HOUR_MS, DAY_MS, WEEK_MS, isFixedTimeframe } from './timeframe.js';
+export type { Timeframe, FixedTimeframe } from './timeframe.js';
+export { parseTimeframe } from './parse-timeframe.js';
+export { timeframeMs } from './timeframe-ms.js';
+export { bucketStart } from './bucket-start.js';
+export { bucketEnd } from './bucket-end.js';
+export { isAligned } from './is-aligned.js';
+export { expectedBarCount } from './expected-bar-count.js';
+export { toEpochMs, MIN_PLAUSIBLE_MS, MAX_PLAUSIBLE_MS } from './to-epoch-ms.js';
+export type { TimeUnit, ToEpochMsOptions } from './to-epoch-ms.js';

@@ -1,0 +1,44 @@
+/**
+ * Types shared by the benchmark suites. Each file in `bench/suites/` default-exports a
+ * {@link Suite}; `bench/index.ts` generates the data once, runs every group's cases in the
+ * same process and prints median times and ratios against the group's reference case.
+ */
+import type { Ohlcv, OhlcvColumns } from '../src/index.js';
+
+/** The shared input: seeded generated 1m bars (1,000,000 by default). */
+export interface BenchData {
+  /** The bars as columns. */
+  readonly columns: OhlcvColumns;
+  /** The same bars as rows. */
+  readonly rows: readonly Ohlcv[];
+}
+
+/** One timed operation. */
+export interface BenchCase {
+  /** Short label printed in the table. */
+  readonly name: string;
+  /** `ours`: this library; `peer`: another library; `limit`: a plain loop (the practical floor). */
+  readonly role: 'ours' | 'peer' | 'limit';
+  /** The operation; its result is kept alive so it is not optimised away. May be async. */
+  readonly fn: () => unknown;
+}
+
+/** A target the issue sets: `ours` must be at least `factor`× faster than `than` (or, with `within`, at most `within`× slower). */
+export interface BenchTarget {
+  readonly ours: string;
+  readonly than: string;
+  /** `ours` must take at most `time(than) / factor`. */
+  readonly factor?: number;
+  /** `ours` must take at most `time(than) * within`. */
+  readonly within?: number;
+}
+
+/** Operations compared side by side. */
+export interface BenchGroup {
+  readonly title: string;
+  readonly cases: readonly BenchCase[];
+  readonly targets?: readonly BenchTarget[];
+}
+
+/** A suite builds its groups from the shared data (conversions it needs happen here, untimed). */
+export type Suite = (data: BenchData) => readonly BenchGroup[] | Promise<readonly BenchGroup[]>;

@@ -50,3 +50,7 @@ export type {
 } from './config.js';
 export { resolveConfig } from './resolve-config.js';
 export type { DeepPartial } from './resolve-config.js';
+export { TickSchema } from './tick.js';
+export type { Tick } from './tick.js';
+export { OrderBookSchema, BookLevelSchema } from './order-book.js';
+export type { OrderBook, BookLevel } from './order-book.js';

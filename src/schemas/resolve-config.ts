@@ -58,7 +58,8 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
  * Own keys `__proto__`, `constructor` and `prototype` are refused, so overrides parsed from
  * JSON cannot pollute `Object.prototype`.
  *
- * @param overrides - Any subset of the configuration, e.g. `{ validity: { volumeWindow: 50 } }`.
+ * @param overrides - Any subset of the configuration, e.g. `{ validity: { volumeWindow: 50 } }`. Checked at run time
+ *   too, so configuration read from JSON may be passed with a cast.
  * @returns A new, validated configuration; neither argument nor default is mutated.
  * @throws {@link ConfigError} naming the path and the offending value of the first problem.
  *
@@ -68,7 +69,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
  * resolveConfig({ weights: { completeness: 2 } })   // throws ConfigError: weights …
  * ```
  */
-export function resolveConfig(overrides: DeepPartial<PipelineConfig> | unknown = {}): PipelineConfig {
+export function resolveConfig(overrides: DeepPartial<PipelineConfig> = {}): PipelineConfig {
   if (overrides !== undefined && !isPlainObject(overrides)) {
     throw new ConfigError(`Expected the configuration to be a plain object, got \`${describe(overrides)}\``, {
       path: [],

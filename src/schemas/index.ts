@@ -54,3 +54,41 @@ export { TickSchema } from './tick.js';
 export type { Tick } from './tick.js';
 export { OrderBookSchema, BookLevelSchema } from './order-book.js';
 export type { OrderBook, BookLevel } from './order-book.js';
+export { IsoTimestampSchema, IsoDateSchema } from './iso-timestamp-schema.js';
+export { DataStatusSchema, HealthStatus, HealthStatusSchema } from './data-status-schema.js';
+export type { DataStatus } from './data-status-schema.js';
+export { LatestOhlcvSchema, WireBarSchema } from './latest-ohlcv-schema.js';
+export type { LatestOhlcv, WireBar } from './latest-ohlcv-schema.js';
+export {
+  MarketContextSchema,
+  MarketEventSchema,
+  TradingSession,
+  TradingSessionSchema,
+  Trend,
+  TrendSchema,
+  VolatilityRegime,
+  VolatilityRegimeSchema,
+} from './market-context-schema.js';
+export type { MarketContext, MarketEvent } from './market-context-schema.js';
+export {
+  QualityReportSchema,
+  QualityIssueSchema,
+  QualityIssueType,
+  QualityIssueTypeSchema,
+  IssueResolution,
+  IssueResolutionSchema,
+} from './quality-report-schema.js';
+export type { QualityReport, QualityIssue } from './quality-report-schema.js';
+export {
+  DataRequestSchema,
+  DataFormat,
+  DataFormatSchema,
+  RequestPriority,
+  RequestPrioritySchema,
+  RequestType,
+} from './data-request-schema.js';
+export type { DataRequest } from './data-request-schema.js';
+export { DataResponseSchema, DataResponseStatus } from './data-response-schema.js';
+export type { DataResponse } from './data-response-schema.js';
+export { AlertSchema, AlertSeverity, AlertSeveritySchema, AlertType, AlertTypeSchema } from './alert-schema.js';
+export type { Alert } from './alert-schema.js';

@@ -1,0 +1,27 @@
+import { closeChanges } from '../internal/indicators-returns.js';
+import type { CloseSeries, SeriesBreakOptions } from './indicator-input.js';
+
+/**
+ * Logarithmic returns of the close: `r[i] = ln(close[i] / p)`, where `p` is the close of the
+ * last real bar before `i` in the same segment. Log returns of consecutive real bars add up to
+ * the log return over the whole span.
+ *
+ * `NaN` exactly where {@link returns} is `NaN` (first real bar of the series and of each
+ * segment, synthetic bars, non-finite closes); a non-positive price gives `NaN` or `±Infinity`
+ * (IEEE logarithm). The input is not modified.
+ *
+ * @param series - Rows with at least `close` (and optional `flag`), or columns with `close`
+ *   (and optional `flags`).
+ * @param options - Where the series restarts; see {@link SeriesBreakOptions.breaks}.
+ * @returns A `Float64Array` aligned with the input (same length).
+ * @throws ConfigError when an entry of `breaks` is not a non-negative integer.
+ *
+ * @example
+ * ```ts
+ * logReturns([{ close: 100 }, { close: 200 }, { close: 100 }])
+ * // Float64Array [NaN, 0.6931471805599453, -0.6931471805599453]
+ * ```
+ */
+export function logReturns(series: CloseSeries, options?: SeriesBreakOptions): Float64Array {
+  return closeChanges(series, options?.breaks, true);
+}

@@ -1,0 +1,114 @@
+/**
+ * Single-pass kernels behind `trueRange` and `atr`. Never exported from the package.
+ */
+import { BarFlagCode } from '../schemas/bar-flag.js';
+import type { HighLowCloseColumns, HighLowCloseRow, HighLowCloseSeries } from '../indicators/indicator-input.js';
+import { isSyntheticCode, isSyntheticFlag } from './indicators-options.js';
+
+/** Rows as columns (one pass, three arrays and a flag array only when a row is synthetic). */
+export function highLowCloseColumns(series: HighLowCloseSeries): HighLowCloseColumns {
+  if (!Array.isArray(series)) return series as HighLowCloseColumns;
+  const rows = series as readonly HighLowCloseRow[];
+  const n = rows.length;
+  const high = new Float64Array(n);
+  const low = new Float64Array(n);
+  const close = new Float64Array(n);
+  let flags: Uint8Array | undefined;
+  for (let i = 0; i < n; i++) {
+    const row = rows[i] as HighLowCloseRow;
+    high[i] = row.high;
+    low[i] = row.low;
+    close[i] = row.close;
+    if (isSyntheticFlag(row.flag)) {
+      flags ??= new Uint8Array(n);
+      flags[i] = BarFlagCode.Interpolated;
+    }
+  }
+  return flags === undefined ? { length: n, high, low, close } : { length: n, high, low, close, flags };
+}
+
+/**
+ * True range per bar. A bar is usable when it is real and its high, low and close are finite;
+ * unusable bars get `NaN` and are skipped (the next bar measures from the last usable close).
+ * The first usable bar of a segment gets `high − low`, or `NaN` when `talib`.
+ */
+export function trueRangeKernel(series: HighLowCloseColumns, cuts: Int32Array, talib: boolean): Float64Array {
+  const n = series.length;
+  const out = new Float64Array(n);
+  const { high, low, close, flags } = series;
+  let segment = 0;
+  let start = 0;
+  while (start < n) {
+    const end = segment < cuts.length ? (cuts[segment] as number) : n;
+    let pc = NaN;
+    for (let i = start; i < end; i++) {
+      const h = high[i] as number;
+      const l = low[i] as number;
+      const c = close[i] as number;
+      const s = h + l + c;
+      if (s - s !== 0 || (flags !== undefined && isSyntheticCode(flags[i]))) {
+        out[i] = NaN;
+      } else if (pc !== pc) {
+        out[i] = talib ? NaN : h - l;
+        pc = c;
+      } else {
+        out[i] = Math.max(h - l, Math.abs(h - pc), Math.abs(l - pc));
+        pc = c;
+      }
+    }
+    start = end;
+    segment++;
+  }
+  return out;
+}
+
+/**
+ * Wilder's ATR per bar: the mean of the first `period` true ranges of a segment, then
+ * `a ← a + (tr − a) / period`. Unusable bars (see `trueRangeKernel`) repeat the current value.
+ */
+export function atrKernel(series: HighLowCloseColumns, cuts: Int32Array, period: number, talib: boolean): Float64Array {
+  const n = series.length;
+  const out = new Float64Array(n);
+  const { high, low, close, flags } = series;
+  let segment = 0;
+  let start = 0;
+  while (start < n) {
+    const end = segment < cuts.length ? (cuts[segment] as number) : n;
+    let pc = NaN;
+    let count = 0;
+    let sum = 0;
+    let a = NaN;
+    for (let i = start; i < end; i++) {
+      const h = high[i] as number;
+      const l = low[i] as number;
+      const c = close[i] as number;
+      const s = h + l + c;
+      if (s - s !== 0 || (flags !== undefined && isSyntheticCode(flags[i]))) {
+        out[i] = a;
+        continue;
+      }
+      let tr: number;
+      if (pc !== pc) {
+        pc = c;
+        if (talib) {
+          out[i] = a;
+          continue;
+        }
+        tr = h - l;
+      } else {
+        tr = Math.max(h - l, Math.abs(h - pc), Math.abs(l - pc));
+        pc = c;
+      }
+      if (count < period) {
+        sum += tr;
+        if (++count === period) a = sum / period;
+      } else {
+        a += (tr - a) / period;
+      }
+      out[i] = a;
+    }
+    start = end;
+    segment++;
+  }
+  return out;
+}

@@ -1,0 +1,75 @@
+/**
+ * Option checks and small helpers shared by the `indicators/` kernels. Never exported from the
+ * package.
+ */
+import { ConfigError } from '../errors/config-error.js';
+import { BarFlag, BarFlagCode } from '../schemas/bar-flag.js';
+import { AtrSeed, DEFAULT_ATR_OPTIONS, type AtrCalculatorOptions } from '../indicators/atr-options.js';
+
+/** ATR options after defaults and checks. */
+export interface ResolvedAtrOptions {
+  readonly period: number;
+  readonly talib: boolean;
+}
+
+/** Applies the defaults of `DEFAULT_ATR_OPTIONS` and throws `ConfigError` on a bad value. */
+export function resolveAtrOptions(options: AtrCalculatorOptions | undefined): ResolvedAtrOptions {
+  const period: unknown = options?.period ?? DEFAULT_ATR_OPTIONS.period;
+  if (typeof period !== 'number' || !Number.isSafeInteger(period) || period < 1) {
+    throw new ConfigError(`Expected \`period\` to be a positive integer, got \`${String(period)}\``, {
+      path: ['period'],
+      value: period,
+    });
+  }
+  return { period, talib: isTalibSeed(options?.seed) };
+}
+
+/** Whether `seed` (default `DEFAULT_ATR_OPTIONS.seed`) is `'talib'`; throws `ConfigError` when unknown. */
+export function isTalibSeed(seed: AtrSeed | undefined): boolean {
+  const value: string = seed ?? DEFAULT_ATR_OPTIONS.seed;
+  if (value !== AtrSeed.FirstRange && value !== AtrSeed.Talib) {
+    throw new ConfigError(`Expected \`seed\` to be 'first-range' or 'talib', got \`${value}\``, {
+      path: ['seed'],
+      value,
+    });
+  }
+  return value === AtrSeed.Talib;
+}
+
+/**
+ * The restart indices that matter for a series of `length` bars, sorted ascending and unique
+ * (only 1 … length − 1). Throws `ConfigError` on an entry that is not a non-negative integer.
+ */
+export function resolveBreaks(breaks: ArrayLike<number> | undefined, length: number): Int32Array {
+  if (breaks === undefined || breaks.length === 0) return EMPTY;
+  const kept: number[] = [];
+  for (let k = 0; k < breaks.length; k++) {
+    const index = breaks[k];
+    if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0) {
+      throw new ConfigError(`Expected \`breaks[${k}]\` to be a non-negative integer, got \`${String(index)}\``, {
+        path: ['breaks', k],
+        value: index,
+      });
+    }
+    if (index > 0 && index < length) kept.push(index);
+  }
+  kept.sort((a, b) => a - b);
+  const out = new Int32Array(kept.length);
+  let n = 0;
+  for (const index of kept) {
+    if (n === 0 || out[n - 1] !== index) out[n++] = index;
+  }
+  return out.subarray(0, n);
+}
+
+const EMPTY = new Int32Array(0);
+
+/** Whether a `BarFlagCode` marks a bar the library made up (interpolated or forward-filled). */
+export function isSyntheticCode(code: number | undefined): boolean {
+  return code === BarFlagCode.Interpolated || code === BarFlagCode.ForwardFilled;
+}
+
+/** Whether a row flag marks a bar the library made up (interpolated or forward-filled). */
+export function isSyntheticFlag(flag: string | undefined): boolean {
+  return flag === BarFlag.Interpolated || flag === BarFlag.ForwardFilled;
+}

@@ -1,0 +1,69 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { CloseRow } from '../../src/indicators/indicator-input.js';
+import { returns } from '../../src/indicators/returns.js';
+import { closeColumns, flaggedClose } from './arbitraries.js';
+
+const closes = (values: readonly number[]): CloseRow[] => values.map((close) => ({ close }));
+
+describe('returns', () => {
+  it('gives (close − previous close) / previous close, NaN at index 0', () => {
+    // 100 → 110 is +10 %, 110 → 99 is −10 %, 99 → 99 is 0.
+    expect(Array.from(returns(closes([100, 110, 99, 99])))).toEqual([NaN, 0.1, -0.1, 0]);
+  });
+
+  it('gives NaN to synthetic bars and measures the next real bar from the last real close', () => {
+    const series: CloseRow[] = [
+      { close: 100 },
+      { close: 102, flag: 'interpolated' },
+      { close: 104, flag: 'interpolated' },
+      { close: 110 },
+      { close: 110, flag: 'forward_filled' },
+      { close: 121, flag: 'clipped' }, // clipped bars are real
+    ];
+    expect(Array.from(returns(series))).toEqual([NaN, NaN, NaN, 0.1, NaN, 0.1]);
+  });
+
+  it('gives NaN at the first bar after each break', () => {
+    expect(Array.from(returns(closes([100, 110, 500, 550]), { breaks: [2] }))).toEqual([NaN, 0.1, NaN, 0.1]);
+  });
+
+  it('skips a non-finite close instead of throwing', () => {
+    expect(Array.from(returns(closes([100, NaN, 110])))).toEqual([NaN, NaN, 0.1]);
+  });
+
+  it('equals the returns of the real bars alone, with NaN at the synthetic ones', () => {
+    fc.assert(
+      fc.property(fc.array(flaggedClose, { maxLength: 50 }), (series) => {
+        const real = series.filter((row) => row.flag !== 'interpolated' && row.flag !== 'forward_filled');
+        const ofReal = returns(real);
+        const expected: number[] = [];
+        let k = 0;
+        for (const row of series) {
+          expected.push(row.flag === 'interpolated' || row.flag === 'forward_filled' ? NaN : ofReal[k++]!);
+        }
+        expect(Array.from(returns(series))).toEqual(expected);
+      }),
+    );
+  });
+
+  it('gives the same result for rows and columns', () => {
+    fc.assert(
+      fc.property(fc.array(flaggedClose, { maxLength: 50 }), fc.array(fc.nat(60), { maxLength: 4 }), (series, breaks) => {
+        expect(Array.from(returns(closeColumns(series), { breaks }))).toEqual(Array.from(returns(series, { breaks })));
+      }),
+    );
+  });
+
+  it('does not modify its input', () => {
+    const rows = Object.freeze(closes([1, 2]).map((row) => Object.freeze(row)));
+    const columns = { length: 2, close: Float64Array.of(1, 2) };
+    returns(rows);
+    returns(columns);
+    expect(Array.from(columns.close)).toEqual([1, 2]);
+  });
+
+  it('throws ConfigError naming a bad break index', () => {
+    expect(() => returns([], { breaks: [0.5] })).toThrow(/`0.5`/);
+  });
+});

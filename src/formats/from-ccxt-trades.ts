@@ -1,0 +1,90 @@
+import type { DataIssue } from '../errors/result.js';
+import type { Tick } from '../schemas/tick.js';
+import { pushIssue, readFinite, readTimestamp, showValue } from '../internal/format-fields.js';
+import type { Converted } from './converted.js';
+
+const DIGITS = /^\d{1,16}$/;
+
+function readTradeId(value: unknown, index: number, issues: DataIssue[]): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && DIGITS.test(value) ? Number(value) : undefined;
+  if (n === undefined || !Number.isSafeInteger(n) || n < 0) {
+    pushIssue(issues, index, 'tradeId', 'invalid_value', `Row ${index}: expected the trade \`id\` to be a non-negative integer or digit string, got ${showValue(value)}`);
+    return undefined;
+  }
+  return n === 0 ? 0 : n;
+}
+
+function readSide(value: unknown, index: number, issues: DataIssue[]): 'buy' | 'sell' | undefined {
+  if (value === 'buy' || value === 'sell') return value;
+  pushIssue(issues, index, 'side', 'invalid_value', `Row ${index}: expected \`side\` to be "buy" or "sell", got ${showValue(value)}`);
+  return undefined;
+}
+
+/**
+ * Reads ccxt trades (`fetchTrades`, and freqtrade's trade files) into `Tick`s. Both of
+ * ccxt's forms are accepted, row by row:
+ *
+ * - the unified object `{ timestamp, id, side, price, amount, … }` (other keys, such as
+ *   `info`, `cost` or `fee`, are ignored);
+ * - the list form `[timestamp, id, type, side, price, amount, cost]` that freqtrade stores.
+ *
+ * `timestamp` is epoch ms; `id` becomes the numeric `tradeId` (a number or a digit string,
+ * as ccxt gives it; a non-numeric id such as a UUID is an issue, since `Tick.tradeId` is an
+ * integer); `amount` becomes `quantity`; `side` is the taker's side. Prices and amounts must
+ * be JSON numbers. Market rules (positive price, ordering) are `validateTicks`'s job.
+ * Never throws on data.
+ *
+ * @param trades - untrusted ccxt trades.
+ * @returns The ticks that read cleanly and one issue per bad value, located at `[index]` or
+ *   `[index, field]` with `field` the `Tick` field (`tradeId` for ccxt's `id`, `quantity`
+ *   for `amount`).
+ *
+ * @example
+ * ```ts
+ * fromCcxtTrades([
+ *   { timestamp: 1570752011620, id: '13519807', side: 'sell', price: 0.00141342, amount: 23 },
+ *   [1570752028907, '13519810', null, 'buy', 0.00141379, 581, 0.82141199],
+ * ]).rows
+ * // [{ timestamp: 1570752011620, price: 0.00141342, quantity: 23, side: 'sell', tradeId: 13519807 },
+ * //  { timestamp: 1570752028907, price: 0.00141379, quantity: 581, side: 'buy', tradeId: 13519810 }]
+ * ```
+ */
+export function fromCcxtTrades(trades: readonly unknown[]): Converted<Tick> {
+  const out: Tick[] = [];
+  const issues: DataIssue[] = [];
+  if (!Array.isArray(trades)) {
+    issues.push({ code: 'invalid_type', path: [], message: `Expected an array of trades, got ${showValue(trades)}` });
+    return { rows: out, issues };
+  }
+  for (let i = 0; i < trades.length; i++) {
+    const trade: unknown = trades[i];
+    let ts: unknown, id: unknown, side: unknown, price: unknown, amount: unknown;
+    if (Array.isArray(trade)) {
+      if (trade.length < 6) {
+        pushIssue(issues, i, undefined, 'too_small', `Row ${i}: expected 7 entries [timestamp, id, type, side, price, amount, cost], got ${trade.length}`);
+        continue;
+      }
+      [ts, id, , side, price, amount] = trade as readonly unknown[];
+    } else if (typeof trade === 'object' && trade !== null) {
+      ({ timestamp: ts, id, side, price, amount } = trade as Record<string, unknown>);
+    } else {
+      pushIssue(issues, i, undefined, 'invalid_type', `Row ${i}: expected a ccxt trade object or array, got ${showValue(trade)}`);
+      continue;
+    }
+    const before = issues.length;
+    const timestamp = readTimestamp(ts, false, 'ms', i, 'timestamp', issues);
+    const tradeId = readTradeId(id, i, issues);
+    const takerSide = readSide(side, i, issues);
+    const p = readFinite(price, false, i, 'price', issues);
+    const quantity = readFinite(amount, false, i, 'quantity', issues);
+    if (issues.length !== before) continue;
+    out.push({
+      timestamp: timestamp as number,
+      price: p as number,
+      quantity: quantity as number,
+      side: takerSide as 'buy' | 'sell',
+      tradeId: tradeId as number,
+    });
+  }
+  return { rows: out, issues };
+}

@@ -1,0 +1,55 @@
+import type { Ohlcv } from '../schemas/ohlcv.js';
+import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
+import { BAR_FLAG_BY_CODE } from '../schemas/bar-flag.js';
+
+/**
+ * Converts `OhlcvColumns` to an array of bar objects, the inverse of `toColumns`. Rows are
+ * returned as they are (not copied).
+ *
+ * Only the first `columns.length` entries are read. An optional column becomes a field on
+ * the rows where its value is not `NaN` (`NaN` marks a bar without that field); a `flags`
+ * code of 0 (a real bar) adds no `flag`.
+ *
+ * @param series - bars as columns (or rows, returned unchanged).
+ * @returns Fresh row objects, in column order.
+ *
+ * @example
+ * ```ts
+ * toRows({
+ *   length: 1,
+ *   timestamp: Float64Array.of(0), open: Float64Array.of(1), high: Float64Array.of(2),
+ *   low: Float64Array.of(0.5), close: Float64Array.of(1.5), volume: Float64Array.of(10),
+ *   flags: Uint8Array.of(3),
+ * })
+ * // [{ timestamp: 0, open: 1, high: 2, low: 0.5, close: 1.5, volume: 10, flag: 'clipped' }]
+ * ```
+ */
+export function toRows(series: OhlcvColumns): Ohlcv[];
+export function toRows(series: OhlcvSeries): readonly Ohlcv[];
+export function toRows(series: OhlcvSeries): readonly Ohlcv[] {
+  if (!isOhlcvColumns(series)) return series;
+  const { length, timestamp, open, high, low, close, volume, quoteVolume, trades, takerBuyVolume, flags, count } = series;
+  const rows = new Array<Ohlcv>(length);
+  for (let i = 0; i < length; i++) {
+    const bar: { -readonly [K in keyof Ohlcv]: Ohlcv[K] } = {
+      timestamp: timestamp[i] as number,
+      open: open[i] as number,
+      high: high[i] as number,
+      low: low[i] as number,
+      close: close[i] as number,
+      volume: volume[i] as number,
+    };
+    const q = quoteVolume?.[i];
+    if (q !== undefined && !Number.isNaN(q)) bar.quoteVolume = q;
+    const t = trades?.[i];
+    if (t !== undefined && !Number.isNaN(t)) bar.trades = t;
+    const b = takerBuyVolume?.[i];
+    if (b !== undefined && !Number.isNaN(b)) bar.takerBuyVolume = b;
+    const f = flags === undefined ? undefined : BAR_FLAG_BY_CODE[flags[i] as number];
+    if (f !== undefined) bar.flag = f;
+    const c = count?.[i];
+    if (c !== undefined && !Number.isNaN(c)) bar.count = c;
+    rows[i] = bar;
+  }
+  return rows;
+}

@@ -3,7 +3,9 @@ import type { Ohlcv } from './ohlcv.js';
 /**
  * A series of bars held column-wise for batch work: one `Float64Array` per field.
  * Only the first `length` entries of each array are meaningful (arrays may be longer, to
- * leave room for appends). Optional fields are present as a whole column or not at all.
+ * leave room for appends). Optional fields are present as a whole column or not at all;
+ * inside an optional numeric column, `NaN` marks a bar that lacks the field (as `toColumns`
+ * writes it when only some rows have it).
  *
  * `flags` holds `BarFlagCode`s (0 = real bar); absent means every bar is real.
  * `count` holds, on aggregated series, how many source bars built each bar.

@@ -92,3 +92,7 @@ export { DataResponseSchema, DataResponseStatus } from './data-response-schema.j
 export type { DataResponse } from './data-response-schema.js';
 export { AlertSchema, AlertSeverity, AlertSeveritySchema, AlertType, AlertTypeSchema } from './alert-schema.js';
 export type { Alert } from './alert-schema.js';
+export { parseOhlcv } from './parse-ohlcv.js';
+export { parseTicks } from './parse-ticks.js';
+export { parseOrderBook } from './parse-order-book.js';
+export type { ParseOptions, ParseResult } from './parse-result.js';

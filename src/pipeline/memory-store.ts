@@ -1,0 +1,261 @@
+import { BAR_FLAG_BY_CODE, barFlagCode } from '../schemas/bar-flag.js';
+import type { Ohlcv } from '../schemas/ohlcv.js';
+import type { Timeframe } from '../time/timeframe.js';
+import type { RevisedBar } from './sink.js';
+import type { Store } from './store.js';
+
+/** Bars per chunk: memory grows in steps of this many bars, never by doubling. */
+const CHUNK = 4096;
+
+type OptionalField = 'quoteVolume' | 'trades' | 'takerBuyVolume' | 'count';
+const OPTIONAL_FIELDS: readonly OptionalField[] = ['quoteVolume', 'trades', 'takerBuyVolume', 'count'];
+
+/** One fixed-size block of columns. */
+interface Chunk {
+  length: number;
+  readonly timestamp: Float64Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+  readonly flags: Uint8Array;
+  readonly revision: Uint16Array;
+  /** Allocated on first use only, NaN where a bar lacks the field. */
+  optional: Partial<Record<OptionalField, Float64Array>>;
+}
+
+function newChunk(): Chunk {
+  return {
+    length: 0,
+    timestamp: new Float64Array(CHUNK),
+    open: new Float64Array(CHUNK),
+    high: new Float64Array(CHUNK),
+    low: new Float64Array(CHUNK),
+    close: new Float64Array(CHUNK),
+    volume: new Float64Array(CHUNK),
+    flags: new Uint8Array(CHUNK),
+    revision: new Uint16Array(CHUNK),
+    optional: {},
+  };
+}
+
+function write(chunk: Chunk, i: number, bar: RevisedBar): void {
+  chunk.timestamp[i] = bar.timestamp;
+  chunk.open[i] = bar.open;
+  chunk.high[i] = bar.high;
+  chunk.low[i] = bar.low;
+  chunk.close[i] = bar.close;
+  chunk.volume[i] = bar.volume;
+  chunk.flags[i] = barFlagCode(bar.flag);
+  chunk.revision[i] = Math.min(bar.revision, 0xffff);
+  for (const field of OPTIONAL_FIELDS) {
+    const value = bar[field];
+    let column = chunk.optional[field];
+    if (value === undefined) {
+      if (column !== undefined) column[i] = Number.NaN;
+      continue;
+    }
+    if (column === undefined) {
+      column = new Float64Array(CHUNK).fill(Number.NaN);
+      chunk.optional[field] = column;
+    }
+    column[i] = value;
+  }
+}
+
+function read(chunk: Chunk, i: number): RevisedBar {
+  const flag = BAR_FLAG_BY_CODE[chunk.flags[i] ?? 0];
+  const bar: { -readonly [K in keyof Ohlcv]: Ohlcv[K] } & { revision: number } = {
+    timestamp: chunk.timestamp[i] ?? 0,
+    open: chunk.open[i] ?? 0,
+    high: chunk.high[i] ?? 0,
+    low: chunk.low[i] ?? 0,
+    close: chunk.close[i] ?? 0,
+    volume: chunk.volume[i] ?? 0,
+    revision: chunk.revision[i] ?? 0,
+  };
+  for (const field of OPTIONAL_FIELDS) {
+    const value = chunk.optional[field]?.[i];
+    if (value !== undefined && !Number.isNaN(value)) bar[field] = value;
+  }
+  if (flag !== undefined) bar.flag = flag;
+  return bar;
+}
+
+/** The bars of one `(symbol, timeframe)`, oldest first, in chunks. */
+class Series {
+  chunks: Chunk[] = [];
+
+  get size(): number {
+    let n = 0;
+    for (const c of this.chunks) n += c.length;
+    return n;
+  }
+
+  lastTimestamp(): number {
+    const c = this.chunks.at(-1);
+    return c === undefined || c.length === 0 ? Number.NEGATIVE_INFINITY : (c.timestamp[c.length - 1] ?? Number.NEGATIVE_INFINITY);
+  }
+
+  /** Chunk index and position of the first bar with timestamp >= t. */
+  seek(t: number): [number, number] {
+    let lo = 0;
+    let hi = this.chunks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = this.chunks[mid] as Chunk;
+      if ((c.timestamp[c.length - 1] ?? Number.NEGATIVE_INFINITY) < t) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === this.chunks.length) return [lo, 0];
+    const c = this.chunks[lo] as Chunk;
+    let a = 0;
+    let b = c.length;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if ((c.timestamp[mid] ?? 0) < t) a = mid + 1;
+      else b = mid;
+    }
+    return [lo, a];
+  }
+
+  append(bar: RevisedBar): void {
+    let c = this.chunks.at(-1);
+    if (c === undefined || c.length === CHUNK) {
+      c = newChunk();
+      this.chunks.push(c);
+    }
+    write(c, c.length, bar);
+    c.length++;
+  }
+
+  all(): RevisedBar[] {
+    const out: RevisedBar[] = [];
+    for (const c of this.chunks) for (let i = 0; i < c.length; i++) out.push(read(c, i));
+    return out;
+  }
+
+  rebuild(bars: readonly RevisedBar[]): void {
+    this.chunks = [];
+    for (const bar of bars) this.append(bar);
+  }
+}
+
+/**
+ * The built-in in-memory {@link Store}: columns in fixed-size typed-array chunks (4096 bars),
+ * about 51 bytes per stored bar plus at most one partly filled chunk per series (optional
+ * fields such as `quoteVolume` add 8 bytes each, only for series that have them).
+ *
+ * Appending in time order is O(1); replacing a stored bar is O(log n); inserting before the
+ * newest bar rebuilds the series (rare: backfills arrive in order). Bounded by retention:
+ * `prune` drops bars older than a cut-off (the pipeline calls it with `retentionCutoff`).
+ *
+ * @example
+ * ```ts
+ * const store = new MemoryStore();
+ * store.upsert('BTCUSD', '1m', [{ timestamp: 0, open: 1, high: 1, low: 1, close: 1, volume: 0, revision: 0 }]);
+ * store.last('BTCUSD', '1m')?.close // 1
+ * ```
+ */
+export class MemoryStore implements Store {
+  readonly #series = new Map<string, Series>();
+
+  #get(symbol: string, timeframe: Timeframe, create: true): Series;
+  #get(symbol: string, timeframe: Timeframe, create: false): Series | undefined;
+  #get(symbol: string, timeframe: Timeframe, create: boolean): Series | undefined {
+    const key = `${symbol}\u0000${timeframe}`;
+    let series = this.#series.get(key);
+    if (series === undefined && create) {
+      series = new Series();
+      this.#series.set(key, series);
+    }
+    return series;
+  }
+
+  /** Inserts or replaces bars; a stored bar is replaced only by one with an equal or higher revision. */
+  upsert(symbol: string, timeframe: Timeframe, bars: readonly RevisedBar[]): void {
+    const series = this.#get(symbol, timeframe, true);
+    let pending: RevisedBar[] | undefined;
+    for (const bar of bars) {
+      if (bar.timestamp > series.lastTimestamp()) {
+        series.append(bar);
+        continue;
+      }
+      const [ci, i] = series.seek(bar.timestamp);
+      const chunk = series.chunks[ci];
+      if (chunk !== undefined && chunk.timestamp[i] === bar.timestamp) {
+        if (bar.revision >= (chunk.revision[i] ?? 0)) write(chunk, i, bar);
+      } else {
+        (pending ??= []).push(bar);
+      }
+    }
+    if (pending !== undefined) {
+      const merged = series.all();
+      merged.push(...pending);
+      merged.sort((a, b) => a.timestamp - b.timestamp);
+      series.rebuild(merged);
+    }
+  }
+
+  /** Bars with `start <= timestamp < end`, oldest first. */
+  range(symbol: string, timeframe: Timeframe, start: number, end: number): RevisedBar[] {
+    const series = this.#get(symbol, timeframe, false);
+    const out: RevisedBar[] = [];
+    if (series === undefined) return out;
+    let [ci, i] = series.seek(start);
+    for (; ci < series.chunks.length; ci++, i = 0) {
+      const c = series.chunks[ci] as Chunk;
+      for (; i < c.length; i++) {
+        if ((c.timestamp[i] ?? 0) >= end) return out;
+        out.push(read(c, i));
+      }
+    }
+    return out;
+  }
+
+  /** The newest stored bar of a series. */
+  last(symbol: string, timeframe: Timeframe): RevisedBar | undefined {
+    const c = this.#get(symbol, timeframe, false)?.chunks.at(-1);
+    return c === undefined || c.length === 0 ? undefined : read(c, c.length - 1);
+  }
+
+  /** Removes bars older than `before`; whole chunks are released. Returns how many bars were removed. */
+  prune(symbol: string, timeframe: Timeframe, before: number): number {
+    const series = this.#get(symbol, timeframe, false);
+    if (series === undefined) return 0;
+    const [ci, i] = series.seek(before);
+    if (ci === 0 && i === 0) return 0;
+    const kept = this.range(symbol, timeframe, before, Number.POSITIVE_INFINITY);
+    const removed = series.size - kept.length;
+    series.rebuild(kept);
+    return removed;
+  }
+
+  /** Number of bars stored for a series. */
+  size(symbol: string, timeframe: Timeframe): number {
+    return this.#get(symbol, timeframe, false)?.size ?? 0;
+  }
+
+  /** Bytes of typed-array memory held (allocated, including unused chunk capacity). */
+  get byteLength(): number {
+    let bytes = 0;
+    for (const series of this.#series.values()) {
+      for (const c of series.chunks) {
+        bytes += c.timestamp.byteLength * 6 + c.flags.byteLength + c.revision.byteLength;
+        for (const column of Object.values(c.optional)) bytes += column.byteLength;
+      }
+    }
+    return bytes;
+  }
+
+  /** Every series and its bars, for checkpoints. */
+  entries(): { symbol: string; timeframe: Timeframe; bars: RevisedBar[] }[] {
+    const out: { symbol: string; timeframe: Timeframe; bars: RevisedBar[] }[] = [];
+    for (const [key, series] of this.#series) {
+      const [symbol = '', timeframe] = key.split('\u0000') as [string, Timeframe];
+      out.push({ symbol, timeframe, bars: series.all() });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,72 @@
+import type { Timeframe } from '../time/timeframe.js';
+
+/** What the pipeline asks a source for when it fetches bars. */
+export interface OhlcvRequest {
+  /** The symbol as the pipeline names it (a source maps it to its own spelling). */
+  readonly symbol: string;
+  /** The bars' timeframe. */
+  readonly timeframe: Timeframe;
+  /** Open time of the first bar wanted, epoch ms (inclusive). Omitted: the source's most recent bars. */
+  readonly since?: number;
+  /** At most this many bars. */
+  readonly limit?: number;
+  /** Aborted when the request times out or the pipeline stops; a source should stop work and reject with `signal.reason`. */
+  readonly signal?: AbortSignal;
+}
+
+/** What the pipeline asks a source for when it fetches trades. */
+export interface TradesRequest {
+  /** The symbol. */
+  readonly symbol: string;
+  /** Time of the first trade wanted, epoch ms (inclusive). */
+  readonly since?: number;
+  /** At most this many trades. */
+  readonly limit?: number;
+  /** Aborted on timeout or stop. */
+  readonly signal?: AbortSignal;
+}
+
+/** What the pipeline asks a source for when it fetches an order book. */
+export interface OrderBookRequest {
+  /** The symbol. */
+  readonly symbol: string;
+  /** Levels per side wanted. */
+  readonly depth?: number;
+  /** Aborted on timeout or stop. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Where market data comes from: an exchange client, a data vendor, a file, a simulator.
+ * The library ships no I/O; `examples/` has sources over ccxt and Binance's REST API, and
+ * `market-data-pipeline/testing` has `SimulatedSource`.
+ *
+ * Answers are untrusted: the pipeline parses and validates every row, so a source may return
+ * rows exactly as its client produced them, as long as they are shaped like `Ohlcv` (numbers,
+ * `timestamp` in epoch ms or any unit `toEpochMs` detects). A failure should reject with a
+ * `SourceError` whose `kind` says why (network, timeout, rate_limited with `retryAfterMs`,
+ * banned, server_error, bad_data) so failover and rate limiting can act on it; any other
+ * rejection counts as a network failure.
+ */
+export interface Source {
+  /** Unique name, used in documents, alerts and events (e.g. `'exchange_api'`). */
+  readonly name: string;
+  /**
+   * Rate-limit weight of one `fetchOhlcv` request (Binance: 2 for klines up to 1000 bars).
+   * @defaultValue 1
+   */
+  readonly requestWeight?: number;
+  /**
+   * The largest `limit` the source accepts in one request.
+   * @defaultValue 1000
+   */
+  readonly maxLimit?: number;
+  /** Bars of `timeframe` from `since` on, oldest first. The last one may still be forming. */
+  fetchOhlcv(request: OhlcvRequest): Promise<readonly unknown[]>;
+  /** Trades from `since` on, oldest first, shaped like `Tick`. */
+  fetchTrades?(request: TradesRequest): Promise<readonly unknown[]>;
+  /** An order-book snapshot shaped like `OrderBook`. */
+  fetchOrderBook?(request: OrderBookRequest): Promise<unknown>;
+  /** Bars as they happen (closed bars, and updates of the forming bar), until `signal` aborts. */
+  subscribe?(request: OhlcvRequest): AsyncIterable<unknown>;
+}

@@ -1,0 +1,22 @@
+import type { Timeframe } from '../time/timeframe.js';
+import type { RevisedBar } from './sink.js';
+
+/**
+ * Where the pipeline keeps history: the bars it serves from cache when sources fail, the
+ * base bars it aggregates from, the answers to data requests. `MemoryStore` is built in;
+ * `examples/sqlite-store` keeps it on disk.
+ *
+ * Every method may return a value or a promise. Bars are keyed by
+ * `(symbol, timeframe, timestamp)`; `upsert` replaces a stored bar only with a higher or equal
+ * `revision`.
+ */
+export interface Store {
+  /** Inserts or replaces bars (any order). */
+  upsert(symbol: string, timeframe: Timeframe, bars: readonly RevisedBar[]): void | Promise<void>;
+  /** Bars with `start <= timestamp < end`, oldest first. */
+  range(symbol: string, timeframe: Timeframe, start: number, end: number): readonly RevisedBar[] | Promise<readonly RevisedBar[]>;
+  /** The newest stored bar, if any. */
+  last(symbol: string, timeframe: Timeframe): RevisedBar | undefined | Promise<RevisedBar | undefined>;
+  /** Removes bars older than `before` (epoch ms); returns how many were removed. */
+  prune(symbol: string, timeframe: Timeframe, before: number): number | Promise<number>;
+}

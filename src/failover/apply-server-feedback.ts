@@ -1,0 +1,56 @@
+import { refreshRateLimiter } from '../internal/rate-limiter-refresh.js';
+import { DEFAULT_BAN_MS, type RateLimitBlock, type RateLimitFeedback, type RateLimiterState } from './rate-limiter-state.js';
+
+function block(state: RateLimiterState, until: number, reason: RateLimitBlock): RateLimiterState {
+  if (state.blockedUntil !== null && state.blockedUntil >= until) return state;
+  return { ...state, blockedUntil: until, blockReason: reason };
+}
+
+function positiveMs(value: number | undefined): number | null {
+  return value !== undefined && Number.isFinite(value) && value > 0 ? value : null;
+}
+
+/**
+ * Updates a limiter with what the server said: the weight it counts as used, an HTTP 429 with
+ * `Retry-After`, or an HTTP 418 ban. The server is the authority: the limiter becomes at least
+ * as strict as the server's answer, never looser. Values that make no sense (negative, not
+ * finite) are ignored, as bad data from a server never throws. The state is never mutated.
+ *
+ * - `used_weight`: the window's `used` becomes at least the server's count; a token bucket
+ *   keeps at most `capacity − used` tokens. A header counted in an earlier window (by `sentAt`)
+ *   is ignored.
+ * - `rate_limited`: refuse everything for `retryAfterMs`; the current window is spent (or the
+ *   bucket emptied) as well, so that without a `Retry-After` the limiter still backs off.
+ * - `banned`: refuse everything for `retryAfterMs` (default {@link DEFAULT_BAN_MS}).
+ *
+ * @param state - The limiter's state.
+ * @param now - When the answer arrived, epoch ms.
+ * @param feedback - What the server said.
+ * @returns The new state.
+ *
+ * @example
+ * ```ts
+ * const limiter = applyServerFeedback(createRateLimiter(BINANCE_WEIGHT_LIMIT), 0, { kind: 'rate_limited', retryAfterMs: 30_000 });
+ * tryAcquire(limiter, 10_000) // { state, granted: false, waitMs: 20000 }
+ * ```
+ */
+export function applyServerFeedback(state: RateLimiterState, now: number, feedback: RateLimitFeedback): RateLimiterState {
+  const s = refreshRateLimiter(state, now);
+  switch (feedback.kind) {
+    case 'used_weight': {
+      const used = feedback.used;
+      if (!Number.isFinite(used) || used < 0) return s;
+      if (s.kind === 'token_bucket') return { ...s, tokens: Math.min(s.tokens, Math.max(0, s.capacity - used)) };
+      const sentAt = feedback.sentAt;
+      if (sentAt !== undefined && Math.floor(sentAt / s.windowMs) * s.windowMs !== s.windowStart) return s;
+      return used > s.used ? { ...s, used } : s;
+    }
+    case 'rate_limited': {
+      const spent: RateLimiterState = s.kind === 'token_bucket' ? { ...s, tokens: 0 } : { ...s, used: Math.max(s.used, s.limit) };
+      const wait = positiveMs(feedback.retryAfterMs);
+      return wait === null ? spent : block(spent, now + wait, 'rate_limited');
+    }
+    case 'banned':
+      return block(s, now + (positiveMs(feedback.retryAfterMs) ?? DEFAULT_BAN_MS), 'banned');
+  }
+}

@@ -1,0 +1,100 @@
+/** Why a rate limiter refuses everything until `blockedUntil`: HTTP 429 (`rate_limited`) or HTTP 418 (`banned`). */
+export type RateLimitBlock = 'rate_limited' | 'banned';
+
+/**
+ * State of a source's rate limiter: plain JSON, created by `createRateLimiter`, advanced by
+ * `tryAcquire` and `applyServerFeedback`. Both models refuse everything while a server's
+ * `Retry-After` or ban is in force (`blockedUntil`).
+ *
+ * - `token_bucket`: holds up to `capacity` tokens, refilled continuously at `refillPerMs`
+ *   tokens per ms; a request of weight `w` takes `w` tokens. Over any interval of length `T`
+ *   it grants at most `capacity + refillPerMs × T`.
+ * - `weight_window`: at most `limit` weight per window of `windowMs`, windows aligned to the
+ *   epoch (Binance: each clock minute); `used` counts the current window's weight.
+ */
+export type RateLimiterState =
+  | {
+      readonly kind: 'token_bucket';
+      /** Largest number of tokens held (the burst), in weight units. */
+      readonly capacity: number;
+      /** Tokens added per ms. */
+      readonly refillPerMs: number;
+      /** Tokens available at `updatedAt`. */
+      readonly tokens: number;
+      /** Time of the last refill, epoch ms; `null` before the first use (the bucket is full). */
+      readonly updatedAt: number | null;
+      /** Nothing is granted before this time (epoch ms); `null` when not blocked. */
+      readonly blockedUntil: number | null;
+      /** Why it is blocked; `null` when not blocked. */
+      readonly blockReason: RateLimitBlock | null;
+    }
+  | {
+      readonly kind: 'weight_window';
+      /** Weight allowed per window. */
+      readonly limit: number;
+      /** Window length, ms. */
+      readonly windowMs: number;
+      /** Start of the current window, epoch ms; `null` before the first use. */
+      readonly windowStart: number | null;
+      /** Weight used in the current window (ours, or more if the server says so). */
+      readonly used: number;
+      /** Nothing is granted before this time (epoch ms); `null` when not blocked. */
+      readonly blockedUntil: number | null;
+      /** Why it is blocked; `null` when not blocked. */
+      readonly blockReason: RateLimitBlock | null;
+    };
+
+/** What `tryAcquire` answers: granted, or refused with how long to wait. */
+export type RateLimitDecision =
+  | {
+      /** The new limiter state. */
+      readonly state: RateLimiterState;
+      /** The request may be sent now; its weight has been taken. */
+      readonly granted: true;
+    }
+  | {
+      /** The new limiter state (time has passed, nothing was taken). */
+      readonly state: RateLimiterState;
+      /** The request must not be sent now. */
+      readonly granted: false;
+      /** Ms to wait before asking again; at least 1. Asking then may still be refused if the server blocks meanwhile. */
+      readonly waitMs: number;
+    };
+
+/**
+ * What a server said about our rate limit, given to `applyServerFeedback`.
+ *
+ * - `used_weight`: the weight the server counts as used in its current window (Binance's
+ *   `X-MBX-USED-WEIGHT-1M` header). `sentAt` (epoch ms), when given, is when the request was
+ *   sent; a header counted in an earlier window is then ignored.
+ * - `rate_limited`: HTTP 429. Nothing is granted for `retryAfterMs` (`Retry-After`, in ms);
+ *   without it, the current window is spent (weight window) or the bucket emptied (token bucket).
+ * - `banned`: HTTP 418 (an IP ban). Nothing is granted for `retryAfterMs`; without it, for
+ *   {@link DEFAULT_BAN_MS}.
+ */
+export type RateLimitFeedback =
+  | {
+      readonly kind: 'used_weight';
+      /** Weight the server counts as used in the current window. */
+      readonly used: number;
+      /** When the request that carried the header was sent, epoch ms. */
+      readonly sentAt?: number;
+    }
+  | {
+      readonly kind: 'rate_limited';
+      /** The server's `Retry-After`, in ms. */
+      readonly retryAfterMs?: number;
+    }
+  | {
+      readonly kind: 'banned';
+      /** The ban's duration (`Retry-After`), in ms. */
+      readonly retryAfterMs?: number;
+    };
+
+/**
+ * Duration assumed for an HTTP 418 ban whose answer does not say how long it lasts: 2 minutes,
+ * the shortest ban Binance documents (bans grow from 2 minutes to 3 days for repeat offenders).
+ *
+ * @defaultValue `120000` (ms)
+ */
+export const DEFAULT_BAN_MS = 120_000;

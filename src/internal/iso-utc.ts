@@ -1,0 +1,12 @@
+/**
+ * ISO-8601 UTC text of an epoch-ms instant, as the wire documents write it: seconds
+ * precision when the milliseconds are zero (`2025-01-30T10:30:00Z`), otherwise with them.
+ */
+export function isoUtc(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+/** The UTC calendar date (`YYYY-MM-DD`) of an epoch-ms instant. */
+export function isoDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}

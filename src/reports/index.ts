@@ -1,0 +1,10 @@
+export { buildDataStatus } from './build-data-status.js';
+export type { DataStatusInput, SourceStatusInput, SeriesStatusInput } from './build-data-status.js';
+export { buildLatestOhlcv } from './build-latest-ohlcv.js';
+export type { LatestOhlcvInput } from './build-latest-ohlcv.js';
+export { buildQualityReport } from './build-quality-report.js';
+export type { QualityReportInput, SymbolQualityInput } from './build-quality-report.js';
+export { createAlert } from './create-alert.js';
+export type { AlertInput } from './create-alert.js';
+export { buildDataResponse } from './build-data-response.js';
+export type { DeliveredDataInput, FailedDataInput } from './build-data-response.js';

@@ -1,1 +1,16 @@
-export {};
+export { dedupe } from './dedupe.js';
+export type { DedupeOptions, DedupeResult, DuplicateIssue, DuplicatePolicy } from './dedupe.js';
+export { sortByTime } from './sort-by-time.js';
+export { handleOutliers } from './handle-outliers.js';
+export type { HandleOutliersOptions, HandleOutliersResult, OutlierMethod } from './handle-outliers.js';
+export { normalize } from './normalize.js';
+export type { NormalizeMethod, NormalizeOptions } from './normalize.js';
+export { preprocess } from './preprocess.js';
+export type {
+  PreprocessOptions,
+  PreprocessResult,
+  PreprocessReport,
+  PreprocessDuplicates,
+  PreprocessGaps,
+  PreprocessOutliers,
+} from './preprocess.js';

@@ -1,0 +1,91 @@
+import type { DataIssue } from '../errors/result.js';
+import { ConfigError } from '../errors/config-error.js';
+import { timestampsOf } from '../internal/gaps-series.js';
+import { dedupeColumns, dedupeRows, planDedupe, sameColumns, sameRows } from '../internal/preprocess-dedupe.js';
+import { DEFAULT_PREPROCESSING } from '../schemas/config.js';
+import type { Ohlcv } from '../schemas/ohlcv.js';
+import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
+
+/**
+ * Which bar wins when bars share a timestamp but differ:
+ * - `first`: the first received;
+ * - `last`: the last received (a later answer corrects an earlier one);
+ * - `merge`: one bar built from all of them, first open, max high, min low, last close, the
+ *   largest volume (and that bar's `quoteVolume`, `trades`, `takerBuyVolume`, `count`).
+ */
+export type DuplicatePolicy = 'first' | 'last' | 'merge';
+
+/** The trace of one bar that `dedupe` dropped or merged away. */
+export interface DuplicateIssue extends DataIssue {
+  /** `duplicate_identical`: same values as the kept bar; `duplicate_conflict`: different values. */
+  readonly code: 'duplicate_identical' | 'duplicate_conflict';
+  /** `[index, 'timestamp']`. */
+  readonly path: readonly [number, 'timestamp'];
+  /** Index in the input of the bar that is gone. */
+  readonly index: number;
+  /** Its timestamp (epoch ms). */
+  readonly timestamp: number;
+  /** Index in the input of the bar kept for this timestamp (for `merge`: the group's first bar). */
+  readonly keptIndex: number;
+  /** `dropped`, or `merged` into the kept bar (policy `merge`, conflicting values). */
+  readonly resolution: 'dropped' | 'merged';
+}
+
+/** Options of {@link dedupe}. */
+export interface DedupeOptions {
+  /**
+   * Which bar wins a conflict; see {@link DuplicatePolicy}.
+   *
+   * @defaultValue `'last'` (`DEFAULT_PREPROCESSING.duplicatePolicy`)
+   */
+  readonly keep?: DuplicatePolicy;
+}
+
+/** The result of {@link dedupe}. */
+export interface DedupeResult<S extends OhlcvSeries> {
+  /** One bar per timestamp, in the order of each timestamp's first appearance. */
+  readonly bars: S;
+  /** One issue per bar dropped or merged away, in time-group order. */
+  readonly issues: readonly DuplicateIssue[];
+}
+
+/**
+ * One bar per timestamp. Identical duplicates are dropped; conflicting ones are resolved by
+ * `keep` and reported. Duplicates are found anywhere in the input (not only next to each
+ * other); the surviving bar takes the position of its timestamp's first appearance, so
+ * sorted input stays sorted. Idempotent: `dedupe(dedupe(x).bars)` changes nothing.
+ *
+ * @param bars - Rows or columns.
+ * @param options - See {@link DedupeOptions}.
+ * @returns A new series of the same kind (rows keep their objects, merged rows are new) and
+ *   one {@link DuplicateIssue} per bar that disappeared.
+ * @throws {@link ConfigError} when `keep` is not `first`, `last` or `merge`.
+ *
+ * @example
+ * ```ts
+ * dedupe([{ timestamp: 0, close: 1, ... }, { timestamp: 0, close: 2, ... }], { keep: 'last' })
+ * // bars: [{ timestamp: 0, close: 2, ... }]
+ * // issues: [{ code: 'duplicate_conflict', index: 0, keptIndex: 1, resolution: 'dropped', ... }]
+ * ```
+ */
+export function dedupe<S extends OhlcvSeries>(
+  bars: S,
+  options: DedupeOptions = {},
+): DedupeResult<S extends OhlcvColumns ? OhlcvColumns : Ohlcv[]> {
+  type Out = S extends OhlcvColumns ? OhlcvColumns : Ohlcv[];
+  const keep: unknown = options.keep ?? DEFAULT_PREPROCESSING.duplicatePolicy;
+  if (keep !== 'first' && keep !== 'last' && keep !== 'merge') {
+    throw new ConfigError(`Expected \`keep\` to be 'first', 'last' or 'merge', got \`${String(keep)}\``, {
+      path: ['keep'],
+      value: keep,
+    });
+  }
+  const series: OhlcvSeries = bars;
+  const ts = timestampsOf(series);
+  if (isOhlcvColumns(series)) {
+    const plan = planDedupe(ts, sameColumns(series), keep);
+    return { bars: dedupeColumns(series, plan) as Out, issues: plan.issues };
+  }
+  const plan = planDedupe(ts, sameRows(series), keep);
+  return { bars: dedupeRows(series, plan) as Out, issues: plan.issues };
+}

@@ -1,0 +1,120 @@
+import { ConfigError } from '../errors/config-error.js';
+import { rowsToColumns } from '../internal/gaps-series.js';
+import { resolveBreaks } from '../internal/indicators-options.js';
+import { applyOutliersToColumns, applyOutliersToRows, scanOutliers } from '../internal/preprocess-outliers.js';
+import { DEFAULT_PREPROCESSING, DEFAULT_VALIDITY } from '../schemas/config.js';
+import type { Ohlcv } from '../schemas/ohlcv.js';
+import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
+
+/**
+ * What to do with an outlier bar:
+ * - `clip`: its open, high, low and close are clipped into the band (OHLC order is kept, so the
+ *   bar stays valid) and it carries flag `clipped`;
+ * - `remove`: the bar is dropped;
+ * - `flag`: nothing changes; the bar is only listed.
+ */
+export type OutlierMethod = 'clip' | 'remove' | 'flag';
+
+/** Options of {@link handleOutliers}. */
+export interface HandleOutliersOptions {
+  /**
+   * What to do with an outlier; see {@link OutlierMethod}.
+   *
+   * @defaultValue `'clip'` (`DEFAULT_PREPROCESSING.outliers`)
+   */
+  readonly method?: OutlierMethod;
+  /**
+   * Distance from the window's mean return, in sample standard deviations, beyond which a
+   * return is an outlier. A positive finite number.
+   *
+   * @defaultValue 5 (`DEFAULT_PREPROCESSING.outlierThreshold`)
+   */
+  readonly threshold?: number;
+  /**
+   * Number of preceding returns the mean and standard deviation are taken over; an integer of
+   * at least 2. Bars before the window is full are not judged.
+   *
+   * @defaultValue 100 (`DEFAULT_VALIDITY.outlierWindow`)
+   */
+  readonly window?: number;
+  /**
+   * Indices of the first bar after each large gap: no return is measured across them (as
+   * the `breaks` of the indicators and of `fillGaps`).
+   *
+   * @defaultValue no breaks
+   */
+  readonly breaks?: ArrayLike<number> | undefined;
+}
+
+/** The result of {@link handleOutliers}. */
+export interface HandleOutliersResult<S extends OhlcvSeries> {
+  /** The series after the method was applied, of the kind given. */
+  readonly bars: S;
+  /**
+   * Indices in the input of the outlier bars, ascending: the bars clipped, removed or
+   * flagged (with `clip` and `flag` they are also their indices in `bars`).
+   */
+  readonly outliers: readonly number[];
+}
+
+/**
+ * Finds bars whose close-to-close return is an outlier and clips, removes or lists them.
+ *
+ * The statistic: the simple return `r = close / previous close − 1`, judged against the
+ * mean and the sample standard deviation (n − 1) of the `window` returns before it (a rolling
+ * window, like `validity.outlierWindow`); an outlier is `|r − mean| > threshold · sd`. The
+ * scan is sequential on the cleaned series: after a clip, the next return is measured from
+ * the clipped close and the clipped return enters the window; a removed bar leaves no
+ * return. `flag` lists exactly the bars `clip` would change. Synthetic bars (interpolated,
+ * forward-filled) are neither judged nor counted; a window whose deviation is 0 (flat
+ * prices) judges nothing; the first bar and the first bar after a break have no return.
+ * Only the close is judged: a wick with a normal close is not an outlier. The band of bar `i`
+ * is `previous close · (1 + mean ± threshold · sd)`.
+ *
+ * @param bars - Rows or columns, ascending.
+ * @param options - See {@link HandleOutliersOptions}.
+ * @returns The new series and the outliers' input indices.
+ * @throws {@link ConfigError} on an unknown method, a threshold that is not positive, a window
+ *   below 2 or a bad break index.
+ *
+ * @example
+ * ```ts
+ * // closes ±1 % around 100 for 100 bars, then 150:
+ * handleOutliers(bars).bars.at(-1) // close ≈ 101.x (the band's top), flag 'clipped'
+ * ```
+ */
+export function handleOutliers<S extends OhlcvSeries>(
+  bars: S,
+  options: HandleOutliersOptions = {},
+): HandleOutliersResult<S extends OhlcvColumns ? OhlcvColumns : Ohlcv[]> {
+  type Out = S extends OhlcvColumns ? OhlcvColumns : Ohlcv[];
+  const method: unknown = options.method ?? DEFAULT_PREPROCESSING.outliers;
+  if (method !== 'clip' && method !== 'remove' && method !== 'flag') {
+    throw new ConfigError(`Expected \`method\` to be 'clip', 'remove' or 'flag', got \`${String(method)}\``, {
+      path: ['method'],
+      value: method,
+    });
+  }
+  const threshold: unknown = options.threshold ?? DEFAULT_PREPROCESSING.outlierThreshold;
+  if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold <= 0) {
+    throw new ConfigError(`Expected \`threshold\` to be a positive number, got \`${String(threshold)}\``, {
+      path: ['threshold'],
+      value: threshold,
+    });
+  }
+  const window: unknown = options.window ?? DEFAULT_VALIDITY.outlierWindow;
+  if (typeof window !== 'number' || !Number.isSafeInteger(window) || window < 2) {
+    throw new ConfigError(`Expected \`window\` to be an integer of at least 2, got \`${String(window)}\``, {
+      path: ['window'],
+      value: window,
+    });
+  }
+  const series: OhlcvSeries = bars;
+  const columns = isOhlcvColumns(series) ? series : rowsToColumns(series);
+  const breaks = resolveBreaks(options.breaks, columns.length);
+  const scan = scanOutliers(columns.close, columns.flags, columns.length, threshold, window, breaks, method === 'remove');
+  if (isOhlcvColumns(series)) {
+    return { bars: applyOutliersToColumns(series, scan, method) as Out, outliers: scan.index };
+  }
+  return { bars: applyOutliersToRows(series, scan, method) as Out, outliers: scan.index };
+}

@@ -42,16 +42,34 @@ function checkMs(ms: number, truncate: boolean, shown: string): Result<number, D
   return { ok: true, value: whole === 0 ? 0 : whole };
 }
 
+/** Half a unit in the last place of `x`: how far a double may sit from the real number it stands for. */
+function halfUlp(x: number): number {
+  return x === 0 ? 0 : 2 ** (Math.floor(Math.log2(Math.abs(x))) - 53);
+}
+
+/**
+ * `value * scale`, snapped to the nearest integer when it is within the rounding error of the
+ * double arithmetic. A nanosecond count above 2^53 is itself rounded to a multiple of 256 ns,
+ * so `1600000000017000000` would otherwise read as 1600000000016.9998 ms (and truncate to the
+ * wrong millisecond). A real sub-millisecond part is far larger than this tolerance.
+ */
+function scaleToMs(value: number, scale: number): number {
+  const ms = value * scale;
+  if (scale === 1) return ms;
+  const nearest = Math.round(ms);
+  return Math.abs(ms - nearest) <= 2 * (halfUlp(value) * scale + halfUlp(ms)) ? nearest : ms;
+}
+
 function fromNumber(value: number, options: ToEpochMsOptions): Result<number, DataIssue> {
   const truncate = options.truncate ?? false;
   if (!Number.isFinite(value)) return issue('not_a_timestamp', `Expected a finite timestamp, got \`${value}\``);
-  if (options.unit !== undefined) return checkMs(value * MS_PER_UNIT[options.unit], truncate, String(value));
+  if (options.unit !== undefined) return checkMs(scaleToMs(value, MS_PER_UNIT[options.unit]), truncate, String(value));
   const magnitude = Math.abs(value);
   for (const unit of UNITS_BY_SIZE) {
     const scale = MS_PER_UNIT[unit];
     // The plausible ranges of the four units do not overlap, so at most one matches.
     if (magnitude >= MIN_PLAUSIBLE_MS / scale && magnitude < MAX_PLAUSIBLE_MS / scale) {
-      return checkMs(value * scale, truncate, String(value));
+      return checkMs(scaleToMs(value, scale), truncate, String(value));
     }
   }
   return issue(

@@ -35,31 +35,34 @@ export function highLowCloseColumns(series: HighLowCloseSeries): HighLowCloseCol
 export function trueRangeKernel(series: HighLowCloseColumns, cuts: Int32Array, talib: boolean): Float64Array {
   const n = series.length;
   const out = new Float64Array(n);
-  const { high, low, close, flags } = series;
-  let segment = 0;
   let start = 0;
-  while (start < n) {
+  // One call per segment: a loop nested in a segment loop optimises far worse in V8.
+  for (let segment = 0; segment <= cuts.length; segment++) {
     const end = segment < cuts.length ? (cuts[segment] as number) : n;
-    let pc = NaN;
-    for (let i = start; i < end; i++) {
-      const h = high[i] as number;
-      const l = low[i] as number;
-      const c = close[i] as number;
-      const s = h + l + c;
-      if (s - s !== 0 || (flags !== undefined && isSyntheticCode(flags[i]))) {
-        out[i] = NaN;
-      } else if (pc !== pc) {
-        out[i] = talib ? NaN : h - l;
-        pc = c;
-      } else {
-        out[i] = Math.max(h - l, Math.abs(h - pc), Math.abs(l - pc));
-        pc = c;
-      }
-    }
+    trueRangeSegment(series, talib, out, start, end);
     start = end;
-    segment++;
   }
   return out;
+}
+
+function trueRangeSegment(series: HighLowCloseColumns, talib: boolean, out: Float64Array, start: number, end: number): void {
+  const { high, low, close, flags } = series;
+  let pc = NaN;
+  for (let i = start; i < end; i++) {
+    const h = high[i] as number;
+    const l = low[i] as number;
+    const c = close[i] as number;
+    const s = h + l + c;
+    if (s - s !== 0 || (flags !== undefined && isSyntheticCode(flags[i]))) {
+      out[i] = NaN;
+    } else if (pc !== pc) {
+      out[i] = talib ? NaN : h - l;
+      pc = c;
+    } else {
+      out[i] = Math.max(h - l, Math.abs(h - pc), Math.abs(l - pc));
+      pc = c;
+    }
+  }
 }
 
 /**
@@ -69,46 +72,55 @@ export function trueRangeKernel(series: HighLowCloseColumns, cuts: Int32Array, t
 export function atrKernel(series: HighLowCloseColumns, cuts: Int32Array, period: number, talib: boolean): Float64Array {
   const n = series.length;
   const out = new Float64Array(n);
-  const { high, low, close, flags } = series;
-  let segment = 0;
   let start = 0;
-  while (start < n) {
+  for (let segment = 0; segment <= cuts.length; segment++) {
     const end = segment < cuts.length ? (cuts[segment] as number) : n;
-    let pc = NaN;
-    let count = 0;
-    let sum = 0;
-    let a = NaN;
-    for (let i = start; i < end; i++) {
-      const h = high[i] as number;
-      const l = low[i] as number;
-      const c = close[i] as number;
-      const s = h + l + c;
-      if (s - s !== 0 || (flags !== undefined && isSyntheticCode(flags[i]))) {
+    atrSegment(series, period, talib, out, start, end);
+    start = end;
+  }
+  return out;
+}
+
+function atrSegment(
+  series: HighLowCloseColumns,
+  period: number,
+  talib: boolean,
+  out: Float64Array,
+  start: number,
+  end: number,
+): void {
+  const { high, low, close, flags } = series;
+  let pc = NaN;
+  let count = 0;
+  let sum = 0;
+  let a = NaN;
+  for (let i = start; i < end; i++) {
+    const h = high[i] as number;
+    const l = low[i] as number;
+    const c = close[i] as number;
+    const s = h + l + c;
+    if (s - s !== 0 || (flags !== undefined && isSyntheticCode(flags[i]))) {
+      out[i] = a;
+      continue;
+    }
+    let tr: number;
+    if (pc !== pc) {
+      pc = c;
+      if (talib) {
         out[i] = a;
         continue;
       }
-      let tr: number;
-      if (pc !== pc) {
-        pc = c;
-        if (talib) {
-          out[i] = a;
-          continue;
-        }
-        tr = h - l;
-      } else {
-        tr = Math.max(h - l, Math.abs(h - pc), Math.abs(l - pc));
-        pc = c;
-      }
-      if (count < period) {
-        sum += tr;
-        if (++count === period) a = sum / period;
-      } else {
-        a += (tr - a) / period;
-      }
-      out[i] = a;
+      tr = h - l;
+    } else {
+      tr = Math.max(h - l, Math.abs(h - pc), Math.abs(l - pc));
+      pc = c;
     }
-    start = end;
-    segment++;
+    if (count < period) {
+      sum += tr;
+      if (++count === period) a = sum / period;
+    } else {
+      a += (tr - a) / period;
+    }
+    out[i] = a;
   }
-  return out;
 }

@@ -36,6 +36,11 @@ describe('logReturns', () => {
     );
   });
 
+  it('skips a non-finite close in columns without flags', () => {
+    const columns = { length: 4, close: Float64Array.of(1, Math.E, NaN, Math.E ** 3) };
+    expect(Array.from(logReturns(columns))).toEqual([NaN, 1, NaN, 2]);
+  });
+
   it('gives NaN at the first bar after a break and for columns flagged synthetic', () => {
     const rows: CloseRow[] = [{ close: 1 }, { close: Math.E }, { close: 5, flag: 'forward_filled' }, { close: 7 }, { close: 7 }];
     expect(Array.from(logReturns(closeColumns(rows), { breaks: [3] }))).toEqual([NaN, 1, NaN, NaN, 0]);

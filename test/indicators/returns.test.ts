@@ -55,6 +55,17 @@ describe('returns', () => {
     );
   });
 
+  it('gives the same result for columns without a flags column, finite or not', () => {
+    const value = fc.oneof(fc.double({ min: 0.01, max: 1e6, noNaN: true }), fc.constantFrom(NaN, Infinity));
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 50 }), fc.array(fc.nat(60), { maxLength: 4 }), (values, breaks) => {
+        const rows = values.map((close) => ({ close }));
+        const columns = { length: values.length, close: Float64Array.from(values) };
+        expect(Array.from(returns(columns, { breaks }))).toEqual(Array.from(returns(rows, { breaks })));
+      }),
+    );
+  });
+
   it('does not modify its input', () => {
     const rows = Object.freeze(closes([1, 2]).map((row) => Object.freeze(row)));
     const columns = { length: 2, close: Float64Array.of(1, 2) };

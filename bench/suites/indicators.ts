@@ -1,0 +1,98 @@
+/**
+ * `indicators/` on the shared 1M bars: ATR(14) against trading-signals and technicalindicators
+ * (target: at least 10× faster than each), and returns / log returns against a plain
+ * typed-array loop (target: within 2×).
+ */
+import { ATR as TiAtr } from 'technicalindicators';
+import { ATR as TsAtr } from 'trading-signals';
+import { atr, logReturns, returns } from '../../src/index.js';
+import type { BenchData, BenchGroup, Suite } from '../harness.js';
+
+/** Wilder ATR(14), first-range seed, written as the plainest typed-array loop: the floor. */
+function plainAtr(high: Float64Array, low: Float64Array, close: Float64Array, n: number, period: number): Float64Array {
+  const out = new Float64Array(n);
+  let sum = 0;
+  let a = NaN;
+  for (let i = 0; i < n; i++) {
+    const h = high[i]!;
+    const l = low[i]!;
+    const tr = i === 0 ? h - l : Math.max(h - l, Math.abs(h - close[i - 1]!), Math.abs(l - close[i - 1]!));
+    if (i < period) {
+      sum += tr;
+      out[i] = i === period - 1 ? (a = sum / period) : NaN;
+    } else {
+      a += (tr - a) / period;
+      out[i] = a;
+    }
+  }
+  return out;
+}
+
+const suite: Suite = (data: BenchData): readonly BenchGroup[] => {
+  const { columns, rows } = data;
+  const n = columns.length;
+  const { high, low, close } = columns;
+  // Untimed conversions for the peers: technicalindicators wants plain arrays.
+  const highArray = Array.from(high.subarray(0, n));
+  const lowArray = Array.from(low.subarray(0, n));
+  const closeArray = Array.from(close.subarray(0, n));
+
+  return [
+    {
+      title: `ATR(14), ${n.toLocaleString('en-US')} bars`,
+      cases: [
+        { name: 'atr (columns)', role: 'ours', fn: () => atr(columns, { period: 14 }) },
+        { name: 'atr (rows)', role: 'ours', fn: () => atr(rows, { period: 14 }) },
+        { name: 'trading-signals ATR.updates', role: 'peer', fn: () => new TsAtr(14).updates(rows) },
+        {
+          name: 'technicalindicators ATR.calculate',
+          role: 'peer',
+          fn: () => TiAtr.calculate({ high: highArray, low: lowArray, close: closeArray, period: 14 }),
+        },
+        { name: 'plain typed-array loop', role: 'limit', fn: () => plainAtr(high, low, close, n, 14) },
+      ],
+      targets: [
+        { ours: 'atr (columns)', than: 'trading-signals ATR.updates', factor: 10 },
+        { ours: 'atr (columns)', than: 'technicalindicators ATR.calculate', factor: 10 },
+      ],
+    },
+    {
+      title: `returns, ${n.toLocaleString('en-US')} bars`,
+      cases: [
+        { name: 'returns (columns)', role: 'ours', fn: () => returns(columns) },
+        { name: 'returns (rows)', role: 'ours', fn: () => returns(rows) },
+        {
+          name: 'plain typed-array loop',
+          role: 'limit',
+          fn: () => {
+            const out = new Float64Array(n);
+            out[0] = NaN;
+            for (let i = 1; i < n; i++) out[i] = (close[i]! - close[i - 1]!) / close[i - 1]!;
+            return out;
+          },
+        },
+      ],
+      targets: [{ ours: 'returns (columns)', than: 'plain typed-array loop', within: 2 }],
+    },
+    {
+      title: `logReturns, ${n.toLocaleString('en-US')} bars`,
+      cases: [
+        { name: 'logReturns (columns)', role: 'ours', fn: () => logReturns(columns) },
+        { name: 'logReturns (rows)', role: 'ours', fn: () => logReturns(rows) },
+        {
+          name: 'plain typed-array loop',
+          role: 'limit',
+          fn: () => {
+            const out = new Float64Array(n);
+            out[0] = NaN;
+            for (let i = 1; i < n; i++) out[i] = Math.log(close[i]! / close[i - 1]!);
+            return out;
+          },
+        },
+      ],
+      targets: [{ ours: 'logReturns (columns)', than: 'plain typed-array loop', within: 2 }],
+    },
+  ];
+};
+
+export default suite;

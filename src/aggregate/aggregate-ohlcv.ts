@@ -1,0 +1,344 @@
+import { ConfigError } from '../errors/config-error.js';
+import type { Ohlcv } from '../schemas/ohlcv.js';
+import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
+import { bucketEnd } from '../time/bucket-end.js';
+import { FIRST_MONDAY_MS } from '../time/bucket-start.js';
+import { FIXED_WIDTH_MS, type Timeframe } from '../time/timeframe.js';
+import { columnsToRows, rowsToColumns, type MutableColumns } from '../internal/aggregate-columns.js';
+import { aggregateIssue, isoTime } from '../internal/aggregate-issues.js';
+import { reduceToBuckets, tradedRows, type BucketedColumns } from '../internal/aggregate-kernel.js';
+import { sanitizeSeries, type SourceGrid } from '../internal/aggregate-sanitize.js';
+import { assertAggregatable, gridDivides, inferTimeframe, orderingWidth, timeframeOption } from '../internal/aggregate-timeframes.js';
+import type { AggregateIssue } from './aggregate-issue.js';
+
+/** What to do with a bucket the input does not fully cover. */
+export type PartialBucketPolicy = 'keep' | 'drop';
+
+/** Options of {@link aggregateOhlcv}; every field is optional, see {@link DEFAULT_AGGREGATION}. */
+export interface AggregateOptions {
+  /**
+   * Timeframe of the input bars. Omitted: inferred as the largest timeframe whose grid holds
+   * every bar (from the greatest common divisor of the steps between bars); an input that
+   * fits none is reported (`source_timeframe_unknown`) and yields no bars. Given: bars off its
+   * grid are skipped and reported, and a target it does not divide throws a `ConfigError`.
+   */
+  readonly source?: Timeframe;
+  /**
+   * Build buckets the way exchanges do: a bar with zero volume or a synthetic bar
+   * (`interpolated`, `forward_filled`) does not set a bucket's open, high or low when the
+   * bucket has at least one traded bar; its close still counts in order. `false`: plain
+   * first / max / min / last.
+   * @defaultValue true
+   */
+  readonly exchangeExact?: boolean;
+  /**
+   * The first bucket when the input starts after the bucket's start.
+   * @defaultValue 'keep' (marked in `partial.first`)
+   */
+  readonly partialStart?: PartialBucketPolicy;
+  /**
+   * The last bucket when the input ends before the bucket's end (a candle still in progress).
+   * @defaultValue 'drop' (reported as `partial_bucket_dropped`)
+   */
+  readonly partialEnd?: PartialBucketPolicy;
+  /**
+   * Report on each output bar how many source bars built it (`count`; with an input that
+   * already has counts, their sum, so 1m → 5m → 15m counts 1m bars).
+   * @defaultValue true
+   */
+  readonly count?: boolean;
+}
+
+/** Defaults of {@link AggregateOptions} (everything except `source`). */
+export interface AggregateDefaults {
+  /** See {@link AggregateOptions.exchangeExact}. */
+  readonly exchangeExact: boolean;
+  /** See {@link AggregateOptions.partialStart}. */
+  readonly partialStart: PartialBucketPolicy;
+  /** See {@link AggregateOptions.partialEnd}. */
+  readonly partialEnd: PartialBucketPolicy;
+  /** See {@link AggregateOptions.count}. */
+  readonly count: boolean;
+}
+
+/**
+ * Exchange-exact buckets, the leading partial bucket kept, the trailing one (a candle still in
+ * progress) dropped, counts reported.
+ *
+ * @defaultValue `{ exchangeExact: true, partialStart: 'keep', partialEnd: 'drop', count: true }`
+ */
+export const DEFAULT_AGGREGATION: AggregateDefaults = {
+  exchangeExact: true,
+  partialStart: 'keep',
+  partialEnd: 'drop',
+  count: true,
+};
+
+/** Which end of the result is a bucket the input does not fully cover. */
+export interface PartialBuckets {
+  /** The first output bar's bucket starts before the input's first bar. */
+  readonly first: boolean;
+  /** The last output bar's bucket ends after the input's last bar (still in progress). */
+  readonly last: boolean;
+}
+
+/**
+ * The outcome of an aggregation: the bars (the same kind as the input), which ends are
+ * partial, and what was skipped or dropped.
+ *
+ * @typeParam S - `Ohlcv[]` for rows, `OhlcvColumns` for columns.
+ */
+export interface AggregateResult<S> {
+  /** The aggregated bars, labelled by bucket start, strictly increasing. */
+  readonly bars: S;
+  /** Partial buckets that are in `bars`. */
+  readonly partial: PartialBuckets;
+  /** Skipped input bars, dropped partial buckets, source-timeframe problems. */
+  readonly issues: readonly AggregateIssue[];
+}
+
+/** Results of {@link aggregateOhlcv} for several targets, keyed by target. */
+export type AggregateResults<T extends readonly Timeframe[], S> = { readonly [K in T[number]]: AggregateResult<S> };
+
+const NO_PARTIAL: PartialBuckets = { first: false, last: false };
+
+interface ResolvedOptions extends AggregateDefaults {
+  readonly source: Timeframe | undefined;
+}
+
+function resolveOptions(options: AggregateOptions): ResolvedOptions {
+  const policy = (key: 'partialStart' | 'partialEnd'): PartialBucketPolicy => {
+    const value = options[key] ?? DEFAULT_AGGREGATION[key];
+    if (value !== 'keep' && value !== 'drop') {
+      throw new ConfigError(`Expected \`${key}\` to be 'keep' or 'drop', got \`${String(value)}\``, { path: [key], value });
+    }
+    return value;
+  };
+  const flag = (key: 'exchangeExact' | 'count'): boolean => {
+    const value = options[key] ?? DEFAULT_AGGREGATION[key];
+    if (typeof value !== 'boolean') throw new ConfigError(`Expected \`${key}\` to be a boolean, got \`${String(value)}\``, { path: [key], value });
+    return value;
+  };
+  return {
+    source: options.source === undefined ? undefined : timeframeOption(options.source, ['source']),
+    exchangeExact: flag('exchangeExact'),
+    partialStart: policy('partialStart'),
+    partialEnd: policy('partialEnd'),
+    count: flag('count'),
+  };
+}
+
+function gridOf(tf: Timeframe): SourceGrid | undefined {
+  if (tf === '1M') return undefined;
+  return { widthMs: FIXED_WIDTH_MS[tf], originMs: tf === '1W' ? FIRST_MONDAY_MS : 0, name: tf };
+}
+
+function sliceColumns(columns: MutableColumns, from: number, to: number, withCount: boolean): OhlcvColumns {
+  const cut = (a: Float64Array): Float64Array => (from === 0 && to === a.length ? a : a.subarray(from, to));
+  const out: MutableColumns = {
+    length: to - from,
+    timestamp: cut(columns.timestamp),
+    open: cut(columns.open),
+    high: cut(columns.high),
+    low: cut(columns.low),
+    close: cut(columns.close),
+    volume: cut(columns.volume),
+  };
+  if (columns.quoteVolume !== undefined) out.quoteVolume = cut(columns.quoteVolume);
+  if (columns.trades !== undefined) out.trades = cut(columns.trades);
+  if (columns.takerBuyVolume !== undefined) out.takerBuyVolume = cut(columns.takerBuyVolume);
+  if (columns.flags !== undefined) out.flags = from === 0 && to === columns.flags.length ? columns.flags : columns.flags.subarray(from, to);
+  if (withCount && columns.count !== undefined) out.count = cut(columns.count);
+  return out;
+}
+
+const EMPTY_COLUMNS: OhlcvColumns = {
+  length: 0,
+  timestamp: new Float64Array(0),
+  open: new Float64Array(0),
+  high: new Float64Array(0),
+  low: new Float64Array(0),
+  close: new Float64Array(0),
+  volume: new Float64Array(0),
+};
+
+/** The engine shared by every overload: columns in, columns out, one result per target. */
+function aggregateColumns(input: OhlcvColumns, targets: readonly Timeframe[], options: ResolvedOptions): AggregateResult<OhlcvColumns>[] {
+  const declared = options.source;
+  const sane = sanitizeSeries(input, declared === undefined ? undefined : gridOf(declared));
+  const data = sane.columns;
+  const n = data.length;
+  const common: AggregateIssue[] = [...sane.issues];
+  const empty = (extra: readonly AggregateIssue[]): AggregateResult<OhlcvColumns> => ({
+    bars: EMPTY_COLUMNS,
+    partial: NO_PARTIAL,
+    issues: [...common, ...extra],
+  });
+  if (n === 0) return targets.map(() => empty([]));
+  const ts = data.timestamp;
+  const firstTs = ts[0] as number;
+  const lastTs = ts[n - 1] as number;
+
+  // The source's width decides where the input's coverage ends (for the partial last bucket).
+  let coverageEnd = Number.NaN;
+  const usable: boolean[] = targets.map(() => true);
+  const perTarget: AggregateIssue[][] = targets.map(() => []);
+  if (declared !== undefined) {
+    coverageEnd = declared === '1M' ? bucketEnd(lastTs, '1M') : lastTs + FIXED_WIDTH_MS[declared];
+    if (sane.misaligned > 0) {
+      common.push(
+        aggregateIssue('source_timeframe_mismatch', -1, Number.NaN, `${sane.misaligned} of ${input.length} bars do not open on the ${declared} grid; the data does not look like ${declared} bars`),
+      );
+    }
+    const looksLike = sane.stepGcd > 0 ? inferTimeframe(sane.stepGcd, firstTs) : undefined;
+    if (looksLike !== undefined && declared !== '1M' && FIXED_WIDTH_MS[looksLike] > FIXED_WIDTH_MS[declared]) {
+      common.push(
+        aggregateIssue('source_timeframe_mismatch', -1, Number.NaN, `Every step between bars is a multiple of ${looksLike}: the bars look like ${looksLike} bars, not ${declared}; partial buckets are judged as ${declared}`),
+      );
+    }
+  } else if (sane.stepGcd > 0) {
+    const inferred = inferTimeframe(sane.stepGcd, firstTs);
+    if (inferred === undefined) {
+      return targets.map(() =>
+        empty([aggregateIssue('source_timeframe_unknown', -1, Number.NaN, `Cannot infer the source timeframe: the steps between bars share ${sane.stepGcd} ms, which no timeframe grid holds; pass \`source\``)]),
+      );
+    }
+    const widthMs = FIXED_WIDTH_MS[inferred];
+    coverageEnd = lastTs + widthMs;
+    targets.forEach((tf, k) => {
+      if (!gridDivides(widthMs, tf, inferred)) {
+        usable[k] = false;
+        perTarget[k]?.push(aggregateIssue('source_timeframe_mismatch', -1, Number.NaN, `The bars look like ${inferred} bars, which cannot be aggregated to ${tf}`));
+      }
+    });
+  } else {
+    common.push(aggregateIssue('source_timeframe_unknown', -1, firstTs, 'A single bar without `source`: its width is unknown, so its bucket counts as partial at the end'));
+  }
+
+  const traded = options.exchangeExact || data.flags !== undefined ? tradedRows(data) : undefined;
+  const order = targets
+    .map((tf, k) => ({ tf, k }))
+    .filter(({ k }) => usable[k])
+    .sort((a, b) => orderingWidth(a.tf) - orderingWidth(b.tf));
+  const built = new Map<Timeframe, BucketedColumns>();
+  const results: AggregateResult<OhlcvColumns>[] = targets.map((_, k) => empty(perTarget[k] ?? []));
+  for (const { tf, k } of order) {
+    let buckets = built.get(tf);
+    if (buckets === undefined) {
+      // Build from the largest bucketing already made that divides this one (5m → 15m → 1H …):
+      // the input is read once, and every later target reads a much shorter series.
+      let parent: BucketedColumns | undefined;
+      for (const [done, value] of built) {
+        if (done !== '1M' && gridDivides(FIXED_WIDTH_MS[done], tf, done)) parent = value;
+      }
+      buckets =
+        parent === undefined
+          ? reduceToBuckets(data, traded, options.exchangeExact, tf)
+          : reduceToBuckets(parent.columns, parent.traded, options.exchangeExact, tf);
+      built.set(tf, buckets);
+    }
+    results[k] = finish(buckets.columns, tf, firstTs, coverageEnd, options, [...common, ...(perTarget[k] ?? [])]);
+  }
+  return results;
+}
+
+function finish(
+  columns: MutableColumns,
+  tf: Timeframe,
+  firstTs: number,
+  coverageEnd: number,
+  options: ResolvedOptions,
+  issues: AggregateIssue[],
+): AggregateResult<OhlcvColumns> {
+  const m = columns.length;
+  const starts = columns.timestamp;
+  const firstPartial = (starts[0] as number) < firstTs;
+  const lastStart = starts[m - 1] as number;
+  const lastPartial = !(coverageEnd >= bucketEnd(lastStart, tf));
+  let from = 0;
+  let to = m;
+  if (firstPartial && options.partialStart === 'drop') {
+    from = 1;
+    issues.push(aggregateIssue('partial_bucket_dropped', -1, starts[0] as number, `The ${tf} bucket at ${isoTime(starts[0] as number)} starts before the input (${isoTime(firstTs)}); it is dropped`));
+  }
+  if (lastPartial && options.partialEnd === 'drop' && to > from) {
+    to = m - 1;
+    issues.push(aggregateIssue('partial_bucket_dropped', -1, lastStart, `The ${tf} bucket at ${isoTime(lastStart)} is not covered to its end by the input; it is dropped (still in progress?)`));
+  }
+  const bars = sliceColumns(columns, from, to, options.count);
+  const partial: PartialBuckets = {
+    first: from === 0 && to > 0 && firstPartial,
+    last: to === m && to > from && lastPartial,
+  };
+  return { bars, partial, issues };
+}
+
+/**
+ * Aggregates OHLCV bars to one or more larger timeframes: open = first, high = max,
+ * low = min, close = last; volume, quoteVolume, trades and takerBuyVolume summed (an optional
+ * field missing on any bar of a bucket is missing on the result). Buckets are left-closed,
+ * labelled by their start, epoch-aligned, weeks from Monday, calendar months.
+ *
+ * **Exchange-exact by default**: zero-volume filler bars and synthetic bars do not set a
+ * bucket's open, high or low when it has a traded bar, so 1m → 5m reproduces the exchange's
+ * own 5m candles. **Partial buckets**: the trailing bucket the input does not cover to its end
+ * is dropped (`partialEnd: 'keep'` keeps it); `partial` says which ends of the result are
+ * partial. **Several targets** share one pass over the input (each larger target is built from
+ * a smaller one that divides it). Bars that are duplicated, out of order or off the source grid
+ * are skipped and reported. An aggregated bar's flag: a bucket with a traded bar (volume
+ * above zero, not synthetic) is real, flagged `clipped` if one of its traded bars was; a bucket
+ * without one takes the most synthetic flag among its bars (`forward_filled`, then
+ * `interpolated`, then `clipped`). Never mutates the input.
+ *
+ * @param input - Bars as rows or columns; the result is of the same kind.
+ * @param target - The timeframe to build, or an array of them (the result is then keyed by target).
+ * @param options - See {@link AggregateOptions}.
+ * @returns The bars, the partial ends and the issues; see {@link AggregateResult}.
+ * @throws ConfigError for an unknown timeframe, a target smaller than `source` or one it does
+ *   not divide, or an invalid option.
+ *
+ * @example
+ * ```ts
+ * const minute = (i: number, o: number, c: number, v: number) =>
+ *   ({ timestamp: Date.UTC(2024, 0, 1, 0, i), open: o, high: Math.max(o, c), low: Math.min(o, c), close: c, volume: v });
+ * const bars = [minute(0, 10, 11, 1), minute(1, 11, 11, 0), minute(2, 12, 13, 2), minute(3, 13, 9, 1), minute(4, 9, 10, 1)];
+ * aggregateOhlcv(bars, '5m', { source: '1m' }).bars
+ * // [{ timestamp: Date.UTC(2024, 0, 1), open: 10, high: 13, low: 9, close: 10, volume: 5, count: 5 }]
+ * ```
+ */
+export function aggregateOhlcv(input: readonly Ohlcv[], target: Timeframe, options?: AggregateOptions): AggregateResult<Ohlcv[]>;
+export function aggregateOhlcv(input: OhlcvColumns, target: Timeframe, options?: AggregateOptions): AggregateResult<OhlcvColumns>;
+export function aggregateOhlcv<const T extends readonly Timeframe[]>(
+  input: readonly Ohlcv[],
+  targets: T,
+  options?: AggregateOptions,
+): AggregateResults<T, Ohlcv[]>;
+export function aggregateOhlcv<const T extends readonly Timeframe[]>(
+  input: OhlcvColumns,
+  targets: T,
+  options?: AggregateOptions,
+): AggregateResults<T, OhlcvColumns>;
+export function aggregateOhlcv(
+  input: OhlcvSeries,
+  target: Timeframe | readonly Timeframe[],
+  options: AggregateOptions = {},
+): AggregateResult<Ohlcv[] | OhlcvColumns> | Record<string, AggregateResult<Ohlcv[] | OhlcvColumns>> {
+  const resolved = resolveOptions(options);
+  const many = Array.isArray(target);
+  const given: readonly Timeframe[] = many ? (target as readonly Timeframe[]) : [target as Timeframe];
+  const targets = given.map((tf, k) => {
+    const path = many ? ['targets', k] : ['target'];
+    const parsed = timeframeOption(tf, path);
+    if (resolved.source !== undefined) assertAggregatable(resolved.source, parsed, path);
+    return parsed;
+  });
+  const asColumns = isOhlcvColumns(input);
+  const results = aggregateColumns(asColumns ? input : rowsToColumns(input), targets, resolved);
+  const shaped = results.map((r): AggregateResult<Ohlcv[] | OhlcvColumns> => (asColumns ? r : { ...r, bars: columnsToRows(r.bars) }));
+  if (!many) return shaped[0] as AggregateResult<Ohlcv[] | OhlcvColumns>;
+  const keyed: Record<string, AggregateResult<Ohlcv[] | OhlcvColumns>> = {};
+  given.forEach((tf, k) => {
+    keyed[tf] = shaped[k] as AggregateResult<Ohlcv[] | OhlcvColumns>;
+  });
+  return keyed;
+}

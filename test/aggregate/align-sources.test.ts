@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { alignSources } from '../../src/aggregate/align-sources.js';
+import { isConfigError } from '../../src/errors/config-error.js';
+import type { Ohlcv } from '../../src/index.js';
+import { rowsToColumns } from '../../src/internal/aggregate-columns.js';
+
+const T0 = Date.UTC(2024, 0, 1);
+const bar = (m: number, close: number, extraMs = 0): Ohlcv => ({ timestamp: T0 + m * 60_000 + extraMs, open: close, high: close, low: close, close, volume: 1 });
+
+describe('alignSources', () => {
+  const a = [bar(0, 1), bar(1, 2), bar(4, 3)];
+  const b = [bar(1, 10), bar(2, 20)];
+
+  it('puts every source on the full grid with a presence mask', () => {
+    const out = alignSources({ a, b }, '1m');
+    expect(Array.from(out.timestamps)).toEqual([0, 1, 2, 3, 4].map((m) => T0 + m * 60_000));
+    expect(Array.from(out.present.a)).toEqual([1, 1, 0, 0, 1]);
+    expect(Array.from(out.present.b)).toEqual([0, 1, 1, 0, 0]);
+    expect(out.series.a.map((x) => x?.close)).toEqual([1, 2, undefined, undefined, 3]);
+    expect(out.series.b[2]).toEqual(bar(2, 20));
+  });
+
+  it('builds union and intersection grids', () => {
+    expect(alignSources({ a, b }, '1m', { grid: 'union' }).timestamps.length).toBe(4);
+    const both = alignSources({ a, b }, '1m', { grid: 'intersection' });
+    expect(Array.from(both.timestamps)).toEqual([T0 + 60_000]);
+    expect(both.series.a.map((x) => x?.close)).toEqual([2]);
+  });
+
+  it('keeps columns as columns, with NaN where a source has no bar', () => {
+    const out = alignSources({ a: rowsToColumns(a), b }, '1m');
+    expect(Array.from(out.series.a.close)).toEqual([1, 2, Number.NaN, Number.NaN, 3]);
+    expect(Array.from(out.series.a.timestamp)).toEqual(Array.from(out.timestamps));
+  });
+
+  it('skips off-grid bars and reports them, or snaps them on request', () => {
+    const late = [bar(0, 1, 1_500), bar(1, 2, 1_500)];
+    const skipped = alignSources({ late, b }, '1m');
+    expect(skipped.issues.map((i) => [i.source, i.code, i.index])).toEqual([
+      ['late', 'misaligned_timestamp', 0],
+      ['late', 'misaligned_timestamp', 1],
+    ]);
+    const snapped = alignSources({ late, b }, '1m', { snap: true });
+    expect(snapped.issues).toEqual([]);
+    expect(Array.from(snapped.present.late)).toEqual([1, 1, 0]);
+  });
+
+  it('reports a second bar in the same bucket and older bars', () => {
+    const messy = [bar(0, 1), bar(0, 9), bar(2, 2), bar(1, 5)];
+    const out = alignSources({ messy }, '1m');
+    expect(out.issues.map((i) => [i.code, i.index])).toEqual([
+      ['duplicate_timestamp', 1],
+      ['unsorted_timestamp', 3],
+    ]);
+  });
+
+  it('aligns to calendar months', () => {
+    const daily = [{ ...bar(0, 1), timestamp: Date.UTC(2024, 0, 1) }, { ...bar(0, 2), timestamp: Date.UTC(2024, 2, 1) }];
+    const out = alignSources({ daily }, '1M');
+    expect(Array.from(out.timestamps)).toEqual([Date.UTC(2024, 0, 1), Date.UTC(2024, 1, 1), Date.UTC(2024, 2, 1)]);
+  });
+
+  it('throws a ConfigError for an unknown grid', () => {
+    let error: unknown;
+    try {
+      alignSources({ a }, '1m', { grid: 'outer' as 'full' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isConfigError(error)).toBe(true);
+  });
+
+  it('does not mutate its inputs', () => {
+    const frozen = Object.freeze(a.map((x) => Object.freeze({ ...x })));
+    expect(() => alignSources({ frozen, b }, '1m', { snap: true })).not.toThrow();
+  });
+});

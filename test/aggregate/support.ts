@@ -1,0 +1,98 @@
+/** Loaders and generators shared by the aggregate tests (not a test file). */
+import fc from 'fast-check';
+import type { Ohlcv, Tick } from '../../src/index.js';
+import { readFixture, readFixtureJson } from '../support/fixtures.js';
+
+/** freqtrade's OHLCV JSON `[[open_time_ms, o, h, l, c, v], …]` as rows. */
+export function freqtradeBars(relative: string): Ohlcv[] {
+  return (readFixtureJson(relative) as number[][]).map(([timestamp, open, high, low, close, volume]) => ({
+    timestamp: timestamp as number,
+    open: open as number,
+    high: high as number,
+    low: low as number,
+    close: close as number,
+    volume: volume as number,
+  }));
+}
+
+/** trading-signals' candle objects (decimal strings) as rows. */
+export function tradingSignalsBars(relative: string): Ohlcv[] {
+  return (readFixtureJson(relative) as Record<string, string | number>[]).map((c) => ({
+    timestamp: Number(c['openTimeInMillis']),
+    open: Number(c['open']),
+    high: Number(c['high']),
+    low: Number(c['low']),
+    close: Number(c['close']),
+    volume: Number(c['volume']),
+  }));
+}
+
+/** ccxt list-form trades `[ts, id, type, side, price, amount, cost]` as ticks. */
+export function ccxtTrades(relative: string): Tick[] {
+  return (readFixtureJson(relative) as [number, string, null, 'buy' | 'sell', number, number, number][]).map(
+    ([timestamp, id, , side, price, quantity]) => ({ timestamp, tradeId: Number(id), side, price, quantity }),
+  );
+}
+
+/** nautilus' `timestamp,open,high,low,close,volume` CSV with naive-UTC datetimes as rows. */
+export function nautilusBars(relative: string): Ohlcv[] {
+  const lines = readFixture(relative).trim().split('\n').slice(1);
+  return lines.map((line) => {
+    const [time, open, high, low, close, volume] = line.split(',');
+    return {
+      timestamp: Date.parse(`${(time as string).replace(' ', 'T').slice(0, 23)}Z`),
+      open: Number(open),
+      high: Number(high),
+      low: Number(low),
+      close: Number(close),
+      volume: Number(volume),
+    };
+  });
+}
+
+/** Relative difference `|a − b| / max(|a|, |b|)` (0 when both are 0). */
+export function relDiff(a: number, b: number): number {
+  const scale = Math.max(Math.abs(a), Math.abs(b));
+  return scale === 0 ? 0 : Math.abs(a - b) / scale;
+}
+
+/** The OHLCV part of a bar (drops `count`), for comparisons with outside candles. */
+export function ohlcvOnly(bar: Ohlcv): Pick<Ohlcv, 'timestamp' | 'open' | 'high' | 'low' | 'close'> {
+  return { timestamp: bar.timestamp, open: bar.open, high: bar.high, low: bar.low, close: bar.close };
+}
+
+const START = Date.UTC(2024, 0, 1);
+
+/**
+ * Sorted, unique, 1m-aligned bars with random gaps, zero-volume fillers and optional
+ * synthetic flags. Prices are multiples of 0.25 so sums are exact enough to compare.
+ */
+export const minuteBars = (options: { maxLength?: number; flags?: boolean } = {}): fc.Arbitrary<Ohlcv[]> =>
+  fc
+    .array(
+      fc.record({
+        skip: fc.integer({ min: 1, max: 4 }),
+        open: fc.integer({ min: 1, max: 400 }),
+        up: fc.integer({ min: 0, max: 8 }),
+        down: fc.integer({ min: 0, max: 8 }),
+        closeAt: fc.integer({ min: 0, max: 16 }),
+        volume: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 1000 })),
+        flag: options.flags === true ? fc.constantFrom(undefined, undefined, 'interpolated' as const, 'forward_filled' as const, 'clipped' as const) : fc.constant(undefined),
+      }),
+      { maxLength: options.maxLength ?? 120 },
+    )
+    .chain((specs) =>
+      fc.integer({ min: 0, max: 2000 }).map((offset) => {
+        let t = START + offset * 60_000;
+        return specs.map((s): Ohlcv => {
+          t += s.skip === 1 || s.skip === 2 ? 60_000 : s.skip * 60_000;
+          const open = s.open / 4;
+          const high = open + s.up / 4;
+          const low = Math.max(0.25, open - s.down / 4);
+          const close = low + ((high - low) * s.closeAt) / 16;
+          const bar: Ohlcv = { timestamp: t, open, high, low, close, volume: s.volume };
+          if (s.flag !== undefined) bar.flag = s.flag;
+          return bar;
+        });
+      }),
+    );

@@ -72,17 +72,28 @@ export function weeklyHighLow(bars: OhlcvSeries, now: number, options?: WeeklyHi
   let high = -Infinity;
   let low = Infinity;
   let barCount = 0;
-  const take = (timestamp: number, h: number, l: number): void => {
-    if (!(timestamp >= from && timestamp < to) || !Number.isFinite(h) || !Number.isFinite(l)) return;
-    if (h > high) high = h;
-    if (l < low) low = l;
-    barCount++;
-  };
   if (isOhlcvColumns(bars)) {
     const { timestamp, high: hs, low: ls } = bars;
-    for (let i = 0; i < bars.length; i++) take(timestamp[i] ?? NaN, hs[i] ?? NaN, ls[i] ?? NaN);
+    for (let i = 0; i < bars.length; i++) {
+      const t = timestamp[i] as number;
+      if (!(t >= from && t < to)) continue;
+      const h = hs[i] as number;
+      const l = ls[i] as number;
+      if (h - h !== 0 || l - l !== 0) continue; // not finite
+      if (h > high) high = h;
+      if (l < low) low = l;
+      barCount++;
+    }
   } else {
-    for (const bar of bars) take(bar.timestamp, bar.high, bar.low);
+    for (const bar of bars) {
+      const t = bar.timestamp;
+      if (!(t >= from && t < to)) continue;
+      const { high: h, low: l } = bar;
+      if (h - h !== 0 || l - l !== 0) continue; // not finite
+      if (h > high) high = h;
+      if (l < low) low = l;
+      barCount++;
+    }
   }
   return barCount === 0 ? null : { high, low, weekStart: from, barCount };
 }

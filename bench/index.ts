@@ -1,0 +1,272 @@
+/**
+ * `npm run bench [-- <filter>] [-- --strict]`: generates 1,000,000 seeded 1m bars once, loads
+ * every suite in `bench/suites/` (each default-exports a `Suite`), times the cases of each
+ * group in this one process and prints, per case, the median time and its ratio to the
+ * group's reference (the `limit` case, else the first `peer`, else the first case), then each
+ * target as PASS or FAIL. Results are also written to `.bench-out/latest.json`.
+ *
+ * Cases of a group run round-robin (one call of each per round, or a batch for cases under
+ * 5 ms), so a change in machine load hits them alike; ratios and targets use the median of
+ * the per-round ratios. A filter runs only the suites (file names) or groups (titles) that
+ * contain it, ignoring case. `--strict` exits with status 1 when a target fails. Run with
+ * `node --expose-gc` (e.g. `NODE_OPTIONS=--expose-gc npm run bench`) to collect garbage
+ * before every timed call.
+ */
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { do_not_optimize } from 'mitata';
+import { toRows } from '../src/index.js';
+import { generateOhlcvColumns } from '../src/testing/index.js';
+import type { BenchCase, BenchData, BenchGroup, BenchTarget, Suite } from './harness.js';
+
+const BARS = 1_000_000;
+const SEED = 42;
+/** A group keeps sampling until it has its minimum rounds and this much time has passed. */
+const GROUP_BUDGET_MS = 3000;
+const MAX_ROUNDS = 60;
+
+interface CaseResult {
+  readonly name: string;
+  readonly role: BenchCase['role'];
+  /** Median time of one call, ms. */
+  readonly medianMs?: number;
+  readonly p25Ms?: number;
+  readonly p75Ms?: number;
+  /** Rounds sampled. */
+  readonly samples?: number;
+  /** Median over rounds of (this case's time / the reference's time). */
+  readonly ratio?: number;
+  readonly error?: string;
+}
+
+interface TargetResult {
+  readonly target: BenchTarget;
+  readonly pass: boolean | undefined;
+  readonly text: string;
+}
+
+interface GroupResult {
+  readonly suite: string;
+  readonly title: string;
+  readonly reference: string | undefined;
+  readonly cases: readonly CaseResult[];
+  readonly targets: readonly TargetResult[];
+}
+
+interface Live {
+  readonly c: BenchCase;
+  readonly run: () => Promise<void>;
+  readonly batch: number;
+  readonly samples: number[];
+}
+
+function fmtMs(value: number | undefined): string {
+  if (value === undefined) return '—';
+  if (value >= 100) return value.toFixed(0);
+  if (value >= 10) return value.toFixed(1);
+  if (value >= 1) return value.toFixed(2);
+  return value.toFixed(3);
+}
+
+function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(q * (sorted.length - 1))] as number;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Two untimed calls: checks the case runs, compiles it, and sizes its batch. */
+async function prepare(c: BenchCase): Promise<Live> {
+  const t0 = performance.now();
+  const first = c.fn();
+  const isAsync = first instanceof Promise;
+  do_not_optimize(isAsync ? await first : first);
+  const once = performance.now() - t0;
+  const run = isAsync
+    ? async (): Promise<void> => do_not_optimize(await c.fn())
+    : (): Promise<void> => {
+        do_not_optimize(c.fn());
+        return Promise.resolve();
+      };
+  await run();
+  return { c, run, batch: Math.max(1, Math.ceil(5 / Math.max(once, 0.001))), samples: [] };
+}
+
+/** Samples a group round-robin; slow groups get fewer rounds (at least 3). */
+async function sample(live: readonly Live[]): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const started = performance.now();
+  let slowestRound = 0;
+  for (let rounds = 1; ; rounds++) {
+    const r0 = performance.now();
+    for (const l of live) {
+      gc?.();
+      const t0 = performance.now();
+      for (let k = 0; k < l.batch; k++) await l.run();
+      l.samples.push((performance.now() - t0) / l.batch);
+    }
+    slowestRound = Math.max(slowestRound, performance.now() - r0);
+    const minRounds = slowestRound > 5000 ? 3 : slowestRound > 1000 ? 5 : slowestRound > 100 ? 9 : 15;
+    if (rounds >= MAX_ROUNDS || (rounds >= minRounds && performance.now() - started >= GROUP_BUDGET_MS)) return;
+  }
+}
+
+function perRoundRatio(a: Live | undefined, b: Live | undefined): number | undefined {
+  if (a === undefined || b === undefined) return undefined;
+  return quantile(a.samples.map((x, i) => x / (b.samples[i] as number)), 0.5);
+}
+
+function checkTarget(target: BenchTarget, live: readonly Live[]): TargetResult {
+  const ours = live.find((l) => l.c.name === target.ours);
+  const than = live.find((l) => l.c.name === target.than);
+  const ratio = perRoundRatio(ours, than);
+  if (ours === undefined || than === undefined || ratio === undefined) {
+    return { target, pass: undefined, text: `SKIP  ${target.ours} vs ${target.than}: a case is missing or failed` };
+  }
+  const o = fmtMs(quantile(ours.samples, 0.5));
+  const t = fmtMs(quantile(than.samples, 0.5));
+  const parts: string[] = [];
+  let pass = true;
+  if (target.factor !== undefined) {
+    pass &&= ratio <= 1 / target.factor;
+    parts.push(`needs >= ${target.factor}x faster, is ${(1 / ratio).toFixed(2)}x (${o} ms vs ${t} ms)`);
+  }
+  if (target.within !== undefined) {
+    pass &&= ratio <= target.within;
+    parts.push(`needs <= ${target.within}x its time, is ${ratio.toFixed(2)}x (${o} ms vs ${t} ms)`);
+  }
+  return { target, pass, text: `${pass ? 'PASS' : 'FAIL'}  ${target.ours} vs ${target.than}: ${parts.join('; ')}` };
+}
+
+async function runGroup(suite: string, group: BenchGroup): Promise<GroupResult> {
+  const live: Live[] = [];
+  const failed = new Map<string, string>();
+  for (const c of group.cases) {
+    try {
+      live.push(await prepare(c));
+    } catch (error) {
+      failed.set(c.name, message(error));
+    }
+  }
+  await sample(live);
+  const referenceCase =
+    group.cases.find((c) => c.role === 'limit') ?? group.cases.find((c) => c.role === 'peer') ?? group.cases[0];
+  const ref = live.find((l) => l.c === referenceCase);
+  const cases = group.cases.map((c): CaseResult => {
+    const error = failed.get(c.name);
+    const l = live.find((x) => x.c === c);
+    if (error !== undefined || l === undefined) return { name: c.name, role: c.role, error: error ?? 'not run' };
+    const ratio = perRoundRatio(l, ref);
+    return {
+      name: c.name,
+      role: c.role,
+      medianMs: quantile(l.samples, 0.5),
+      p25Ms: quantile(l.samples, 0.25),
+      p75Ms: quantile(l.samples, 0.75),
+      samples: l.samples.length,
+      ...(ratio === undefined ? {} : { ratio }),
+    };
+  });
+  return {
+    suite,
+    title: group.title,
+    reference: referenceCase?.name,
+    cases,
+    targets: (group.targets ?? []).map((t) => checkTarget(t, live)),
+  };
+}
+
+function pad(text: string, width: number, right = false): string {
+  return right ? text.padStart(width) : text.padEnd(width);
+}
+
+function printGroup(g: GroupResult): void {
+  const w = Math.max(30, ...g.cases.map((c) => c.name.length));
+  console.log(`\n## ${g.title}  [${g.suite}]  (ratio: time / time of "${g.reference ?? '—'}")`);
+  console.log(`${pad('case', w)}  ${pad('role', 5)}  ${pad('median ms', 10, true)}  ${pad('p25–p75 ms', 17, true)}  ${pad('n', 3, true)}  ${pad('ratio', 8, true)}`);
+  console.log('-'.repeat(w + 52));
+  for (const c of g.cases) {
+    if (c.error !== undefined) {
+      console.log(`${pad(c.name, w)}  ${pad(c.role, 5)}  ERROR: ${c.error}`);
+      continue;
+    }
+    const ratio = c.ratio === undefined ? '—' : `${c.ratio.toFixed(2)}x`;
+    const spread = `${fmtMs(c.p25Ms)}–${fmtMs(c.p75Ms)}`;
+    console.log(
+      `${pad(c.name, w)}  ${pad(c.role, 5)}  ${pad(fmtMs(c.medianMs), 10, true)}  ${pad(spread, 17, true)}  ${pad(String(c.samples ?? ''), 3, true)}  ${pad(ratio, 8, true)}`,
+    );
+  }
+  for (const t of g.targets) console.log(`  ${t.text}`);
+}
+
+async function loadSuites(): Promise<{ name: string; suite: Suite }[]> {
+  const dir = new URL('./suites/', import.meta.url);
+  const files = readdirSync(fileURLToPath(dir))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'))
+    .sort();
+  const suites: { name: string; suite: Suite }[] = [];
+  for (const file of files) {
+    const mod = (await import(pathToFileURL(fileURLToPath(new URL(file, dir))).href)) as { default?: unknown };
+    if (typeof mod.default !== 'function') {
+      console.warn(`bench: ${file} has no default-exported Suite; skipped`);
+      continue;
+    }
+    suites.push({ name: file.replace(/\.ts$/, ''), suite: mod.default as Suite });
+  }
+  return suites;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const strict = argv.includes('--strict');
+  const filter = argv.find((a) => !a.startsWith('--'))?.toLowerCase();
+  const started = new Date();
+  const gcOn = (globalThis as { gc?: unknown }).gc !== undefined;
+  console.log(`# market-data-pipeline benchmarks — ${started.toISOString()}`);
+  console.log(
+    `node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} x${availableParallelism()}, ` +
+      `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}${gcOn ? ', gc before each call' : ''}`,
+  );
+  const t0 = performance.now();
+  const { columns } = generateOhlcvColumns({ seed: SEED, count: BARS, timeframe: '1m' });
+  const data: BenchData = { columns, rows: toRows(columns) };
+  console.log(
+    `data: ${BARS.toLocaleString('en-US')} seeded 1m bars (generateOhlcvColumns, seed ${SEED}) as columns and rows, ` +
+      `built in ${(performance.now() - t0).toFixed(0)} ms${filter === undefined ? '' : `; filter "${filter}"`}`,
+  );
+
+  const results: GroupResult[] = [];
+  for (const { name, suite } of await loadSuites()) {
+    const suiteMatches = filter === undefined || name.toLowerCase().includes(filter);
+    let groups: readonly BenchGroup[];
+    try {
+      groups = await suite(data);
+    } catch (error) {
+      console.log(`\n## [${name}] the suite failed to build its groups: ${message(error)}`);
+      continue;
+    }
+    for (const group of groups) {
+      if (!suiteMatches && !group.title.toLowerCase().includes(filter ?? '')) continue;
+      const result = await runGroup(name, group);
+      printGroup(result);
+      results.push(result);
+    }
+  }
+
+  const targets = results.flatMap((g) => g.targets);
+  const failed = targets.filter((t) => t.pass === false).length;
+  const passed = targets.filter((t) => t.pass === true).length;
+  console.log(`\n${results.length} groups; targets: ${passed} passed, ${failed} failed, ${targets.length - passed - failed} skipped`);
+
+  const outDir = fileURLToPath(new URL('../.bench-out/', import.meta.url));
+  mkdirSync(outDir, { recursive: true });
+  const report = { started: started.toISOString(), node: process.version, loadavg: loadavg(), bars: BARS, seed: SEED, filter, results };
+  writeFileSync(`${outDir}latest.json`, `${JSON.stringify(report, null, 2)}\n`);
+  console.log('results: .bench-out/latest.json');
+  if (strict && failed > 0) process.exitCode = 1;
+}
+
+await main();

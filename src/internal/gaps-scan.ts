@@ -30,8 +30,13 @@ export function scanGaps(ts: ArrayLike<number>, grid: Grid, calendar: MarketCale
   let poisoned = false;
   let descending = false;
   for (let i = 0; i < n; i++) {
-    const t = ts[i] as number;
+    let t = ts[i] as number;
     if (t - prevT === fastWidth && !poisoned) {
+      // The common case: a run of consecutive slots, scanned as tightly as a plain loop.
+      let j = i + 1;
+      while (j < n && (ts[j] as number) - (ts[j - 1] as number) === fastWidth) j++;
+      i = j - 1;
+      t = ts[i] as number;
       prevIndex = i;
       prevT = t;
       lastSeen = t;

@@ -121,33 +121,51 @@ export function columnsToRows(columns: OhlcvColumns): Ohlcv[] {
 
 /**
  * A new columns object holding the bars of `source` at `indices`, in that order
- * (a gather). Optional columns present in `source` are carried.
+ * (a gather). Optional columns present in `source` are carried. Runs of consecutive indices
+ * are copied as blocks, so a near-identity gather (dedupe, removal) costs little more than a copy.
  */
 export function gatherColumns(source: OhlcvColumns, indices: ArrayLike<number>, length = indices.length): MutableColumns {
+  const runs = runsOf(indices, length);
   const out: MutableColumns = {
     length,
-    timestamp: gather(source.timestamp, indices, length),
-    open: gather(source.open, indices, length),
-    high: gather(source.high, indices, length),
-    low: gather(source.low, indices, length),
-    close: gather(source.close, indices, length),
-    volume: gather(source.volume, indices, length),
+    timestamp: gather(source.timestamp, runs, length),
+    open: gather(source.open, runs, length),
+    high: gather(source.high, runs, length),
+    low: gather(source.low, runs, length),
+    close: gather(source.close, runs, length),
+    volume: gather(source.volume, runs, length),
   };
   for (const key of OPTIONAL_COLUMNS) {
     const column = source[key];
-    if (column !== undefined) out[key] = gather(column, indices, length);
+    if (column !== undefined) out[key] = gather(column, runs, length);
   }
-  if (source.flags !== undefined) {
-    const flags = new Uint8Array(length);
-    for (let k = 0; k < length; k++) flags[k] = source.flags[indices[k] as number] as number;
-    out.flags = flags;
-  }
+  if (source.flags !== undefined) out.flags = gather(source.flags, runs, length);
   return out;
 }
 
-function gather(column: Float64Array, indices: ArrayLike<number>, length: number): Float64Array {
-  const out = new Float64Array(length);
-  for (let k = 0; k < length; k++) out[k] = column[indices[k] as number] as number;
+/** Runs of consecutive source indices: triples (output start, source start, length). */
+function runsOf(indices: ArrayLike<number>, length: number): number[] {
+  const runs: number[] = [];
+  let k = 0;
+  while (k < length) {
+    const from = indices[k] as number;
+    let len = 1;
+    while (k + len < length && indices[k + len] === from + len) len++;
+    runs.push(k, from, len);
+    k += len;
+  }
+  return runs;
+}
+
+function gather<A extends Float64Array | Uint8Array>(column: A, runs: readonly number[], length: number): A {
+  const out = new (column.constructor as new (n: number) => A)(length);
+  for (let r = 0; r < runs.length; r += 3) {
+    const to = runs[r] as number;
+    const from = runs[r + 1] as number;
+    const len = runs[r + 2] as number;
+    if (len === 1) out[to] = column[from] as number;
+    else out.set(column.subarray(from, from + len), to);
+  }
   return out;
 }
 

@@ -31,8 +31,11 @@ export function planDedupe(ts: ArrayLike<number>, same: (i: number, j: number) =
   let ascending = true;
   for (let i = 1; i < n && ascending; i++) ascending = (ts[i] as number) >= (ts[i - 1] as number);
   let groups: Map<number, number[]> | undefined;
+  let hasDuplicates: Uint8Array | undefined;
   const addDuplicate = (h: number, i: number): void => {
     groups ??= new Map();
+    hasDuplicates ??= new Uint8Array(n);
+    hasDuplicates[h] = 1;
     const members = groups.get(h);
     if (members === undefined) groups.set(h, [h, i]);
     else members.push(i);
@@ -65,7 +68,7 @@ export function planDedupe(ts: ArrayLike<number>, same: (i: number, j: number) =
   let out = 0;
   for (let i = 0; i < n; i++) {
     if (head[i] !== i) continue;
-    const members = groups?.get(i);
+    const members = hasDuplicates?.[i] === 1 ? groups?.get(i) : undefined;
     if (members === undefined) {
       pick[out++] = i;
       continue;

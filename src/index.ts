@@ -17,3 +17,5 @@ export * from './indicators/index.js';
 export * from './context/index.js';
 export * from './failover/index.js';
 export * from './retention/index.js';
+export * from './reports/index.js';
+export * from './pipeline/index.js';

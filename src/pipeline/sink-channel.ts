@@ -1,6 +1,7 @@
 import { isSinkError } from '../errors/sink-error.js';
 import type { Clock } from './clock.js';
 import type { Sink, SinkRecord, SinkWriteResult } from './sink.js';
+import { withTimeout } from './with-timeout.js';
 
 /** Settings of one sink's delivery queue. */
 export interface SinkChannelOptions {
@@ -41,6 +42,7 @@ export class SinkChannel {
   readonly #queue: SinkRecord[] = [];
   readonly #spaceWaiters: Waiter[] = [];
   readonly #idleWaiters: Waiter[] = [];
+  readonly #waiting = new Map<SinkRecord, { resolve: (result: SinkWriteResult | undefined) => void; reject: (error: unknown) => void }>();
   #inFlight = false;
   #running: Promise<void> | undefined;
   #controller = new AbortController();
@@ -83,6 +85,21 @@ export class SinkChannel {
     this.#kick();
   }
 
+  /**
+   * Queues a record and resolves with the sink's answer once it is written; rejects with the
+   * last error if it becomes a dead letter (which is reported as usual too).
+   */
+  async deliver(record: SinkRecord, signal?: AbortSignal): Promise<SinkWriteResult | undefined> {
+    const done = new Promise<SinkWriteResult | undefined>((resolve, reject) => this.#waiting.set(record, { resolve, reject }));
+    try {
+      await this.push(record, signal);
+    } catch (error) {
+      this.#waiting.delete(record);
+      throw error;
+    }
+    return done;
+  }
+
   /** Resolves when the queue is empty (every record written or dead-lettered). */
   drain(): Promise<void> {
     if (this.#queue.length === 0) return Promise.resolve();
@@ -91,8 +108,11 @@ export class SinkChannel {
 
   /** Aborts the write in flight and stops the worker; queued records stay in `pending`. */
   async close(): Promise<void> {
-    this.#controller.abort(new DOMException('The pipeline stopped', 'AbortError'));
+    const reason = new DOMException('The pipeline stopped', 'AbortError');
+    this.#controller.abort(reason);
     await this.#running;
+    for (const waiter of this.#waiting.values()) waiter.reject(reason);
+    this.#waiting.clear();
     this.#controller = new AbortController();
     for (const waiter of this.#idleWaiters.splice(0)) waiter.resolve();
   }
@@ -121,27 +141,25 @@ export class SinkChannel {
   async #deliver(record: SinkRecord, signal: AbortSignal): Promise<'done' | 'aborted'> {
     const { clock, maxAttempts, writeTimeoutMs } = this.#options;
     for (let attempt = 1; ; attempt++) {
-      const timeout = new AbortController();
-      const onAbort = (): void => timeout.abort(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      const timer = clock.sleep(writeTimeoutMs, timeout.signal).then(
-        () => timeout.abort(new DOMException(`Sink ${this.sink.name} did not answer within ${writeTimeoutMs} ms`, 'TimeoutError')),
-        () => undefined,
-      );
       try {
-        const result = await Promise.race([
-          this.sink.write(record, { signal: timeout.signal }),
-          new Promise<never>((_, reject) => {
-            timeout.signal.addEventListener('abort', () => reject(timeout.signal.reason as Error), { once: true });
-          }),
-        ]);
+        const result = await withTimeout(
+          clock,
+          writeTimeoutMs,
+          signal,
+          () => new DOMException(`Sink ${this.sink.name} did not answer within ${writeTimeoutMs} ms`, 'TimeoutError'),
+          (writeSignal) => this.sink.write(record, { signal: writeSignal }),
+        );
         this.#options.onDelivered(record, result ?? undefined);
+        this.#waiting.get(record)?.resolve(result ?? undefined);
+        this.#waiting.delete(record);
         return 'done';
       } catch (error) {
         if (signal.aborted) return 'aborted';
         const retryable = !isSinkError(error) || error.retryable;
         if (!retryable || attempt >= maxAttempts) {
           this.#options.onDeadLetter(record, error, attempt);
+          this.#waiting.get(record)?.reject(error);
+          this.#waiting.delete(record);
           return 'done';
         }
         this.#options.onRetry(record, error, attempt);
@@ -150,10 +168,6 @@ export class SinkChannel {
         } catch {
           return 'aborted';
         }
-      } finally {
-        signal.removeEventListener('abort', onAbort);
-        timeout.abort();
-        await timer;
       }
     }
   }

@@ -37,6 +37,16 @@ export interface OrderBookRequest {
 }
 
 /**
+ * An answer of `fetchOhlcv` that also carries what the server said about the rate limit.
+ */
+export interface OhlcvAnswer {
+  /** The bars, oldest first. */
+  readonly rows: readonly unknown[];
+  /** Request weight the server reports as used in the current window (Binance's `X-MBX-USED-WEIGHT-1M`). */
+  readonly usedWeight?: number;
+}
+
+/**
  * Where market data comes from: an exchange client, a data vendor, a file, a simulator.
  * The library ships no I/O; `examples/` has sources over ccxt and Binance's REST API, and
  * `market-data-pipeline/testing` has `SimulatedSource`.
@@ -61,8 +71,11 @@ export interface Source {
    * @defaultValue 1000
    */
   readonly maxLimit?: number;
-  /** Bars of `timeframe` from `since` on, oldest first. The last one may still be forming. */
-  fetchOhlcv(request: OhlcvRequest): Promise<readonly unknown[]>;
+  /**
+   * Bars of `timeframe` from `since` on, oldest first. The last one may still be forming.
+   * Return the rows, or an {@link OhlcvAnswer} to report the server's used rate-limit weight.
+   */
+  fetchOhlcv(request: OhlcvRequest): Promise<readonly unknown[] | OhlcvAnswer>;
   /** Trades from `since` on, oldest first, shaped like `Tick`. */
   fetchTrades?(request: TradesRequest): Promise<readonly unknown[]>;
   /** An order-book snapshot shaped like `OrderBook`. */

@@ -1,0 +1,51 @@
+import type { FeedAction, FeedStateKind } from '../failover/feed-state.js';
+import type { GapReport } from '../gaps/fill-gaps.js';
+import type { QualityScore } from '../quality/score-quality.js';
+import type { Alert } from '../schemas/alert-schema.js';
+import type { DataIssue } from '../errors/result.js';
+import type { Ohlcv } from '../schemas/ohlcv.js';
+import type { Timeframe } from '../time/timeframe.js';
+import type { DocumentRecord, RevisedBar, SinkRecord } from './sink.js';
+
+/**
+ * The events a `Pipeline` emits, with their payloads. Subscribe with `pipeline.on(name,
+ * listener)`, which returns the function that unsubscribes. A listener that throws is
+ * reported on `error` (phase `listener`) and changes nothing the pipeline computes or delivers.
+ */
+export interface PipelineEvents {
+  /** A closed bar was stored and queued for delivery (a higher `revision` replaces an earlier delivery). */
+  bar: (event: { readonly symbol: string; readonly timeframe: Timeframe; readonly bar: RevisedBar }) => void;
+  /** The still-forming bar changed. */
+  update: (event: { readonly symbol: string; readonly timeframe: Timeframe; readonly bar: Ohlcv }) => void;
+  /** A gap was found in the base timeframe, with what was done about it. */
+  gap: (event: { readonly symbol: string; readonly timeframe: Timeframe; readonly report: GapReport }) => void;
+  /** Rows a source sent were refused (unparseable or breaking an OHLCV rule) and removed. */
+  rejected: (event: { readonly symbol: string; readonly source: string; readonly issues: readonly DataIssue[] }) => void;
+  /** A series was scored. */
+  quality: (event: { readonly symbol: string; readonly timeframe: Timeframe; readonly quality: QualityScore }) => void;
+  /** An alert was raised (also delivered to sinks). */
+  alert: (alert: Alert) => void;
+  /** An escalation trigger fired; `alert` is the escalating alert that was delivered. */
+  escalation: (event: { readonly symbol: string; readonly reasons: readonly string[]; readonly alert: Alert }) => void;
+  /** The feed state machine of a symbol moved, with the actions it asked for. */
+  failover: (event: {
+    readonly symbol: string;
+    readonly from: FeedStateKind;
+    readonly to: FeedStateKind;
+    readonly actions: readonly FeedAction[];
+    readonly at: number;
+  }) => void;
+  /** A state document was built and queued for delivery. */
+  document: (record: DocumentRecord) => void;
+  /** Progress of a backfill or a data request, in bars. */
+  progress: (event: {
+    readonly symbol: string;
+    readonly phase: 'backfill' | 'request';
+    readonly done: number;
+    readonly total: number;
+  }) => void;
+  /** A sink gave up on a record after its retries; the record is attached, nothing else happens to it. */
+  deadLetter: (event: { readonly sink: string; readonly record: SinkRecord; readonly error: unknown; readonly attempts: number }) => void;
+  /** Something failed that the pipeline survived: a source request, a sink write attempt, a listener. */
+  error: (event: { readonly phase: 'source' | 'sink' | 'listener' | 'cycle'; readonly error: unknown; readonly symbol?: string }) => void;
+}

@@ -1,0 +1,84 @@
+import type { FeedState } from '../failover/feed-state.js';
+import type { RateLimiterState } from '../failover/rate-limiter-state.js';
+import type { MarketCalendar } from '../gaps/detect-gaps.js';
+import type { EscalationGap } from '../quality/evaluate-escalation.js';
+import type { PipelineConfig } from '../schemas/config.js';
+import type { QualityIssue } from '../schemas/quality-report-schema.js';
+import type { DeepPartial } from '../schemas/resolve-config.js';
+import type { Timeframe } from '../time/timeframe.js';
+import type { Clock } from './clock.js';
+import type { RevisedBar, Sink, SinkRecord } from './sink.js';
+import type { Source } from './source.js';
+import type { Store } from './store.js';
+
+/** Options of `new Pipeline(options)`. Validated once, never mutated. */
+export interface PipelineOptions {
+  /** The primary source (the specification's `exchange_api`). */
+  readonly primary: Source;
+  /** The backup source the feed fails over to; without one, a failing feed serves cached data. */
+  readonly backup?: Source;
+  /** Where records are delivered. */
+  readonly sinks?: readonly Sink[];
+  /** Where history is kept. @defaultValue a new `MemoryStore` */
+  readonly store?: Store;
+  /** The clock. @defaultValue `systemClock` */
+  readonly clock?: Clock;
+  /** Randomness for retry jitter, in [0, 1). @defaultValue `Math.random` */
+  readonly random?: () => number;
+  /** Overrides of the specification's defaults; see `resolveConfig`. */
+  readonly config?: DeepPartial<PipelineConfig>;
+  /**
+   * Open time (epoch ms) of the first base bar to fetch when the store holds nothing for a
+   * symbol. @defaultValue `maxBackfillBars` bars before the current one
+   */
+  readonly start?: number;
+  /** Deliver the still-forming bar to sinks as `forming` records (it is always emitted as `update`). @defaultValue false */
+  readonly deliverForming?: boolean;
+  /** When the market is open (default: always, as crypto); closed periods are neither gaps nor filled. */
+  readonly calendar?: MarketCalendar;
+  /** Attempts per record before a sink write becomes a dead letter. @defaultValue 5 */
+  readonly sinkMaxAttempts?: number;
+  /** A sink write without an answer for this long (ms) is aborted and retried. @defaultValue `feedFailure.timeoutMs` (30 s) */
+  readonly sinkTimeoutMs?: number;
+  /** After a base bar closes, wait this long (ms) before fetching it, so the exchange has closed it too. @defaultValue 1000 */
+  readonly pollDelayMs?: number;
+  /** State saved by `checkpoint()`; the pipeline resumes from it. */
+  readonly checkpoint?: PipelineCheckpoint;
+}
+
+/** What a checkpoint keeps of one symbol. */
+export interface SymbolCheckpoint {
+  /** The feed state machine's state. */
+  readonly feed: FeedState;
+  /** Quality issues of the last 24 hours, in wire form. */
+  readonly issues: readonly QualityIssue[];
+  /** Critical gaps that may still trigger an escalation. */
+  readonly criticalGaps: readonly EscalationGap[];
+  /** Open time of the oldest synthetic base bar still re-requested from the source; `null` when none. */
+  readonly syntheticSince: number | null;
+  /** Escalation triggers already raised and still active. */
+  readonly escalated: readonly string[];
+}
+
+/**
+ * The pipeline's state as plain JSON: `JSON.parse(JSON.stringify(pipeline.checkpoint()))`
+ * given to a new pipeline as `options.checkpoint` resumes without losing or duplicating bars.
+ * Records still queued for a sink are kept and re-delivered (delivery is at-least-once; sinks
+ * upsert). With a `MemoryStore`, the stored bars are included; other stores persist themselves.
+ */
+export interface PipelineCheckpoint {
+  /** Format version. */
+  readonly version: 1;
+  /** When it was taken, epoch ms. */
+  readonly at: number;
+  /** Per symbol. */
+  readonly symbols: Readonly<Record<string, SymbolCheckpoint>>;
+  /** Rate limiter state per source name. */
+  readonly limiters: Readonly<Record<string, RateLimiterState>>;
+  /** Number of the last alert raised. */
+  readonly alertSequence: number;
+  /** Records not yet delivered, per sink name, oldest first. */
+  readonly pending: Readonly<Record<string, readonly SinkRecord[]>>;
+  /** The stored bars, when the store is a `MemoryStore`. */
+  readonly store?: readonly { readonly symbol: string; readonly timeframe: Timeframe; readonly bars: readonly RevisedBar[] }[];
+}

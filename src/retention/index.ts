@@ -1,1 +1,3 @@
-export {};
+export { retentionCutoff } from './retention-cutoff.js';
+export { applyRetention } from './apply-retention.js';
+export type { RetentionRemoval, RetentionResult } from './apply-retention.js';

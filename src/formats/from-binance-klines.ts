@@ -1,7 +1,7 @@
 import type { DataIssue } from '../errors/result.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isBlank, pushIssue, readCount, readFinite, readTimestamp, showValue } from '../internal/format-fields.js';
-import type { Converted } from './converted.js';
+import type { ParseResult } from '../schemas/parse-result.js';
 
 const PRICE_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
 
@@ -22,8 +22,9 @@ const PRICE_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
  * Market rules are not checked here (see `validateOhlcv`). Never throws on data.
  *
  * @param rows - untrusted kline arrays (for a CSV, each line split on commas).
- * @returns The bars that read cleanly and one issue per bad value, located at
- *   `[index]` or `[index, field]`.
+ * @returns A `ParseResult`, as the `parse*` functions return: the bars that read cleanly,
+ *   one issue per bad value located at `[index]` or `[index, field]`, and the number of
+ *   rows left out (a bad row is left out whole).
  *
  * @example
  * ```ts
@@ -36,21 +37,24 @@ const PRICE_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
  * //    takerBuyVolume: 19523 }]
  * ```
  */
-export function fromBinanceKlines(rows: readonly unknown[]): Converted<Ohlcv> {
+export function fromBinanceKlines(rows: readonly unknown[]): ParseResult<Ohlcv> {
   const out: Ohlcv[] = [];
   const issues: DataIssue[] = [];
   if (!Array.isArray(rows)) {
     issues.push({ code: 'invalid_type', path: [], message: `Expected an array of kline arrays, got ${showValue(rows)}` });
-    return { rows: out, issues };
+    return { rows: out, issues, rejected: 0 };
   }
+  let rejected = 0;
   for (let i = 0; i < rows.length; i++) {
     const row: unknown = rows[i];
     if (!Array.isArray(row)) {
       pushIssue(issues, i, undefined, 'invalid_type', `Row ${i}: expected a kline array, got ${showValue(row)}`);
+      rejected++;
       continue;
     }
     if (row.length < 6) {
       pushIssue(issues, i, undefined, 'too_small', `Row ${i}: expected at least 6 kline columns, got ${row.length}`);
+      rejected++;
       continue;
     }
     const values = row as readonly unknown[];
@@ -60,7 +64,10 @@ export function fromBinanceKlines(rows: readonly unknown[]): Converted<Ohlcv> {
     const quoteVolume = isBlank(values[7]) ? undefined : readFinite(values[7], true, i, 'quoteVolume', issues);
     const trades = isBlank(values[8]) ? undefined : readCount(values[8], true, i, 'trades', issues);
     const takerBuyVolume = isBlank(values[9]) ? undefined : readFinite(values[9], true, i, 'takerBuyVolume', issues);
-    if (issues.length !== before) continue;
+    if (issues.length !== before) {
+      rejected++;
+      continue;
+    }
     out.push({
       timestamp: timestamp as number,
       open: open as number,
@@ -73,5 +80,5 @@ export function fromBinanceKlines(rows: readonly unknown[]): Converted<Ohlcv> {
       ...(takerBuyVolume !== undefined ? { takerBuyVolume } : {}),
     });
   }
-  return { rows: out, issues };
+  return { rows: out, issues, rejected };
 }

@@ -1,7 +1,7 @@
 import type { DataIssue } from '../errors/result.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { pushIssue, readFinite, readTimestamp, showValue } from '../internal/format-fields.js';
-import type { Converted } from './converted.js';
+import type { ParseResult } from '../schemas/parse-result.js';
 
 const PRICE_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
 
@@ -16,8 +16,9 @@ const PRICE_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
  * issue. Never throws on data.
  *
  * @param rows - untrusted ccxt OHLCV arrays.
- * @returns The bars that read cleanly and one issue per bad value, located at
- *   `[index]` or `[index, field]`.
+ * @returns A `ParseResult`, as the `parse*` functions return: the bars that read cleanly,
+ *   one issue per bad value located at `[index]` or `[index, field]`, and the number of
+ *   rows left out (a bad row is left out whole).
  *
  * @example
  * ```ts
@@ -29,31 +30,38 @@ const PRICE_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
  * //   rows: [{ timestamp: 1570752000000, open: 0.00141342, high: 0.00141557,
  * //            low: 0.00141266, close: 0.00141418, volume: 1482 }],
  * //   issues: [{ code: 'invalid_type', path: [1, 'high'], message: 'Row 1: expected `high` to be a number, got null' }],
+ * //   rejected: 1,
  * // }
  * ```
  */
-export function fromCcxtOhlcv(rows: readonly unknown[]): Converted<Ohlcv> {
+export function fromCcxtOhlcv(rows: readonly unknown[]): ParseResult<Ohlcv> {
   const out: Ohlcv[] = [];
   const issues: DataIssue[] = [];
   if (!Array.isArray(rows)) {
     issues.push({ code: 'invalid_type', path: [], message: `Expected an array of OHLCV arrays, got ${showValue(rows)}` });
-    return { rows: out, issues };
+    return { rows: out, issues, rejected: 0 };
   }
+  let rejected = 0;
   for (let i = 0; i < rows.length; i++) {
     const row: unknown = rows[i];
     if (!Array.isArray(row)) {
       pushIssue(issues, i, undefined, 'invalid_type', `Row ${i}: expected an array [timestamp, open, high, low, close, volume], got ${showValue(row)}`);
+      rejected++;
       continue;
     }
     if (row.length < 6) {
       pushIssue(issues, i, undefined, 'too_small', `Row ${i}: expected 6 entries [timestamp, open, high, low, close, volume], got ${row.length}`);
+      rejected++;
       continue;
     }
     const values = row as readonly unknown[];
     const before = issues.length;
     const timestamp = readTimestamp(values[0], false, 'ms', i, 'timestamp', issues);
     const [open, high, low, close, volume] = PRICE_FIELDS.map((field, k) => readFinite(values[k + 1], false, i, field, issues));
-    if (issues.length !== before) continue;
+    if (issues.length !== before) {
+      rejected++;
+      continue;
+    }
     out.push({
       timestamp: timestamp as number,
       open: open as number,
@@ -63,5 +71,5 @@ export function fromCcxtOhlcv(rows: readonly unknown[]): Converted<Ohlcv> {
       volume: volume as number,
     });
   }
-  return { rows: out, issues };
+  return { rows: out, issues, rejected };
 }

@@ -1,7 +1,7 @@
 import type { DataIssue } from '../errors/result.js';
 import type { Tick } from '../schemas/tick.js';
 import { pushIssue, readFinite, readTimestamp, showValue } from '../internal/format-fields.js';
-import type { Converted } from './converted.js';
+import type { ParseResult } from '../schemas/parse-result.js';
 
 const DIGITS = /^\d{1,16}$/;
 
@@ -35,9 +35,10 @@ function readSide(value: unknown, index: number, issues: DataIssue[]): 'buy' | '
  * Never throws on data.
  *
  * @param trades - untrusted ccxt trades.
- * @returns The ticks that read cleanly and one issue per bad value, located at `[index]` or
- *   `[index, field]` with `field` the `Tick` field (`tradeId` for ccxt's `id`, `quantity`
- *   for `amount`).
+ * @returns A `ParseResult`, as the `parse*` functions return: the ticks that read cleanly,
+ *   one issue per bad value located at `[index]` or `[index, field]` with `field` the `Tick`
+ *   field (`tradeId` for ccxt's `id`, `quantity` for `amount`), and the number of rows left
+ *   out.
  *
  * @example
  * ```ts
@@ -49,19 +50,21 @@ function readSide(value: unknown, index: number, issues: DataIssue[]): 'buy' | '
  * //  { timestamp: 1570752028907, price: 0.00141379, quantity: 581, side: 'buy', tradeId: 13519810 }]
  * ```
  */
-export function fromCcxtTrades(trades: readonly unknown[]): Converted<Tick> {
+export function fromCcxtTrades(trades: readonly unknown[]): ParseResult<Tick> {
   const out: Tick[] = [];
   const issues: DataIssue[] = [];
   if (!Array.isArray(trades)) {
     issues.push({ code: 'invalid_type', path: [], message: `Expected an array of trades, got ${showValue(trades)}` });
-    return { rows: out, issues };
+    return { rows: out, issues, rejected: 0 };
   }
+  let rejected = 0;
   for (let i = 0; i < trades.length; i++) {
     const trade: unknown = trades[i];
     let ts: unknown, id: unknown, side: unknown, price: unknown, amount: unknown;
     if (Array.isArray(trade)) {
       if (trade.length < 6) {
         pushIssue(issues, i, undefined, 'too_small', `Row ${i}: expected 7 entries [timestamp, id, type, side, price, amount, cost], got ${trade.length}`);
+        rejected++;
         continue;
       }
       [ts, id, , side, price, amount] = trade as readonly unknown[];
@@ -69,6 +72,7 @@ export function fromCcxtTrades(trades: readonly unknown[]): Converted<Tick> {
       ({ timestamp: ts, id, side, price, amount } = trade as Record<string, unknown>);
     } else {
       pushIssue(issues, i, undefined, 'invalid_type', `Row ${i}: expected a ccxt trade object or array, got ${showValue(trade)}`);
+      rejected++;
       continue;
     }
     const before = issues.length;
@@ -77,7 +81,10 @@ export function fromCcxtTrades(trades: readonly unknown[]): Converted<Tick> {
     const takerSide = readSide(side, i, issues);
     const p = readFinite(price, false, i, 'price', issues);
     const quantity = readFinite(amount, false, i, 'quantity', issues);
-    if (issues.length !== before) continue;
+    if (issues.length !== before) {
+      rejected++;
+      continue;
+    }
     out.push({
       timestamp: timestamp as number,
       price: p as number,
@@ -86,5 +93,5 @@ export function fromCcxtTrades(trades: readonly unknown[]): Converted<Tick> {
       tradeId: tradeId as number,
     });
   }
-  return { rows: out, issues };
+  return { rows: out, issues, rejected };
 }

@@ -1,4 +1,3 @@
-export type { Converted } from './converted.js';
 export { toColumns } from './to-columns.js';
 export { toRows } from './to-rows.js';
 export { fromCcxtOhlcv } from './from-ccxt-ohlcv.js';

@@ -66,9 +66,10 @@ describe('fromCcxtOhlcv', () => {
   it('never throws and accounts for every row', () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(fc.jsonValue(), fc.array(fc.jsonValue(), { minLength: 6, maxLength: 7 }))), (input) => {
-        const { rows, issues } = fromCcxtOhlcv(input);
+        const { rows, issues, rejected } = fromCcxtOhlcv(input);
         const bad = new Set(issues.map((i) => i.path[0]));
-        expect(rows.length + bad.size).toBe(input.length);
+        expect(rejected).toBe(bad.size);
+        expect(rows.length + rejected).toBe(input.length);
       }),
     );
   });

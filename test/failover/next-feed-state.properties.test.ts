@@ -10,7 +10,8 @@ import { deepFreeze } from './feed-script.js';
 const MIN = 60_000;
 const sourceArb = fc.constantFrom<FeedSource>('primary', 'primary', 'backup');
 
-type RawEvent = Omit<FeedEvent, 'newestBar'>;
+/** An event as generated (the runner adds `newestBar` to successes from the clock). */
+type RawEvent = FeedEvent;
 const succeeded = (source: fc.Arbitrary<FeedSource>): fc.Arbitrary<RawEvent> =>
   fc.record({ kind: fc.constant('succeeded' as const), source, latencyMs: fc.integer({ min: 1, max: 400 }) });
 const failed = (source: fc.Arbitrary<FeedSource>): fc.Arbitrary<RawEvent> =>
@@ -113,7 +114,7 @@ function check(steps: readonly { dt: number; event: RawEvent }[], policy: FeedPo
   let primaryOkSince: number | null = null;
   steps.forEach(({ dt, event: raw }, index) => {
     now += dt;
-    const event: FeedEvent = raw.kind === 'succeeded' ? { ...raw, newestBar: Math.floor(now / MIN) * MIN - MIN } : (raw as FeedEvent);
+    const event: FeedEvent = raw.kind === 'succeeded' ? { ...raw, newestBar: Math.floor(now / MIN) * MIN - MIN } : raw;
     const input = index === roundTripAt ? deepFreeze(JSON.parse(JSON.stringify(state)) as FeedState) : state;
     const prev = state;
     const { state: next, actions } = nextFeedState(input, deepFreeze(event), now, policy);

@@ -1,0 +1,307 @@
+import { describe, expect, it } from 'vitest';
+import { SinkError } from '../../src/errors/sink-error.js';
+import { SourceError } from '../../src/errors/source-error.js';
+import { Pipeline } from '../../src/pipeline/pipeline.js';
+import type { Alert } from '../../src/schemas/alert-schema.js';
+import { DataStatusSchema } from '../../src/schemas/data-status-schema.js';
+import { LatestOhlcvSchema } from '../../src/schemas/latest-ohlcv-schema.js';
+import { MarketContextSchema } from '../../src/schemas/market-context-schema.js';
+import { QualityReportSchema } from '../../src/schemas/quality-report-schema.js';
+import type { Ohlcv } from '../../src/schemas/ohlcv.js';
+import { generateOhlcv } from '../../src/testing/generate-ohlcv.js';
+import { ManualClock } from '../../src/testing/manual-clock.js';
+import { describeFixtures, readFixtureJson } from '../support/fixtures.js';
+import { delivered, fakeSource, flat, latestView, recordingSink } from './support.js';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2025, 0, 30);
+
+function freqtrade(relative: string): Ohlcv[] {
+  const rows = readFixtureJson(relative) as [number, number, number, number, number, number][];
+  return rows.map(([timestamp, open, high, low, close, volume]) => ({ timestamp, open, high, low, close, volume }));
+}
+
+describeFixtures('Pipeline on real exchange data', () => {
+  it("delivers the exchange's own 5m candles from its 1m candles (XRP/ETH, Binance)", async () => {
+    // Known answer: Binance's own 5m candles (freqtrade fixture), built by Binance from trades.
+    const m1 = freqtrade('real/freqtrade/XRP_ETH-1m.json');
+    const m5 = freqtrade('real/freqtrade/XRP_ETH-5m.json');
+    const end = (m1.at(-1) as Ohlcv).timestamp + MIN;
+    const clock = new ManualClock(end + 30_000);
+    const sink = recordingSink();
+    const pipeline = new Pipeline({
+      primary: fakeSource('binance', m1, clock),
+      sinks: [sink],
+      clock,
+      start: (m1[0] as Ohlcv).timestamp,
+      config: { symbols: ['XRPETH'], timeframes: ['1m', '5m'] },
+    });
+    await pipeline.runOnce();
+    await pipeline.flush();
+    const ours = latestView(sink.records, '5m');
+    expect(ours).toHaveLength(m5.length);
+    ours.forEach((bar, i) => {
+      const theirs = m5[i] as Ohlcv;
+      expect([bar.timestamp, bar.open, bar.high, bar.low, bar.close]).toEqual([theirs.timestamp, theirs.open, theirs.high, theirs.low, theirs.close]);
+      expect(bar.volume).toBeCloseTo(theirs.volume, 6);
+    });
+    expect(latestView(sink.records, '1m')).toHaveLength(m1.length);
+  });
+});
+
+describe('Pipeline', () => {
+  it('fills a small gap by interpolation, a medium one by forward fill, and marks a large one missing', async () => {
+    // 0..9 present, 10..11 missing (2: small), 12..19 present, 20..25 missing (6: medium),
+    // 26..29 present, 30..44 missing (15: large), 45..59 present.
+    const missing = new Set([10, 11, 20, 21, 22, 23, 24, 25, ...Array.from({ length: 15 }, (_, i) => 30 + i)]);
+    const bars = Array.from({ length: 60 }, (_, i) => flat(T0 + i * MIN, 100 + i)).filter((_, i) => !missing.has(i));
+    const clock = new ManualClock(T0 + 60 * MIN + 1000);
+    const sink = recordingSink();
+    const pipeline = new Pipeline({ primary: fakeSource('exchange_api', bars, clock), sinks: [sink], clock, start: T0, config: { symbols: ['BTCUSD'], timeframes: ['1m'] } });
+    const alerts: Alert[] = [];
+    pipeline.on('alert', (a) => alerts.push(a));
+    await pipeline.runOnce();
+    await pipeline.flush();
+    const m1 = latestView(sink.records, '1m');
+    expect(m1).toHaveLength(60 - 15);
+    const at = (i: number) => m1.find((b) => b.timestamp === T0 + i * MIN);
+    // Small gap: closes step evenly from the close of bar 9 (109) to the open of bar 12 (112).
+    expect(at(10)).toMatchObject({ flag: 'interpolated', open: 109, close: 110, volume: 0 });
+    expect(at(11)).toMatchObject({ flag: 'interpolated', open: 110, close: 111 });
+    // Medium gap: flat at the previous close (bar 19 closed at 119).
+    for (let i = 20; i <= 25; i++) expect(at(i)).toMatchObject({ flag: 'forward_filled', open: 119, high: 119, low: 119, close: 119, volume: 0 });
+    // Large gap: no rows.
+    expect(at(30)).toBeUndefined();
+    expect(alerts.map((a) => [a.type, a.severity, a.escalate])).toEqual([
+      ['gap', 'warning', false],
+      ['gap', 'critical', true],
+      // The large gap is also a critical gap in recent data: an escalation.
+      ['escalation', 'critical', true],
+    ]);
+    const report = sink.records.find((r) => r.kind === 'document' && r.name === 'quality_report');
+    expect(report?.kind === 'document' && report.name === 'quality_report' ? report.body.issues_24h.map((i) => [i.duration_bars, i.resolution]) : []).toEqual([
+      [2, 'interpolated'],
+      [6, 'forward_filled'],
+      [15, 'marked_missing'],
+    ]);
+  });
+
+  it('replaces filled bars with real ones from a later answer and re-delivers them with a higher revision', async () => {
+    const all = Array.from({ length: 30 }, (_, i) => flat(T0 + i * MIN, 100 + i));
+    const clock = new ManualClock(T0 + 20 * MIN + 1000);
+    const source = fakeSource('exchange_api', all.filter((_, i) => i !== 7 && i !== 8), clock);
+    const sink = recordingSink();
+    const pipeline = new Pipeline({ primary: source, sinks: [sink], clock, start: T0, config: { symbols: ['BTCUSD'], timeframes: ['1m', '5m'] } });
+    await pipeline.runOnce();
+    // The exchange now has the two bars (a late backfill).
+    source.bars = all;
+    await clock.advance(MIN);
+    await pipeline.runOnce();
+    await pipeline.flush();
+    const m1 = delivered(sink.records, '1m').filter((b) => b.timestamp === T0 + 7 * MIN);
+    expect(m1.map((b) => [b.revision, b.flag, b.close])).toEqual([
+      [0, 'interpolated', 107],
+      [1, undefined, 107],
+    ]);
+    // The 5m bucket 05:00–10:00 was built with the interpolated bars, then rebuilt with the real ones.
+    const m5 = delivered(sink.records, '5m').filter((b) => b.timestamp === T0 + 5 * MIN);
+    expect(m5.map((b) => b.revision)).toEqual([0, 1]);
+    // Rebuilt from real bars 5..9: open of 5, high/low/close of 9 and 5, volume 5 × 1.
+    expect(m5[1]).toMatchObject({ open: 105, high: 109, low: 105, close: 109, volume: 5 });
+    // Interpolated bars have volume 0 and do not set open/high/low (exchange-exact), so revision 0 had volume 3.
+    expect(m5[0]).toMatchObject({ volume: 3 });
+  });
+
+  it('removes rows that break a rule and reports them', async () => {
+    const bars: Ohlcv[] = Array.from({ length: 10 }, (_, i) => flat(T0 + i * MIN, 100));
+    bars[4] = { ...bars[4], high: 90 } as Ohlcv; // high < low
+    const clock = new ManualClock(T0 + 10 * MIN + 1000);
+    const sink = recordingSink();
+    const pipeline = new Pipeline({ primary: fakeSource('exchange_api', bars, clock), sinks: [sink], clock, start: T0, config: { symbols: ['BTCUSD'], timeframes: ['1m'] } });
+    const rejected: string[] = [];
+    pipeline.on('rejected', (e) => rejected.push(...e.issues.map((i) => i.code)));
+    await pipeline.runOnce();
+    await pipeline.flush();
+    expect(rejected).toContain('high_gte_low');
+    const m1 = latestView(sink.records, '1m');
+    // The removed bar becomes a one-bar gap and is interpolated (flagged), never the bad values.
+    expect(m1.find((b) => b.timestamp === T0 + 4 * MIN)).toMatchObject({ flag: 'interpolated', high: 100 });
+  });
+
+  it('fails over to the backup by the protocol and switches back when the primary recovers', async () => {
+    const { bars } = generateOhlcv({ seed: 3, start: T0, count: 200, timeframe: '1m' });
+    const clock = new ManualClock(T0 + 10 * MIN + 1000);
+    const primary = fakeSource('exchange_api', bars, clock);
+    const backup = fakeSource('data_provider', bars, clock);
+    const sink = recordingSink();
+    const pipeline = new Pipeline({ primary, backup, sinks: [sink], clock, start: T0, config: { symbols: ['BTCUSD'], timeframes: ['1m'] } });
+    const kinds: string[] = [];
+    pipeline.on('failover', (e) => kinds.push(e.to));
+    await pipeline.runOnce();
+    primary.fail = () => new SourceError('down', { kind: 'network' });
+    // Three consecutive errors detect the outage (errorThreshold 3).
+    for (let i = 0; i < 3; i++) {
+      await clock.advance(1000);
+      await pipeline.runOnce();
+    }
+    expect(kinds.at(-1)).toBe('detected');
+    await clock.advance(5000); // retry due after 5 s
+    await pipeline.runOnce();
+    expect(kinds.at(-1)).toBe('retrying');
+    await clock.advance(10_000); // failover due 10 s later
+    await pipeline.runOnce();
+    expect(kinds).toContain('on_backup');
+    const before = backup.requests.length;
+    await clock.advance(MIN);
+    await pipeline.runOnce();
+    expect(backup.requests.length).toBeGreaterThan(before);
+    // The backup kept the series whole: no bar lost.
+    await pipeline.flush();
+    const m1 = latestView(sink.records, '1m');
+    const closedEnd = Math.floor(clock.now() / MIN) * MIN;
+    expect(m1.map((b) => b.timestamp)).toEqual(Array.from({ length: (closedEnd - T0) / MIN }, (_, i) => T0 + i * MIN));
+    expect(m1.every((b) => b.flag === undefined)).toBe(true);
+    // The primary recovers; after 60 s of successes (recoveryStableMs) the feed switches back.
+    primary.fail = undefined;
+    for (let i = 0; i < 3; i++) {
+      await clock.advance(30_000);
+      await pipeline.runOnce();
+    }
+    expect(kinds.at(-1)).toBe('healthy');
+  });
+
+  it('keeps delivering when a listener throws, and reports the listener', async () => {
+    const bars = Array.from({ length: 10 }, (_, i) => flat(T0 + i * MIN, 100 + i));
+    const run = async (throwing: boolean) => {
+      const clock = new ManualClock(T0 + 10 * MIN + 1000);
+      const sink = recordingSink();
+      const pipeline = new Pipeline({ primary: fakeSource('x', bars, clock), sinks: [sink], clock, start: T0, config: { symbols: ['BTCUSD'], timeframes: ['1m', '5m'] } });
+      const listenerErrors: unknown[] = [];
+      pipeline.on('error', (e) => {
+        if (e.phase === 'listener') listenerErrors.push(e.error);
+      });
+      if (throwing) {
+        pipeline.on('bar', () => {
+          throw new Error('listener bug');
+        });
+      }
+      await pipeline.runOnce();
+      await pipeline.flush();
+      return { records: sink.records.filter((r) => r.kind === 'bars'), listenerErrors };
+    };
+    const calm = await run(false);
+    const noisy = await run(true);
+    expect(noisy.records).toEqual(calm.records);
+    expect(noisy.listenerErrors.length).toBeGreaterThan(0);
+  });
+
+  it('retries a failing sink, dead-letters what it cannot write, and does not hold up other sinks', async () => {
+    const bars = Array.from({ length: 5 }, (_, i) => flat(T0 + i * MIN, 100 + i));
+    const clock = new ManualClock(T0 + 5 * MIN + 1000);
+    const good = recordingSink('good');
+    let attempts = 0;
+    const bad = recordingSink('bad', {
+      write: () => {
+        attempts++;
+        return Promise.reject(new SinkError('disk full', { sink: 'bad', retryable: true }));
+      },
+    });
+    const pipeline = new Pipeline({ primary: fakeSource('x', bars, clock), sinks: [bad, good], clock, start: T0, sinkMaxAttempts: 3, config: { symbols: ['BTCUSD'], timeframes: ['1m'] } });
+    const dead: string[] = [];
+    pipeline.on('deadLetter', (e) => dead.push(`${e.sink}:${e.record.kind}:${e.attempts}`));
+    await pipeline.runOnce();
+    // The good sink has everything at once; the bad one is waiting between retries.
+    expect(delivered(good.records, '1m')).toHaveLength(5);
+    for (let i = 0; i < 20; i++) await clock.advance(30_000);
+    await pipeline.flush();
+    expect(dead[0]).toBe('bad:bars:3');
+    expect(attempts).toBe(3 * (dead.length));
+  });
+
+  it('answers a data request with the dataset path, and fails unknown symbols, formats and dates with a reason', async () => {
+    const bars = Array.from({ length: 3 * 60 }, (_, i) => flat(T0 + i * MIN, 100 + (i % 7)));
+    const clock = new ManualClock(T0 + 3 * 60 * MIN + 1000);
+    const files = recordingSink('files', { datasetFormats: ['json'] });
+    const pipeline = new Pipeline({ primary: fakeSource('x', bars, clock), sinks: [files], clock, config: { symbols: ['BTCUSD'], timeframes: ['1m', '1H'] } });
+    const progress: number[] = [];
+    pipeline.on('progress', (e) => progress.push(e.done));
+    const request = {
+      request_id: 'DATA-001',
+      requester: 'feature-engineer',
+      request_type: 'historical_data',
+      parameters: { symbol: 'BTCUSD', timeframe: '1H', start_date: '2025-01-30', end_date: '2025-01-30', format: 'json' },
+      priority: 'normal',
+    };
+    const response = await pipeline.request(request);
+    expect(response).toMatchObject({
+      request_id: 'DATA-001',
+      status: 'completed',
+      output_path: '/out/data/BTCUSD_1H_20250130_20250130.json',
+      rows: 3,
+      metadata: { first_timestamp: '2025-01-30T00:00:00Z', last_timestamp: '2025-01-30T02:00:00Z', gaps_filled: 0 },
+    });
+    expect(progress.at(-1)).toBe(180);
+    const fail = async (parameters: object) =>
+      pipeline.request({ ...request, parameters: { ...request.parameters, ...parameters } });
+    expect(await fail({ symbol: 'XYZ' })).toMatchObject({ status: 'failed', error: 'unknown_symbol' });
+    expect(await fail({ format: 'parquet' })).toMatchObject({ status: 'failed', error: 'unsupported_format' });
+    expect(await fail({ start_date: '2025-02-01', end_date: '2025-01-01' })).toMatchObject({ status: 'failed', error: 'invalid_dates' });
+    expect(await pipeline.request({ nonsense: true })).toMatchObject({ status: 'failed', error: 'invalid_request' });
+  });
+
+  it('builds documents valid under the wire schemas', async () => {
+    const { bars } = generateOhlcv({ seed: 9, start: T0 - 20 * 86_400_000, count: 21 * 1440, timeframe: '1m' });
+    const clock = new ManualClock(T0 + 10 * 60 * MIN + 30_000);
+    const sink = recordingSink();
+    const pipeline = new Pipeline({ primary: fakeSource('exchange_api', bars, clock), sinks: [sink], clock, start: T0 - 20 * 86_400_000, config: { symbols: ['BTCUSD'] } });
+    await pipeline.runOnce();
+    await pipeline.flush();
+    const doc = (name: string) => sink.records.find((r) => r.kind === 'document' && r.name === name);
+    const body = (name: string): unknown => {
+      const record = doc(name);
+      return record?.kind === 'document' ? record.body : undefined;
+    };
+    expect(DataStatusSchema.parse(body('data_status')).symbols['BTCUSD']?.timeframes['1m']?.bars_today).toBe(600);
+    const latest = LatestOhlcvSchema.parse(body('latest_ohlcv'));
+    expect(latest.timeframes['1H']?.timestamp).toBe('2025-01-30T09:00:00Z');
+    expect(latest.derived.atr_14_1H).not.toBeNull();
+    expect(QualityReportSchema.parse(body('quality_report')).symbols_monitored).toBe(1);
+    expect(MarketContextSchema.parse(body('market_context')).key_levels.daily_pivot).not.toBeNull();
+  });
+
+  it('resumes from a checkpoint without losing or duplicating bars', async () => {
+    const { bars } = generateOhlcv({ seed: 5, start: T0, count: 120, timeframe: '1m' });
+    const clock = new ManualClock(T0 + 30 * MIN + 1000);
+    const sink = recordingSink();
+    const options = { primary: fakeSource('x', bars, clock), sinks: [sink], clock, start: T0, config: { symbols: ['BTCUSD'], timeframes: ['1m', '5m'] as ('1m' | '5m')[] } };
+    const first = new Pipeline(options);
+    await first.runOnce();
+    await first.flush();
+    const saved = JSON.parse(JSON.stringify(first.checkpoint())) as ReturnType<Pipeline['checkpoint']>;
+    await first.stop();
+    await clock.advance(60 * MIN);
+    const second = new Pipeline({ ...options, checkpoint: saved });
+    await second.runOnce();
+    await second.flush();
+    const keys = delivered(sink.records, '1m').map((b) => `${b.timestamp}:${b.revision}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(latestView(sink.records, '1m')).toHaveLength(90);
+    expect(latestView(sink.records, '5m')).toHaveLength(18);
+  });
+
+  it('stops promptly while a sink never answers, leaving no timer behind', async () => {
+    const bars = Array.from({ length: 5 }, (_, i) => flat(T0 + i * MIN, 100));
+    const clock = new ManualClock(T0 + 5 * MIN + 1000);
+    const hanging = recordingSink('hang', {
+      write: (_record, { signal }) =>
+        new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true })),
+    });
+    const pipeline = new Pipeline({ primary: fakeSource('x', bars, clock), sinks: [hanging], clock, start: T0, config: { symbols: ['BTCUSD'], timeframes: ['1m'] } });
+    await pipeline.runOnce();
+    pipeline.start();
+    await pipeline.stop();
+    expect(clock.pending).toBe(0);
+    // Nothing was lost: the undelivered records are in the checkpoint.
+    expect(pipeline.checkpoint().pending['hang']?.length).toBeGreaterThan(0);
+  });
+});

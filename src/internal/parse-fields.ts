@@ -110,3 +110,11 @@ export function readTimestamp(value: unknown, ctx: FieldContext, path: (string |
 export function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** The reading context of a parse call. */
+export function fieldContext(
+  issues: FieldContext['issues'],
+  options: { readonly coerce?: boolean; readonly timestampUnit?: FieldContext['unit']; readonly truncate?: boolean },
+): FieldContext {
+  return { issues, coerce: options.coerce ?? false, unit: options.timestampUnit, truncate: options.truncate ?? false };
+}

@@ -96,3 +96,5 @@ export { parseOhlcv } from './parse-ohlcv.js';
 export { parseTicks } from './parse-ticks.js';
 export { parseOrderBook } from './parse-order-book.js';
 export type { ParseOptions, ParseResult } from './parse-result.js';
+export { parseOhlcvColumns } from './parse-ohlcv-columns.js';
+export type { ParsedOhlcvColumns } from './parse-ohlcv-columns.js';

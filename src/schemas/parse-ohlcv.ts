@@ -1,56 +1,8 @@
 import type { DataIssue } from '../errors/result.js';
-import { isRecord, pushIssue, readCount, readNumber, readTimestamp, showValue, type FieldContext } from '../internal/parse-fields.js';
-import { MAX_PLAUSIBLE_MS, MIN_PLAUSIBLE_MS } from '../time/to-epoch-ms.js';
-import { BarFlag } from './bar-flag.js';
+import { fieldContext, isRecord, showValue } from '../internal/parse-fields.js';
+import { isPlainBar, parseOhlcvRowSlowly } from '../internal/parse-ohlcv-row.js';
 import type { Ohlcv } from './ohlcv.js';
 import type { ParseOptions, ParseResult } from './parse-result.js';
-
-const FLAGS: ReadonlySet<unknown> = new Set<unknown>([BarFlag.Interpolated, BarFlag.ForwardFilled, BarFlag.Clipped]);
-
-/** Reads a row that failed the fast check, field by field, collecting every issue. */
-function parseRowSlowly(row: Readonly<Record<string, unknown>>, index: number, ctx: FieldContext): Ohlcv | undefined {
-  const before = ctx.issues.length;
-  const timestamp = readTimestamp(row.timestamp, ctx, [index, 'timestamp']);
-  const open = readNumber(row.open, ctx, [index, 'open']);
-  const high = readNumber(row.high, ctx, [index, 'high']);
-  const low = readNumber(row.low, ctx, [index, 'low']);
-  const close = readNumber(row.close, ctx, [index, 'close']);
-  const volume = readNumber(row.volume, ctx, [index, 'volume']);
-  // Optional fields: `undefined` and `null` both mean "not given".
-  const quoteVolume = row.quoteVolume == null ? undefined : readNumber(row.quoteVolume, ctx, [index, 'quoteVolume']);
-  const trades = row.trades == null ? undefined : readCount(row.trades, ctx, [index, 'trades']);
-  const takerBuyVolume =
-    row.takerBuyVolume == null ? undefined : readNumber(row.takerBuyVolume, ctx, [index, 'takerBuyVolume']);
-  const count = row.count == null ? undefined : readCount(row.count, ctx, [index, 'count']);
-  const flag = row.flag;
-  if (flag != null && !FLAGS.has(flag)) {
-    pushIssue(ctx, [index, 'flag'], 'invalid_value', `expected one of interpolated, forward_filled, clipped, got ${showValue(flag)}`);
-  }
-  if (
-    ctx.issues.length !== before ||
-    timestamp === undefined ||
-    open === undefined ||
-    high === undefined ||
-    low === undefined ||
-    close === undefined ||
-    volume === undefined
-  ) {
-    return undefined;
-  }
-  return {
-    timestamp,
-    open,
-    high,
-    low,
-    close,
-    volume,
-    ...(quoteVolume === undefined ? {} : { quoteVolume }),
-    ...(trades === undefined ? {} : { trades }),
-    ...(takerBuyVolume === undefined ? {} : { takerBuyVolume }),
-    ...(flag == null ? {} : { flag: flag as BarFlag }),
-    ...(count === undefined ? {} : { count }),
-  };
-}
 
 /**
  * Reads untrusted OHLCV rows (objects with `timestamp, open, high, low, close, volume` and
@@ -97,12 +49,7 @@ export function parseOhlcv(input: unknown, options: ParseOptions = {}): ParseRes
     issues.push({ code: 'invalid_type', path: [], message: `Expected an array of OHLCV rows, got ${showValue(input)}` });
     return { rows, issues, rejected: 0 };
   }
-  const ctx: FieldContext = {
-    issues,
-    coerce: options.coerce ?? false,
-    unit: options.timestampUnit,
-    truncate: options.truncate ?? false,
-  };
+  const ctx = fieldContext(issues, options);
   // A numeric timestamp in range is already epoch ms unless another unit is stated.
   const fastTimestamps = options.timestampUnit === undefined || options.timestampUnit === 'ms';
   const list: readonly unknown[] = input;
@@ -115,39 +62,19 @@ export function parseOhlcv(input: unknown, options: ParseOptions = {}): ParseRes
       rejected++;
       continue;
     }
-    const t = row.timestamp;
-    const o = row.open;
-    const h = row.high;
-    const l = row.low;
-    const c = row.close;
-    const v = row.volume;
-    if (
-      fastTimestamps &&
-      typeof t === 'number' &&
-      typeof o === 'number' &&
-      typeof h === 'number' &&
-      typeof l === 'number' &&
-      typeof c === 'number' &&
-      typeof v === 'number' &&
-      Number.isInteger(t) &&
-      t >= MIN_PLAUSIBLE_MS &&
-      t < MAX_PLAUSIBLE_MS &&
-      o - o === 0 &&
-      h - h === 0 &&
-      l - l === 0 &&
-      c - c === 0 &&
-      v - v === 0 &&
-      row.quoteVolume === undefined &&
-      row.trades === undefined &&
-      row.takerBuyVolume === undefined &&
-      row.flag === undefined &&
-      row.count === undefined
-    ) {
+    if (fastTimestamps && isPlainBar(row)) {
       // `x + 0` turns -0 into 0 and leaves every other number unchanged.
-      rows.push({ timestamp: t, open: o + 0, high: h + 0, low: l + 0, close: c + 0, volume: v + 0 });
+      rows.push({
+        timestamp: row.timestamp as number,
+        open: (row.open as number) + 0,
+        high: (row.high as number) + 0,
+        low: (row.low as number) + 0,
+        close: (row.close as number) + 0,
+        volume: (row.volume as number) + 0,
+      });
       continue;
     }
-    const bar = parseRowSlowly(row, i, ctx);
+    const bar = parseOhlcvRowSlowly(row, i, ctx);
     if (bar === undefined) rejected++;
     else rows.push(bar);
   }

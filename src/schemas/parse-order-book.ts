@@ -1,5 +1,5 @@
 import type { DataIssue } from '../errors/result.js';
-import { isRecord, pushIssue, readCount, readNumber, readTimestamp, showValue, type FieldContext } from '../internal/parse-fields.js';
+import { fieldContext, isRecord, pushIssue, readCount, readNumber, readTimestamp, showValue, type FieldContext } from '../internal/parse-fields.js';
 import type { BookLevel, OrderBook } from './order-book.js';
 import type { ParseOptions, ParseResult } from './parse-result.js';
 
@@ -69,12 +69,7 @@ export function parseOrderBook(input: unknown, options: ParseOptions = {}): Pars
     issues.push({ code: 'invalid_type', path: [], message: `Expected an order-book snapshot or an array of them, got ${showValue(input)}` });
     return { rows, issues, rejected: 0 };
   }
-  const ctx: FieldContext = {
-    issues,
-    coerce: options.coerce ?? false,
-    unit: options.timestampUnit,
-    truncate: options.truncate ?? false,
-  };
+  const ctx = fieldContext(issues, options);
   let rejected = 0;
   for (let i = 0; i < list.length; i++) {
     const row = list[i];

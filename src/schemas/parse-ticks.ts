@@ -1,5 +1,5 @@
 import type { DataIssue } from '../errors/result.js';
-import { isRecord, pushIssue, readInteger, readNumber, readTimestamp, showValue, type FieldContext } from '../internal/parse-fields.js';
+import { fieldContext, isRecord, pushIssue, readInteger, readNumber, readTimestamp, showValue, type FieldContext } from '../internal/parse-fields.js';
 import type { ParseOptions, ParseResult } from './parse-result.js';
 import type { Tick } from './tick.js';
 
@@ -37,12 +37,7 @@ export function parseTicks(input: unknown, options: ParseOptions = {}): ParseRes
     issues.push({ code: 'invalid_type', path: [], message: `Expected an array of trades, got ${showValue(input)}` });
     return { rows, issues, rejected: 0 };
   }
-  const ctx: FieldContext = {
-    issues,
-    coerce: options.coerce ?? false,
-    unit: options.timestampUnit,
-    truncate: options.truncate ?? false,
-  };
+  const ctx = fieldContext(issues, options);
   const list: readonly unknown[] = input;
   let rejected = 0;
   for (let i = 0; i < list.length; i++) {

@@ -1,0 +1,91 @@
+/**
+ * The two ways `parseOhlcv` and `parseOhlcvColumns` read a row: a fast check for the common
+ * clean row, and a field-by-field reader that collects every issue. Never exported.
+ */
+import { BarFlag } from '../schemas/bar-flag.js';
+import type { Ohlcv } from '../schemas/ohlcv.js';
+import { MAX_PLAUSIBLE_MS, MIN_PLAUSIBLE_MS } from '../time/to-epoch-ms.js';
+import { pushIssue, readCount, readNumber, readTimestamp, showValue, type FieldContext } from './parse-fields.js';
+
+const FLAGS: ReadonlySet<unknown> = new Set<unknown>([BarFlag.Interpolated, BarFlag.ForwardFilled, BarFlag.Clipped]);
+
+/**
+ * Whether a row is a clean bar that needs no conversion: six finite numbers, an integer
+ * epoch-ms timestamp in the plausible range, and none of the optional fields. No allocation.
+ * Call only when timestamps are epoch ms (no other unit stated).
+ */
+export function isPlainBar(row: Readonly<Record<string, unknown>>): boolean {
+  const t = row.timestamp;
+  const o = row.open;
+  const h = row.high;
+  const l = row.low;
+  const c = row.close;
+  const v = row.volume;
+  return (
+    typeof t === 'number' &&
+    typeof o === 'number' &&
+    typeof h === 'number' &&
+    typeof l === 'number' &&
+    typeof c === 'number' &&
+    typeof v === 'number' &&
+    Number.isInteger(t) &&
+    t >= MIN_PLAUSIBLE_MS &&
+    t < MAX_PLAUSIBLE_MS &&
+    // `x - x` is 0 for every finite number and NaN for NaN and ±Infinity.
+    o - o === 0 &&
+    h - h === 0 &&
+    l - l === 0 &&
+    c - c === 0 &&
+    v - v === 0 &&
+    row.quoteVolume === undefined &&
+    row.trades === undefined &&
+    row.takerBuyVolume === undefined &&
+    row.flag === undefined &&
+    row.count === undefined
+  );
+}
+
+/** Reads a row field by field, collecting every issue; `undefined` when any field is bad. */
+export function parseOhlcvRowSlowly(row: Readonly<Record<string, unknown>>, index: number, ctx: FieldContext): Ohlcv | undefined {
+  const before = ctx.issues.length;
+  const timestamp = readTimestamp(row.timestamp, ctx, [index, 'timestamp']);
+  const open = readNumber(row.open, ctx, [index, 'open']);
+  const high = readNumber(row.high, ctx, [index, 'high']);
+  const low = readNumber(row.low, ctx, [index, 'low']);
+  const close = readNumber(row.close, ctx, [index, 'close']);
+  const volume = readNumber(row.volume, ctx, [index, 'volume']);
+  // Optional fields: `undefined` and `null` both mean "not given".
+  const quoteVolume = row.quoteVolume == null ? undefined : readNumber(row.quoteVolume, ctx, [index, 'quoteVolume']);
+  const trades = row.trades == null ? undefined : readCount(row.trades, ctx, [index, 'trades']);
+  const takerBuyVolume =
+    row.takerBuyVolume == null ? undefined : readNumber(row.takerBuyVolume, ctx, [index, 'takerBuyVolume']);
+  const count = row.count == null ? undefined : readCount(row.count, ctx, [index, 'count']);
+  const flag = row.flag;
+  if (flag != null && !FLAGS.has(flag)) {
+    pushIssue(ctx, [index, 'flag'], 'invalid_value', `expected one of interpolated, forward_filled, clipped, got ${showValue(flag)}`);
+  }
+  if (
+    ctx.issues.length !== before ||
+    timestamp === undefined ||
+    open === undefined ||
+    high === undefined ||
+    low === undefined ||
+    close === undefined ||
+    volume === undefined
+  ) {
+    return undefined;
+  }
+  return {
+    timestamp,
+    open,
+    high,
+    low,
+    close,
+    volume,
+    ...(quoteVolume === undefined ? {} : { quoteVolume }),
+    ...(trades === undefined ? {} : { trades }),
+    ...(takerBuyVolume === undefined ? {} : { takerBuyVolume }),
+    ...(flag == null ? {} : { flag: flag as BarFlag }),
+    ...(count === undefined ? {} : { count }),
+  };
+}

@@ -206,7 +206,7 @@ describe('nextFeedState (properties)', () => {
           return steps.map(({ dt, event }, i) => {
             now += dt;
             const input = roundTrip && i === cut ? (JSON.parse(JSON.stringify(state)) as FeedState) : state;
-            const result = nextFeedState(input, event as FeedEvent, now);
+            const result = nextFeedState(input, event, now);
             state = result.state;
             return result;
           });
@@ -226,7 +226,7 @@ describe('nextFeedState (properties)', () => {
         let now = 0;
         for (const { dt, event } of steps) {
           now += dt;
-          state = nextFeedState(state, event as FeedEvent, now).state;
+          state = nextFeedState(state, event, now).state;
           seen.add(state.kind);
         }
       }),

@@ -6,7 +6,7 @@ import { FIRST_MONDAY_MS } from '../time/bucket-start.js';
 import { FIXED_WIDTH_MS, type Timeframe } from '../time/timeframe.js';
 import { columnsToRows, rowsToColumns, type MutableColumns } from '../internal/aggregate-columns.js';
 import { aggregateIssue, isoTime } from '../internal/aggregate-issues.js';
-import { reduceToBuckets, tradedRows, type BucketedColumns } from '../internal/aggregate-kernel.js';
+import { reduceToBuckets, type BucketedColumns } from '../internal/aggregate-kernel.js';
 import { sanitizeSeries, type SourceGrid } from '../internal/aggregate-sanitize.js';
 import { assertAggregatable, gridDivides, inferTimeframe, orderingWidth, timeframeOption } from '../internal/aggregate-timeframes.js';
 import type { AggregateIssue } from './aggregate-issue.js';
@@ -215,7 +215,6 @@ function aggregateColumns(input: OhlcvColumns, targets: readonly Timeframe[], op
     common.push(aggregateIssue('source_timeframe_unknown', -1, firstTs, 'A single bar without `source`: its width is unknown, so its bucket counts as partial at the end'));
   }
 
-  const traded = options.exchangeExact || data.flags !== undefined ? tradedRows(data) : undefined;
   const order = targets
     .map((tf, k) => ({ tf, k }))
     .filter(({ k }) => usable[k])
@@ -233,7 +232,7 @@ function aggregateColumns(input: OhlcvColumns, targets: readonly Timeframe[], op
       }
       buckets =
         parent === undefined
-          ? reduceToBuckets(data, traded, options.exchangeExact, tf)
+          ? reduceToBuckets(data, undefined, options.exchangeExact, tf)
           : reduceToBuckets(parent.columns, parent.traded, options.exchangeExact, tf);
       built.set(tf, buckets);
     }

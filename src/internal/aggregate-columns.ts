@@ -30,14 +30,6 @@ export function rowsToColumns(rows: readonly Ohlcv[]): MutableColumns {
   let hasTaker = false;
   let hasFlag = false;
   let hasCount = false;
-  for (let i = 0; i < n; i++) {
-    const row = rows[i] as Ohlcv;
-    if (row.quoteVolume !== undefined) hasQuote = true;
-    if (row.trades !== undefined) hasTrades = true;
-    if (row.takerBuyVolume !== undefined) hasTaker = true;
-    if (row.flag !== undefined) hasFlag = true;
-    if (row.count !== undefined) hasCount = true;
-  }
   const timestamp = new Float64Array(n);
   const open = new Float64Array(n);
   const high = new Float64Array(n);
@@ -52,6 +44,11 @@ export function rowsToColumns(rows: readonly Ohlcv[]): MutableColumns {
     low[i] = row.low;
     close[i] = row.close;
     volume[i] = row.volume;
+    if (row.quoteVolume !== undefined) hasQuote = true;
+    if (row.trades !== undefined) hasTrades = true;
+    if (row.takerBuyVolume !== undefined) hasTaker = true;
+    if (row.flag !== undefined) hasFlag = true;
+    if (row.count !== undefined) hasCount = true;
   }
   const columns: MutableColumns = { length: n, timestamp, open, high, low, close, volume };
   if (hasQuote) columns.quoteVolume = optionalColumn(rows, (row) => row.quoteVolume);

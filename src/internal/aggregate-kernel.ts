@@ -9,40 +9,21 @@ import type { MutableColumns } from './aggregate-columns.js';
 export interface BucketedColumns {
   /** The buckets, every one kept, with a `count` column (source bars, or the sum of input counts). */
   readonly columns: MutableColumns;
-  /** Per bucket, 1 when at least one of its bars traded; present when `traded` was given. */
-  readonly traded: Uint8Array | undefined;
+  /** Per bucket, 1 when at least one of its bars traded. */
+  readonly traded: Uint8Array;
 }
 
 /**
- * Whether each bar traded: volume above zero and not a synthetic (interpolated or
- * forward-filled) bar. Such bars are the only ones that set a bucket's open, high and low
- * in exchange-exact mode.
+ * Groups a strictly increasing input into the buckets of `target`: one pass over the timestamps
+ * finds the bucket boundaries (recomputed only when a timestamp crosses the current bucket's
+ * end, so `1M` calls date-fns once per month, not per row), then one pass over each bucket's
+ * rows computes open, high, low, close, volume and whether it traded. A bar traded when
+ * `tradedIn[i] === 1` if given (buckets of a previous level), otherwise when its volume is above
+ * zero and it is not synthetic (`interpolated`, `forward_filled`). With `exact`, a bucket's
+ * open, high and low come from its traded bars when it has any; its close is always the last
+ * bar's close. Optional columns and flags are reduced over the same row ranges.
  */
-export function tradedRows(input: OhlcvColumns): Uint8Array {
-  const n = input.length;
-  const out = new Uint8Array(n);
-  const volume = input.volume;
-  const flags = input.flags;
-  if (flags === undefined) {
-    for (let i = 0; i < n; i++) out[i] = (volume[i] as number) > 0 ? 1 : 0;
-  } else {
-    for (let i = 0; i < n; i++) {
-      const flag = flags[i] as number;
-      out[i] = (volume[i] as number) > 0 && flag !== BarFlagCode.Interpolated && flag !== BarFlagCode.ForwardFilled ? 1 : 0;
-    }
-  }
-  return out;
-}
-
-/**
- * Groups a strictly increasing input into the buckets of `target` in one pass over the
- * timestamps, then reduces each column over the bucket ranges. Bucket boundaries are computed
- * only when a timestamp crosses the current bucket's end (so `1M` calls date-fns once per
- * month, not per row). With `exact`, a bucket's open, high and low come from its traded
- * bars when it has any (exchange-exact); its close is always the last bar's close. `traded`
- * (see {@link tradedRows}) is required with `exact` or when the input has flags.
- */
-export function reduceToBuckets(input: OhlcvColumns, traded: Uint8Array | undefined, exact: boolean, target: Timeframe): BucketedColumns {
+export function reduceToBuckets(input: OhlcvColumns, tradedIn: Uint8Array | undefined, exact: boolean, target: Timeframe): BucketedColumns {
   const n = input.length;
   const ts = input.timestamp;
   const fixed = target !== '1M';
@@ -69,43 +50,65 @@ export function reduceToBuckets(input: OhlcvColumns, traded: Uint8Array | undefi
   const high = new Float64Array(m);
   const low = new Float64Array(m);
   const close = new Float64Array(m);
+  const volume = new Float64Array(m);
+  const traded = new Uint8Array(m);
   const inOpen = input.open;
   const inHigh = input.high;
   const inLow = input.low;
   const inClose = input.close;
-  const bucketTraded = exact && traded !== undefined ? new Uint8Array(m) : undefined;
+  const inVolume = input.volume;
+  const flags = input.flags;
+  const simple = tradedIn === undefined && flags === undefined;
   for (let j = 0; j < m; j++) {
     const a = rowStart[j] as number;
     const b = rowStart[j + 1] as number;
-    close[j] = inClose[b - 1] as number;
-    let hi = Number.NEGATIVE_INFINITY;
-    let lo = Number.POSITIVE_INFINITY;
-    let first = -1;
-    if (exact && traded !== undefined) {
+    let h = Number.NEGATIVE_INFINITY;
+    let l = Number.POSITIVE_INFINITY;
+    let v = 0;
+    let tradedBars = 0;
+    // Pass over the bucket: plain high / low / volume and the number of traded bars.
+    if (simple) {
       for (let i = a; i < b; i++) {
-        if (traded[i] === 1) {
-          if (first < 0) first = i;
-          const h = inHigh[i] as number;
-          const l = inLow[i] as number;
-          if (h > hi) hi = h;
-          if (l < lo) lo = l;
-        }
+        const bh = inHigh[i] as number;
+        const bl = inLow[i] as number;
+        const bv = inVolume[i] as number;
+        if (bh > h) h = bh;
+        if (bl < l) l = bl;
+        v += bv;
+        if (bv > 0) tradedBars++;
+      }
+    } else {
+      for (let i = a; i < b; i++) {
+        const bh = inHigh[i] as number;
+        const bl = inLow[i] as number;
+        const bv = inVolume[i] as number;
+        if (bh > h) h = bh;
+        if (bl < l) l = bl;
+        v += bv;
+        if (isTraded(i, bv, tradedIn, flags)) tradedBars++;
       }
     }
-    if (first >= 0) {
-      (bucketTraded as Uint8Array)[j] = 1;
-    } else {
-      first = a;
+    let first = a;
+    if (exact && tradedBars > 0 && tradedBars < b - a) {
+      // Some bars did not trade: open, high and low come from the traded ones only.
+      first = -1;
+      h = Number.NEGATIVE_INFINITY;
+      l = Number.POSITIVE_INFINITY;
       for (let i = a; i < b; i++) {
-        const h = inHigh[i] as number;
-        const l = inLow[i] as number;
-        if (h > hi) hi = h;
-        if (l < lo) lo = l;
+        if (!isTraded(i, inVolume[i] as number, tradedIn, flags)) continue;
+        if (first < 0) first = i;
+        const bh = inHigh[i] as number;
+        const bl = inLow[i] as number;
+        if (bh > h) h = bh;
+        if (bl < l) l = bl;
       }
     }
     open[j] = inOpen[first] as number;
-    high[j] = hi;
-    low[j] = lo;
+    high[j] = h;
+    low[j] = l;
+    close[j] = inClose[b - 1] as number;
+    volume[j] = v;
+    traded[j] = tradedBars > 0 ? 1 : 0;
   }
 
   const count = input.count === undefined ? rangeLengths(rowStart, m) : sumRanges(input.count, rowStart, m);
@@ -116,14 +119,22 @@ export function reduceToBuckets(input: OhlcvColumns, traded: Uint8Array | undefi
     high,
     low,
     close,
-    volume: sumRanges(input.volume, rowStart, m),
+    volume,
     count,
   };
   if (input.quoteVolume !== undefined) columns.quoteVolume = sumRanges(input.quoteVolume, rowStart, m);
   if (input.trades !== undefined) columns.trades = sumRanges(input.trades, rowStart, m);
   if (input.takerBuyVolume !== undefined) columns.takerBuyVolume = sumRanges(input.takerBuyVolume, rowStart, m);
-  if (input.flags !== undefined && traded !== undefined) columns.flags = combineFlags(input.flags, traded, rowStart, m);
-  return { columns, traded: bucketTraded ?? (traded === undefined ? undefined : anyInRanges(traded, rowStart, m)) };
+  if (flags !== undefined) columns.flags = combineFlags(flags, inVolume, tradedIn, rowStart, m);
+  return { columns, traded };
+}
+
+function isTraded(i: number, volume: number, tradedIn: Uint8Array | undefined, flags: Uint8Array | undefined): boolean {
+  if (tradedIn !== undefined) return tradedIn[i] === 1;
+  if (!(volume > 0)) return false;
+  if (flags === undefined) return true;
+  const f = flags[i] as number;
+  return f !== BarFlagCode.Interpolated && f !== BarFlagCode.ForwardFilled;
 }
 
 function sumRanges(src: Float64Array, rowStart: Int32Array, m: number): Float64Array {
@@ -143,30 +154,17 @@ function rangeLengths(rowStart: Int32Array, m: number): Float64Array {
   return out;
 }
 
-function anyInRanges(bits: Uint8Array, rowStart: Int32Array, m: number): Uint8Array {
-  const out = new Uint8Array(m);
-  for (let j = 0; j < m; j++) {
-    const b = rowStart[j + 1] as number;
-    for (let i = rowStart[j] as number; i < b; i++) {
-      if (bits[i] === 1) {
-        out[j] = 1;
-        break;
-      }
-    }
-  }
-  return out;
-}
-
-function combineFlags(flags: Uint8Array, traded: Uint8Array, rowStart: Int32Array, m: number): Uint8Array {
+function combineFlags(flags: Uint8Array, volume: Float64Array, tradedIn: Uint8Array | undefined, rowStart: Int32Array, m: number): Uint8Array {
   const out = new Uint8Array(m);
   for (let j = 0; j < m; j++) {
     const b = rowStart[j + 1] as number;
     let all = 0;
     let ofTraded = 0;
     for (let i = rowStart[j] as number; i < b; i++) {
-      const bit = 1 << (flags[i] as number);
+      const f = flags[i] as number;
+      const bit = 1 << f;
       all |= bit;
-      if (traded[i] === 1) ofTraded |= bit;
+      if (isTraded(i, volume[i] as number, tradedIn, flags)) ofTraded |= bit;
     }
     out[j] = combinedFlag(all, ofTraded);
   }

@@ -4,7 +4,7 @@ import { aggregateOhlcv } from '../../src/aggregate/aggregate-ohlcv.js';
 import { isConfigError } from '../../src/errors/config-error.js';
 import type { Ohlcv, OhlcvColumns } from '../../src/index.js';
 import { columnsToRows, rowsToColumns } from '../../src/internal/aggregate-columns.js';
-import { describeFixtures } from '../support/fixtures.js';
+import { describeFixtures, readFixtureJson } from '../support/fixtures.js';
 import { freqtradeBars, minuteBars, nautilusBars, ohlcvOnly, relDiff, tradingSignalsBars } from './support.js';
 
 const T0 = Date.UTC(2024, 0, 1); // a Monday
@@ -342,7 +342,11 @@ describeFixtures('aggregateOhlcv on real exchange data', () => {
     const { bars } = aggregateOhlcv(m1, '1H', { source: '1m' });
     expect(bars).toHaveLength(1);
     expect(ohlcvOnly(bars[0] as Ohlcv)).toEqual(ohlcvOnly(h1 as Ohlcv));
-    // The README's decimal sum: 2018.42732300 (8-decimal strings summed exactly as integers).
+    // The README's decimal sum, 2018.42732300, checked here with exact decimal arithmetic on the
+    // 8-decimal strings (as integers of 1e-8), then against our floating-point sum.
+    const raw = readFixtureJson('real/trading-signals/exchange/fixtures/candles/batch/1h-in-1m.json') as { volume: string }[];
+    const exact = raw.reduce((sum, c) => sum + BigInt(c.volume.replace('.', '')), 0n);
+    expect(exact).toBe(201_842_732_300n);
     expect(relDiff((bars[0] as Ohlcv).volume, 2018.427323)).toBeLessThanOrEqual(1e-9);
     expect(relDiff((bars[0] as Ohlcv).volume, (h1 as Ohlcv).volume)).toBeLessThanOrEqual(1e-9);
   });

@@ -78,8 +78,8 @@ export interface SeriesBreakOptions {
    * `i` and warm-ups start again at `i`. Any order; duplicates, `0` and indices at or beyond the
    * series length have no effect. Each entry must be a non-negative integer.
    *
-   * To build it from `fillGaps`, take every report resolved as `marked_missing` and pass the
-   * index of the first bar at or after the gap's end.
+   * `fillGaps(...).breaks` (and the report of `preprocess`) hold exactly these indices for the
+   * series they return; pass them straight through.
    *
    * @defaultValue no breaks: the series is one segment
    */

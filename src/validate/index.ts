@@ -1,1 +1,11 @@
-export {};
+export { IssueSeverity } from './validation-issue.js';
+export type { ValidationIssue, ValidationResult } from './validation-issue.js';
+export { OhlcvRule } from './ohlcv-rule.js';
+export { validateOhlcv } from './validate-ohlcv.js';
+export type { ValidateOhlcvOptions } from './validate-ohlcv.js';
+export { TickRule } from './tick-rule.js';
+export { validateTicks } from './validate-ticks.js';
+export type { ValidateTicksOptions } from './validate-ticks.js';
+export { OrderBookRule } from './order-book-rule.js';
+export { validateOrderBook } from './validate-order-book.js';
+export type { OrderBookIssue, OrderBookValidationResult } from './validate-order-book.js';

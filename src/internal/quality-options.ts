@@ -1,0 +1,99 @@
+/**
+ * Option checks shared by `validate/` and `quality/`: timeframes, finite numbers and config
+ * sections merged over their defaults. Never exported from the package.
+ */
+import type { z } from 'zod';
+import { ConfigError } from '../errors/config-error.js';
+import { parseTimeframe } from '../time/parse-timeframe.js';
+import type { Timeframe } from '../time/timeframe.js';
+
+/** How a value is shown in a `ConfigError` message. */
+export function describeOption(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) {
+    return String(value);
+  }
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value !== 'object') return typeof value;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return Array.isArray(value) ? 'an array' : 'an object';
+  }
+}
+
+/** The canonical timeframe named by `value` (ccxt spellings accepted); throws `ConfigError` otherwise. */
+export function requireTimeframe(value: unknown, path: readonly PropertyKey[]): Timeframe {
+  const parsed = typeof value === 'string' ? parseTimeframe(value) : undefined;
+  if (parsed?.ok === true) return parsed.value;
+  throw new ConfigError(
+    `Expected \`${path.map(String).join('.')}\` to be a timeframe such as 1m, 5m, 1H or 1D, got \`${describeOption(value)}\``,
+    { path, value },
+  );
+}
+
+/** `value` when it is a finite number; throws `ConfigError` otherwise. */
+export function requireFinite(value: unknown, path: readonly PropertyKey[]): number {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  throw new ConfigError(
+    `Expected \`${path.map(String).join('.')}\` to be a finite number (epoch ms), got \`${describeOption(value)}\``,
+    { path, value },
+  );
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Sections already resolved from a frozen overrides object (frozen objects cannot change). */
+const resolvedFrozen = new WeakMap<object, WeakMap<object, unknown>>();
+
+/**
+ * A config section: `defaults` with `overrides` merged in (nested plain objects such as
+ * per-timeframe records merge one level deep, everything else replaces), validated by
+ * `schema`. Without overrides the defaults are returned as they are (they are valid).
+ * Throws `ConfigError` naming the path (under `prefix`) and the offending value.
+ */
+export function resolveSection<T extends object>(
+  schema: z.ZodType<T>,
+  defaults: T,
+  overrides: unknown,
+  prefix: readonly PropertyKey[],
+): T {
+  if (overrides === undefined || overrides === defaults) return defaults;
+  const cached = typeof overrides === 'object' && overrides !== null ? resolvedFrozen.get(overrides)?.get(schema) : undefined;
+  if (cached !== undefined) return cached as T;
+  if (!isPlainObject(overrides)) {
+    throw new ConfigError(
+      `Expected \`${prefix.map(String).join('.') || 'config'}\` to be a plain object, got \`${describeOption(overrides)}\``,
+      { path: prefix, value: overrides },
+    );
+  }
+  const merged: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
+  for (const key of Object.keys(overrides)) {
+    const base = merged[key];
+    const override = overrides[key];
+    merged[key] = isPlainObject(base) && isPlainObject(override) ? { ...base, ...override } : override;
+  }
+  const parsed = schema.safeParse(merged);
+  if (parsed.success) {
+    if (Object.isFrozen(overrides)) {
+      let bySchema = resolvedFrozen.get(overrides);
+      if (bySchema === undefined) resolvedFrozen.set(overrides, (bySchema = new WeakMap()));
+      bySchema.set(schema, parsed.data);
+    }
+    return parsed.data;
+  }
+  const issue = parsed.error.issues[0];
+  const path = [...prefix, ...(issue?.path ?? [])];
+  let value: unknown = merged;
+  for (const key of issue?.path ?? []) {
+    value = isPlainObject(value) || Array.isArray(value) ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  }
+  throw new ConfigError(
+    `Invalid option at \`${path.map(String).join('.')}\`: ${issue?.message ?? 'invalid'}, got \`${describeOption(value)}\``,
+    { path, value, cause: parsed.error },
+  );
+}

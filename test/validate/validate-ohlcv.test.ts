@@ -1,0 +1,244 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isConfigError } from '../../src/errors/config-error.js';
+import type { Ohlcv } from '../../src/schemas/ohlcv.js';
+import type { OhlcvColumns } from '../../src/schemas/ohlcv-columns.js';
+import { generateOhlcv } from '../../src/testing/generate-ohlcv.js';
+import { OhlcvRule } from '../../src/validate/ohlcv-rule.js';
+import { validateOhlcv } from '../../src/validate/validate-ohlcv.js';
+import { describeFixtures, readFixture, readFixtureJson } from '../support/fixtures.js';
+
+const T0 = Date.UTC(2025, 0, 30, 10, 0);
+const MIN = 60_000;
+
+function bar(i: number, overrides: Partial<Record<keyof Ohlcv, unknown>> = {}): Ohlcv {
+  return { timestamp: T0 + i * MIN, open: 100, high: 102, low: 98, close: 101, volume: 5, ...overrides } as Ohlcv;
+}
+
+function columns(rows: readonly Ohlcv[]): OhlcvColumns {
+  const pick = (f: 'timestamp' | 'open' | 'high' | 'low' | 'close' | 'volume'): Float64Array =>
+    Float64Array.from(rows, (r) => (typeof r[f] === 'number' ? r[f] : Number.NaN));
+  return { length: rows.length, timestamp: pick('timestamp'), open: pick('open'), high: pick('high'), low: pick('low'), close: pick('close'), volume: pick('volume') };
+}
+
+function rulesAt(rows: readonly Ohlcv[], options: Parameters<typeof validateOhlcv>[1] = {}): string[] {
+  return validateOhlcv(rows, options).issues.map((issue) => `${issue.index}:${issue.rule}`);
+}
+
+/** A valid series: aligned 1m open times, low <= open, close <= high, volume >= 0. */
+const validSeries = fc
+  .array(
+    fc.record({
+      open: fc.double({ min: 1, max: 1e6, noNaN: true }),
+      close: fc.double({ min: 1, max: 1e6, noNaN: true }),
+      up: fc.double({ min: 0, max: 1e3, noNaN: true }),
+      down: fc.double({ min: 0, max: 0.99, noNaN: true }),
+      volume: fc.double({ min: 0, max: 1e9, noNaN: true }),
+      step: fc.integer({ min: 1, max: 5 }),
+    }),
+    { minLength: 1, maxLength: 60 },
+  )
+  .map((parts) => {
+    let t = T0;
+    return parts.map((p): Ohlcv => {
+      t += p.step * MIN;
+      const high = Math.max(p.open, p.close) + p.up;
+      const low = Math.min(p.open, p.close) * (1 - p.down);
+      return { timestamp: t, open: p.open, high, low, close: p.close, volume: p.volume };
+    });
+  });
+
+describe('validateOhlcv', () => {
+  it('accepts a valid bar', () => {
+    expect(validateOhlcv([bar(0), bar(1)])).toEqual({ valid: true, validCount: 2, invalidCount: 0, issues: [] });
+  });
+
+  it('reports each of the specification rules with its id, index, timestamp and the offending values', () => {
+    const rows = [
+      bar(0),
+      bar(1, { open: 103 }), // open above high
+      bar(2, { close: 97 }), // close below low
+      bar(3, { volume: -1 }),
+      bar(3), // same time as the previous bar
+    ];
+    const result = validateOhlcv(rows);
+    expect(result.issues.map((i) => [i.index, i.rule])).toEqual([
+      [1, 'high_gte_open_close'],
+      [2, 'low_lte_open_close'],
+      [3, 'volume_non_negative'],
+      [4, 'timestamp_ascending'],
+    ]);
+    expect(result.issues[0]).toEqual({
+      rule: 'high_gte_open_close',
+      index: 1,
+      timestamp: T0 + MIN,
+      severity: 'error',
+      message: 'Bar 1: high 102 is below max(open 103, close 101)',
+    });
+    expect(result.issues[3]?.message).toContain('equal to');
+    expect(result).toMatchObject({ valid: false, validCount: 1, invalidCount: 4 });
+  });
+
+  it('reports high below low together with the two rules it implies', () => {
+    expect(rulesAt([bar(0, { high: 98, low: 102, open: 100, close: 100 })])).toEqual([
+      '0:high_gte_low',
+      '0:high_gte_open_close',
+      '0:low_lte_open_close',
+    ]);
+  });
+
+  it('reports null, missing, NaN and infinite fields as finite_values only', () => {
+    const rows = [bar(0, { volume: null }), bar(1, { high: Number.POSITIVE_INFINITY }), bar(2, { close: Number.NaN }), bar(3, { open: undefined })];
+    const result = validateOhlcv(rows);
+    expect(result.issues.map((i) => `${i.index}:${i.rule}`)).toEqual(['0:finite_values', '1:finite_values', '2:finite_values', '3:finite_values']);
+    expect(result.issues[0]?.message).toBe('Bar 0: volume is null');
+    expect(result.issues[1]?.message).toBe('Bar 1: high is Infinity');
+    expect(result.invalidCount).toBe(4);
+  });
+
+  it('flags timestamps in seconds and fractional milliseconds as implausible', () => {
+    const seconds = Math.floor(T0 / 1000);
+    const result = validateOhlcv([bar(0, { timestamp: seconds }), bar(1, { timestamp: T0 + MIN + 0.5 })]);
+    expect(result.issues.map((i) => i.rule)).toEqual(['timestamp_plausible', 'timestamp_plausible']);
+    expect(result.issues[0]?.message).toContain('(seconds?)');
+  });
+
+  it('checks alignment only when a timeframe is given, accepting ccxt spellings', () => {
+    const rows = [bar(0), bar(1, { timestamp: T0 + MIN + 17 })];
+    expect(rulesAt(rows)).toEqual([]);
+    expect(rulesAt(rows, { timeframe: '1m' })).toEqual(['1:timestamp_aligned']);
+    // 10:00 is on the hourly grid, 10:01:00.017 is not.
+    expect(rulesAt(rows, { timeframe: '1h' as never })).toEqual(['1:timestamp_aligned']);
+  });
+
+  it('aligns weeks to Monday and months to the 1st', () => {
+    const monday = Date.UTC(2025, 0, 27);
+    expect(rulesAt([bar(0, { timestamp: monday }), bar(0, { timestamp: monday + 7 * 86_400_000 })], { timeframe: '1W' })).toEqual([]);
+    expect(rulesAt([bar(0, { timestamp: Date.UTC(2025, 0, 30) })], { timeframe: '1W' })).toEqual(['0:timestamp_aligned']);
+    expect(rulesAt([bar(0, { timestamp: Date.UTC(2024, 1, 1) }), bar(0, { timestamp: Date.UTC(2024, 2, 1) })], { timeframe: '1M' })).toEqual([]);
+    expect(rulesAt([bar(0, { timestamp: Date.UTC(2024, 1, 2) })], { timeframe: '1M' })).toEqual(['0:timestamp_aligned']);
+  });
+
+  it('gives the same result for rows and columns', () => {
+    fc.assert(
+      fc.property(validSeries, fc.nat(), fc.constantFrom(-1, Number.NaN, 1e12), (rows, pick, bad) => {
+        const k = pick % rows.length;
+        const broken = rows.map((r, i) => (i === k ? { ...r, volume: bad, open: r.high + 1 } : r));
+        const fromRows = validateOhlcv(broken, { timeframe: '1m' });
+        const fromColumns = validateOhlcv(columns(broken), { timeframe: '1m' });
+        expect(fromColumns).toEqual(fromRows);
+      }),
+    );
+  });
+
+  it('finds no issue in a valid series (property)', () => {
+    fc.assert(
+      fc.property(validSeries, (rows) => {
+        expect(validateOhlcv(rows, { timeframe: '1m' })).toEqual({ valid: true, validCount: rows.length, invalidCount: 0, issues: [] });
+      }),
+    );
+  });
+
+  it('finds no issue in generated series', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1e6 }), (seed) => {
+        const { bars } = generateOhlcv({ seed, count: 300, timeframe: '5m', gapRate: 0.02 });
+        expect(validateOhlcv(bars, { timeframe: '5m' }).issues).toEqual([]);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('reports exactly the broken rule at the index of one inserted bad bar (property)', () => {
+    const breakers: Record<string, (r: Ohlcv, prev: Ohlcv | undefined) => Ohlcv> = {
+      [OhlcvRule.HighGteOpenClose]: (r) => ({ ...r, open: r.high * 1.5 + 1 }),
+      [OhlcvRule.LowLteOpenClose]: (r) => ({ ...r, close: r.low / 2 - 1 }),
+      [OhlcvRule.VolumeNonNegative]: (r) => ({ ...r, volume: -1 - r.volume }),
+      [OhlcvRule.FiniteValues]: (r) => ({ ...r, low: Number.NaN }),
+      [OhlcvRule.TimestampAligned]: (r) => ({ ...r, timestamp: r.timestamp + 1 }),
+      [OhlcvRule.TimestampAscending]: (r, prev) => ({ ...r, timestamp: prev?.timestamp ?? r.timestamp }),
+    };
+    fc.assert(
+      fc.property(validSeries, fc.nat(), fc.constantFrom(...Object.keys(breakers)), (rows, pick, rule) => {
+        const k = rule === OhlcvRule.TimestampAscending ? 1 + (pick % Math.max(1, rows.length - 1)) : pick % rows.length;
+        fc.pre(k < rows.length);
+        const broken = rows.map((r, i) => (i === k ? breakers[rule]!(r, rows[i - 1]) : r));
+        expect(rulesAt(broken, { timeframe: '1m' })).toEqual([`${k}:${rule}`]);
+      }),
+    );
+  });
+
+  it('never throws on hostile rows', () => {
+    const hostile = [null, undefined, {}, { timestamp: '2025-01-01' }, bar(0, { high: 'x' })] as unknown as Ohlcv[];
+    const result = validateOhlcv(hostile);
+    expect(result.invalidCount).toBe(5);
+    expect(result.issues.every((i) => i.rule === 'finite_values')).toBe(true);
+  });
+
+  it('does not modify its input', () => {
+    const rows = Object.freeze([Object.freeze(bar(0)), Object.freeze(bar(1, { volume: -1 }))]);
+    expect(() => validateOhlcv(rows, { timeframe: '1m' })).not.toThrow();
+    const cols = columns(rows);
+    const copy = Float64Array.from(cols.volume);
+    validateOhlcv(Object.freeze(cols));
+    expect(cols.volume).toEqual(copy);
+  });
+
+  it('throws ConfigError for an unknown timeframe', () => {
+    let error: unknown;
+    try {
+      validateOhlcv([bar(0)], { timeframe: '7m' as never });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isConfigError(error)).toBe(true);
+    expect((error as Error).message).toContain('"7m"');
+  });
+
+  it('returns a valid empty result for an empty series', () => {
+    expect(validateOhlcv([])).toEqual({ valid: true, validCount: 0, invalidCount: 0, issues: [] });
+  });
+});
+
+type Raw = readonly [number, number, number, number, number, number | null];
+const toRows = (raw: readonly Raw[]): Ohlcv[] =>
+  raw.map(([timestamp, open, high, low, close, volume]) => ({ timestamp, open, high, low, close, volume }) as Ohlcv);
+
+describeFixtures('validateOhlcv on real data', () => {
+  it('validates freqtrade UNITTEST_BTC-1m clean (the README: no duplicates, no OHLC violations)', () => {
+    const rows = toRows(readFixtureJson('real/freqtrade/UNITTEST_BTC-1m.json') as Raw[]);
+    expect(rows).toHaveLength(13_681);
+    expect(validateOhlcv(rows, { timeframe: '1m' })).toEqual({ valid: true, validCount: 13_681, invalidCount: 0, issues: [] });
+  });
+
+  it('validates the nautilus btc-perp 1m CSV clean', () => {
+    const lines = readFixture('real/nautilus_trader/btc-perp-20211231-20220201_1m.csv').trim().split('\n').slice(1);
+    const rows = lines.map((line) => {
+      const [time = '', o, h, l, c, v] = line.split(',');
+      return { timestamp: Date.parse(`${time.slice(0, 19).replace(' ', 'T')}Z`), open: Number(o), high: Number(h), low: Number(l), close: Number(c), volume: Number(v) };
+    });
+    expect(rows).toHaveLength(45_031);
+    expect(validateOhlcv(columns(rows), { timeframe: '1m' }).issues).toEqual([]);
+  });
+
+  it('catches the funding-rate file: every row breaks an OHLC rule, 59 timestamps are off the 8H grid', () => {
+    const raw = readFixtureJson('real/freqtrade/futures/XRP_USDT_USDT-8h-funding_rate.json') as Raw[];
+    const result = validateOhlcv(toRows(raw), { timeframe: '8H' });
+    expect(result.invalidCount).toBe(91);
+    // high = low = close = 0 and open holds the rate: a positive rate is above the high, a
+    // negative one (4 in the README) below the low.
+    for (const [index, [, rate]] of raw.entries()) {
+      const rules = result.issues.filter((i) => i.index === index && i.rule !== 'timestamp_aligned').map((i) => i.rule);
+      expect(rules).toEqual([rate > 0 ? 'high_gte_open_close' : 'low_lte_open_close']);
+    }
+    expect(result.issues.filter((i) => i.rule === 'low_lte_open_close')).toHaveLength(4);
+    expect(result.issues.filter((i) => i.rule === 'timestamp_aligned')).toHaveLength(59);
+  });
+
+  it('reports the null volume of every mark-price candle as finite_values', () => {
+    const rows = toRows(readFixtureJson('real/freqtrade/futures/XRP_USDT_USDT-1h-mark.json') as Raw[]);
+    const result = validateOhlcv(rows, { timeframe: '1H' });
+    expect(result.invalidCount).toBe(100);
+    expect(new Set(result.issues.map((i) => `${i.rule}: ${i.message.replace(/^Bar \d+: /, '')}`))).toEqual(new Set(['finite_values: volume is null']));
+  });
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { OrderBook } from '../../src/schemas/order-book.js';
+import { validateOrderBook } from '../../src/validate/validate-order-book.js';
+import { describeFixtures, readFixture } from '../support/fixtures.js';
+
+const T0 = Date.UTC(2025, 0, 30, 10, 0);
+const level = (price: number, quantity = 1): { price: number; quantity: number } => ({ price, quantity });
+const book = (bids: readonly OrderBook['bids'][number][], asks: readonly OrderBook['asks'][number][], depthLevels = 5): OrderBook =>
+  ({ timestamp: T0, bids, asks, depthLevels }) as OrderBook;
+const found = (b: OrderBook): string[] => validateOrderBook(b).issues.map((i) => `${i.side ?? 'book'}[${i.index}]:${i.rule}:${i.severity}`);
+
+describe('validateOrderBook', () => {
+  it('accepts a sorted, uncrossed book', () => {
+    expect(validateOrderBook(book([level(99), level(98)], [level(100), level(101)]))).toEqual({ valid: true, issues: [] });
+  });
+
+  it('reports unsorted sides at the offending level', () => {
+    expect(found(book([level(99), level(99)], [level(100), level(101), level(100.5)]))).toEqual([
+      'bids[1]:bids_descending:error',
+      'asks[2]:asks_ascending:error',
+    ]);
+  });
+
+  it('reports a crossed or locked book', () => {
+    expect(found(book([level(100)], [level(100)]))).toEqual(['book[0]:not_crossed:error']);
+    expect(validateOrderBook(book([level(101)], [level(100)])).issues[0]?.message).toBe('best bid 101 is not below best ask 100');
+  });
+
+  it('reports non-positive and non-finite prices and quantities', () => {
+    expect(found(book([level(99, 0), level(-1)], [level(Number.NaN)]))).toEqual([
+      'bids[0]:quantity_positive:error',
+      'bids[1]:price_positive:error',
+      'asks[0]:finite_values:error',
+    ]);
+  });
+
+  it('reports sides deeper than depthLevels and a bad depthLevels', () => {
+    expect(found(book([level(99), level(98)], [level(100)], 1))).toEqual(['book[0]:depth_levels:error']);
+    expect(found(book([level(99)], [level(100)], -1))).toEqual(['book[0]:depth_levels:error']);
+  });
+
+  it('warns about an empty or one-sided book without making it invalid', () => {
+    expect(validateOrderBook(book([], []))).toMatchObject({ valid: true, issues: [{ rule: 'book_empty', severity: 'warning' }] });
+    expect(validateOrderBook(book([level(99)], []))).toMatchObject({ valid: true, issues: [{ rule: 'book_one_sided', severity: 'warning', message: 'the book has no asks' }] });
+  });
+
+  it('never throws on a malformed book', () => {
+    const result = validateOrderBook({ timestamp: 'x', bids: null, asks: [null] } as unknown as OrderBook);
+    expect(result.valid).toBe(false);
+    expect(result.issues.map((i) => i.rule)).toEqual(['finite_values', 'timestamp_plausible', 'depth_levels', 'book_one_sided']);
+  });
+
+  it('does not modify its input', () => {
+    const frozen = Object.freeze(book(Object.freeze([Object.freeze(level(99))]), Object.freeze([Object.freeze(level(100))])));
+    expect(validateOrderBook(frozen).valid).toBe(true);
+  });
+});
+
+describeFixtures('validateOrderBook on real data', () => {
+  it('accepts the bids-only Binance depth snapshot with a one-sided warning (README: 100 bids, no asks)', () => {
+    const rows = readFixture('real/nautilus_trader/binance/btcusdt-depth-snap.csv').trim().split('\n').slice(1).map((l) => l.split(','));
+    const bids = rows.map((r) => ({ price: Number(r[6]), quantity: Number(r[7]) }));
+    const result = validateOrderBook({ timestamp: Number(rows[0]?.[1]), bids, asks: [], depthLevels: 100 });
+    expect(bids).toHaveLength(100);
+    expect(result).toEqual({ valid: true, issues: [expect.objectContaining({ rule: 'book_one_sided', severity: 'warning' })] });
+  });
+
+  it('validates every tardis 5-level binance-futures snapshot clean', () => {
+    const [header = '', ...lines] = readFixture('real/nautilus_trader/tardis/binance-futures_book_snapshot_5_BTCUSDT.csv').trim().split('\n');
+    const names = header.split(',');
+    const col = (name: string): number => names.indexOf(name);
+    for (const line of lines) {
+      const f = line.split(',');
+      const side = (s: 'bids' | 'asks'): OrderBook['bids'] =>
+        [0, 1, 2, 3, 4].map((k) => ({ price: Number(f[col(`${s}[${k}].price`)]), quantity: Number(f[col(`${s}[${k}].amount`)]) }));
+      // tardis timestamps are µs.
+      const result = validateOrderBook({ timestamp: Math.floor(Number(f[col('timestamp')]) / 1000), bids: side('bids'), asks: side('asks'), depthLevels: 5 });
+      expect(result).toEqual({ valid: true, issues: [] });
+    }
+    expect(lines.length).toBeGreaterThan(0);
+  });
+});

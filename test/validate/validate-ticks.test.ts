@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { isConfigError } from '../../src/errors/config-error.js';
+import type { Tick } from '../../src/schemas/tick.js';
+import { validateTicks } from '../../src/validate/validate-ticks.js';
+import { describeFixtures, readFixture, readFixtureJson } from '../support/fixtures.js';
+
+const T0 = Date.UTC(2025, 0, 30, 10, 0);
+
+function tick(i: number, overrides: Partial<Record<keyof Tick, unknown>> = {}): Tick {
+  return { timestamp: T0 + i, price: 100, quantity: 1, side: 'buy', tradeId: 1000 + i, ...overrides } as Tick;
+}
+
+const rules = (ticks: readonly Tick[], increasingIds = false): string[] =>
+  validateTicks(ticks, { increasingIds }).issues.map((i) => `${i.index}:${i.rule}`);
+
+describe('validateTicks', () => {
+  it('accepts valid trades, including several in one millisecond', () => {
+    expect(validateTicks([tick(0), tick(1), tick(1, { tradeId: 2000, side: 'sell' })])).toEqual({
+      valid: true,
+      validCount: 3,
+      invalidCount: 0,
+      issues: [],
+    });
+  });
+
+  it('reports non-positive prices and quantities, bad sides and decreasing timestamps', () => {
+    expect(
+      rules([tick(0), tick(1, { price: 0 }), tick(2, { quantity: -1 }), tick(3, { side: 'BUY' }), tick(4, { timestamp: T0 + 2 })]),
+    ).toEqual(['1:price_positive', '2:quantity_positive', '3:side_valid', '4:timestamp_non_decreasing']);
+  });
+
+  it('reports a repeated trade id at the repeat, naming the first index', () => {
+    const result = validateTicks([tick(0), tick(1), tick(2, { tradeId: 1000 })]);
+    expect(result.issues).toEqual([
+      { rule: 'trade_id_unique', index: 2, timestamp: T0 + 2, severity: 'error', message: 'Trade 2: trade id 1000 already appeared at index 0' },
+    ]);
+  });
+
+  it('checks increasing ids only when the source guarantees them', () => {
+    const ticks = [tick(0, { tradeId: 5 }), tick(1, { tradeId: 3 })];
+    expect(rules(ticks)).toEqual([]);
+    expect(rules(ticks, true)).toEqual(['1:trade_id_increasing']);
+  });
+
+  it('reports missing and non-finite fields and implausible timestamps without throwing', () => {
+    const hostile = [null, tick(1, { price: Number.NaN, tradeId: 1.5 }), tick(2, { timestamp: 1_738_231_200 })] as unknown as Tick[];
+    expect(rules(hostile)).toEqual([
+      '0:finite_values',
+      '0:side_valid',
+      '1:finite_values',
+      '2:timestamp_non_decreasing',
+      '2:timestamp_plausible',
+    ]);
+  });
+
+  it('throws ConfigError when increasingIds is not a boolean', () => {
+    expect(() => validateTicks([], { increasingIds: 'yes' as never })).toThrow(/increasingIds/);
+    try {
+      validateTicks([], { increasingIds: 1 as never });
+    } catch (error) {
+      expect(isConfigError(error)).toBe(true);
+    }
+  });
+
+  it('does not modify its input', () => {
+    const ticks = Object.freeze([Object.freeze(tick(0)), Object.freeze(tick(1, { tradeId: 1000 }))]);
+    expect(validateTicks(ticks).invalidCount).toBe(1);
+  });
+});
+
+describeFixtures('validateTicks on real data', () => {
+  it('validates the 12,477 Binance aggTrades clean, ids contiguous and increasing (README)', () => {
+    const raw = readFixtureJson('real/freqtrade/XRP_ETH-trades.json.gz') as [number, string, null, string, number, number, number][];
+    const ticks = raw.map(([timestamp, id, , side, price, amount]) => ({ timestamp, price, quantity: amount, side, tradeId: Number(id) }) as Tick);
+    expect(ticks).toHaveLength(12_477);
+    expect(validateTicks(ticks, { increasingIds: true }).issues).toEqual([]);
+  });
+
+  it('catches the duplicate trade ids of the hand-edited orderflow example (1588563959 and 1588563960)', () => {
+    const lines = readFixture('real/freqtrade/orderflow/public_trades_list_simple_example.csv').trim().split('\n').slice(1);
+    const ticks = lines.map((line) => {
+      const [, timestamp, id, , side, price, amount] = line.split(',').map((f) => f.trim());
+      return { timestamp: Number(timestamp), price: Number(price), quantity: Number(amount), side, tradeId: Number(id) } as Tick;
+    });
+    const duplicates = validateTicks(ticks).issues.filter((i) => i.rule === 'trade_id_unique');
+    expect(duplicates.map((i) => ticks[i.index]?.tradeId).sort()).toEqual([1588563959, 1588563960]);
+  });
+});

@@ -1,0 +1,201 @@
+import { qualityColumns } from '../internal/quality-columns.js';
+import { contextFields } from '../internal/quality-findings.js';
+import { describeOption, requireFinite, requireTimeframe, resolveSection } from '../internal/quality-options.js';
+import { ConfigError } from '../errors/config-error.js';
+import { AlertSeverity } from '../schemas/alert-schema.js';
+import {
+  CompletenessConfigSchema,
+  ConsistencyConfigSchema,
+  DEFAULT_COMPLETENESS,
+  DEFAULT_CONSISTENCY,
+  DEFAULT_FRESHNESS,
+  DEFAULT_VALIDITY,
+  FreshnessConfigSchema,
+  ValidityConfigSchema,
+  DEFAULT_ESCALATION,
+  DEFAULT_QUALITY_WEIGHTS,
+  EscalationConfigSchema,
+  QualityWeightsSchema,
+  type CompletenessConfig,
+  type ConsistencyConfig,
+  type EscalationConfig,
+  type FreshnessConfig,
+  type QualityWeights,
+  type ValidityConfig,
+} from '../schemas/config.js';
+import type { OhlcvSeries } from '../schemas/ohlcv-columns.js';
+import { QualityIssueType } from '../schemas/quality-report-schema.js';
+import type { Timeframe } from '../time/timeframe.js';
+import { checkCompleteness, type CompletenessResult } from './check-completeness.js';
+import { checkConsistency, type ConsistencyReference, type ConsistencyResult } from './check-consistency.js';
+import { checkFreshness, type FreshnessResult } from './check-freshness.js';
+import { checkValidity, type ValidityResult } from './check-validity.js';
+import { QualityCheck, type QualityFinding } from './quality-finding.js';
+
+/**
+ * The configuration sections the quality score reads; each is optional and partial (merged
+ * over its `DEFAULT_*`). A whole `PipelineConfig` fits.
+ */
+export interface QualityConfig {
+  /** Overrides of `DEFAULT_COMPLETENESS`. */
+  readonly completeness?: Partial<CompletenessConfig>;
+  /** Overrides of `DEFAULT_VALIDITY`. */
+  readonly validity?: Partial<ValidityConfig>;
+  /** Overrides of `DEFAULT_FRESHNESS`. */
+  readonly freshness?: Partial<FreshnessConfig>;
+  /** Overrides of `DEFAULT_CONSISTENCY`. */
+  readonly consistency?: Partial<ConsistencyConfig>;
+  /**
+   * The four weights, complete: non-negative and summing to 1.
+   * @defaultValue {@link DEFAULT_QUALITY_WEIGHTS}
+   */
+  readonly weights?: QualityWeights;
+  /** Overrides of `DEFAULT_ESCALATION` (its `qualityBelow` adds a `low_quality` finding). */
+  readonly escalation?: Partial<EscalationConfig>;
+}
+
+/** Options of {@link scoreQuality}. */
+export interface ScoreQualityOptions {
+  /** The bars' timeframe. ccxt spellings are accepted. */
+  readonly timeframe: Timeframe;
+  /** The current time, epoch ms (freshness is measured against it). */
+  readonly now: number;
+  /** Stamped on the findings. */
+  readonly symbol?: string;
+  /** Completeness window start, epoch ms, inclusive; see `checkCompleteness`. */
+  readonly start?: number;
+  /** Completeness window end, epoch ms, exclusive; see `checkCompleteness`. */
+  readonly end?: number;
+  /** A reference for the consistency check; see `checkConsistency`. */
+  readonly reference?: ConsistencyReference;
+  /** Configuration overrides; see {@link QualityConfig}. */
+  readonly config?: QualityConfig;
+}
+
+/** The four metrics, each in [0, 1]. */
+export interface QualityMetrics {
+  /** Present / expected bars. */
+  readonly completeness: number;
+  /** Share of bars valid and not outliers. */
+  readonly validity: number;
+  /** 1 up to the maximum delay, 0 at twice it. */
+  readonly freshness: number;
+  /** Share of consistency checks passed. */
+  readonly consistency: number;
+}
+
+/** What {@link scoreQuality} returns: the specification's `calculate_quality_score` output and the details behind it. */
+export interface QualityScore {
+  /** The weighted score, in [0, 1], never NaN. */
+  readonly score: number;
+  /** The four metrics. */
+  readonly metrics: QualityMetrics;
+  /** The weights applied. */
+  readonly weights: QualityWeights;
+  /** Every finding of the four checks (completeness, validity, freshness, consistency, then `low_quality`), stamped with symbol and timeframe. */
+  readonly issues: readonly QualityFinding[];
+  /** The completeness check in full. */
+  readonly completeness: CompletenessResult;
+  /** The validity check in full. */
+  readonly validity: ValidityResult;
+  /** The freshness check in full. */
+  readonly freshness: FreshnessResult;
+  /** The consistency check in full. */
+  readonly consistency: ConsistencyResult;
+}
+
+function resolveWeights(weights: unknown): QualityWeights {
+  if (weights === undefined) return DEFAULT_QUALITY_WEIGHTS;
+  const parsed = QualityWeightsSchema.safeParse(weights);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const path = ['config', 'weights', ...(issue?.path ?? [])];
+  throw new ConfigError(
+    `Invalid option at \`${path.map(String).join('.')}\`: ${issue?.message ?? 'invalid'}, got \`${describeOption(weights)}\``,
+    { path, value: weights, cause: parsed.error },
+  );
+}
+
+/**
+ * The specification's `calculate_quality_score`: completeness, validity, freshness and
+ * consistency, weighted 0.3 / 0.3 / 0.25 / 0.15 by default (weights configurable, validated to
+ * be non-negative and to sum to 1), with their findings. Freshness is judged on the newest
+ * bar (the largest finite timestamp, so order does not matter). Bad data never throws; every
+ * metric and the score are finite and in [0, 1] (an empty series scores 0).
+ *
+ * @param bars - Rows or columns; not modified (rows are converted to columns once).
+ * @param options - See {@link ScoreQualityOptions}.
+ * @returns The score, the four metrics, the findings and each check's full result.
+ * @throws {@link ConfigError} for an unknown timeframe, a non-finite `now`, weights that are negative or do not sum to 1, or any invalid section.
+ *
+ * @example
+ * ```ts
+ * const t = Date.UTC(2025, 0, 30, 10, 0);
+ * const bars = [0, 1, 2].map((m) => ({ timestamp: t + m * 60_000, open: 100, high: 101, low: 99, close: 100, volume: 5 }));
+ * const q = scoreQuality(bars, { timeframe: '1m', now: t + 3 * 60_000 + 5_000, symbol: 'BTCUSD' });
+ * q.score   // 1
+ * q.metrics // { completeness: 1, validity: 1, freshness: 1, consistency: 1 }
+ * q.issues  // []
+ * ```
+ */
+export function scoreQuality(bars: OhlcvSeries, options: ScoreQualityOptions): QualityScore {
+  const tf = requireTimeframe(options.timeframe, ['timeframe']);
+  const now = requireFinite(options.now, ['now']);
+  const config = options.config ?? {};
+  const weights = resolveWeights(config.weights);
+  const escalation = resolveSection(EscalationConfigSchema, DEFAULT_ESCALATION, config.escalation, ['config', 'escalation']);
+  const symbol = options.symbol;
+  const cols = qualityColumns(bars);
+  // Each section is checked here so that a bad option is reported under its full path.
+  const completenessConfig = resolveSection(CompletenessConfigSchema, DEFAULT_COMPLETENESS, config.completeness, ['config', 'completeness']);
+  const validityConfig = resolveSection(ValidityConfigSchema, DEFAULT_VALIDITY, config.validity, ['config', 'validity']);
+  const freshnessConfig = resolveSection(FreshnessConfigSchema, DEFAULT_FRESHNESS, config.freshness, ['config', 'freshness']);
+  const consistencyConfig = resolveSection(ConsistencyConfigSchema, DEFAULT_CONSISTENCY, config.consistency, ['config', 'consistency']);
+  const completeness = checkCompleteness(cols, {
+    timeframe: tf,
+    ...(options.start === undefined ? {} : { start: options.start }),
+    ...(options.end === undefined ? {} : { end: options.end }),
+    config: completenessConfig,
+    ...(symbol === undefined ? {} : { symbol }),
+  });
+  const validity = checkValidity(cols, { timeframe: tf, config: validityConfig, ...(symbol === undefined ? {} : { symbol }) });
+  let last = Number.NaN;
+  const ts = cols.timestamp;
+  for (let i = 0; i < cols.length; i++) {
+    const t = ts[i]!;
+    if (t < Infinity && !(t <= last)) last = t;
+  }
+  const freshness = checkFreshness(Number.isFinite(last) ? last : undefined, tf, now, freshnessConfig, symbol === undefined ? {} : { symbol });
+  const consistency = checkConsistency(cols, {
+    timeframe: tf,
+    ...(options.reference === undefined ? {} : { reference: options.reference }),
+    config: consistencyConfig,
+    ...(symbol === undefined ? {} : { symbol }),
+  });
+  const metrics: QualityMetrics = {
+    completeness: completeness.score,
+    validity: validity.score,
+    freshness: freshness.score,
+    consistency: consistency.score,
+  };
+  const raw =
+    weights.completeness * metrics.completeness +
+    weights.validity * metrics.validity +
+    weights.freshness * metrics.freshness +
+    weights.consistency * metrics.consistency;
+  // The weights sum to 1 within 1e-9: clamp the rounding.
+  const score = Math.min(1, Math.max(0, raw));
+  const issues: QualityFinding[] = [...completeness.issues, ...validity.issues, ...freshness.issues, ...consistency.issues];
+  if (score < escalation.qualityBelow) {
+    issues.push({
+      type: QualityIssueType.LowQuality,
+      rule: QualityCheck.QualityBelow,
+      severity: AlertSeverity.Critical,
+      ...contextFields({ symbol, timeframe: tf }),
+      ...(Number.isFinite(last) ? { timestamp: last, endTimestamp: last } : {}),
+      count: cols.length,
+      message: `Quality score ${score.toFixed(3)} is below ${escalation.qualityBelow} (completeness ${metrics.completeness.toFixed(3)}, validity ${metrics.validity.toFixed(3)}, freshness ${metrics.freshness.toFixed(3)}, consistency ${metrics.consistency.toFixed(3)})`,
+    });
+  }
+  return { score, metrics, weights, issues, completeness, validity, freshness, consistency };
+}

@@ -1,11 +1,14 @@
 import { BAR_FLAG_BY_CODE, barFlagCode } from '../schemas/bar-flag.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
+import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
 import type { Timeframe } from '../time/timeframe.js';
 import type { RevisedBar } from './sink.js';
 import type { Store } from './store.js';
 
-/** Bars per chunk: memory grows in steps of this many bars, never by doubling. */
+/** Bars per full chunk: a long series grows in steps of this many bars, never by doubling. */
 const CHUNK = 4096;
+/** The first chunk of a series is this small and doubles up to `CHUNK` (higher timeframes hold few bars). */
+const FIRST_CHUNK = 64;
 
 type OptionalField = 'quoteVolume' | 'trades' | 'takerBuyVolume' | 'count';
 const OPTIONAL_FIELDS: readonly OptionalField[] = ['quoteVolume', 'trades', 'takerBuyVolume', 'count'];
@@ -25,19 +28,38 @@ interface Chunk {
   optional: Partial<Record<OptionalField, Float64Array>>;
 }
 
-function newChunk(): Chunk {
+function newChunk(capacity: number): Chunk {
   return {
     length: 0,
-    timestamp: new Float64Array(CHUNK),
-    open: new Float64Array(CHUNK),
-    high: new Float64Array(CHUNK),
-    low: new Float64Array(CHUNK),
-    close: new Float64Array(CHUNK),
-    volume: new Float64Array(CHUNK),
-    flags: new Uint8Array(CHUNK),
-    revision: new Uint16Array(CHUNK),
+    timestamp: new Float64Array(capacity),
+    open: new Float64Array(capacity),
+    high: new Float64Array(capacity),
+    low: new Float64Array(capacity),
+    close: new Float64Array(capacity),
+    volume: new Float64Array(capacity),
+    flags: new Uint8Array(capacity),
+    revision: new Uint16Array(capacity),
     optional: {},
   };
+}
+
+/** A chunk with room for `capacity` bars holding the bars of `chunk`. */
+function grow(chunk: Chunk, capacity: number): Chunk {
+  const next = newChunk(capacity);
+  next.length = chunk.length;
+  for (const key of ['timestamp', 'open', 'high', 'low', 'close', 'volume', 'flags', 'revision'] as const) {
+    (next[key] as Float64Array).set(chunk[key]);
+  }
+  for (const field of OPTIONAL_FIELDS) {
+    const column = chunk.optional[field];
+    if (column !== undefined) next.optional[field] = copyInto(new Float64Array(capacity).fill(Number.NaN), column);
+  }
+  return next;
+}
+
+function copyInto(target: Float64Array, source: Float64Array): Float64Array {
+  target.set(source);
+  return target;
 }
 
 function write(chunk: Chunk, i: number, bar: RevisedBar): void {
@@ -57,7 +79,7 @@ function write(chunk: Chunk, i: number, bar: RevisedBar): void {
       continue;
     }
     if (column === undefined) {
-      column = new Float64Array(CHUNK).fill(Number.NaN);
+      column = new Float64Array(chunk.timestamp.length).fill(Number.NaN);
       chunk.optional[field] = column;
     }
     column[i] = value;
@@ -122,9 +144,17 @@ class Series {
 
   append(bar: RevisedBar): void {
     let c = this.chunks.at(-1);
-    if (c === undefined || c.length === CHUNK) {
-      c = newChunk();
+    if (c === undefined) {
+      c = newChunk(FIRST_CHUNK);
       this.chunks.push(c);
+    } else if (c.length === c.timestamp.length) {
+      if (c.length < CHUNK) {
+        c = grow(c, Math.min(CHUNK, c.length * 2));
+        this.chunks[this.chunks.length - 1] = c;
+      } else {
+        c = newChunk(CHUNK);
+        this.chunks.push(c);
+      }
     }
     write(c, c.length, bar);
     c.length++;
@@ -143,9 +173,10 @@ class Series {
 }
 
 /**
- * The built-in in-memory {@link Store}: columns in fixed-size typed-array chunks (4096 bars),
- * about 51 bytes per stored bar plus at most one partly filled chunk per series (optional
- * fields such as `quoteVolume` add 8 bytes each, only for series that have them).
+ * The built-in in-memory {@link Store}: columns in typed-array chunks of 4096 bars (a series'
+ * first chunk starts at 64 bars and doubles), about 51 bytes per stored bar plus at most one
+ * partly filled chunk per series (optional fields such as `quoteVolume` add 8 bytes each, only
+ * for series that have them).
  *
  * Appending in time order is O(1); replacing a stored bar is O(log n); inserting before the
  * newest bar rebuilds the series (rare: backfills arrive in order). Bounded by retention:
@@ -212,6 +243,46 @@ export class MemoryStore implements Store {
       }
     }
     return out;
+  }
+
+  /** Bars with `start <= timestamp < end` as columns (copied out of the chunks; optional fields absent). */
+  rangeColumns(symbol: string, timeframe: Timeframe, start: number, end: number): OhlcvColumns {
+    const series = this.#get(symbol, timeframe, false);
+    const parts: [Chunk, number, number][] = [];
+    let n = 0;
+    if (series !== undefined) {
+      let [ci, i] = series.seek(start);
+      for (; ci < series.chunks.length; ci++, i = 0) {
+        const c = series.chunks[ci] as Chunk;
+        let j = i;
+        while (j < c.length && (c.timestamp[j] ?? 0) < end) j++;
+        if (j > i) parts.push([c, i, j]);
+        n += j - i;
+        if (j < c.length) break;
+      }
+    }
+    const columns = {
+      length: n,
+      timestamp: new Float64Array(n),
+      open: new Float64Array(n),
+      high: new Float64Array(n),
+      low: new Float64Array(n),
+      close: new Float64Array(n),
+      volume: new Float64Array(n),
+      flags: new Uint8Array(n),
+    };
+    let at = 0;
+    for (const [c, i, j] of parts) {
+      columns.timestamp.set(c.timestamp.subarray(i, j), at);
+      columns.open.set(c.open.subarray(i, j), at);
+      columns.high.set(c.high.subarray(i, j), at);
+      columns.low.set(c.low.subarray(i, j), at);
+      columns.close.set(c.close.subarray(i, j), at);
+      columns.volume.set(c.volume.subarray(i, j), at);
+      columns.flags.set(c.flags.subarray(i, j), at);
+      at += j - i;
+    }
+    return columns;
   }
 
   /** The newest stored bar of a series. */

@@ -1,6 +1,8 @@
 import { EventEmitter } from 'eventemitter3';
 import { aggregateOhlcv } from '../aggregate/aggregate-ohlcv.js';
 import { buildMarketContext } from '../context/build-market-context.js';
+import { currentSession, type SessionState } from '../context/current-session.js';
+import { toColumns } from '../formats/to-columns.js';
 import { ConfigError } from '../errors/config-error.js';
 import type { DataIssue } from '../errors/result.js';
 import { isSourceError, SourceError } from '../errors/source-error.js';
@@ -22,7 +24,8 @@ import { isoUtc } from '../internal/iso-utc.js';
 import { dedupe } from '../preprocess/dedupe.js';
 import { sortByTime } from '../preprocess/sort-by-time.js';
 import { evaluateEscalation, type EscalationGap } from '../quality/evaluate-escalation.js';
-import { scoreQuality, type QualityConfig, type QualityScore } from '../quality/score-quality.js';
+import { checkFreshness } from '../quality/check-freshness.js';
+import { scoreQuality, type QualityConfig, type QualityMetrics } from '../quality/score-quality.js';
 import { buildDataResponse } from '../reports/build-data-response.js';
 import { buildDataStatus, type SeriesStatusInput, type SourceStatusInput } from '../reports/build-data-status.js';
 import { buildLatestOhlcv } from '../reports/build-latest-ohlcv.js';
@@ -34,6 +37,8 @@ import type { PipelineConfig } from '../schemas/config.js';
 import { DataRequestSchema } from '../schemas/data-request-schema.js';
 import type { DataResponse } from '../schemas/data-response-schema.js';
 import type { LatestOhlcv } from '../schemas/latest-ohlcv-schema.js';
+import type { MarketContext } from '../schemas/market-context-schema.js';
+import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { parseOhlcv } from '../schemas/parse-ohlcv.js';
 import type { QualityIssue } from '../schemas/quality-report-schema.js';
@@ -66,6 +71,23 @@ interface SymbolRuntime {
   aggregators: SeriesAggregators | undefined;
   /** Serialises work on this symbol (polling and streaming may overlap). */
   lock: Promise<void>;
+  /** Timeframes that got bars since the last documents. */
+  dirty: Set<Timeframe>;
+  /** Per timeframe: what the last documents knew. */
+  series: Map<Timeframe, SeriesCache>;
+  /** ATR(14) of the 1H bars at the last documents; `undefined` before the first. */
+  atr1h: number | null | undefined;
+  /** The last market-context document and the alert count it saw. */
+  context: { readonly document: MarketContext; readonly alertSequence: number } | undefined;
+}
+
+/** What the documents know about one series. */
+interface SeriesCache {
+  readonly dayStart: number;
+  readonly latest: RevisedBar | undefined;
+  readonly barsToday: number;
+  readonly metrics: QualityMetrics | undefined;
+  readonly score: number | undefined;
 }
 
 /** What one `ingest` call did. */
@@ -156,6 +178,7 @@ export class Pipeline {
   readonly #limiters = new Map<string, RateLimiterState>();
   readonly #higher: readonly Timeframe[];
   readonly #baseMs: number;
+  readonly #qualityConfig: QualityConfig;
   #alertSequence = 0;
   #alerts: Alert[] = [];
   #documentsAt = Number.NEGATIVE_INFINITY;
@@ -173,6 +196,15 @@ export class Pipeline {
       throw new ConfigError('Expected `baseTimeframe` to have a fixed width, got `1M`', { path: ['config', 'baseTimeframe'], value: base });
     }
     this.#baseMs = widthOf(0, base);
+    const c = this.config;
+    this.#qualityConfig = Object.freeze({
+      completeness: c.completeness,
+      validity: c.validity,
+      freshness: c.freshness,
+      consistency: c.consistency,
+      weights: c.weights,
+      escalation: c.escalation,
+    });
     this.#higher = [...new Set(this.config.timeframes.filter((tf) => tf !== base))];
     // Fails early (ConfigError) when the base does not divide a target.
     new SeriesAggregators(base, this.#higher);
@@ -384,6 +416,10 @@ export class Pipeline {
         reportedGaps: new Set(),
         aggregators: undefined,
         lock: Promise.resolve(),
+        dirty: new Set(),
+        series: new Map(),
+        atr1h: undefined,
+        context: undefined,
       };
       this.#symbols.set(symbol, rt);
     }
@@ -652,6 +688,7 @@ export class Pipeline {
 
   async #deliverBars(symbol: string, timeframe: Timeframe, bars: readonly RevisedBar[], signal: AbortSignal | undefined): Promise<void> {
     if (bars.length === 0) return;
+    this.#runtime(symbol).dirty.add(timeframe);
     for (const bar of bars) this.#emit('bar', { symbol, timeframe, bar });
     await this.#deliver({ kind: 'bars', symbol, timeframe, bars }, signal);
   }
@@ -889,9 +926,9 @@ export class Pipeline {
     if (now - this.#documentsAt < this.config.delivery.updateIntervalMs) return;
     this.#documentsAt = now;
     const dayAgo = now - DAY_MS;
-    const dayStart = bucketStart(now, '1D');
     this.#alerts = this.#alerts.filter((alert) => Date.parse(alert.timestamp) >= dayAgo);
     const base = this.config.baseTimeframe;
+    const session = currentSession(now);
     const statuses: Record<string, Partial<Record<Timeframe, SeriesStatusInput>>> = {};
     const qualities: Record<string, SymbolQualityInput> = {};
     const issues24h: QualityIssue[] = [];
@@ -903,58 +940,31 @@ export class Pipeline {
       issues24h.push(...rt.issues);
       const series: Partial<Record<Timeframe, SeriesStatusInput>> = {};
       const latest: Partial<Record<Timeframe, Ohlcv>> = {};
-      let baseQuality: QualityScore | undefined;
+      let baseMetrics: QualityMetrics | undefined;
+      let baseScore: number | undefined;
       for (const tf of this.config.timeframes) {
         await this.#prune(symbol, tf, now);
-        const window = Math.max(DAY_MS, 30 * widthOf(now, tf));
-        const bars = await this.#store.range(symbol, tf, now - window, now);
-        const newest = bars.at(-1);
-        if (newest !== undefined) latest[tf] = newest;
-        const quality =
-          newest === undefined
-            ? undefined
-            : scoreQuality(bars, {
-                timeframe: tf,
-                now,
-                symbol,
-                start: (bars[0] as RevisedBar).timestamp,
-                end: bucketEnd(newest.timestamp, tf),
-                config: this.#qualityConfig(),
-              });
-        if (quality !== undefined) this.#emit('quality', { symbol, timeframe: tf, quality });
-        if (tf === base) baseQuality = quality;
-        let barsToday = 0;
-        for (const bar of bars) if (bar.timestamp >= dayStart) barsToday++;
+        const state = await this.#seriesState(symbol, rt, tf, now);
+        if (state.latest !== undefined) latest[tf] = state.latest;
+        if (tf === base) {
+          baseMetrics = state.metrics;
+          baseScore = state.score;
+        }
         series[tf] = {
-          lastBar: newest?.timestamp ?? null,
-          qualityScore: quality?.score ?? null,
-          barsToday,
-          gapsToday: rt.issues.filter((i) => i.type === 'gap_detected' && i.timeframe === tf && Date.parse(i.timestamp) >= dayStart).length,
+          lastBar: state.latest?.timestamp ?? null,
+          qualityScore: state.score ?? null,
+          barsToday: state.barsToday,
+          gapsToday: rt.issues.filter((i) => i.type === 'gap_detected' && i.timeframe === tf && Date.parse(i.timestamp) >= state.dayStart).length,
         };
       }
+      rt.dirty.clear();
       statuses[symbol] = series;
-      if (baseQuality !== undefined) {
-        qualities[symbol] = {
-          score: baseQuality.score,
-          completeness: baseQuality.metrics.completeness,
-          validity: baseQuality.metrics.validity,
-          freshness: baseQuality.metrics.freshness,
-          consistency: baseQuality.metrics.consistency,
-          issues: rt.issues,
-        };
+      if (baseMetrics !== undefined && baseScore !== undefined) {
+        qualities[symbol] = { score: baseScore, ...baseMetrics, issues: rt.issues };
       }
-      this.#escalate(symbol, rt, baseQuality, now);
-      documents.push({ kind: 'document', name: 'latest_ohlcv', symbol, body: await this.#latestOhlcv(symbol, latest, now) });
-      const daily = this.config.timeframes.includes('1D') ? await this.#store.range(symbol, '1D', now - 90 * DAY_MS, now) : undefined;
-      const fourHour = this.config.timeframes.includes('4H') ? await this.#store.range(symbol, '4H', now - 30 * DAY_MS, now) : undefined;
-      const context = buildMarketContext({
-        symbol,
-        now,
-        ...(daily === undefined ? {} : { daily }),
-        ...(fourHour === undefined ? {} : { fourHour }),
-        alerts: this.#alerts,
-      });
-      documents.push({ kind: 'document', name: 'market_context', symbol, body: context.document });
+      this.#escalate(symbol, rt, baseScore, now);
+      documents.push({ kind: 'document', name: 'latest_ohlcv', symbol, body: await this.#latestOhlcv(symbol, rt, latest, now) });
+      documents.push({ kind: 'document', name: 'market_context', symbol, body: await this.#marketContext(symbol, rt, session, now) });
     }
     const sources: Record<string, SourceStatusInput> = {};
     const feeds = [...this.#symbols.values()].map((rt) => rt.feed);
@@ -979,47 +989,109 @@ export class Pipeline {
     }
   }
 
-  #qualityConfig(): QualityConfig {
-    const c = this.config;
-    return {
-      completeness: c.completeness,
-      validity: c.validity,
-      freshness: c.freshness,
-      consistency: c.consistency,
-      weights: c.weights,
-      escalation: c.escalation,
-    };
+  /** Bars of a series as columns, through the store's `rangeColumns` when it has one. */
+  async #columns(symbol: string, tf: Timeframe, start: number, end: number): Promise<OhlcvColumns> {
+    return this.#store.rangeColumns !== undefined
+      ? this.#store.rangeColumns(symbol, tf, start, end)
+      : toColumns(await this.#store.range(symbol, tf, start, end));
   }
 
-  async #latestOhlcv(symbol: string, latest: Partial<Record<Timeframe, Ohlcv>>, now: number): Promise<LatestOhlcv> {
-    const base = this.config.baseTimeframe;
-    let atr14: number | null = null;
-    if (this.config.timeframes.includes('1H')) {
-      const period = this.config.preprocessing.atrPeriod;
-      const hours = await this.#store.range(symbol, '1H', now - (period * 4 + 1) * 3_600_000, now);
-      const values = atr(hours, { period });
-      const value = values[values.length - 1];
-      atr14 = value !== undefined && Number.isFinite(value) ? value : null;
-    }
+  /**
+   * A series' newest bar, bars today and quality. The full score is recomputed only when the
+   * series got bars since the last documents (or the UTC day changed); otherwise only
+   * freshness moves with the clock and the weighted score is recombined.
+   */
+  async #seriesState(symbol: string, rt: SymbolRuntime, tf: Timeframe, now: number): Promise<SeriesCache> {
     const dayStart = bucketStart(now, '1D');
-    const today = await this.#store.range(symbol, base, dayStart, now);
-    const daily = dailyStats(today, now);
-    return buildLatestOhlcv({
-      now,
-      symbol,
-      latest,
-      atr14h1: atr14,
-      daily: { high: daily.high ?? null, low: daily.low ?? null, volume: today.length === 0 ? null : (daily.volume ?? null) },
-    });
+    const cached = rt.series.get(tf);
+    if (cached !== undefined && !rt.dirty.has(tf) && cached.dayStart === dayStart) {
+      if (cached.metrics === undefined || cached.latest === undefined) return cached;
+      const freshness = checkFreshness(cached.latest.timestamp, tf, now, this.config.freshness).score;
+      const metrics: QualityMetrics = { ...cached.metrics, freshness };
+      const w = this.config.weights;
+      const score = Math.min(1, Math.max(0, w.completeness * metrics.completeness + w.validity * metrics.validity + w.freshness * freshness + w.consistency * metrics.consistency));
+      const updated: SeriesCache = { ...cached, metrics, score };
+      rt.series.set(tf, updated);
+      return updated;
+    }
+    const window = Math.max(DAY_MS, 30 * widthOf(now, tf));
+    const bars = await this.#columns(symbol, tf, now - window, now);
+    const n = bars.length;
+    const latest = n === 0 ? undefined : await this.#store.last(symbol, tf);
+    let state: SeriesCache = { dayStart, latest, barsToday: 0, metrics: undefined, score: undefined };
+    if (latest !== undefined) {
+      const quality = scoreQuality(bars, {
+        timeframe: tf,
+        now,
+        symbol,
+        start: bars.timestamp[0] as number,
+        end: bucketEnd(latest.timestamp, tf),
+        config: this.#qualityConfig,
+      });
+      this.#emit('quality', { symbol, timeframe: tf, quality });
+      let barsToday = 0;
+      for (let i = n - 1; i >= 0 && (bars.timestamp[i] as number) >= dayStart; i--) barsToday++;
+      state = { dayStart, latest, barsToday, metrics: quality.metrics, score: quality.score };
+    }
+    rt.series.set(tf, state);
+    return state;
   }
 
-  #escalate(symbol: string, rt: SymbolRuntime, quality: QualityScore | undefined, now: number): void {
+  async #latestOhlcv(symbol: string, rt: SymbolRuntime, latest: Partial<Record<Timeframe, Ohlcv>>, now: number): Promise<LatestOhlcv> {
+    if (this.config.timeframes.includes('1H') && (rt.atr1h === undefined || rt.dirty.has('1H'))) {
+      const period = this.config.preprocessing.atrPeriod;
+      const hours = await this.#columns(symbol, '1H', now - (period * 4 + 1) * 3_600_000, now);
+      const value = atr(hours, { period })[hours.length - 1];
+      rt.atr1h = value !== undefined && Number.isFinite(value) ? value : null;
+    }
+    // Today so far: the forming 1D bucket when 1D is aggregated, else the base bars of today.
+    const dayStart = bucketStart(now, '1D');
+    let daily: { high: number | null; low: number | null; volume: number | null } = { high: null, low: null, volume: null };
+    const forming = this.#higher.includes('1D') ? rt.aggregators?.current('1D') : undefined;
+    if (forming !== undefined && forming.timestamp === dayStart) {
+      daily = { high: forming.high, low: forming.low, volume: forming.volume };
+    } else if (!this.#higher.includes('1D')) {
+      const stats = dailyStats(await this.#columns(symbol, this.config.baseTimeframe, dayStart, now), now);
+      if (stats.bars > 0) daily = { high: stats.high ?? null, low: stats.low ?? null, volume: stats.volume ?? null };
+    }
+    return buildLatestOhlcv({ now, symbol, latest, atr14h1: rt.atr1h ?? null, daily });
+  }
+
+  /**
+   * The market-context document. Rebuilt when daily or 4H bars or alerts changed; otherwise
+   * the previous one with the new time and session.
+   */
+  async #marketContext(symbol: string, rt: SymbolRuntime, session: SessionState, now: number): Promise<MarketContext> {
+    const previous = rt.context;
+    if (previous !== undefined && previous.alertSequence === this.#alertSequence && !rt.dirty.has('1D') && !rt.dirty.has('4H')) {
+      const document: MarketContext = {
+        ...previous.document,
+        updated_at: isoUtc(now),
+        session: { current: session.current, minutes_into_session: session.minutesIntoSession, killzone_active: session.killzoneActive },
+      };
+      rt.context = { document, alertSequence: this.#alertSequence };
+      return document;
+    }
+    const daily = this.config.timeframes.includes('1D') ? await this.#columns(symbol, '1D', now - 120 * DAY_MS, now) : undefined;
+    const fourHour = this.config.timeframes.includes('4H') ? await this.#columns(symbol, '4H', now - 30 * DAY_MS, now) : undefined;
+    const { document } = buildMarketContext({
+      symbol,
+      now,
+      ...(daily === undefined ? {} : { daily }),
+      ...(fourHour === undefined ? {} : { fourHour }),
+      alerts: this.#alerts,
+    });
+    rt.context = { document, alertSequence: this.#alertSequence };
+    return document;
+  }
+
+  #escalate(symbol: string, rt: SymbolRuntime, score: number | undefined, now: number): void {
     const decision = evaluateEscalation(
       {
         now,
         symbol,
         feedOffline: rt.feed.kind === 'halted',
-        ...(quality === undefined ? {} : { qualityScore: quality.score }),
+        ...(score === undefined ? {} : { qualityScore: score }),
         criticalGaps: rt.criticalGaps,
       },
       this.config.escalation,
@@ -1115,7 +1187,7 @@ export class Pipeline {
             symbol,
             start,
             end: Math.min(end, bucketStart(now, timeframe)),
-            config: this.#qualityConfig(),
+            config: this.#qualityConfig,
           }).score;
     const path = `data/${symbol}_${timeframe}_${compact(start)}_${compact(end - 1)}.${format}`;
     const record: SinkRecord = { kind: 'dataset', requestId, symbol, timeframe, format, path, bars };

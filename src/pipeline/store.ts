@@ -1,3 +1,4 @@
+import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
 import type { Timeframe } from '../time/timeframe.js';
 import type { RevisedBar } from './sink.js';
 
@@ -15,6 +16,11 @@ export interface Store {
   upsert(symbol: string, timeframe: Timeframe, bars: readonly RevisedBar[]): void | Promise<void>;
   /** Bars with `start <= timestamp < end`, oldest first. */
   range(symbol: string, timeframe: Timeframe, start: number, end: number): readonly RevisedBar[] | Promise<readonly RevisedBar[]>;
+  /**
+   * The same bars as `range`, as columns (faster for scoring and indicators). Optional: without
+   * it the pipeline converts the rows.
+   */
+  rangeColumns?(symbol: string, timeframe: Timeframe, start: number, end: number): OhlcvColumns | Promise<OhlcvColumns>;
   /** The newest stored bar, if any. */
   last(symbol: string, timeframe: Timeframe): RevisedBar | undefined | Promise<RevisedBar | undefined>;
   /** Removes bars older than `before` (epoch ms); returns how many were removed. */

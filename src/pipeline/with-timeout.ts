@@ -1,5 +1,8 @@
 import type { Clock } from './clock.js';
 
+/** Reason used to release the timer once the task settled (cheaper than a fresh DOMException each time). */
+const SETTLED = Symbol('settled');
+
 /**
  * Runs `task` with a signal that aborts when `outer` aborts or when `ms` of `clock` time
  * pass, whichever is first; rejects with that signal's reason even if `task` ignores it.
@@ -32,7 +35,7 @@ export async function withTimeout<T>(
   } finally {
     outer?.removeEventListener('abort', onOuterAbort);
     if (onAbort !== undefined) controller.signal.removeEventListener('abort', onAbort);
-    if (!controller.signal.aborted) controller.abort();
+    if (!controller.signal.aborted) controller.abort(SETTLED);
     await timer;
   }
 }

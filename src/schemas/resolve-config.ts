@@ -43,6 +43,14 @@ function describe(value: unknown): string {
   }
 }
 
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let cursor: unknown = root;
   for (const key of path) {
@@ -60,7 +68,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
  *
  * @param overrides - Any subset of the configuration, e.g. `{ validity: { volumeWindow: 50 } }`. Checked at run time
  *   too, so configuration read from JSON may be passed with a cast.
- * @returns A new, validated configuration; neither argument nor default is mutated.
+ * @returns A new, validated, deeply frozen configuration; neither argument nor default is mutated.
  * @throws {@link ConfigError} naming the path and the offending value of the first problem.
  *
  * @example
@@ -78,7 +86,7 @@ export function resolveConfig(overrides: DeepPartial<PipelineConfig> = {}): Pipe
   }
   const merged = merge(DEFAULT_CONFIG, overrides, []);
   const parsed = PipelineConfigSchema.safeParse(merged);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return deepFreeze(parsed.data);
   const first: z.core.$ZodIssue | undefined = parsed.error.issues[0];
   const path = first?.path ?? [];
   const value = valueAt(merged, path);

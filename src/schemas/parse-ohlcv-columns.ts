@@ -1,6 +1,7 @@
 import type { DataIssue } from '../errors/result.js';
 import { fieldContext, isRecord, showValue } from '../internal/parse-fields.js';
-import { isPlainBar, parseOhlcvRowSlowly } from '../internal/parse-ohlcv-row.js';
+import { parseOhlcvRowSlowly } from '../internal/parse-ohlcv-row.js';
+import { MAX_PLAUSIBLE_MS, MIN_PLAUSIBLE_MS } from '../time/to-epoch-ms.js';
 import { barFlagCode } from './bar-flag.js';
 import type { OhlcvColumns } from './ohlcv-columns.js';
 import type { ParseOptions } from './parse-result.js';
@@ -77,14 +78,42 @@ export function parseOhlcvColumns(input: unknown, options: ParseOptions = {}): P
       issues.push({ code: 'invalid_type', path: [i], message: `\`${i}\`: expected an OHLCV object, got ${showValue(row)}` });
       continue;
     }
-    if (fastTimestamps && isPlainBar(row)) {
-      // Typed arrays store -0 as -0: `+ 0` normalises it as parseOhlcv does.
-      timestamp[k] = row.timestamp as number;
-      open[k] = (row.open as number) + 0;
-      high[k] = (row.high as number) + 0;
-      low[k] = (row.low as number) + 0;
-      close[k] = (row.close as number) + 0;
-      volume[k] = (row.volume as number) + 0;
+    // The check of `isPlainBar`, inlined so each field is read once (this is the hot loop).
+    const t = row.timestamp;
+    const o = row.open;
+    const h = row.high;
+    const l = row.low;
+    const c = row.close;
+    const v = row.volume;
+    if (
+      fastTimestamps &&
+      typeof t === 'number' &&
+      typeof o === 'number' &&
+      typeof h === 'number' &&
+      typeof l === 'number' &&
+      typeof c === 'number' &&
+      typeof v === 'number' &&
+      Number.isInteger(t) &&
+      t >= MIN_PLAUSIBLE_MS &&
+      t < MAX_PLAUSIBLE_MS &&
+      o - o === 0 &&
+      h - h === 0 &&
+      l - l === 0 &&
+      c - c === 0 &&
+      v - v === 0 &&
+      row.quoteVolume === undefined &&
+      row.trades === undefined &&
+      row.takerBuyVolume === undefined &&
+      row.flag === undefined &&
+      row.count === undefined
+    ) {
+      // Typed arrays keep -0: `+ 0` normalises it as parseOhlcv does.
+      timestamp[k] = t;
+      open[k] = o + 0;
+      high[k] = h + 0;
+      low[k] = l + 0;
+      close[k] = c + 0;
+      volume[k] = v + 0;
       k++;
       continue;
     }

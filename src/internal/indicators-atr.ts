@@ -36,17 +36,26 @@ export function trueRangeKernel(series: HighLowCloseColumns, cuts: Int32Array, t
   const n = series.length;
   const out = new Float64Array(n);
   let start = 0;
-  // One call per segment: a loop nested in a segment loop optimises far worse in V8.
+  // One call per segment, on the arrays rather than the series object: a loop nested in a
+  // segment loop optimises far worse in V8, and a series of another shape would deoptimise it.
   for (let segment = 0; segment <= cuts.length; segment++) {
     const end = segment < cuts.length ? (cuts[segment] as number) : n;
-    trueRangeSegment(series, talib, out, start, end);
+    trueRangeSegment(series.high, series.low, series.close, series.flags, talib, out, start, end);
     start = end;
   }
   return out;
 }
 
-function trueRangeSegment(series: HighLowCloseColumns, talib: boolean, out: Float64Array, start: number, end: number): void {
-  const { high, low, close, flags } = series;
+function trueRangeSegment(
+  high: ArrayLike<number>,
+  low: ArrayLike<number>,
+  close: ArrayLike<number>,
+  flags: ArrayLike<number> | undefined,
+  talib: boolean,
+  out: Float64Array,
+  start: number,
+  end: number,
+): void {
   let pc = NaN;
   for (let i = start; i < end; i++) {
     const h = high[i] as number;
@@ -75,21 +84,23 @@ export function atrKernel(series: HighLowCloseColumns, cuts: Int32Array, period:
   let start = 0;
   for (let segment = 0; segment <= cuts.length; segment++) {
     const end = segment < cuts.length ? (cuts[segment] as number) : n;
-    atrSegment(series, period, talib, out, start, end);
+    atrSegment(series.high, series.low, series.close, series.flags, period, talib, out, start, end);
     start = end;
   }
   return out;
 }
 
 function atrSegment(
-  series: HighLowCloseColumns,
+  high: ArrayLike<number>,
+  low: ArrayLike<number>,
+  close: ArrayLike<number>,
+  flags: ArrayLike<number> | undefined,
   period: number,
   talib: boolean,
   out: Float64Array,
   start: number,
   end: number,
 ): void {
-  const { high, low, close, flags } = series;
   let pc = NaN;
   let count = 0;
   let sum = 0;

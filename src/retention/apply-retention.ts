@@ -62,22 +62,29 @@ export function applyRetention(
   if (cutoff === undefined) return { bars, removed: nothing, cutoff: null };
   const columns = isOhlcvColumns(bars);
   const n = bars.length;
+  const ts: ArrayLike<number> = columns ? bars.timestamp : bars.map((b) => b.timestamp);
   let count = 0;
   let from = Infinity;
   let to = -Infinity;
-  let keptSeen = false;
-  let prefix = true; // every removed bar comes before every kept bar
-  for (let i = 0; i < n; i++) {
-    const t = columns ? (bars.timestamp[i] ?? NaN) : (bars[i]?.timestamp ?? NaN);
+  // The leading run of bars past retention, then any stragglers among the rest (unsorted input).
+  let k = 0;
+  for (; k < n; k++) {
+    const t = ts[k]!;
+    if (!(t < cutoff)) break;
+    count++;
+    if (t < from) from = t;
+    if (t > to) to = t;
+  }
+  const leading = count;
+  for (let i = k + 1; i < n; i++) {
+    const t = ts[i]!;
     if (t < cutoff) {
       count++;
       if (t < from) from = t;
       if (t > to) to = t;
-      if (keptSeen) prefix = false;
-    } else {
-      keptSeen = true;
     }
   }
+  const prefix = count === leading; // every removed bar comes before every kept bar
   if (count === 0) return { bars, removed: nothing, cutoff };
   const removed: RetentionRemoval = { count, from, to };
   if (columns) {

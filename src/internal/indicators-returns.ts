@@ -29,34 +29,41 @@ function columnsKernel(series: CloseColumns, cuts: Int32Array, log: boolean, out
   let start = 0;
   for (let segment = 0; segment <= cuts.length; segment++) {
     const end = segment < cuts.length ? (cuts[segment] as number) : n;
-    if (end > start && (flags !== undefined || !plainSegment(close, log, out, start, end))) {
-      carefulSegment(close, flags, log, out, start, end);
+    if (end > start) {
+      const done =
+        flags === undefined &&
+        (log ? plainLogSegment(close, out, start, end) : plainSimpleSegment(close, out, start, end));
+      if (!done) carefulSegment(close, flags, log, out, start, end);
     }
     start = end;
   }
 }
 
 /**
- * Fast path of a segment without flags: the plain loop, plus a running sum of the closes that
- * is finite only when every close is. Returns false (and the caller redoes the segment on the
- * careful path) when some close is not finite.
+ * Fast paths of a segment without flags: the plain loop, plus a running sum of the closes that
+ * is finite only when every close is. They return false (and the caller redoes the segment on
+ * the careful path) when some close is not finite. Simple and log are separate functions so
+ * each keeps its own type feedback in V8.
  */
-function plainSegment(close: ArrayLike<number>, log: boolean, out: Float64Array, start: number, end: number): boolean {
+function plainSimpleSegment(close: ArrayLike<number>, out: Float64Array, start: number, end: number): boolean {
   let acc = close[start] as number;
   out[start] = NaN;
-  if (log) {
-    for (let i = start + 1; i < end; i++) {
-      const c = close[i] as number;
-      out[i] = Math.log(c / (close[i - 1] as number));
-      acc += c;
-    }
-  } else {
-    for (let i = start + 1; i < end; i++) {
-      const c = close[i] as number;
-      const p = close[i - 1] as number;
-      out[i] = (c - p) / p;
-      acc += c;
-    }
+  for (let i = start + 1; i < end; i++) {
+    const c = close[i] as number;
+    const p = close[i - 1] as number;
+    out[i] = (c - p) / p;
+    acc += c;
+  }
+  return acc - acc === 0;
+}
+
+function plainLogSegment(close: ArrayLike<number>, out: Float64Array, start: number, end: number): boolean {
+  let acc = close[start] as number;
+  out[start] = NaN;
+  for (let i = start + 1; i < end; i++) {
+    const c = close[i] as number;
+    out[i] = Math.log(c / (close[i - 1] as number));
+    acc += c;
   }
   return acc - acc === 0;
 }

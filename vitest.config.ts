@@ -1,15 +1,10 @@
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+// Unit tests import from `src/`; examples import `market-data-pipeline` and so test the built
+// package (`npm test` builds first).
 export default defineConfig({
-  resolve: {
-    alias: {
-      'market-data-pipeline/testing': fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)),
-      'market-data-pipeline': fileURLToPath(new URL('./src/index.ts', import.meta.url)),
-    },
-  },
   test: {
     include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
-    testTimeout: 30_000,
+    testTimeout: 60_000,
   },
 });

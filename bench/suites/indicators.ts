@@ -102,8 +102,12 @@ function groups(data: BenchData): readonly BenchGroup[] {
           role: 'limit',
           fn: () => {
             const out = new Float64Array(n);
-            out[0] = NaN;
-            for (let i = 1; i < n; i++) out[i] = (close[i]! - close[i - 1]!) / close[i - 1]!;
+            let prev = NaN;
+            for (let i = 0; i < n; i++) {
+              const c = close[i]!;
+              out[i] = (c - prev) / prev;
+              prev = c;
+            }
             return out;
           },
         },
@@ -120,8 +124,12 @@ function groups(data: BenchData): readonly BenchGroup[] {
           role: 'limit',
           fn: () => {
             const out = new Float64Array(n);
-            out[0] = NaN;
-            for (let i = 1; i < n; i++) out[i] = Math.log(close[i]! / close[i - 1]!);
+            let prev = NaN;
+            for (let i = 0; i < n; i++) {
+              const c = close[i]!;
+              out[i] = Math.log(c / prev);
+              prev = c;
+            }
             return out;
           },
         },

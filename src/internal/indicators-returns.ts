@@ -29,43 +29,45 @@ function columnsKernel(series: CloseColumns, cuts: Int32Array, log: boolean, out
   let start = 0;
   for (let segment = 0; segment <= cuts.length; segment++) {
     const end = segment < cuts.length ? (cuts[segment] as number) : n;
-    if (end > start) {
-      const done =
-        flags === undefined &&
-        (log ? plainLogSegment(close, out, start, end) : plainSimpleSegment(close, out, start, end));
-      if (!done) carefulSegment(close, flags, log, out, start, end);
+    if (flags !== undefined) {
+      carefulSegment(close, flags, log, out, start, end);
+    } else {
+      const sum = log ? plainLogSegment(close, out, start, end) : plainSimpleSegment(close, out, start, end);
+      if (!Number.isFinite(sum)) carefulSegment(close, flags, log, out, start, end);
     }
     start = end;
   }
 }
 
 /**
- * Fast paths of a segment without flags: the plain loop, plus a running sum of the closes that
- * is finite only when every close is. They return false (and the caller redoes the segment on
- * the careful path) when some close is not finite. Simple and log are separate functions so
- * each keeps its own type feedback in V8.
+ * Fast paths of a segment without flags: the plain loop (its first entry is `NaN` because
+ * `prev` starts as `NaN`), returning the sum of the closes, which is finite only when every
+ * close is; when it is not, the caller redoes the segment on the careful path. Nothing is read
+ * outside the loop and simple and log are separate functions, so V8's on-stack-replaced code
+ * never meets an operation it has no type feedback for.
  */
-function plainSimpleSegment(close: ArrayLike<number>, out: Float64Array, start: number, end: number): boolean {
-  let acc = close[start] as number;
-  out[start] = NaN;
-  for (let i = start + 1; i < end; i++) {
+function plainSimpleSegment(close: ArrayLike<number>, out: Float64Array, start: number, end: number): number {
+  let prev = NaN;
+  let acc = 0;
+  for (let i = start; i < end; i++) {
     const c = close[i] as number;
-    const p = close[i - 1] as number;
-    out[i] = (c - p) / p;
+    out[i] = (c - prev) / prev;
+    prev = c;
     acc += c;
   }
-  return acc - acc === 0;
+  return acc;
 }
 
-function plainLogSegment(close: ArrayLike<number>, out: Float64Array, start: number, end: number): boolean {
-  let acc = close[start] as number;
-  out[start] = NaN;
-  for (let i = start + 1; i < end; i++) {
+function plainLogSegment(close: ArrayLike<number>, out: Float64Array, start: number, end: number): number {
+  let prev = NaN;
+  let acc = 0;
+  for (let i = start; i < end; i++) {
     const c = close[i] as number;
-    out[i] = Math.log(c / (close[i - 1] as number));
+    out[i] = Math.log(c / prev);
+    prev = c;
     acc += c;
   }
-  return acc - acc === 0;
+  return acc;
 }
 
 /** Any segment: skips synthetic bars and non-finite closes, measuring from the last usable close. */

@@ -45,6 +45,25 @@ export function isPlainBar(row: Readonly<Record<string, unknown>>): boolean {
   );
 }
 
+/**
+ * Whether a row that passed {@link isPlainBar} can be returned as it is, without a copy: a
+ * plain object (prototype `Object.prototype`) whose only enumerable keys are the six bar
+ * fields, none of them `-0`. Counting keys allocates nothing.
+ */
+export function isReusableBar(row: Readonly<Record<string, unknown>>): boolean {
+  if (Object.getPrototypeOf(row) !== Object.prototype) return false;
+  let keys = 0;
+  for (const _key in row) keys++;
+  return (
+    keys === 6 &&
+    !Object.is(row.open, -0) &&
+    !Object.is(row.high, -0) &&
+    !Object.is(row.low, -0) &&
+    !Object.is(row.close, -0) &&
+    !Object.is(row.volume, -0)
+  );
+}
+
 /** Reads a row field by field, collecting every issue; `undefined` when any field is bad. */
 export function parseOhlcvRowSlowly(row: Readonly<Record<string, unknown>>, index: number, ctx: FieldContext): Ohlcv | undefined {
   const before = ctx.issues.length;

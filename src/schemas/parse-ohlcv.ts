@@ -1,6 +1,6 @@
 import type { DataIssue } from '../errors/result.js';
 import { fieldContext, isRecord, showValue } from '../internal/parse-fields.js';
-import { isPlainBar, parseOhlcvRowSlowly } from '../internal/parse-ohlcv-row.js';
+import { isPlainBar, isReusableBar, parseOhlcvRowSlowly } from '../internal/parse-ohlcv-row.js';
 import type { Ohlcv } from './ohlcv.js';
 import type { ParseOptions, ParseResult } from './parse-result.js';
 
@@ -21,11 +21,16 @@ import type { ParseOptions, ParseResult } from './parse-result.js';
  *   convert exchange shapes with the `formats/` converters first.
  * - Missing or `null` required fields are `invalid_type`; optional fields that are `null`
  *   count as absent. Extra fields (including `__proto__`, `constructor`, `prototype`) are
- *   not copied: each bar is a new object holding only the known fields, so nothing in the
- *   input can reach `Object.prototype`.
+ *   not copied: such a row is rebuilt as a new object holding only the known fields, so
+ *   nothing in the input can reach `Object.prototype`.
+ * - A row that already is a clean bar — a plain object with exactly the six fields, finite
+ *   numbers, an integer epoch-ms timestamp, no `-0` — is returned as it is (the same object,
+ *   not a copy, as typia and ArkType do), so parsing clean data allocates nothing per row.
+ *   Parsed rows are values: treat them, and the input rows behind them, as read-only (every
+ *   function of this library does). Frozen rows stay frozen.
  *
- * Rows that are plain numbers in the usual ranges take a fast path without zod or any
- * allocation but the bar itself.
+ * No zod inside the loop: fields are checked by hand, zod-shaped issues built only for the
+ * rows that fail.
  *
  * @param input - Anything; an array of rows is expected.
  * @param options - See {@link ParseOptions}.
@@ -37,7 +42,7 @@ import type { ParseOptions, ParseResult } from './parse-result.js';
  *   { timestamp: 1738233000000, open: 1, high: 2, low: 0.5, close: 1.5, volume: 10, extra: 'x' },
  *   { timestamp: 1738233060000, open: 1, high: NaN, low: 0.5, close: 1.5, volume: 10 },
  * ])
- * // { rows: [{ timestamp: 1738233000000, open: 1, high: 2, low: 0.5, close: 1.5, volume: 10 }],
+ * // { rows: [{ timestamp: 1738233000000, open: 1, high: 2, low: 0.5, close: 1.5, volume: 10 }], (extra dropped)
  * //   issues: [{ code: 'not_finite', path: [1, 'high'], message: '`1.high`: expected a finite number, got NaN' }],
  * //   rejected: 1 }
  * ```
@@ -63,6 +68,10 @@ export function parseOhlcv(input: unknown, options: ParseOptions = {}): ParseRes
       continue;
     }
     if (fastTimestamps && isPlainBar(row)) {
+      if (isReusableBar(row)) {
+        rows.push(row as Ohlcv);
+        continue;
+      }
       // `x + 0` turns -0 into 0 and leaves every other number unchanged.
       rows.push({
         timestamp: row.timestamp as number,

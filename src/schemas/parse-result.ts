@@ -30,7 +30,10 @@ export interface ParseOptions {
  * @typeParam T - the row type (`Ohlcv`, `Tick` or `OrderBook`).
  */
 export interface ParseResult<T> {
-  /** The rows that parsed, in input order, as new objects holding only the known fields. */
+  /**
+   * The rows that parsed, in input order, holding only the known fields (a row that needed no
+   * change may be the input object itself; see each parser).
+   */
   readonly rows: T[];
   /** Why the other rows were refused; empty when every row parsed. */
   readonly issues: DataIssue[];

@@ -7,6 +7,8 @@ import { describeFixtures, readFixtureJson } from '../support/fixtures.js';
 const T = 1_738_233_000_000;
 const bar = { timestamp: T, open: 45050, high: 45080, low: 45020, close: 45060, volume: 125.5 } as const;
 
+const KNOWN_FIELDS = new Set(['timestamp', 'open', 'high', 'low', 'close', 'volume', 'quoteVolume', 'trades', 'takerBuyVolume', 'flag', 'count']);
+
 function deepFreeze<V>(value: V): V {
   if (typeof value === 'object' && value !== null) {
     for (const key of Reflect.ownKeys(value)) deepFreeze((value as Record<PropertyKey, unknown>)[key]);
@@ -27,6 +29,18 @@ describe('parseOhlcv', () => {
     expect(result).toEqual({ rows: [bar], issues: [], rejected: 0 });
     expect(result.rows[0]).not.toBe(input[0]);
     expect(Object.keys(result.rows[0] ?? {})).toEqual(['timestamp', 'open', 'high', 'low', 'close', 'volume']);
+  });
+
+  it('returns a row that already is a clean bar as it is, and rebuilds the others', () => {
+    const clean = Object.freeze({ ...bar });
+    const withNegativeZero = { ...bar, volume: -0 };
+    const nullPrototype = Object.assign(Object.create(null) as object, bar);
+    const result = parseOhlcv([clean, withNegativeZero, nullPrototype]);
+    expect(result.rows[0]).toBe(clean);
+    expect(result.rows[1]).not.toBe(withNegativeZero);
+    expect(Object.is(result.rows[1]?.volume, 0)).toBe(true);
+    expect(result.rows[2]).not.toBe(nullPrototype);
+    expect(Object.getPrototypeOf(result.rows[2])).toBe(Object.prototype);
   });
 
   it('reports NaN and ±Infinity as not_finite at [row, field]', () => {
@@ -212,8 +226,12 @@ describe('parseOhlcv', () => {
         const result = parseOhlcv(input, { coerce });
         const length = Array.isArray(input) ? input.length : 0;
         expect(result.rows.length + result.rejected).toBe(length);
-        // Every bar it returns is a valid OhlcvSchema bar.
-        for (const bar of result.rows) expect(OhlcvSchema.safeParse(bar).success).toBe(true);
+        // Every bar it returns is a valid OhlcvSchema bar with no field beyond the known ones.
+        for (const bar of result.rows) {
+          expect(OhlcvSchema.safeParse(bar).success).toBe(true);
+          expect(Object.keys(bar).every((key) => KNOWN_FIELDS.has(key))).toBe(true);
+          expect(Object.getPrototypeOf(bar)).toBe(Object.prototype);
+        }
         // Every refused row has at least one issue at its index; a non-array input has one at [].
         const flagged = new Set(result.issues.map((i) => i.path[0]));
         if (Array.isArray(input)) expect(flagged.size).toBe(result.rejected);

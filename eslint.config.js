@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'docs/**', 'node_modules/**', 'state/**', 'data/**', 'examples/**/node_modules/**'] },
+  { ignores: ['dist/**', 'docs/**', 'node_modules/**', 'state/**', 'data/**', 'examples/**/node_modules/**', '.prof/**', '.bench-out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -20,6 +20,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 function merge(base: unknown, override: unknown, path: PropertyKey[]): unknown {
   if (override === undefined) return base;
   if (!isPlainObject(override) || !isPlainObject(base)) return override;
+  // A variant of a discriminated union (e.g. `rateLimit`) replaces another variant whole.
+  if ('kind' in override && override['kind'] !== base['kind']) return override;
   // A null-prototype copy: no key written here can reach Object.prototype.
   const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const key of Object.keys(base)) out[key] = base[key];
@@ -62,7 +64,8 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 
 /**
  * The full configuration: the specification's defaults ({@link DEFAULT_CONFIG}) with
- * `overrides` merged in depth (objects merge, arrays and scalars replace), validated once.
+ * `overrides` merged in depth (objects merge, arrays and scalars replace, an object with
+ * another `kind` replaces the default's variant whole), validated once.
  * Own keys `__proto__`, `constructor` and `prototype` are refused, so overrides parsed from
  * JSON cannot pollute `Object.prototype`.
  *

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, isConfigError } from '../../src/errors/index.js';
-import { DEFAULT_CONFIG, DEFAULT_VALIDITY, resolveConfig } from '../../src/schemas/index.js';
+import { BINANCE_WEIGHT_LIMIT, DEFAULT_CONFIG, DEFAULT_VALIDITY, resolveConfig } from '../../src/schemas/index.js';
 
 function deepFreeze<V>(value: V): V {
   if (typeof value === 'object' && value !== null) {
@@ -45,6 +45,12 @@ describe('resolveConfig', () => {
     const config = resolveConfig({ symbols: ['SOLUSD'], timeframes: ['1m', '1H'] });
     expect(config.symbols).toEqual(['SOLUSD']);
     expect(config.timeframes).toEqual(['1m', '1H']);
+  });
+
+  it('replaces a union variant with another kind whole instead of merging the two', () => {
+    const config = resolveConfig({ rateLimit: BINANCE_WEIGHT_LIMIT });
+    expect(config.rateLimit).toEqual({ kind: 'weight_window', limit: 6000, windowMs: 60_000 });
+    expect(resolveConfig({ rateLimit: { requestsPerMinute: 600 } }).rateLimit).toEqual({ kind: 'token_bucket', requestsPerMinute: 600 });
   });
 
   it('ignores undefined overrides', () => {

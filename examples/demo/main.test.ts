@@ -1,30 +1,133 @@
-import { describe, expect, it } from 'vitest';
-import { generateOhlcv } from '../../src/testing/index.js';
-import { DAY_START, DEMO_SYMBOLS, main } from './main.js';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AlertSchema, DataStatusSchema, LatestOhlcvSchema } from 'market-data-pipeline';
+import { generateOhlcv, type GeneratedOhlcv } from 'market-data-pipeline/testing';
+import { BACKUP_HOLES, DAY_START, DEMO_SYMBOLS, LIVE_FROM, MARKET_GAPS, OUTAGE, main, type DemoSummary } from './main.js';
+
+const MINUTE = 60_000;
+const hhmm = (t: number): string => new Date(t).toISOString().slice(11, 16);
+
+// The truth: the simulated market rebuilt straight from the generator with the demo's inputs.
+const truth = new Map<string, GeneratedOhlcv>(
+  DEMO_SYMBOLS.map(({ symbol, ...settings }) => [symbol, generateOhlcv({ ...settings, ...MARKET_GAPS, start: DAY_START, count: 1440, timeframe: '1m' })]),
+);
+
+/** Runs of consecutive open times, as [start, length]. */
+function runs(times: readonly number[]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const t of [...times].sort((a, b) => a - b)) {
+    const last = out.at(-1);
+    if (last !== undefined && last[0] + last[1] * MINUTE === t) last[1]++;
+    else out.push([t, 1]);
+  }
+  return out;
+}
+
+/** The specification's gap strategies: 1–3 bars interpolated, 4–10 forward-filled, longer marked missing. */
+const resolutionOf = (bars: number): string => (bars <= 3 ? 'interpolated' : bars <= 10 ? 'forward_filled' : 'marked_missing');
 
 describe('demo main', () => {
-  it('prints, per symbol, the bar count, first/last time, gaps and price range the generator produced', () => {
-    const lines: string[] = [];
-    const summaries = main((line) => lines.push(line));
-    const text = lines.join('\n');
-    expect(summaries).toHaveLength(2);
-    for (const s of DEMO_SYMBOLS) {
-      // The truth, straight from the generator's rows (not from the demo's columns).
-      const { bars, gaps } = generateOhlcv({
-        seed: s.seed, start: DAY_START, count: 1440, timeframe: '1m', startPrice: s.startPrice,
-        volatility: s.volatility, baseVolume: s.baseVolume, gapRate: 0.002, maxGapBars: 4,
-      });
-      const missing = gaps.reduce((n, g) => n + g.missing, 0);
-      const low = Math.min(...bars.map((b) => b.low));
-      const high = Math.max(...bars.map((b) => b.high));
-      // A UTC day has 1440 one-minute bars; every one is present or in a reported gap.
-      expect(bars.length + missing).toBe(1440);
-      expect(text).toContain(`${s.symbol}  bars ${bars.length}/1440`);
-      expect(text).toContain(`first 2025-01-30T00:00:00.000Z  last 2025-01-30T23:59:00.000Z`);
-      expect(text).toContain(`gaps ${gaps.length} (${missing} bars missing)`);
-      expect(text).toContain(`low ${low.toFixed(2)}  high ${high.toFixed(2)}  last close ${bars.at(-1)!.close.toFixed(2)}`);
+  let root: string;
+  let text = '';
+  let summary: DemoSummary;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'mdp-demo-'));
+    summary = await main({ root, out: { isTTY: true, write: (chunk: string) => (text += chunk) } });
+  }, 120_000);
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('prints a full day per timeframe, with the filled bars the market truth implies and none missing', () => {
+    for (const [symbol, { bars, gaps }] of truth) {
+      const present = new Set(bars.map((b) => b.timestamp));
+      const ownGapBars = gaps.reduce((n, g) => n + g.missing, 0);
+      // Every generator gap is at most MARKET_GAPS.maxGapBars (4) long, so it is filled, not left missing.
+      expect(Math.max(...gaps.map((g) => g.missing))).toBeLessThanOrEqual(10);
+      // Backup holes are filled while on the backup, then replaced by the primary's real bars.
+      const replaced = BACKUP_HOLES.filter((t) => present.has(t)).length;
+      expect(replaced).toBeGreaterThan(0);
+      const lastClose = bars.at(-1)!.close.toFixed(2);
+      expect(bars.at(-1)!.timestamp).toBe(DAY_START + 1439 * MINUTE);
+      // 1440 one-minute bars in a UTC day: present bars plus the generator's gaps.
+      expect(bars.length + ownGapBars).toBe(1440);
+      expect(text).toMatch(new RegExp(`${symbol}  1m   1440/1440 +${ownGapBars} +0 +${replaced} +\\d\\.\\d\\d +\\d\\.\\d\\d +${lastClose}\\n`));
+      // A day has 288 5m, 96 15m, 24 1H, 6 4H and 1 1D bars; the close of each last bar is the day's last close.
+      for (const [tf, n] of [['5m', 288], ['15m', 96], ['1H', 24], ['4H', 6], ['1D', 1]] as const) {
+        expect(text).toMatch(new RegExp(`${symbol}  ${tf.padEnd(3)} +${n}/${n} +\\d+ +0 +\\d+ +[\\d.]+ +[\\d.]+ +${lastClose}\\n`));
+      }
     }
-    // The demo is meant to show gaps: at least one symbol has some.
-    expect(summaries.some((s) => s.gaps.length > 0)).toBe(true);
+    for (const s of summary.series) {
+      expect(s.quality).not.toBeNull();
+      expect(s.quality).toBeGreaterThanOrEqual(0);
+      expect(s.quality).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('lists every gap of the market and of the backup with the resolution the gap strategies give its size', () => {
+    for (const [symbol, { gaps }] of truth) {
+      for (const g of gaps) {
+        expect(text).toContain(`${symbol}  ${hhmm(g.start)}  ${g.missing} bar${g.missing === 1 ? ' ' : 's'}  ${resolutionOf(g.missing)}\n`);
+      }
+      for (const [start, length] of runs(BACKUP_HOLES)) {
+        expect(text).toContain(`${symbol}  ${hhmm(start)}  ${length} bars  ${resolutionOf(length)}\n`);
+      }
+      expect(summary.gaps.filter((g) => g.symbol === symbol)).toHaveLength(gaps.length + runs(BACKUP_HOLES).length);
+    }
+  });
+
+  it('shows the outage detected, failed over, switched back and backfilled, on the protocol’s schedule', () => {
+    // One cycle a minute, 1 s after each bar closes; the outage starts at 19:00, so the cycles
+    // of 19:00:01, 19:01:01 and 19:02:01 fail: 3 errors (errorThreshold) detect it at 19:02.
+    const both = 'BTCUSD, ETHUSD';
+    expect(text).toContain(`${hhmm(OUTAGE.from + 2 * MINUTE)}  ${both}  healthy → detected\n`);
+    // The retry is due 5 s later and the failover 10 s after that: the next two cycles.
+    expect(text).toContain(`${hhmm(OUTAGE.from + 3 * MINUTE)}  ${both}  detected → retrying: retry the primary\n`);
+    expect(text).toContain(`${hhmm(OUTAGE.from + 4 * MINUTE)}  ${both}  retrying → on_backup: fail over to the backup\n`);
+    // The primary answers again from 19:20:01 and must stay well for 60 s before the switch back.
+    const back = summary.failovers.find((f) => f.to === 'healthy');
+    expect(back?.at).toBe(OUTAGE.from + OUTAGE.durationMs + MINUTE + 1000);
+    expect(back?.actions.map((a) => a.kind)).toEqual(['switch_back', 'backfill']);
+    expect(text).toMatch(new RegExp(`${hhmm(OUTAGE.from + OUTAGE.durationMs + MINUTE)}  ${both}  on_backup → healthy: switch back to the primary; backfill \\d+ bars`));
+  });
+
+  it('counts alerts by type: a failover and a switch back per symbol, a notice per forward-filled gap', () => {
+    const forwardFilled = [...truth.values()].reduce(
+      (n, { gaps }) => n + gaps.filter((g) => g.missing >= 4).length + runs(BACKUP_HOLES).filter(([, length]) => length >= 4).length,
+      0,
+    );
+    expect(summary.alerts['failover']).toBe(2 * DEMO_SYMBOLS.length);
+    expect(summary.alerts['gap']).toBe(forwardFilled);
+    const total = Object.values(summary.alerts).reduce((a, b) => a + b, 0);
+    expect(text).toContain(`alerts: ${total} (`);
+    expect(text).toContain(`failover ${2 * DEMO_SYMBOLS.length}`);
+  });
+
+  it('counts the startup backfill on one updating line when the output is a terminal', () => {
+    const dueBars = (LIVE_FROM - DAY_START) / MINUTE; // the closed bars 00:00–17:59
+    const parts = DEMO_SYMBOLS.map(({ symbol }) => {
+      // Rows received: the closed bars the market has (not its gaps), and the forming 18:00
+      // bar, which the exchange includes in its last answer (progress counts rows, at most the total).
+      const received = Math.min(truth.get(symbol)!.bars.filter((b) => b.timestamp <= LIVE_FROM).length, dueBars);
+      return `${symbol} ${String(received).padStart(4)}/${dueBars}`;
+    });
+    expect(text).toContain(`\r  backfilling 1m bars: ${parts.join('  ')}\n`);
+    expect(text.match(/\r/g)?.length).toBeGreaterThan(2);
+  });
+
+  it('writes the state files, which read back with the document schemas', async () => {
+    const status = DataStatusSchema.parse(JSON.parse(await readFile(join(root, 'state', 'data', 'data_status.json'), 'utf8')));
+    expect(Object.keys(status.symbols).sort()).toEqual(['BTCUSD', 'ETHUSD']);
+    expect(status.symbols['BTCUSD']?.timeframes['1m']?.last_bar).toBe('2025-01-30T23:59:00Z');
+    const latest = LatestOhlcvSchema.parse(JSON.parse(await readFile(join(root, 'state', 'data', 'latest_ohlcv.json'), 'utf8')));
+    expect(latest.symbol).toBe('ETHUSD');
+    const alerts = (await readFile(join(root, 'state', 'data', 'alerts.jsonl'), 'utf8')).trim().split('\n').map((line) => AlertSchema.parse(JSON.parse(line)));
+    expect(alerts).toHaveLength(Object.values(summary.alerts).reduce((a, b) => a + b, 0));
+    await readFile(join(root, 'state', 'market_context.json'), 'utf8');
+    await readFile(join(root, 'state', 'data', 'quality_report.json'), 'utf8');
+    for (const file of summary.files) expect(text).toContain(file.slice(root.length + 1));
   });
 });

@@ -62,6 +62,19 @@ function copyInto(target: Float64Array, source: Float64Array): Float64Array {
   return target;
 }
 
+function writeOptional(chunk: Chunk, i: number, field: OptionalField, value: number | undefined): void {
+  let column = chunk.optional[field];
+  if (value === undefined) {
+    if (column !== undefined) column[i] = Number.NaN;
+    return;
+  }
+  if (column === undefined) {
+    column = new Float64Array(chunk.timestamp.length).fill(Number.NaN);
+    chunk.optional[field] = column;
+  }
+  column[i] = value;
+}
+
 function write(chunk: Chunk, i: number, bar: RevisedBar): void {
   chunk.timestamp[i] = bar.timestamp;
   chunk.open[i] = bar.open;
@@ -71,19 +84,11 @@ function write(chunk: Chunk, i: number, bar: RevisedBar): void {
   chunk.volume[i] = bar.volume;
   chunk.flags[i] = barFlagCode(bar.flag);
   chunk.revision[i] = Math.min(bar.revision, 0xffff);
-  for (const field of OPTIONAL_FIELDS) {
-    const value = bar[field];
-    let column = chunk.optional[field];
-    if (value === undefined) {
-      if (column !== undefined) column[i] = Number.NaN;
-      continue;
-    }
-    if (column === undefined) {
-      column = new Float64Array(chunk.timestamp.length).fill(Number.NaN);
-      chunk.optional[field] = column;
-    }
-    column[i] = value;
-  }
+  // Most bars have no optional field: test each directly rather than looping over names.
+  if (bar.quoteVolume !== undefined || chunk.optional.quoteVolume !== undefined) writeOptional(chunk, i, 'quoteVolume', bar.quoteVolume);
+  if (bar.trades !== undefined || chunk.optional.trades !== undefined) writeOptional(chunk, i, 'trades', bar.trades);
+  if (bar.takerBuyVolume !== undefined || chunk.optional.takerBuyVolume !== undefined) writeOptional(chunk, i, 'takerBuyVolume', bar.takerBuyVolume);
+  if (bar.count !== undefined || chunk.optional.count !== undefined) writeOptional(chunk, i, 'count', bar.count);
 }
 
 function read(chunk: Chunk, i: number): RevisedBar {

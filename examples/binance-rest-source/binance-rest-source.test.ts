@@ -95,7 +95,7 @@ describe('BinanceRestSource', () => {
   it('maps HTTP 429, 418, 5xx, resets, hangs and bad JSON to SourceError kinds', async () => {
     const now = T0 + 30 * MIN + 15_000;
     const server = await serve({ bars: { BTCUSDT: market(60) }, now: () => now });
-    const source = new BinanceRestSource({ baseUrl: server.url, timeoutMs: 300 });
+    const source = new BinanceRestSource({ baseUrl: server.url });
     const request = { symbol: 'BTCUSD', timeframe: '1m', limit: 5 } as const;
     const faulty = async (fault: BinanceFault): Promise<SourceError> => {
       server.setFaults([{ ...fault, times: 1 }]);
@@ -110,7 +110,10 @@ describe('BinanceRestSource', () => {
     expect(await faulty({ kind: 'server_error' })).toMatchObject({ kind: 'server_error', status: 500 });
     expect(await faulty({ kind: 'outage' })).toMatchObject({ kind: 'network', status: undefined });
     expect(await faulty({ kind: 'bad_json' })).toMatchObject({ kind: 'bad_data', status: 200 });
-    expect(await faulty({ kind: 'hang' })).toMatchObject({ kind: 'timeout' });
+
+    // A server that never answers: the source's own timeout (short here, 10 s by default).
+    server.setFaults([{ kind: 'hang', times: 1 }]);
+    expect(await failure(new BinanceRestSource({ baseUrl: server.url, timeoutMs: 200 }).fetchOhlcv(request))).toMatchObject({ kind: 'timeout' });
 
     // An unknown symbol is Binance's 400 -1121: answered, but not with data.
     server.setFaults([]);
@@ -122,7 +125,12 @@ describe('BinanceRestSource', () => {
     server.setFaults([{ kind: 'hang', times: 1 }]);
     const controller = new AbortController();
     const reason = new Error('stop');
-    setTimeout(() => controller.abort(reason), 20);
+    // Abort once the server holds the request (so no late request wanders into a later test).
+    const held = server.requests.length;
+    void (async () => {
+      while (!server.requests.slice(held).some((r) => r.fault === 'hang')) await new Promise((resolve) => setTimeout(resolve, 5));
+      controller.abort(reason);
+    })();
     await expect(new BinanceRestSource({ baseUrl: server.url }).fetchOhlcv({ ...request, signal: controller.signal })).rejects.toBe(reason);
 
     // Nobody listening at all.

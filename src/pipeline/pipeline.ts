@@ -397,7 +397,7 @@ export class Pipeline {
     try {
       await previous;
       signal?.throwIfAborted();
-      if (rt.aggregators === undefined) rt.aggregators = await this.#warm(symbol);
+      if (rt.aggregators === undefined) rt.aggregators = await this.#warm(symbol, rt);
       await task(rt);
     } finally {
       release();
@@ -426,12 +426,20 @@ export class Pipeline {
     return rt;
   }
 
-  /** Streaming aggregators of a symbol, primed with the stored base bars of each forming bucket. */
-  async #warm(symbol: string): Promise<SeriesAggregators> {
+  /**
+   * Streaming aggregators of a symbol, primed with the stored base bars of each forming bucket.
+   * Also finds synthetic base bars the store holds within backfill reach, so they are
+   * re-requested even when the checkpoint predates them or there is none (a persistent store
+   * outlives the process that filled them).
+   */
+  async #warm(symbol: string, rt: SymbolRuntime): Promise<SeriesAggregators> {
     const base = this.config.baseTimeframe;
     const aggregators = new SeriesAggregators(base, this.#higher);
     const last = await this.#store.last(symbol, base);
     if (last === undefined) return aggregators;
+    const reach = bucketStart(this.#clock.now(), base) - this.config.feedFailure.maxBackfillBars * this.#baseMs;
+    const synthetic = (await this.#store.range(symbol, base, reach, last.timestamp + this.#baseMs)).find(isSynthetic)?.timestamp;
+    if (synthetic !== undefined) rt.syntheticSince = Math.min(rt.syntheticSince ?? synthetic, synthetic);
     for (const tf of this.#higher) {
       const from = bucketStart(last.timestamp, tf);
       for (const bar of await this.#store.range(symbol, base, from, last.timestamp + this.#baseMs)) aggregators.add(bar, tf);

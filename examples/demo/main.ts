@@ -339,7 +339,8 @@ function printSummary(summary: DemoSummary, print: (line?: string) => void): voi
   }
   print();
   print('gaps found in the 1m bars');
-  for (const g of summary.gaps) print(`  ${g.symbol}  ${hhmm(g.start)}  ${g.bars} bar${g.bars === 1 ? ' ' : 's'}  ${g.resolution}`);
+  const gaps = [...summary.gaps].sort((a, b) => a.start - b.start || a.symbol.localeCompare(b.symbol));
+  for (const g of gaps) print(`  ${g.symbol}  ${hhmm(g.start)}  ${g.bars} bar${g.bars === 1 ? ' ' : 's'}  ${g.resolution}`);
   print();
   print('failover timeline');
   for (const f of summary.failovers) {

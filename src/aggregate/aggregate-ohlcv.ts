@@ -4,7 +4,9 @@ import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/
 import { bucketEnd } from '../time/bucket-end.js';
 import { FIRST_MONDAY_MS } from '../time/bucket-start.js';
 import { FIXED_WIDTH_MS, type Timeframe } from '../time/timeframe.js';
-import { columnsToRows, rowsToColumns, type MutableColumns } from '../internal/aggregate-columns.js';
+import { toRows } from '../formats/to-rows.js';
+import { rowsToCountedColumns } from '../internal/aggregate-columns.js';
+import type { MutableColumns } from '../internal/columns.js';
 import { aggregateIssue, isoTime } from '../internal/aggregate-issues.js';
 import { reduceToBuckets, type BucketedColumns } from '../internal/aggregate-kernel.js';
 import { sanitizeSeries, type SourceGrid } from '../internal/aggregate-sanitize.js';
@@ -332,8 +334,8 @@ export function aggregateOhlcv(
     return parsed;
   });
   const asColumns = isOhlcvColumns(input);
-  const results = aggregateColumns(asColumns ? input : rowsToColumns(input), targets, resolved);
-  const shaped = results.map((r): AggregateResult<Ohlcv[] | OhlcvColumns> => (asColumns ? r : { ...r, bars: columnsToRows(r.bars) }));
+  const results = aggregateColumns(asColumns ? input : rowsToCountedColumns(input), targets, resolved);
+  const shaped = results.map((r): AggregateResult<Ohlcv[] | OhlcvColumns> => (asColumns ? r : { ...r, bars: toRows(r.bars) }));
   if (!many) return shaped[0] as AggregateResult<Ohlcv[] | OhlcvColumns>;
   const keyed: Record<string, AggregateResult<Ohlcv[] | OhlcvColumns>> = {};
   given.forEach((tf, k) => {

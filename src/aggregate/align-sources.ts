@@ -4,7 +4,8 @@ import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/
 import { bucketEnd } from '../time/bucket-end.js';
 import { bucketStart } from '../time/bucket-start.js';
 import { FIXED_WIDTH_MS, type Timeframe } from '../time/timeframe.js';
-import { columnsToRows, rowsToColumns } from '../internal/aggregate-columns.js';
+import { toRows } from '../formats/to-rows.js';
+import { rowsToCountedColumns } from '../internal/aggregate-columns.js';
 import { gatherColumns } from '../internal/aggregate-gather.js';
 import { aggregateIssue, isoTime } from '../internal/aggregate-issues.js';
 import { timeframeOption } from '../internal/aggregate-timeframes.js';
@@ -102,7 +103,7 @@ export function alignSources<const T extends Readonly<Record<string, OhlcvSeries
   const kept: Kept[] = Object.keys(seriesByName).map((name) => {
     const series = seriesByName[name] as OhlcvSeries;
     const rows = !isOhlcvColumns(series);
-    const columns = isOhlcvColumns(series) ? series : rowsToColumns(series);
+    const columns = isOhlcvColumns(series) ? series : rowsToCountedColumns(series);
     const n = columns.length;
     const rowIndex = new Int32Array(n);
     const bucket = new Float64Array(n);
@@ -154,7 +155,7 @@ export function alignSources<const T extends Readonly<Record<string, OhlcvSeries
     aligned.timestamp = timestamps.slice();
     present[source.name] = mask;
     if (source.rows) {
-      const rows = columnsToRows(aligned);
+      const rows = toRows(aligned);
       series[source.name] = rows.map((bar, j) => (mask[j] === 1 ? bar : undefined));
     } else {
       series[source.name] = aligned;

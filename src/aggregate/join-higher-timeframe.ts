@@ -3,7 +3,7 @@ import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
 import { bucketEnd } from '../time/bucket-end.js';
 import { FIXED_WIDTH_MS, type Timeframe } from '../time/timeframe.js';
-import { columnsToRows } from '../internal/aggregate-columns.js';
+import { toRows } from '../formats/to-rows.js';
 import { orderingWidth, timeframeOption } from '../internal/aggregate-timeframes.js';
 
 /** A lower-timeframe bar with the last higher-timeframe bar that had closed when it closed. */
@@ -101,7 +101,7 @@ export function joinHigherTimeframe(lower: OhlcvSeries, lowerTf: Timeframe, high
   if (isOhlcvColumns(lower)) return matchIndices(lower.timestamp, lower.length, lowTf, higherTs, nHigher, highTf);
   const lowerTs = Float64Array.from(lower, (bar) => bar.timestamp);
   const index = matchIndices(lowerTs, lower.length, lowTf, higherTs, nHigher, highTf);
-  const higherRows: readonly Ohlcv[] = isOhlcvColumns(higher) ? columnsToRows(higher) : higher;
+  const higherRows: readonly Ohlcv[] = isOhlcvColumns(higher) ? toRows(higher) : higher;
   return lower.map((bar, i): JoinedBar => {
     const h = index[i] as number;
     return { ...bar, higher: h < 0 ? undefined : higherRows[h] };

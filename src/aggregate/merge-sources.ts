@@ -3,7 +3,8 @@ import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
 import { BarFlagCode } from '../schemas/bar-flag.js';
 import { DEFAULT_CONSISTENCY } from '../schemas/config.js';
-import { columnsToRows, rowsToColumns } from '../internal/aggregate-columns.js';
+import { toRows } from '../formats/to-rows.js';
+import { rowsToCountedColumns } from '../internal/aggregate-columns.js';
 import { gatherColumns } from '../internal/aggregate-gather.js';
 import { sanitizeSeries } from '../internal/aggregate-sanitize.js';
 import type { SourceIssue } from './aggregate-issue.js';
@@ -122,8 +123,8 @@ export function mergeSources(primary: OhlcvSeries, backup: OhlcvSeries, options:
   const preferRealBackup = options.preferRealBackup ?? true;
 
   const asColumns = isOhlcvColumns(primary);
-  const cleanP = sanitizeSeries(asColumns ? primary : rowsToColumns(primary), undefined);
-  const cleanB = sanitizeSeries(isOhlcvColumns(backup) ? backup : rowsToColumns(backup), undefined);
+  const cleanP = sanitizeSeries(asColumns ? primary : rowsToCountedColumns(primary), undefined);
+  const cleanB = sanitizeSeries(isOhlcvColumns(backup) ? backup : rowsToCountedColumns(backup), undefined);
   const issues: SourceIssue[] = [
     ...cleanP.issues.map((issue) => ({ ...issue, source: sources[0], message: `${sources[0]}: ${issue.message}` })),
     ...cleanB.issues.map((issue) => ({ ...issue, source: sources[1], message: `${sources[1]}: ${issue.message}` })),
@@ -178,5 +179,5 @@ export function mergeSources(primary: OhlcvSeries, backup: OhlcvSeries, options:
   }
   const merged = gatherColumns([p, b], which, row, m);
   const origin = which.slice(0, m);
-  return { bars: asColumns ? merged : columnsToRows(merged), origin, sources, filled, disagreements, issues };
+  return { bars: asColumns ? merged : toRows(merged), origin, sources, filled, disagreements, issues };
 }

@@ -1,6 +1,6 @@
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
-import { BAR_FLAG_BY_CODE } from '../schemas/bar-flag.js';
+import { rowAt } from '../internal/columns.js';
 
 /**
  * Converts `OhlcvColumns` to an array of bar objects, the inverse of `toColumns`. Rows are
@@ -28,28 +28,7 @@ export function toRows(series: OhlcvColumns): Ohlcv[];
 export function toRows(series: OhlcvSeries): readonly Ohlcv[];
 export function toRows(series: OhlcvSeries): readonly Ohlcv[] {
   if (!isOhlcvColumns(series)) return series;
-  const { length, timestamp, open, high, low, close, volume, quoteVolume, trades, takerBuyVolume, flags, count } = series;
-  const rows = new Array<Ohlcv>(length);
-  for (let i = 0; i < length; i++) {
-    const bar: { -readonly [K in keyof Ohlcv]: Ohlcv[K] } = {
-      timestamp: timestamp[i] as number,
-      open: open[i] as number,
-      high: high[i] as number,
-      low: low[i] as number,
-      close: close[i] as number,
-      volume: volume[i] as number,
-    };
-    const q = quoteVolume?.[i];
-    if (q !== undefined && !Number.isNaN(q)) bar.quoteVolume = q;
-    const t = trades?.[i];
-    if (t !== undefined && !Number.isNaN(t)) bar.trades = t;
-    const b = takerBuyVolume?.[i];
-    if (b !== undefined && !Number.isNaN(b)) bar.takerBuyVolume = b;
-    const f = flags === undefined ? undefined : BAR_FLAG_BY_CODE[flags[i] as number];
-    if (f !== undefined) bar.flag = f;
-    const c = count?.[i];
-    if (c !== undefined && !Number.isNaN(c)) bar.count = c;
-    rows[i] = bar;
-  }
+  const rows = new Array<Ohlcv>(series.length);
+  for (let i = 0; i < series.length; i++) rows[i] = rowAt(series, i);
   return rows;
 }

@@ -1,6 +1,6 @@
 import type { DataIssue } from '../errors/result.js';
 import { checkCalendar, checkTimeframe, gridOf } from '../internal/gaps-options.js';
-import { timestampsOf } from '../internal/gaps-series.js';
+import { timestampsOf } from '../internal/columns.js';
 import { scanGaps } from '../internal/gaps-scan.js';
 import type { OhlcvSeries } from '../schemas/ohlcv-columns.js';
 import type { Timeframe } from '../time/timeframe.js';

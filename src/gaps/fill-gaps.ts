@@ -1,6 +1,6 @@
 import { breaksAfterLargeGaps, fillColumns, fillRows, planFill } from '../internal/gaps-fill.js';
 import { checkCalendar, checkTimeframe, gridOf, resolveGapStrategies } from '../internal/gaps-options.js';
-import { timestampsOf } from '../internal/gaps-series.js';
+import { timestampsOf } from '../internal/columns.js';
 import type { GapStrategies } from '../schemas/config.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';

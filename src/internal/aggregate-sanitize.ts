@@ -1,6 +1,6 @@
 import type { AggregateIssue } from '../aggregate/aggregate-issue.js';
 import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
-import { pickRows } from './aggregate-columns.js';
+import { gatherColumns } from './columns.js';
 import { aggregateIssue, isoTime } from './aggregate-issues.js';
 
 /** A grid bars must open on: width and origin in epoch ms. */
@@ -93,6 +93,6 @@ export function sanitizeSeries(input: OhlcvColumns, grid: SourceGrid | undefined
       last = t;
     }
   }
-  const columns = pickRows(input, keep, m);
+  const columns = gatherColumns(input, keep, m);
   return { columns, issues, misaligned, stepGcd: stepGcd(columns.timestamp, m) };
 }

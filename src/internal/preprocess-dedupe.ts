@@ -3,7 +3,7 @@ import type { DuplicateIssue, DuplicatePolicy } from '../preprocess/dedupe.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
 import { BarFlagCode } from '../schemas/bar-flag.js';
-import { gatherColumns, OPTIONAL_COLUMNS, type MutableColumns } from './gaps-series.js';
+import { gatherColumns, OPTIONAL_COLUMNS, type MutableColumns } from './columns.js';
 
 /** A group of bars sharing a timestamp, in input order, and its output position. */
 interface Group {

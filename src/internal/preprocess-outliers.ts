@@ -3,7 +3,7 @@ import type { OutlierMethod } from '../preprocess/handle-outliers.js';
 import { BarFlag, BarFlagCode } from '../schemas/bar-flag.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
-import { copyColumns, gatherColumns, type MutableColumns } from './gaps-series.js';
+import { copyColumns, gatherColumns, type MutableColumns } from './columns.js';
 
 /** Outliers found: indices (ascending) and, for each, the band its prices are clipped to. */
 export interface OutlierScan {

@@ -1,6 +1,6 @@
 import type { DataIssue } from '../errors/result.js';
 import { ConfigError } from '../errors/config-error.js';
-import { timestampsOf } from '../internal/gaps-series.js';
+import { timestampsOf } from '../internal/columns.js';
 import { dedupeColumns, dedupeRows, planDedupe, sameColumns, sameRows } from '../internal/preprocess-dedupe.js';
 import { DEFAULT_PREPROCESSING } from '../schemas/config.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';

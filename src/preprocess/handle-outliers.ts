@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors/config-error.js';
-import { rowsToColumns } from '../internal/gaps-series.js';
+import { toColumns } from '../formats/to-columns.js';
 import { resolveBreaks } from '../internal/indicators-options.js';
 import { applyOutliersToColumns, applyOutliersToRows, scanOutliers } from '../internal/preprocess-outliers.js';
 import { DEFAULT_PREPROCESSING, DEFAULT_VALIDITY } from '../schemas/config.js';
@@ -110,7 +110,7 @@ export function handleOutliers<S extends OhlcvSeries>(
     });
   }
   const series: OhlcvSeries = bars;
-  const columns = isOhlcvColumns(series) ? series : rowsToColumns(series);
+  const columns = toColumns(series);
   const breaks = resolveBreaks(options.breaks, columns.length);
   const scan = scanOutliers(columns.close, columns.flags, columns.length, threshold, window, breaks, method === 'remove');
   if (isOhlcvColumns(series)) {

@@ -1,6 +1,7 @@
 import { fillColumns, breaksAfterLargeGaps, planFill, type FillPlan } from '../internal/gaps-fill.js';
 import { checkCalendar, checkTimeframe, gridOf, resolveGapStrategies, resolveSection } from '../internal/gaps-options.js';
-import { gatherColumns, rowAt, rowsToColumns } from '../internal/gaps-series.js';
+import { gatherColumns, rowAt } from '../internal/columns.js';
+import { toColumns } from '../formats/to-columns.js';
 import { dedupeColumns, planDedupe, sameColumns } from '../internal/preprocess-dedupe.js';
 import { applyOutliersToColumns, scanOutliers } from '../internal/preprocess-outliers.js';
 import { sortOrder } from '../internal/preprocess-sort.js';
@@ -175,7 +176,7 @@ export function preprocess<S extends OhlcvSeries>(
 
   const input: OhlcvSeries = bars;
   const n = input.length;
-  let columns: OhlcvColumns = isOhlcvColumns(input) ? input : rowsToColumns(input);
+  let columns: OhlcvColumns = toColumns(input);
   let origin: Int32Array = new Int32Array(n);
   for (let i = 0; i < n; i++) origin[i] = i;
 

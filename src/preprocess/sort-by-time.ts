@@ -1,4 +1,4 @@
-import { copyColumns, gatherColumns, timestampsOf } from '../internal/gaps-series.js';
+import { copyColumns, gatherColumns, timestampsOf } from '../internal/columns.js';
 import { sortOrder } from '../internal/preprocess-sort.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';

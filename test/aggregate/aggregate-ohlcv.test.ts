@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { aggregateOhlcv } from '../../src/aggregate/aggregate-ohlcv.js';
 import { isConfigError } from '../../src/errors/config-error.js';
 import type { Ohlcv, OhlcvColumns } from '../../src/index.js';
-import { columnsToRows, rowsToColumns } from '../../src/internal/aggregate-columns.js';
+import { toColumns } from '../../src/formats/to-columns.js';
+import { toRows } from '../../src/formats/to-rows.js';
 import { describeFixtures, readFixtureJson } from '../support/fixtures.js';
 import { freqtradeBars, minuteBars, nautilusBars, ohlcvOnly, relDiff, tradingSignalsBars } from './support.js';
 
@@ -170,7 +171,7 @@ describe('aggregateOhlcv', () => {
   });
 
   it('returns columns for columns, with a count column', () => {
-    const columns = rowsToColumns(binanceLike);
+    const columns = toColumns(binanceLike);
     const { bars } = aggregateOhlcv(columns, '5m', { source: '1m' });
     expect(Array.isArray(bars)).toBe(false);
     expect(bars.length).toBe(1);
@@ -187,7 +188,7 @@ describe('aggregateOhlcv', () => {
   it('does not mutate its input', () => {
     const frozen = Object.freeze(binanceLike.map((b) => Object.freeze({ ...b })));
     expect(() => aggregateOhlcv(frozen, ['5m', '15m'], { source: '1m' })).not.toThrow();
-    const columns = rowsToColumns(binanceLike);
+    const columns = toColumns(binanceLike);
     const before = Array.from(columns.open);
     aggregateOhlcv(columns, ['5m', '15m']);
     expect(Array.from(columns.open)).toEqual(before);
@@ -259,8 +260,8 @@ describe('aggregateOhlcv', () => {
       fc.assert(
         fc.property(minuteBars({ flags: true }), (bars) => {
           const rows = aggregateOhlcv(bars, '15m', keepAll);
-          const cols = aggregateOhlcv(rowsToColumns(bars), '15m', keepAll);
-          expect(columnsToRows(cols.bars)).toEqual(rows.bars);
+          const cols = aggregateOhlcv(toColumns(bars), '15m', keepAll);
+          expect(toRows(cols.bars)).toEqual(rows.bars);
           expect(cols.partial).toEqual(rows.partial);
         }),
       );
@@ -404,8 +405,8 @@ describeFixtures('aggregateOhlcv on real exchange data', () => {
 
   it('accepts columns for the same answers as rows', () => {
     const m1 = freqtradeBars('real/freqtrade/XRP_ETH-1m.json');
-    const columns: OhlcvColumns = rowsToColumns(m1);
+    const columns: OhlcvColumns = toColumns(m1);
     const viaColumns = aggregateOhlcv(columns, '5m', { source: '1m' });
-    expect(columnsToRows(viaColumns.bars)).toEqual(aggregateOhlcv(m1, '5m', { source: '1m' }).bars);
+    expect(toRows(viaColumns.bars)).toEqual(aggregateOhlcv(m1, '5m', { source: '1m' }).bars);
   });
 });

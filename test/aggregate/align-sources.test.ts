@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { alignSources } from '../../src/aggregate/align-sources.js';
 import { isConfigError } from '../../src/errors/config-error.js';
 import type { Ohlcv } from '../../src/index.js';
-import { rowsToColumns } from '../../src/internal/aggregate-columns.js';
+import { toColumns } from '../../src/formats/to-columns.js';
 
 const T0 = Date.UTC(2024, 0, 1);
 const bar = (m: number, close: number, extraMs = 0): Ohlcv => ({ timestamp: T0 + m * 60_000 + extraMs, open: close, high: close, low: close, close, volume: 1 });
@@ -28,7 +28,7 @@ describe('alignSources', () => {
   });
 
   it('keeps columns as columns, with NaN where a source has no bar', () => {
-    const out = alignSources({ a: rowsToColumns(a), b }, '1m');
+    const out = alignSources({ a: toColumns(a), b }, '1m');
     expect(Array.from(out.series.a.close)).toEqual([1, 2, Number.NaN, Number.NaN, 3]);
     expect(Array.from(out.series.a.timestamp)).toEqual(Array.from(out.timestamps));
   });

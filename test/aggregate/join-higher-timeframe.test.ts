@@ -4,7 +4,7 @@ import { aggregateOhlcv } from '../../src/aggregate/aggregate-ohlcv.js';
 import { joinHigherTimeframe } from '../../src/aggregate/join-higher-timeframe.js';
 import { isConfigError } from '../../src/errors/config-error.js';
 import type { Ohlcv } from '../../src/index.js';
-import { rowsToColumns } from '../../src/internal/aggregate-columns.js';
+import { toColumns } from '../../src/formats/to-columns.js';
 import { minuteBars } from './support.js';
 
 const T0 = Date.UTC(2024, 0, 1);
@@ -24,7 +24,7 @@ describe('joinHigherTimeframe', () => {
   });
 
   it('returns indices into the higher series for columns', () => {
-    const lower = rowsToColumns([at(0, 1), at(59 * M, 2), at(2 * H + 59 * M, 3)]);
+    const lower = toColumns([at(0, 1), at(59 * M, 2), at(2 * H + 59 * M, 3)]);
     expect(Array.from(joinHigherTimeframe(lower, '1m', hourly, '1H'))).toEqual([-1, 0, 2]);
   });
 

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { mergeSources, MergeOrigin } from '../../src/aggregate/merge-sources.js';
 import { isConfigError } from '../../src/errors/config-error.js';
 import type { Ohlcv } from '../../src/index.js';
-import { columnsToRows, rowsToColumns } from '../../src/internal/aggregate-columns.js';
+import { toColumns } from '../../src/formats/to-columns.js';
+import { toRows } from '../../src/formats/to-rows.js';
 import { minuteBars } from './support.js';
 
 const T0 = Date.UTC(2024, 0, 1);
@@ -43,9 +44,9 @@ describe('mergeSources', () => {
   });
 
   it('returns the primary kind and reports skipped bars by source', () => {
-    const merged = mergeSources(rowsToColumns([bar(0, 1), bar(0, 2)]), [bar(1, 3)]);
+    const merged = mergeSources(toColumns([bar(0, 1), bar(0, 2)]), [bar(1, 3)]);
     expect(Array.isArray(merged.bars)).toBe(false);
-    expect(columnsToRows(merged.bars).map((b) => b.close)).toEqual([1, 3]);
+    expect(toRows(merged.bars).map((b) => b.close)).toEqual([1, 3]);
     expect(merged.issues.map((i) => [i.source, i.code, i.index])).toEqual([['primary', 'duplicate_timestamp', 1]]);
   });
 

@@ -1,0 +1,113 @@
+/**
+ * Column helpers shared by the kernels: the mutable columns type they build, one row read
+ * out of columns, gathers and copies. Never exported from the package (the public converters
+ * `toColumns` / `toRows` live in `formats/`, and `toRows` is built on {@link rowAt}).
+ */
+import { BAR_FLAG_BY_CODE } from '../schemas/bar-flag.js';
+import type { Ohlcv } from '../schemas/ohlcv.js';
+import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
+
+/** A mutable columns object, as built by the kernels before it is handed out. */
+export interface MutableColumns {
+  length: number;
+  timestamp: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+  quoteVolume?: Float64Array;
+  trades?: Float64Array;
+  takerBuyVolume?: Float64Array;
+  flags?: Uint8Array;
+  count?: Float64Array;
+}
+
+/** The optional numeric columns, in a fixed order. */
+export const OPTIONAL_COLUMNS = ['quoteVolume', 'trades', 'takerBuyVolume', 'count'] as const;
+
+/** Timestamps of a series as one `Float64Array` (the columns' own array when given columns). */
+export function timestampsOf(series: readonly Ohlcv[] | OhlcvColumns): Float64Array {
+  if (!Array.isArray(series)) {
+    const columns = series as OhlcvColumns;
+    return columns.timestamp.length === columns.length ? columns.timestamp : columns.timestamp.subarray(0, columns.length);
+  }
+  const rows = series as readonly Ohlcv[];
+  const out = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = (rows[i] as Ohlcv).timestamp;
+  return out;
+}
+
+/**
+ * Row `i` of a columns object, as a new object: an optional column becomes a field where its
+ * value is not `NaN`, and a `flags` code of 0 (a real bar) adds no `flag`.
+ */
+export function rowAt(columns: OhlcvColumns, i: number): Ohlcv {
+  const row: { -readonly [K in keyof Ohlcv]: Ohlcv[K] } = {
+    timestamp: columns.timestamp[i] as number,
+    open: columns.open[i] as number,
+    high: columns.high[i] as number,
+    low: columns.low[i] as number,
+    close: columns.close[i] as number,
+    volume: columns.volume[i] as number,
+  };
+  const quote = columns.quoteVolume?.[i];
+  if (quote !== undefined && !Number.isNaN(quote)) row.quoteVolume = quote;
+  const trades = columns.trades?.[i];
+  if (trades !== undefined && !Number.isNaN(trades)) row.trades = trades;
+  const taker = columns.takerBuyVolume?.[i];
+  if (taker !== undefined && !Number.isNaN(taker)) row.takerBuyVolume = taker;
+  const flag = columns.flags === undefined ? undefined : BAR_FLAG_BY_CODE[columns.flags[i] as number];
+  if (flag !== undefined) row.flag = flag;
+  const count = columns.count?.[i];
+  if (count !== undefined && !Number.isNaN(count)) row.count = count;
+  return row;
+}
+
+/**
+ * A new columns object holding the bars of `source` at `indices` (first `length` entries), in
+ * that order: a gather. Optional columns and `flags` present in `source` are carried.
+ */
+export function gatherColumns(source: OhlcvColumns, indices: ArrayLike<number>, length = indices.length): MutableColumns {
+  const out: MutableColumns = {
+    length,
+    timestamp: gather(source.timestamp, indices, length),
+    open: gather(source.open, indices, length),
+    high: gather(source.high, indices, length),
+    low: gather(source.low, indices, length),
+    close: gather(source.close, indices, length),
+    volume: gather(source.volume, indices, length),
+  };
+  for (const key of OPTIONAL_COLUMNS) {
+    const column = source[key];
+    if (column !== undefined) out[key] = gather(column, indices, length);
+  }
+  if (source.flags !== undefined) out.flags = gather(source.flags, indices, length);
+  return out;
+}
+
+function gather<A extends Float64Array | Uint8Array>(column: A, indices: ArrayLike<number>, length: number): A {
+  const out = new (column.constructor as new (n: number) => A)(length);
+  for (let k = 0; k < length; k++) out[k] = column[indices[k] as number] as number;
+  return out;
+}
+
+/** A copy of the first `length` bars of `source` (fresh arrays, same optional columns). */
+export function copyColumns(source: OhlcvColumns): MutableColumns {
+  const n = source.length;
+  const out: MutableColumns = {
+    length: n,
+    timestamp: source.timestamp.slice(0, n),
+    open: source.open.slice(0, n),
+    high: source.high.slice(0, n),
+    low: source.low.slice(0, n),
+    close: source.close.slice(0, n),
+    volume: source.volume.slice(0, n),
+  };
+  for (const key of OPTIONAL_COLUMNS) {
+    const column = source[key];
+    if (column !== undefined) out[key] = column.slice(0, n);
+  }
+  if (source.flags !== undefined) out.flags = source.flags.slice(0, n);
+  return out;
+}

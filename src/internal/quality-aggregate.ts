@@ -7,7 +7,7 @@ import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
 import { bucketEnd } from '../time/bucket-end.js';
 import { FIRST_MONDAY_MS, bucketStart } from '../time/bucket-start.js';
 import { FIXED_WIDTH_MS, type Timeframe } from '../time/timeframe.js';
-import { timeOrder } from './quality-columns.js';
+import { timeOrder } from './time-order.js';
 
 /** Buckets built from base bars; only buckets the base series covers completely. */
 export interface AggregatedBuckets {

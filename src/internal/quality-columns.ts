@@ -43,39 +43,3 @@ export function qualityColumns(series: OhlcvSeries): OhlcvColumns {
   }
   return { length: n, timestamp, open, high, low, close, volume, ...(flags === undefined ? {} : { flags }) };
 }
-
-/**
- * The order of bars by timestamp (ties keep their order), or `undefined` when the bars are
- * already in non-decreasing order. Non-finite timestamps sort last.
- */
-export function timeOrder(timestamp: Float64Array, length: number): Uint32Array | undefined {
-  let sorted = true;
-  let prev = -Infinity;
-  for (let i = 0; i < length; i++) {
-    const t = timestamp[i] ?? Number.NaN;
-    if (!(t >= prev) && !Number.isNaN(t)) {
-      sorted = false;
-      break;
-    }
-    if (Number.isNaN(t)) {
-      // A NaN followed by a finite timestamp is out of order (NaN sorts last).
-      for (let j = i + 1; j < length; j++) {
-        if (!Number.isNaN(timestamp[j] ?? Number.NaN)) {
-          sorted = false;
-          break;
-        }
-      }
-      break;
-    }
-    prev = t;
-  }
-  if (sorted) return undefined;
-  const order = new Uint32Array(length);
-  for (let i = 0; i < length; i++) order[i] = i;
-  const key = (i: number): number => {
-    const t = timestamp[i] ?? Number.NaN;
-    return Number.isNaN(t) ? Infinity : t;
-  };
-  order.sort((a, b) => key(a) - key(b) || a - b);
-  return order;
-}

@@ -4,7 +4,7 @@ import { gatherColumns, rowAt } from '../internal/columns.js';
 import { toColumns } from '../formats/to-columns.js';
 import { dedupeColumns, planDedupe, sameColumns } from '../internal/preprocess-dedupe.js';
 import { applyOutliersToColumns, scanOutliers } from '../internal/preprocess-outliers.js';
-import { sortOrder } from '../internal/preprocess-sort.js';
+import { timeOrder } from '../internal/time-order.js';
 import { GapResolution, type GapReport } from '../gaps/fill-gaps.js';
 import type { GapIssue, MarketCalendar } from '../gaps/detect-gaps.js';
 import { atr, logReturns, returns } from '../indicators/index.js';
@@ -199,8 +199,8 @@ export function preprocess<S extends OhlcvSeries>(
 
   // 2. Time order.
   let reordered = 0;
-  const order = sortOrder(columns.timestamp.subarray(0, columns.length));
-  if (order !== null) {
+  const order = timeOrder(columns.timestamp, columns.length);
+  if (order !== undefined) {
     for (let k = 0; k < order.length; k++) if (order[k] !== k) reordered++;
     columns = gatherColumns(columns, order);
     origin = gatherInt(origin, order);

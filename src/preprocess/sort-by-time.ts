@@ -1,5 +1,5 @@
 import { copyColumns, gatherColumns, timestampsOf } from '../internal/columns.js';
-import { sortOrder } from '../internal/preprocess-sort.js';
+import { timeOrder } from '../internal/time-order.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
 
@@ -19,12 +19,12 @@ import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/
 export function sortByTime<S extends OhlcvSeries>(bars: S): S extends OhlcvColumns ? OhlcvColumns : Ohlcv[] {
   type Out = S extends OhlcvColumns ? OhlcvColumns : Ohlcv[];
   const series: OhlcvSeries = bars;
-  const order = sortOrder(timestampsOf(series));
+  const order = timeOrder(timestampsOf(series), series.length);
   if (isOhlcvColumns(series)) {
-    if (order === null) return copyColumns(series) as Out;
+    if (order === undefined) return copyColumns(series) as Out;
     return gatherColumns(series, order) as Out;
   }
-  if (order === null) return series.slice() as Out;
+  if (order === undefined) return series.slice() as Out;
   const out = new Array<Ohlcv>(order.length);
   for (let k = 0; k < order.length; k++) out[k] = series[order[k] as number] as Ohlcv;
   return out as Out;

@@ -1,4 +1,5 @@
-import { qualityColumns, timeOrder } from '../internal/quality-columns.js';
+import { qualityColumns } from '../internal/quality-columns.js';
+import { timeOrder } from '../internal/time-order.js';
 import { contextFields, isoTime } from '../internal/quality-findings.js';
 import { describeOption, requireFinite, requireTimeframe, resolveSection } from '../internal/quality-options.js';
 import { ConfigError } from '../errors/config-error.js';

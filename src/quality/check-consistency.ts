@@ -1,5 +1,6 @@
 import { aggregateForConsistency } from '../internal/quality-aggregate.js';
-import { qualityColumns, timeOrder } from '../internal/quality-columns.js';
+import { qualityColumns } from '../internal/quality-columns.js';
+import { timeOrder } from '../internal/time-order.js';
 import { summarise } from '../internal/quality-findings.js';
 import { describeOption, requireTimeframe, resolveSection } from '../internal/quality-options.js';
 import { ConfigError } from '../errors/config-error.js';
@@ -129,7 +130,7 @@ interface TimeScan {
 function scanTimes(
   ts: Float64Array,
   n: number,
-  order: Uint32Array | undefined,
+  order: Int32Array | undefined,
   width: number,
   origin: number,
   tf: Timeframe,
@@ -248,7 +249,7 @@ export function checkConsistency(bars: OhlcvSeries, options: CheckConsistencyOpt
   const width = tf === '1M' ? 0 : FIXED_WIDTH_MS[tf];
   const origin = tf === '1W' ? FIRST_MONDAY_MS : 0;
   // One pass in input order; bars out of order are scanned again in time order.
-  let order: Uint32Array | undefined;
+  let order: Int32Array | undefined;
   let scan = scanTimes(ts, n, undefined, width, origin, tf);
   if (scan === undefined) {
     order = timeOrder(ts, n);

@@ -14,6 +14,10 @@ export class BucketState {
   private high = 0;
   private low = 0;
   private close = 0;
+  /** Close of the last bar that is not synthetic, and whether there was one. */
+  private realClose = 0;
+  private hasReal = false;
+  private exact = true;
   private tradedOpen = 0;
   private tradedHigh = 0;
   private tradedLow = 0;
@@ -36,6 +40,7 @@ export class BucketState {
     this.end = end;
     this.count = 0;
     this.traded = false;
+    this.hasReal = false;
     this.open = bar.open;
     this.high = Number.NEGATIVE_INFINITY;
     this.low = Number.POSITIVE_INFINITY;
@@ -65,6 +70,13 @@ export class BucketState {
         if (bar.low < this.tradedLow) this.tradedLow = bar.low;
       }
     }
+    // A synthetic bar does not set the close of a bucket that has (or gets) a real bar.
+    const synthetic = code === BarFlagCode.Interpolated || code === BarFlagCode.ForwardFilled;
+    if (!synthetic) {
+      this.realClose = bar.close;
+      this.hasReal = true;
+    }
+    this.exact = exchangeExact;
     this.close = bar.close;
     this.count += bar.count ?? 1;
     this.volume += bar.volume;
@@ -81,7 +93,7 @@ export class BucketState {
       open: this.traded ? this.tradedOpen : this.open,
       high: this.traded ? this.tradedHigh : this.high,
       low: this.traded ? this.tradedLow : this.low,
-      close: this.close,
+      close: this.exact && this.hasReal ? this.realClose : this.close,
       volume: this.volume,
     };
     if (!Number.isNaN(this.quoteVolume)) bar.quoteVolume = this.quoteVolume;

@@ -20,8 +20,8 @@ export interface BucketedColumns {
  * rows computes open, high, low, close, volume and whether it traded. A bar traded when
  * `tradedIn[i] === 1` if given (buckets of a previous level), otherwise when its volume is above
  * zero and it is not synthetic (`interpolated`, `forward_filled`). With `exact`, a bucket's
- * open, high and low come from its traded bars when it has any; its close is always the last
- * bar's close. Optional columns and flags are reduced over the same row ranges.
+ * open, high and low come from its traded bars when it has any; its close is the last bar's
+ * close, skipping synthetic (interpolated, forward-filled) bars when it has a real one. Optional columns and flags are reduced over the same row ranges.
  */
 export function reduceToBuckets(input: OhlcvColumns, tradedIn: Uint8Array | undefined, exact: boolean, target: Timeframe): BucketedColumns {
   const n = input.length;
@@ -103,10 +103,18 @@ export function reduceToBuckets(input: OhlcvColumns, tradedIn: Uint8Array | unde
         if (bl < l) l = bl;
       }
     }
+    // A synthetic bar made up by gap filling does not set the close either when the bucket has a
+    // real bar: an interpolated close may lie outside the traded range. (A zero-volume filler
+    // bar of an exchange is real and closes at the previous close, so its close counts in order.)
+    let last = b - 1;
+    if (exact && flags !== undefined) {
+      while (last > a && isSyntheticAt(flags, last)) last--;
+      if (isSyntheticAt(flags, last)) last = b - 1;
+    }
     open[j] = inOpen[first] as number;
     high[j] = h;
     low[j] = l;
-    close[j] = inClose[b - 1] as number;
+    close[j] = inClose[last] as number;
     volume[j] = v;
     traded[j] = tradedBars > 0 ? 1 : 0;
   }
@@ -127,6 +135,11 @@ export function reduceToBuckets(input: OhlcvColumns, tradedIn: Uint8Array | unde
   if (input.takerBuyVolume !== undefined) columns.takerBuyVolume = sumRanges(input.takerBuyVolume, rowStart, m);
   if (flags !== undefined) columns.flags = combineFlags(flags, inVolume, tradedIn, rowStart, m);
   return { columns, traded };
+}
+
+function isSyntheticAt(flags: Uint8Array, i: number): boolean {
+  const f = flags[i] as number;
+  return f === BarFlagCode.Interpolated || f === BarFlagCode.ForwardFilled;
 }
 
 function isTraded(i: number, volume: number, tradedIn: Uint8Array | undefined, flags: Uint8Array | undefined): boolean {
@@ -180,6 +193,10 @@ function combineFlags(flags: Uint8Array, volume: Float64Array, tradedIn: Uint8Ar
  */
 export function combinedFlag(all: number, ofTraded: number): number {
   if (ofTraded !== 0) return (ofTraded & (1 << BarFlagCode.Clipped)) !== 0 ? BarFlagCode.Clipped : BarFlagCode.None;
+  // A bucket with any real bar (a zero-volume one included) is real: it is synthetic only when
+  // every bar in it was made up. This composes with the close rule above.
+  const real = all & ((1 << BarFlagCode.None) | (1 << BarFlagCode.Clipped));
+  if (real !== 0) return (real & (1 << BarFlagCode.Clipped)) !== 0 ? BarFlagCode.Clipped : BarFlagCode.None;
   if ((all & (1 << BarFlagCode.ForwardFilled)) !== 0) return BarFlagCode.ForwardFilled;
   if ((all & (1 << BarFlagCode.Interpolated)) !== 0) return BarFlagCode.Interpolated;
   return (all & (1 << BarFlagCode.Clipped)) !== 0 ? BarFlagCode.Clipped : BarFlagCode.None;

@@ -65,7 +65,8 @@ const START = Date.UTC(2024, 0, 1);
 
 /**
  * Sorted, unique, 1m-aligned bars with random gaps, zero-volume fillers and optional
- * synthetic flags. Prices are multiples of 0.25 so sums are exact enough to compare.
+ * synthetic flags (synthetic bars with volume 0, as `fillGaps` makes them). Prices are
+ * multiples of 0.25 so sums are exact enough to compare.
  */
 export const minuteBars = (options: { maxLength?: number; flags?: boolean } = {}): fc.Arbitrary<Ohlcv[]> =>
   fc
@@ -90,7 +91,9 @@ export const minuteBars = (options: { maxLength?: number; flags?: boolean } = {}
           const high = open + s.up / 4;
           const low = Math.max(0.25, open - s.down / 4);
           const close = low + ((high - low) * s.closeAt) / 16;
-          const bar: Ohlcv = { timestamp: t, open, high, low, close, volume: s.volume };
+          // Synthetic bars carry no volume: the library's gap filling never gives them any.
+          const synthetic = s.flag === 'interpolated' || s.flag === 'forward_filled';
+          const bar: Ohlcv = { timestamp: t, open, high, low, close, volume: synthetic ? 0 : s.volume };
           if (s.flag !== undefined) bar.flag = s.flag;
           return bar;
         });

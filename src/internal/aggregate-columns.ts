@@ -15,6 +15,3 @@ export function rowsToCountedColumns(rows: readonly Ohlcv[]): OhlcvColumns {
   }
   return columns;
 }
-
-/** Re-exported for `aggregate-kernel.ts`, which another change is editing; import it from `./columns.js`. */
-export type { MutableColumns } from './columns.js';

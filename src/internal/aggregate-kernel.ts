@@ -3,7 +3,7 @@ import { BarFlagCode } from '../schemas/bar-flag.js';
 import { bucketEnd } from '../time/bucket-end.js';
 import { bucketStart } from '../time/bucket-start.js';
 import { DAY_MS, FIXED_WIDTH_MS, type Timeframe } from '../time/timeframe.js';
-import type { MutableColumns } from './aggregate-columns.js';
+import type { MutableColumns } from './columns.js';
 
 /** Buckets of one target built from a clean (strictly increasing) input. */
 export interface BucketedColumns {

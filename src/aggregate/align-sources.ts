@@ -7,7 +7,8 @@ import { FIXED_WIDTH_MS, type Timeframe } from '../time/timeframe.js';
 import { toRows } from '../formats/to-rows.js';
 import { rowsToCountedColumns } from '../internal/aggregate-columns.js';
 import { gatherColumns } from '../internal/aggregate-gather.js';
-import { aggregateIssue, isoTime } from '../internal/aggregate-issues.js';
+import { aggregateIssue } from '../internal/aggregate-issues.js';
+import { isoTime } from '../internal/iso-utc.js';
 import { timeframeOption } from '../internal/aggregate-timeframes.js';
 import type { SourceIssue } from './aggregate-issue.js';
 

@@ -3,7 +3,8 @@ import type { Tick } from '../schemas/tick.js';
 import { bucketEnd } from '../time/bucket-end.js';
 import { bucketStart } from '../time/bucket-start.js';
 import { FIXED_WIDTH_MS, type Timeframe } from '../time/timeframe.js';
-import { aggregateIssue, isoTime } from '../internal/aggregate-issues.js';
+import { aggregateIssue } from '../internal/aggregate-issues.js';
+import { isoTime } from '../internal/iso-utc.js';
 import { timeframeOption } from '../internal/aggregate-timeframes.js';
 import type { AggregateIssue } from './aggregate-issue.js';
 

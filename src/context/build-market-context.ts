@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/config-error.js';
+import { isoUtc } from '../internal/iso-utc.js';
 import { atr } from '../indicators/atr.js';
 import type { Alert } from '../schemas/alert-schema.js';
 import type { MarketContext, MarketEvent } from '../schemas/market-context-schema.js';
@@ -56,11 +57,6 @@ export interface MarketContextResult {
   readonly document: MarketContext;
   /** Every `null` field of the document with its reason; empty when all were computed. */
   readonly missing: readonly MissingContextField[];
-}
-
-/** ISO-8601 UTC without a zero millisecond part, as the specification writes timestamps. */
-function isoTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
 function integerIn(value: unknown, path: readonly string[], min: number, max: number): number {
@@ -202,9 +198,9 @@ export function buildMarketContext(inputs: MarketContextInputs, options?: Market
     const bar = barAt(daily, previousDay);
     pivots =
       bar === undefined
-        ? lack(`no 1D bar opens at ${isoTimestamp(previousDay)} (the previous UTC day)`, ...pivotFields)
+        ? lack(`no 1D bar opens at ${isoUtc(previousDay)} (the previous UTC day)`, ...pivotFields)
         : (floorPivots(bar) ??
-          lack(`the 1D bar of ${isoTimestamp(previousDay)} has a non-finite price or high < low`, ...pivotFields));
+          lack(`the 1D bar of ${isoUtc(previousDay)} has a non-finite price or high < low`, ...pivotFields));
   }
 
   // Weekly high and low.
@@ -220,7 +216,7 @@ export function buildMarketContext(inputs: MarketContextInputs, options?: Market
       range !== null && range.barCount >= needed
         ? range
         : lack(
-            `${range?.barCount ?? 0} completed 1D bars in the ${week} week from ${isoTimestamp(from)}, ${needed} needed`,
+            `${range?.barCount ?? 0} completed 1D bars in the ${week} week from ${isoUtc(from)}, ${needed} needed`,
             ...weeklyFields,
           );
   }
@@ -258,7 +254,7 @@ export function buildMarketContext(inputs: MarketContextInputs, options?: Market
   recent.sort((a, b) => a.at - b.at);
 
   const document: MarketContext = {
-    updated_at: isoTimestamp(now),
+    updated_at: isoUtc(now),
     symbol,
     volatility_regime: regime?.regime ?? null,
     volatility_percentile: regime === null ? null : Math.round(regime.percentile * 100) / 100,

@@ -1,7 +1,8 @@
 import type { AggregateIssue } from '../aggregate/aggregate-issue.js';
 import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
 import { gatherColumns } from './columns.js';
-import { aggregateIssue, isoTime } from './aggregate-issues.js';
+import { aggregateIssue } from './aggregate-issues.js';
+import { isoTime } from './iso-utc.js';
 
 /** A grid bars must open on: width and origin in epoch ms. */
 export interface SourceGrid {

@@ -10,3 +10,12 @@ export function isoUtc(ms: number): string {
 export function isoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
+
+/**
+ * ISO-8601 text of an epoch-ms time for messages, always with milliseconds
+ * (`2025-01-30T10:30:00.000Z`); a value no date can show (`NaN`, `±Infinity`, beyond ±8.64e15)
+ * is written as the number itself instead of throwing.
+ */
+export function isoTime(ms: number): string {
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : String(ms);
+}

@@ -74,8 +74,3 @@ export function summarise<R extends QualityFinding['rule']>(
   }
   return findings;
 }
-
-/** ISO-8601 text of an epoch-ms time, or the number itself when no date can show it. */
-export function isoTime(t: number): string {
-  return Number.isFinite(t) && Math.abs(t) <= 8.64e15 ? new Date(t).toISOString() : String(t);
-}

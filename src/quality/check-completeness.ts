@@ -1,6 +1,7 @@
 import { qualityColumns } from '../internal/quality-columns.js';
 import { timeOrder } from '../internal/time-order.js';
-import { contextFields, isoTime } from '../internal/quality-findings.js';
+import { contextFields } from '../internal/quality-findings.js';
+import { isoTime } from '../internal/iso-utc.js';
 import { describeOption, requireFinite, requireTimeframe, resolveSection } from '../internal/quality-options.js';
 import { ConfigError } from '../errors/config-error.js';
 import { AlertSeverity } from '../schemas/alert-schema.js';

@@ -1,4 +1,5 @@
-import { contextFields, isoTime } from '../internal/quality-findings.js';
+import { contextFields } from '../internal/quality-findings.js';
+import { isoTime } from '../internal/iso-utc.js';
 import { requireFinite, requireTimeframe, resolveSection } from '../internal/quality-options.js';
 import { AlertSeverity } from '../schemas/alert-schema.js';
 import { DEFAULT_FRESHNESS, FreshnessConfigSchema, type FreshnessConfig } from '../schemas/config.js';

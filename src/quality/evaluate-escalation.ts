@@ -1,4 +1,4 @@
-import { isoTime } from '../internal/quality-findings.js';
+import { isoTime } from '../internal/iso-utc.js';
 import { requireFinite, resolveSection } from '../internal/quality-options.js';
 import { DEFAULT_ESCALATION, EscalationConfigSchema, type EscalationConfig } from '../schemas/config.js';
 import type { Timeframe } from '../time/timeframe.js';

@@ -427,7 +427,8 @@ export class Pipeline {
   }
 
   /**
-   * Streaming aggregators of a symbol, primed with the stored base bars of each forming bucket.
+   * Streaming aggregators of a symbol, primed with the stored base bars of each forming bucket
+   * (aggregates that stored base bars complete but the store lacks are stored and delivered).
    * Also finds synthetic base bars the store holds within backfill reach, so they are
    * re-requested even when the checkpoint predates them or there is none (a persistent store
    * outlives the process that filled them).
@@ -441,8 +442,21 @@ export class Pipeline {
     const synthetic = (await this.#store.range(symbol, base, reach, last.timestamp + this.#baseMs)).find(isSynthetic)?.timestamp;
     if (synthetic !== undefined) rt.syntheticSince = Math.min(rt.syntheticSince ?? synthetic, synthetic);
     for (const tf of this.#higher) {
-      const from = bucketStart(last.timestamp, tf);
-      for (const bar of await this.#store.range(symbol, base, from, last.timestamp + this.#baseMs)) aggregators.add(bar, tf);
+      // From the forming bucket, or from the end of the newest stored aggregate if that is
+      // older: the process that stored the newest base bars may have died before it stored
+      // (or delivered) the aggregates they complete. Those are stored and delivered now.
+      const newest = await this.#store.last(symbol, tf);
+      const forming = bucketStart(last.timestamp, tf);
+      const from = newest === undefined ? forming : Math.min(forming, bucketEnd(newest.timestamp, tf));
+      for (const bar of await this.#store.range(symbol, base, from, last.timestamp + this.#baseMs)) {
+        for (const [, closed] of aggregators.add(bar, tf)) {
+          const revised = await this.#revise(symbol, tf, closed);
+          if (revised === undefined) continue;
+          rt.dirty.add(tf);
+          this.#emit('bar', { symbol, timeframe: tf, bar: revised });
+          this.#enqueue({ kind: 'bars', symbol, timeframe: tf, bars: [revised] });
+        }
+      }
     }
     return aggregators;
   }

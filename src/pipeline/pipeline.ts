@@ -427,11 +427,12 @@ export class Pipeline {
   }
 
   /**
-   * Streaming aggregators of a symbol, primed with the stored base bars of each forming bucket
-   * (aggregates that stored base bars complete but the store lacks are stored and delivered).
-   * Also finds synthetic base bars the store holds within backfill reach, so they are
-   * re-requested even when the checkpoint predates them or there is none (a persistent store
-   * outlives the process that filled them).
+   * Streaming aggregators of a symbol, primed with the stored base bars of each forming bucket.
+   * A persistent store outlives the process that wrote it, and that process may have died
+   * between two store calls, so within backfill reach the store is checked: synthetic base bars
+   * are re-requested (even when the checkpoint predates them or there is none), and every
+   * aggregate the stored base bars complete is recomputed and, when missing or different,
+   * stored and delivered.
    */
   async #warm(symbol: string, rt: SymbolRuntime): Promise<SeriesAggregators> {
     const base = this.config.baseTimeframe;
@@ -439,15 +440,11 @@ export class Pipeline {
     const last = await this.#store.last(symbol, base);
     if (last === undefined) return aggregators;
     const reach = bucketStart(this.#clock.now(), base) - this.config.feedFailure.maxBackfillBars * this.#baseMs;
-    const synthetic = (await this.#store.range(symbol, base, reach, last.timestamp + this.#baseMs)).find(isSynthetic)?.timestamp;
+    const recent = await this.#store.range(symbol, base, reach, last.timestamp + this.#baseMs);
+    const synthetic = recent.find(isSynthetic)?.timestamp;
     if (synthetic !== undefined) rt.syntheticSince = Math.min(rt.syntheticSince ?? synthetic, synthetic);
     for (const tf of this.#higher) {
-      // From the forming bucket, or from the end of the newest stored aggregate if that is
-      // older: the process that stored the newest base bars may have died before it stored
-      // (or delivered) the aggregates they complete. Those are stored and delivered now.
-      const newest = await this.#store.last(symbol, tf);
-      const forming = bucketStart(last.timestamp, tf);
-      const from = newest === undefined ? forming : Math.min(forming, bucketEnd(newest.timestamp, tf));
+      const from = Math.min(bucketStart(last.timestamp, tf), bucketStart(recent[0]?.timestamp ?? last.timestamp, tf));
       for (const bar of await this.#store.range(symbol, base, from, last.timestamp + this.#baseMs)) {
         for (const [, closed] of aggregators.add(bar, tf)) {
           const revised = await this.#revise(symbol, tf, closed);
@@ -820,7 +817,7 @@ export class Pipeline {
     for (const report of filled.reports) this.#onGap(symbol, rt, report, now);
     const changed = [...older, ...fresh];
     if (changed.length > 0) await this.#store.upsert(symbol, base, changed);
-    if (older.some((bar) => !isSynthetic(bar)) && rt.syntheticSince !== null) await this.#refreshSynthetic(symbol, rt, lastTs);
+    if (older.some((bar) => !isSynthetic(bar)) && rt.syntheticSince !== null) await this.#refreshSynthetic(symbol, rt);
     const higher = await this.#aggregate(symbol, rt, older, fresh, lastTs);
     await this.#deliverBars(symbol, base, changed, signal);
     for (const tf of this.#higher) await this.#deliverBars(symbol, tf, higher.get(tf) ?? [], signal);
@@ -832,9 +829,10 @@ export class Pipeline {
     return { newest, lastStored: fresh.at(-1) ?? older.at(-1) ?? previous };
   }
 
-  async #refreshSynthetic(symbol: string, rt: SymbolRuntime, lastTs: number): Promise<void> {
+  /** The oldest synthetic base bar still stored from `syntheticSince` on (up to the newest, this answer's included). */
+  async #refreshSynthetic(symbol: string, rt: SymbolRuntime): Promise<void> {
     if (rt.syntheticSince === null) return;
-    const bars = await this.#store.range(symbol, this.config.baseTimeframe, rt.syntheticSince, lastTs + 1);
+    const bars = await this.#store.range(symbol, this.config.baseTimeframe, rt.syntheticSince, Number.POSITIVE_INFINITY);
     rt.syntheticSince = bars.find(isSynthetic)?.timestamp ?? null;
   }
 

@@ -1,0 +1,350 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+import { aggregateOhlcv, Pipeline, type Ohlcv, type PipelineCheckpoint, type RevisedBar, type Store, type Timeframe } from 'market-data-pipeline';
+import { ManualClock, MemorySink, SimulatedSource } from 'market-data-pipeline/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteSink } from './sqlite-sink.js';
+import { SqliteStore } from './sqlite-store.js';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2025, 0, 30);
+const SYMBOLS = ['BTCUSD', 'ETHUSD'];
+const TIMEFRAMES: Timeframe[] = ['1m', '5m', '15m', '1H'];
+const END = T0 + 150 * MIN;
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sqlite-store-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function bar(timestamp: number, price: number, revision: number, extra: Partial<RevisedBar> = {}): RevisedBar {
+  return { timestamp, open: price, high: price + 1, low: price - 1, close: price, volume: 10, revision, ...extra };
+}
+
+describe('SqliteStore', () => {
+  it('keeps the highest revision: an older revision never replaces a newer one, an equal or higher one does', () => {
+    const store = new SqliteStore(':memory:');
+    store.upsert('BTCUSD', '1m', [bar(T0, 100, 1, { flag: 'forward_filled' })]);
+    store.upsert('BTCUSD', '1m', [bar(T0, 200, 0)]); // a late re-delivery of revision 0: ignored
+    expect(store.last('BTCUSD', '1m')).toEqual(bar(T0, 100, 1, { flag: 'forward_filled' }));
+    store.upsert('BTCUSD', '1m', [bar(T0, 300, 1)]); // the same revision again: replaces (at-least-once)
+    expect(store.last('BTCUSD', '1m')).toEqual(bar(T0, 300, 1));
+    store.upsert('BTCUSD', '1m', [bar(T0, 400, 2)]);
+    expect(store.range('BTCUSD', '1m', T0, T0 + MIN)).toEqual([bar(T0, 400, 2)]);
+    expect(store.size('BTCUSD', '1m')).toBe(1);
+    store.close();
+  });
+
+  it('keys bars by symbol, timeframe and timestamp', () => {
+    const store = new SqliteStore(':memory:');
+    store.upsert('BTCUSD', '1m', [bar(T0, 1, 0), bar(T0 + MIN, 2, 0)]);
+    store.upsert('BTCUSD', '5m', [bar(T0, 3, 0)]);
+    store.upsert('ETHUSD', '1m', [bar(T0, 4, 0)]);
+    expect(store.range('BTCUSD', '1m', 0, Infinity).map((b) => b.close)).toEqual([1, 2]);
+    expect(store.range('BTCUSD', '5m', 0, Infinity).map((b) => b.close)).toEqual([3]);
+    expect(store.range('ETHUSD', '1m', 0, Infinity).map((b) => b.close)).toEqual([4]);
+    expect(store.last('ETHUSD', '5m')).toBeUndefined();
+    store.close();
+  });
+
+  it('returns ranges oldest first with start inclusive and end exclusive, whatever the insert order', () => {
+    const store = new SqliteStore(':memory:');
+    store.upsert('BTCUSD', '1m', [bar(T0 + 2 * MIN, 3, 0), bar(T0, 1, 0), bar(T0 + 3 * MIN, 4, 0), bar(T0 + MIN, 2, 0)]);
+    expect(store.range('BTCUSD', '1m', T0 + MIN, T0 + 3 * MIN).map((b) => b.close)).toEqual([2, 3]);
+    expect(store.last('BTCUSD', '1m')?.close).toBe(4);
+    store.close();
+  });
+
+  it('round-trips every optional field and omits the absent ones', () => {
+    const store = new SqliteStore(':memory:');
+    const full = bar(T0, 1, 2, { quoteVolume: 12.5, trades: 7, takerBuyVolume: 3.25, flag: 'interpolated', count: 5 });
+    const plain = bar(T0 + MIN, 2, 0);
+    store.upsert('BTCUSD', '1m', [full, plain]);
+    const [a, b] = store.range('BTCUSD', '1m', 0, Infinity);
+    expect(a).toEqual(full);
+    expect(b).toEqual(plain);
+    expect(Object.keys(b ?? {})).not.toContain('flag');
+    store.close();
+  });
+
+  it('gives the same bars as columns, with flag codes', () => {
+    const store = new SqliteStore(':memory:');
+    store.upsert('BTCUSD', '1m', [bar(T0, 1, 0), bar(T0 + MIN, 2, 1, { flag: 'forward_filled' }), bar(T0 + 2 * MIN, 3, 0, { flag: 'clipped' })]);
+    const columns = store.rangeColumns('BTCUSD', '1m', T0, T0 + 3 * MIN);
+    expect(columns.length).toBe(3);
+    expect([...columns.timestamp]).toEqual([T0, T0 + MIN, T0 + 2 * MIN]);
+    expect([...columns.close]).toEqual([1, 2, 3]);
+    expect([...columns.high]).toEqual([2, 3, 4]);
+    // BarFlagCode: None 0, Interpolated 1, ForwardFilled 2, Clipped 3.
+    expect([...(columns.flags ?? [])]).toEqual([0, 2, 3]);
+    store.close();
+  });
+
+  it('prunes bars older than the cut-off of one series only and says how many', () => {
+    const store = new SqliteStore(':memory:');
+    store.upsert('BTCUSD', '1m', [bar(T0, 1, 0), bar(T0 + MIN, 2, 0), bar(T0 + 2 * MIN, 3, 0)]);
+    store.upsert('ETHUSD', '1m', [bar(T0, 1, 0)]);
+    expect(store.prune('BTCUSD', '1m', T0 + 2 * MIN)).toBe(2);
+    expect(store.range('BTCUSD', '1m', 0, Infinity).map((b) => b.timestamp)).toEqual([T0 + 2 * MIN]);
+    expect(store.size('ETHUSD', '1m')).toBe(1);
+    store.close();
+  });
+
+  it('runs in WAL mode and persists across reopening', () => {
+    const file = join(dir, 'bars.db');
+    const store = new SqliteStore(file);
+    expect(store.database.pragma('journal_mode', { simple: true })).toBe('wal');
+    store.upsert('BTCUSD', '1m', [bar(T0, 1, 0)]);
+    store.close();
+    const again = new SqliteStore(file);
+    expect(again.last('BTCUSD', '1m')).toEqual(bar(T0, 1, 0));
+    again.close();
+  });
+});
+
+describe('examples/sqlite-store/main.ts', () => {
+  it('adds an hour of bars per run and resumes after the newest stored bar', async () => {
+    const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+    const file = join(dir, 'main.db');
+    const run = () => promisify(execFile)(process.execPath, ['--import', 'tsx', main, file]);
+    expect((await run()).stdout).toContain('BTCUSD  1m: 60  5m: 12  15m: 4  1H: 1');
+    expect((await run()).stdout).toContain('BTCUSD  1m: 120  5m: 24  15m: 8  1H: 2');
+  });
+});
+
+describe('SqliteSink', () => {
+  it('takes only closed bars and upserts them by revision', async () => {
+    const store = new SqliteStore(':memory:');
+    const sink = new SqliteSink(store);
+    const signal = new AbortController().signal;
+    expect(sink.accepts({ kind: 'bars', symbol: 'BTCUSD', timeframe: '1m', bars: [] })).toBe(true);
+    expect(sink.accepts({ kind: 'forming', symbol: 'BTCUSD', timeframe: '1m', bar: bar(T0, 1, 0) })).toBe(false);
+    await sink.write({ kind: 'bars', symbol: 'BTCUSD', timeframe: '1m', bars: [bar(T0, 1, 1), bar(T0 + MIN, 2, 0)] }, { signal });
+    await sink.write({ kind: 'bars', symbol: 'BTCUSD', timeframe: '1m', bars: [bar(T0, 9, 0)] }, { signal });
+    expect(store.range('BTCUSD', '1m', 0, Infinity)).toEqual([bar(T0, 1, 1), bar(T0 + MIN, 2, 0)]);
+    store.close();
+  });
+
+  it('holds what a MemorySink upserted after a pipeline run with a MemoryStore', async () => {
+    const clock = new ManualClock(T0 + 90 * MIN + 1000);
+    const primary = new SimulatedSource({ clock, symbols: ['BTCUSD'], generate: { start: T0, count: 120 } });
+    const store = new SqliteStore(':memory:');
+    const memory = new MemorySink({ clock });
+    const pipeline = new Pipeline({ primary, sinks: [new SqliteSink(store), memory], clock, start: T0, config: { symbols: ['BTCUSD'], timeframes: TIMEFRAMES } });
+    await pipeline.runOnce();
+    await pipeline.flush();
+    await pipeline.stop();
+    for (const tf of TIMEFRAMES) {
+      expect(store.range('BTCUSD', tf, 0, Infinity)).toEqual(memory.bars('BTCUSD', tf));
+    }
+    expect(store.size('BTCUSD', '1m')).toBe(90);
+    store.close();
+  });
+});
+
+/** Runs `task` while advancing the clock five seconds at a time, so sleeps and timeouts can fire. */
+async function drive<T>(clock: ManualClock, task: Promise<T>): Promise<T> {
+  let settled = false;
+  // Handled at once (a rejection is re-thrown after the loop, not reported as unhandled).
+  const done = task.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  void done.then(() => {
+    settled = true;
+  });
+  for (let i = 0; !settled && i < 10_000; i++) await clock.advance(5000);
+  const result = await done;
+  if (!result.ok) throw result.error;
+  return result.value;
+}
+
+/**
+ * A store that dies at its `killAt`-th call: the database handle is closed (nothing else is
+ * flushed) and the call throws, like a process killed between two transactions — better-sqlite3
+ * runs each call as one synchronous transaction, so every real kill leaves the database as one
+ * of these prefixes. Later calls throw too ("The database connection is not open").
+ */
+class KillableStore implements Store {
+  calls = 0;
+  killed = false;
+  constructor(
+    readonly inner: SqliteStore,
+    readonly killAt: number,
+    readonly controller: AbortController,
+  ) {}
+
+  #step(): void {
+    if (++this.calls !== this.killAt) return;
+    this.killed = true;
+    this.controller.abort(new Error('killed'));
+    this.inner.close();
+    throw new Error('killed');
+  }
+  upsert(symbol: string, timeframe: Timeframe, bars: readonly RevisedBar[]): void {
+    this.#step();
+    this.inner.upsert(symbol, timeframe, bars);
+  }
+  range(symbol: string, timeframe: Timeframe, start: number, end: number): RevisedBar[] {
+    this.#step();
+    return this.inner.range(symbol, timeframe, start, end);
+  }
+  rangeColumns(symbol: string, timeframe: Timeframe, start: number, end: number) {
+    this.#step();
+    return this.inner.rangeColumns(symbol, timeframe, start, end);
+  }
+  last(symbol: string, timeframe: Timeframe): RevisedBar | undefined {
+    this.#step();
+    return this.inner.last(symbol, timeframe);
+  }
+  prune(symbol: string, timeframe: Timeframe, before: number): number {
+    this.#step();
+    return this.inner.prune(symbol, timeframe, before);
+  }
+}
+
+type Resume = 'checkpoint' | 'none';
+
+interface Outcome {
+  readonly file: string;
+  readonly market: SimulatedSource;
+  /** Store calls made by the first process (all of them when it was not killed). */
+  readonly calls: number;
+  readonly killed: boolean;
+}
+
+/**
+ * Two and a half hours of a two-symbol market whose primary sends bad rows for 20 minutes (the
+ * pipeline removes them and fills the holes, then replaces the fills with real bars on later
+ * fetches: revisions) and goes down for 15 minutes (failover to a backup, backfill on recovery).
+ * The first process is killed at its `killAt`-th store call; a second process opens the same
+ * file and runs to the end, resuming from the last checkpoint saved before the kill, or from
+ * nothing but the database.
+ */
+async function simulate(killAt: number, resume: Resume): Promise<Outcome> {
+  const file = join(dir, `bars-${killAt}-${resume}.db`);
+  const clock = new ManualClock(T0 + 30 * MIN + 1000);
+  const generate = { start: T0, count: 160 };
+  const market = new SimulatedSource({
+    clock,
+    name: 'exchange_api',
+    symbols: SYMBOLS,
+    generate,
+    faults: [
+      { kind: 'bad_rows', rate: 0.2, from: T0 + 40 * MIN, to: T0 + 60 * MIN, seed: 7 },
+      { kind: 'outage', from: T0 + 80 * MIN, durationMs: 15 * MIN },
+    ],
+  });
+  const backup = new SimulatedSource({ clock, name: 'data_provider', symbols: SYMBOLS, generate });
+  const options = { primary: market, backup, clock, start: T0, random: () => 0.5, config: { symbols: SYMBOLS, timeframes: TIMEFRAMES } };
+
+  // The first process, killed at its killAt-th store call.
+  const controller = new AbortController();
+  const first = new KillableStore(new SqliteStore(file), killAt, controller);
+  let pipeline = new Pipeline({ ...options, store: first });
+  let saved: PipelineCheckpoint | undefined;
+  while (clock.now() < END && !first.killed) {
+    try {
+      await drive(clock, pipeline.runOnce(controller.signal));
+      // A checkpoint after every completed cycle, as JSON (as if written to a file).
+      saved = JSON.parse(JSON.stringify(pipeline.checkpoint())) as PipelineCheckpoint;
+    } catch (error) {
+      if (!first.killed) throw error;
+      break;
+    }
+    await clock.advance(MIN - (clock.now() % MIN) + 1000);
+  }
+  if (!first.killed) first.inner.close();
+
+  // The second process: same file, a new Pipeline.
+  const store = new SqliteStore(file);
+  pipeline = new Pipeline({ ...options, store, ...(resume === 'checkpoint' && saved !== undefined ? { checkpoint: saved } : {}) });
+  while (clock.now() < END) {
+    await drive(clock, pipeline.runOnce());
+    await clock.advance(MIN - (clock.now() % MIN) + 1000);
+  }
+  await drive(clock, pipeline.runOnce());
+  await pipeline.stop();
+  store.close();
+  return { file, market, calls: first.calls, killed: first.killed };
+}
+
+const key = (b: Ohlcv): string => `${b.timestamp}:${b.open}:${b.high}:${b.low}:${b.close}:${b.volume.toFixed(9)}:${b.flag ?? ''}`;
+
+/** What the database should hold: every closed bar of the market, real, and its exact aggregates. */
+function problems(outcome: Outcome): string[] {
+  const db = new Database(outcome.file, { readonly: true });
+  const out: string[] = [];
+  try {
+    const end = Date.UTC(2025, 0, 30, 0, 150);
+    for (const symbol of SYMBOLS) {
+      const truth = outcome.market.closedBars(symbol, end + 1000);
+      for (const tf of TIMEFRAMES) {
+        const want = tf === '1m' ? truth : aggregateOhlcv(truth, tf, { source: '1m' }).bars;
+        const rows = db
+          .prepare<[string, string], Ohlcv>('SELECT timestamp, open, high, low, close, volume, flag FROM bars WHERE symbol = ? AND timeframe = ? ORDER BY timestamp')
+          .all(symbol, tf)
+          .map((r) => ({ ...r, flag: r.flag ?? undefined }));
+        const have = rows.map(key);
+        const expected = want.map(key);
+        if (have.join() !== expected.join()) {
+          const missing = expected.filter((k) => !have.includes(k)).length;
+          const extra = have.filter((k) => !expected.includes(k));
+          out.push(`${symbol} ${tf}: ${have.length} rows vs ${expected.length} (${missing} missing or different; extra: ${extra.slice(0, 2).join(' | ')})`);
+        }
+      }
+    }
+  } finally {
+    db.close();
+  }
+  return out;
+}
+
+/** Store calls of the first process when it is not killed (the scenario is deterministic). */
+const TOTAL_CALLS = 2706;
+/**
+ * Kill points spread over the run, including six a sweep found to lose data before the
+ * pipeline checked the store at warm-up: 500 and 650 fall between storing a filled
+ * (synthetic) bar and the next checkpoint; 27, 1214 and 2378 between storing base bars and
+ * storing the aggregates they complete; 404 between storing real bars that replace fills and
+ * storing the aggregates recomputed from them. `SQLITE_KILL_STEP=n` sweeps every n-th store
+ * call instead, `SQLITE_KILL_POINTS=27,404` runs the given ones.
+ */
+const STEP = Number(process.env['SQLITE_KILL_STEP'] ?? 0);
+const LISTED = process.env['SQLITE_KILL_POINTS']?.split(',').map(Number);
+const KILL_POINTS =
+  LISTED ?? (STEP > 0 ? Array.from({ length: Math.ceil(TOTAL_CALLS / STEP) }, (_, i) => 1 + i * STEP) : [1, 27, 120, 404, 500, 650, 1214, 1550, 1990, 2378, 2600]);
+
+describe('SqliteStore under a kill', () => {
+  it('makes the unkilled scenario hold exactly the market, with revisions', async () => {
+    const outcome = await simulate(Number.POSITIVE_INFINITY, 'none');
+    expect(outcome.killed).toBe(false);
+    expect(outcome.calls).toBe(TOTAL_CALLS);
+    expect(problems(outcome)).toEqual([]);
+    const db = new Database(outcome.file, { readonly: true });
+    // Filled bars were replaced by real ones (revision > 0), and none is left synthetic.
+    expect(db.prepare('SELECT count(*) FROM bars WHERE revision > 0').pluck().get()).toBeGreaterThan(0);
+    expect(db.prepare('SELECT count(*) FROM bars WHERE flag IS NOT NULL').pluck().get()).toBe(0);
+    db.close();
+  });
+
+  for (const resume of ['checkpoint', 'none'] as const) {
+    it(`loses nothing when killed and reopened ${resume === 'checkpoint' ? 'from the last checkpoint' : 'with no checkpoint'} (${KILL_POINTS.length} kill points)`, async () => {
+      const failures: string[] = [];
+      for (const killAt of KILL_POINTS) {
+        const outcome = await simulate(killAt, resume);
+        if (!outcome.killed) failures.push(`kill at ${killAt}: never reached`);
+        failures.push(...problems(outcome).map((p) => `kill at ${killAt}: ${p}`));
+      }
+      expect(failures).toEqual([]);
+    }, 600_000);
+  }
+});

@@ -11,9 +11,10 @@ const backup = new SimulatedSource({ clock, name: 'data_provider', symbols: ['BT
 const delivered: Record<string, number> = {};
 const console_: Sink = {
   name: 'console',
-  write: async (record) => {
+  write: (record) => {
     const key = record.kind === 'bars' ? `${record.symbol} ${record.timeframe}` : record.kind === 'document' ? record.name : record.kind;
     delivered[key] = (delivered[key] ?? 0) + (record.kind === 'bars' ? record.bars.length : 1);
+    return Promise.resolve();
   },
 };
 

@@ -20,7 +20,7 @@ export interface BucketedColumns {
  * rows computes open, high, low, close, volume and whether it traded. A bar traded when
  * `tradedIn[i] === 1` if given (buckets of a previous level), otherwise when its volume is above
  * zero and it is not synthetic (`interpolated`, `forward_filled`). With `exact`, a bucket's
- * open, high and low come from its traded bars when it has any; its close is the last bar's
+ * open, high and low come from its traded bars when there are some; its close is the last bar's
  * close, skipping synthetic (interpolated, forward-filled) bars when it has a real one. Optional columns and flags are reduced over the same row ranges.
  */
 export function reduceToBuckets(input: OhlcvColumns, tradedIn: Uint8Array | undefined, exact: boolean, target: Timeframe): BucketedColumns {

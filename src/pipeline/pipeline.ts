@@ -509,32 +509,19 @@ export class Pipeline {
     let done = 0;
     let previous: RevisedBar | undefined;
     for (;;) {
-      await this.#acquire(source, signal);
-      const started = this.#clock.now();
-      let answer: { rows: readonly unknown[]; usedWeight: number | undefined };
+      let answer: { rows: readonly unknown[]; latencyMs: number };
       try {
-        answer = answerRows(
-          await withTimeout(
-            this.#clock,
-            this.config.feedFailure.timeoutMs,
-            signal,
-            () => new SourceError(`${source.name} did not answer within ${this.config.feedFailure.timeoutMs} ms`, { kind: 'timeout', source: source.name }),
-            (requestSignal) =>
-              source.fetchOhlcv({ symbol, timeframe: this.config.baseTimeframe, since, limit, signal: requestSignal }),
-          ),
-        );
+        answer = await this.#request(source, symbol, since, limit, signal);
       } catch (error) {
         if (signal?.aborted === true) throw signal.reason;
         this.#onSourceFailure(symbol, rt, which, source, error);
         return;
       }
-      const latency = this.#clock.now() - started;
-      if (answer.usedWeight !== undefined) this.#feedback(source, { kind: 'used_weight', used: answer.usedWeight, sentAt: started });
       const outcome = await this.#ingest(symbol, rt, answer.rows, source.name, signal, previous);
       this.#feedEvent(symbol, rt, {
         kind: 'succeeded',
         source: which,
-        latencyMs: latency,
+        latencyMs: answer.latencyMs,
         ...(outcome.newest === undefined ? {} : { newestBar: outcome.newest }),
       });
       done += answer.rows.length;
@@ -543,6 +530,34 @@ export class Pipeline {
       since = outcome.newest + this.#baseMs;
       previous = outcome.lastStored;
     }
+  }
+
+  /**
+   * One `fetchOhlcv` of the base timeframe through the rate limiter, with the feed timeout;
+   * the server's used weight goes back to the limiter. Rejects with the source's error (or a
+   * timeout `SourceError`).
+   */
+  async #request(
+    source: Source,
+    symbol: string,
+    since: number,
+    limit: number,
+    signal: AbortSignal | undefined,
+  ): Promise<{ rows: readonly unknown[]; latencyMs: number }> {
+    await this.#acquire(source, signal);
+    const timeoutMs = this.config.feedFailure.timeoutMs;
+    const started = this.#clock.now();
+    const answer = answerRows(
+      await withTimeout(
+        this.#clock,
+        timeoutMs,
+        signal,
+        () => new SourceError(`${source.name} did not answer within ${timeoutMs} ms`, { kind: 'timeout', source: source.name }),
+        (requestSignal) => source.fetchOhlcv({ symbol, timeframe: this.config.baseTimeframe, since, limit, signal: requestSignal }),
+      ),
+    );
+    if (answer.usedWeight !== undefined) this.#feedback(source, { kind: 'used_weight', used: answer.usedWeight, sentAt: started });
+    return { rows: answer.rows, latencyMs: this.#clock.now() - started };
   }
 
   async #acquire(source: Source, signal: AbortSignal | undefined): Promise<void> {
@@ -1248,19 +1263,11 @@ export class Pipeline {
     let previous: RevisedBar | undefined;
     let done = 0;
     while (since < until) {
-      await this.#acquire(source, signal);
-      const started = this.#clock.now();
       let rows: readonly unknown[];
+      let latencyMs: number;
       try {
-        const answer = answerRows(
-          await withTimeout(
-            this.#clock,
-            this.config.feedFailure.timeoutMs,
-            signal,
-            () => new SourceError(`${source.name} did not answer within ${this.config.feedFailure.timeoutMs} ms`, { kind: 'timeout', source: source.name }),
-            (requestSignal) => source.fetchOhlcv({ symbol, timeframe: base, since, limit: Math.min(limit, Math.round((until - since) / w)), signal: requestSignal }),
-          ),
-        );
+        const answer = await this.#request(source, symbol, since, Math.min(limit, Math.round((until - since) / w)), signal);
+        latencyMs = answer.latencyMs;
         rows = answer.rows.filter((row) => {
           const t = (row as { timestamp?: unknown } | null)?.timestamp;
           return typeof t !== 'number' || t < until;
@@ -1270,7 +1277,7 @@ export class Pipeline {
         this.#onSourceFailure(symbol, rt, which, source, error);
         return `${source.name} failed after ${done} of ${total} bars: ${error instanceof Error ? error.message : String(error)}`;
       }
-      this.#feedEvent(symbol, rt, { kind: 'succeeded', source: which, latencyMs: this.#clock.now() - started });
+      this.#feedEvent(symbol, rt, { kind: 'succeeded', source: which, latencyMs });
       const outcome = await this.#ingest(symbol, rt, rows, source.name, signal, previous);
       done += rows.length;
       this.#emit('progress', { symbol, phase: 'request', done: Math.min(done, total), total });

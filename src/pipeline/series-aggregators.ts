@@ -17,11 +17,6 @@ export class SeriesAggregators {
     for (const tf of targets) this.reset(tf);
   }
 
-  /** The higher timeframes. */
-  get targets(): readonly Timeframe[] {
-    return this.#targets;
-  }
-
   /** Starts `tf` afresh (its forming bucket is forgotten). */
   reset(tf: Timeframe): void {
     // A bucket whose first bars the pipeline never saw is not the exchange's bar: drop it.

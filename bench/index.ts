@@ -25,6 +25,10 @@ const SEED = 42;
 /** A group keeps sampling until it has its minimum rounds and this much time has passed. */
 const GROUP_BUDGET_MS = 3000;
 const MAX_ROUNDS = 60;
+/** Untimed calls of each case before sampling, at most this many… */
+const WARM_UP_CALLS = 20;
+/** …and no more once this much time (ms) has gone into them. */
+const WARM_UP_MS = 400;
 
 interface CaseResult {
   readonly name: string;
@@ -78,21 +82,31 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Two untimed calls: checks the case runs, compiles it, and sizes its batch. */
+/**
+ * Untimed warm-up: checks the case runs, then calls it until the JIT has settled (up to
+ * {@link WARM_UP_CALLS} calls or {@link WARM_UP_MS}), and sizes its batch from the last,
+ * warm call. A function called once per 1M-bar run would otherwise be timed in interpreter
+ * and on-stack-replacement code in its first rounds; every case, ours, peers and plain loops
+ * alike, is warmed the same way.
+ */
 async function prepare(c: BenchCase): Promise<Live> {
-  const t0 = performance.now();
   const first = c.fn();
   const isAsync = first instanceof Promise;
   do_not_optimize(isAsync ? await first : first);
-  const once = performance.now() - t0;
   const run = isAsync
     ? async (): Promise<void> => do_not_optimize(await c.fn())
     : (): Promise<void> => {
         do_not_optimize(c.fn());
         return Promise.resolve();
       };
-  await run();
-  return { c, run, batch: Math.max(1, Math.ceil(5 / Math.max(once, 0.001))), samples: [] };
+  const started = performance.now();
+  let last = 0;
+  for (let calls = 1; calls < WARM_UP_CALLS && performance.now() - started < WARM_UP_MS; calls++) {
+    const t0 = performance.now();
+    await run();
+    last = performance.now() - t0;
+  }
+  return { c, run, batch: Math.max(1, Math.ceil(5 / Math.max(last, 0.001))), samples: [] };
 }
 
 /** Samples a group round-robin; slow groups get fewer rounds (at least 3). */

@@ -57,7 +57,8 @@ import { SinkChannel } from './sink-channel.js';
 import type { Source } from './source.js';
 import type { Store } from './store.js';
 import { systemClock } from './system-clock.js';
-import { withTimeout } from './with-timeout.js';
+import { withRevision } from './with-revision.js';
+import { Deadlines } from './deadlines.js';
 
 /** What the pipeline keeps per symbol while it runs. */
 interface SymbolRuntime {
@@ -179,6 +180,8 @@ export class Pipeline {
   readonly #higher: readonly Timeframe[];
   readonly #baseMs: number;
   readonly #qualityConfig: QualityConfig;
+  /** Time limits of source requests and sink writes (one watchdog timer for all). */
+  readonly #deadlines: Deadlines;
   #alertSequence = 0;
   #alerts: Alert[] = [];
   #documentsAt = Number.NEGATIVE_INFINITY;
@@ -218,6 +221,7 @@ export class Pipeline {
     }
     this.#store = options.store ?? new MemoryStore();
     this.#clock = options.clock ?? systemClock;
+    this.#deadlines = new Deadlines(this.#clock);
     this.#random = options.random ?? Math.random;
     this.#start = options.start;
     this.#deliverForming = options.deliverForming ?? false;
@@ -243,6 +247,7 @@ export class Pipeline {
         writeTimeoutMs,
         retryDelay: (attempt) => retryDelay(attempt, undefined, this.#random),
         clock: this.#clock,
+        deadlines: this.#deadlines,
         onDelivered: () => undefined,
         onDeadLetter: (record, error, attempts) => this.#emit('deadLetter', { sink: sink.name, record, error, attempts }),
         onRetry: (_record, error) => this.#emit('error', { phase: 'sink', error }),
@@ -322,6 +327,7 @@ export class Pipeline {
       await loop.done;
     }
     await Promise.all(this.#channels.map((channel) => channel.close()));
+    this.#deadlines.close();
   }
 
   /**
@@ -548,8 +554,7 @@ export class Pipeline {
     const timeoutMs = this.config.feedFailure.timeoutMs;
     const started = this.#clock.now();
     const answer = answerRows(
-      await withTimeout(
-        this.#clock,
+      await this.#deadlines.run(
         timeoutMs,
         signal,
         () => new SourceError(`${source.name} did not answer within ${timeoutMs} ms`, { kind: 'timeout', source: source.name }),
@@ -810,8 +815,8 @@ export class Pipeline {
       if (prev !== undefined && bar.timestamp <= prev.timestamp) continue;
       const stored = existing.get(bar.timestamp);
       let revised: RevisedBar | undefined;
-      if (stored === undefined) revised = { ...bar, revision: 0 };
-      else if (isSynthetic(stored) && !isSynthetic(bar)) revised = { ...bar, revision: stored.revision + 1 };
+      if (stored === undefined) revised = withRevision(bar, 0);
+      else if (isSynthetic(stored) && !isSynthetic(bar)) revised = withRevision(bar, stored.revision + 1);
       else if (!isSynthetic(bar) && !sameBar(stored, bar)) conflicts++;
       if (revised === undefined) continue;
       if (revised.timestamp > lastTs) fresh.push(revised);
@@ -950,7 +955,7 @@ export class Pipeline {
   async #revise(symbol: string, tf: Timeframe, bar: Ohlcv): Promise<RevisedBar | undefined> {
     const stored = (await this.#store.range(symbol, tf, bar.timestamp, bar.timestamp + 1))[0];
     if (stored !== undefined && sameBar(stored, bar) && stored.count === bar.count) return undefined;
-    const revised: RevisedBar = { ...bar, revision: stored === undefined ? 0 : stored.revision + 1 };
+    const revised = withRevision(bar, stored === undefined ? 0 : stored.revision + 1);
     await this.#store.upsert(symbol, tf, [revised]);
     return revised;
   }

@@ -1,7 +1,7 @@
 import { isSinkError } from '../errors/sink-error.js';
 import type { Clock } from './clock.js';
+import type { Deadlines } from './deadlines.js';
 import type { Sink, SinkRecord, SinkWriteResult } from './sink.js';
-import { withTimeout } from './with-timeout.js';
 
 /** Settings of one sink's delivery queue. */
 export interface SinkChannelOptions {
@@ -13,7 +13,10 @@ export interface SinkChannelOptions {
   readonly writeTimeoutMs: number;
   /** Milliseconds to wait before attempt `attempt + 1` (attempt counts from 1). */
   readonly retryDelay: (attempt: number) => number;
+  /** Retry delays are slept on it. */
   readonly clock: Clock;
+  /** Applies `writeTimeoutMs` to each write. */
+  readonly deadlines: Deadlines;
   /** Called after each successful write. */
   readonly onDelivered: (record: SinkRecord, result: SinkWriteResult | undefined) => void;
   /** Called when a record is given up on; nothing else happens to it. */
@@ -142,8 +145,7 @@ export class SinkChannel {
     const { clock, maxAttempts, writeTimeoutMs } = this.#options;
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await withTimeout(
-          clock,
+        const result = await this.#options.deadlines.run(
           writeTimeoutMs,
           signal,
           () => new DOMException(`Sink ${this.sink.name} did not answer within ${writeTimeoutMs} ms`, 'TimeoutError'),

@@ -1,6 +1,6 @@
 import type { FeedAction, FeedStateKind } from '../failover/feed-state.js';
 import type { GapReport } from '../gaps/fill-gaps.js';
-import type { QualityScore } from '../quality/score-quality.js';
+import type { QualityMetrics } from '../quality/score-quality.js';
 import type { Alert } from '../schemas/alert-schema.js';
 import type { DataIssue } from '../errors/result.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
@@ -21,8 +21,18 @@ export interface PipelineEvents {
   gap: (event: { readonly symbol: string; readonly timeframe: Timeframe; readonly report: GapReport }) => void;
   /** Rows a source sent were refused (unparseable or breaking an OHLCV rule) and removed. */
   rejected: (event: { readonly symbol: string; readonly source: string; readonly issues: readonly DataIssue[] }) => void;
-  /** A series was scored. */
-  quality: (event: { readonly symbol: string; readonly timeframe: Timeframe; readonly quality: QualityScore }) => void;
+  /**
+   * A series was re-scored because it got bars: its weighted `score` in [0, 1] and the four
+   * metrics over the quality window of `bars` bars (each bar judged when it arrived; see the
+   * README's "Quality in the pipeline"). Between new bars only freshness moves, and no event.
+   */
+  quality: (event: {
+    readonly symbol: string;
+    readonly timeframe: Timeframe;
+    readonly score: number;
+    readonly metrics: QualityMetrics;
+    readonly bars: number;
+  }) => void;
   /** An alert was raised (also delivered to sinks). */
   alert: (alert: Alert) => void;
   /** An escalation trigger fired; `alert` is the escalating alert that was delivered. */

@@ -45,7 +45,8 @@ import type { QualityIssue } from '../schemas/quality-report-schema.js';
 import { resolveConfig } from '../schemas/resolve-config.js';
 import { bucketEnd } from '../time/bucket-end.js';
 import { bucketStart } from '../time/bucket-start.js';
-import { DAY_MS, type Timeframe } from '../time/timeframe.js';
+import { expectedBarCount } from '../time/expected-bar-count.js';
+import { DAY_MS, HOUR_MS, type Timeframe } from '../time/timeframe.js';
 import { validateOhlcv } from '../validate/validate-ohlcv.js';
 import type { Clock } from './clock.js';
 import { MemoryStore } from './memory-store.js';
@@ -59,6 +60,7 @@ import type { Store } from './store.js';
 import { systemClock } from './system-clock.js';
 import { withRevision } from './with-revision.js';
 import { Deadlines } from './deadlines.js';
+import { QualityLedger } from './quality-ledger.js';
 
 /** What the pipeline keeps per symbol while it runs. */
 interface SymbolRuntime {
@@ -76,6 +78,10 @@ interface SymbolRuntime {
   dirty: Set<Timeframe>;
   /** Per timeframe: what the last documents knew. */
   series: Map<Timeframe, SeriesCache>;
+  /** Per timeframe: the verdicts of the bars in the quality window. */
+  ledgers: Map<Timeframe, QualityLedger>;
+  /** Per timeframe: clock time (epoch ms) from which the next prune is due. */
+  pruneDue: Map<Timeframe, number>;
   /** ATR(14) of the 1H bars at the last documents; `undefined` before the first. */
   atr1h: number | null | undefined;
   /** The last market-context document and the alert count it saw. */
@@ -424,6 +430,8 @@ export class Pipeline {
         lock: Promise.resolve(),
         dirty: new Set(),
         series: new Map(),
+        ledgers: new Map(),
+        pruneDue: new Map(),
         atr1h: undefined,
         context: undefined,
       };
@@ -455,7 +463,7 @@ export class Pipeline {
         for (const [, closed] of aggregators.add(bar, tf)) {
           const revised = await this.#revise(symbol, tf, closed);
           if (revised === undefined) continue;
-          rt.dirty.add(tf);
+          this.#touched(rt, tf, revised.timestamp);
           this.#emit('bar', { symbol, timeframe: tf, bar: revised });
           this.#enqueue({ kind: 'bars', symbol, timeframe: tf, bars: [revised] });
         }
@@ -558,7 +566,16 @@ export class Pipeline {
         timeoutMs,
         signal,
         () => new SourceError(`${source.name} did not answer within ${timeoutMs} ms`, { kind: 'timeout', source: source.name }),
-        (requestSignal) => source.fetchOhlcv({ symbol, timeframe: this.config.baseTimeframe, since, limit, signal: requestSignal }),
+        (requestSignal) =>
+          source.fetchOhlcv({
+            symbol,
+            timeframe: this.config.baseTimeframe,
+            since,
+            limit,
+            get signal() {
+              return requestSignal();
+            },
+          }),
       ),
     );
     if (answer.usedWeight !== undefined) this.#feedback(source, { kind: 'used_weight', used: answer.usedWeight, sentAt: started });
@@ -727,9 +744,20 @@ export class Pipeline {
 
   async #deliverBars(symbol: string, timeframe: Timeframe, bars: readonly RevisedBar[], signal: AbortSignal | undefined): Promise<void> {
     if (bars.length === 0) return;
-    this.#runtime(symbol).dirty.add(timeframe);
+    const rt = this.#runtime(symbol);
+    for (const bar of bars) this.#touched(rt, timeframe, bar.timestamp);
     for (const bar of bars) this.#emit('bar', { symbol, timeframe, bar });
     await this.#deliver({ kind: 'bars', symbol, timeframe, bars }, signal);
+  }
+
+  /**
+   * Marks a series as changed for the next documents. A bar at or before the newest one its
+   * quality ledger judged replaces a judged bar: the ledger starts over.
+   */
+  #touched(rt: SymbolRuntime, timeframe: Timeframe, timestamp: number): void {
+    rt.dirty.add(timeframe);
+    const ledger = rt.ledgers.get(timeframe);
+    if (ledger !== undefined && timestamp <= ledger.newest) rt.ledgers.delete(timeframe);
   }
 
   #note(rt: SymbolRuntime, issue: QualityIssue): void {
@@ -953,7 +981,14 @@ export class Pipeline {
 
   /** Stores a higher-timeframe bar with the next revision; `undefined` when the stored bar is the same. */
   async #revise(symbol: string, tf: Timeframe, bar: Ohlcv): Promise<RevisedBar | undefined> {
-    const stored = (await this.#store.range(symbol, tf, bar.timestamp, bar.timestamp + 1))[0];
+    // Aggregates mostly close in order: the newest stored bar answers without a range query.
+    const last = await this.#store.last(symbol, tf);
+    const stored =
+      last === undefined || bar.timestamp > last.timestamp
+        ? undefined
+        : last.timestamp === bar.timestamp
+          ? last
+          : (await this.#store.range(symbol, tf, bar.timestamp, bar.timestamp + 1))[0];
     if (stored !== undefined && sameBar(stored, bar) && stored.count === bar.count) return undefined;
     const revised = withRevision(bar, stored === undefined ? 0 : stored.revision + 1);
     await this.#store.upsert(symbol, tf, [revised]);
@@ -983,7 +1018,7 @@ export class Pipeline {
       let baseMetrics: QualityMetrics | undefined;
       let baseScore: number | undefined;
       for (const tf of this.config.timeframes) {
-        await this.#prune(symbol, tf, now);
+        await this.#prune(symbol, rt, tf, now);
         const state = await this.#seriesState(symbol, rt, tf, now);
         if (state.latest !== undefined) latest[tf] = state.latest;
         if (tf === base) {
@@ -1037,44 +1072,60 @@ export class Pipeline {
   }
 
   /**
-   * A series' newest bar, bars today and quality. The full score is recomputed only when the
-   * series got bars since the last documents (or the UTC day changed); otherwise only
-   * freshness moves with the clock and the weighted score is recombined.
+   * A series' newest bar, bars today and quality over the window (max(1 day, 30 bars)). The
+   * series' {@link QualityLedger} judges only the bars that arrived since the last documents
+   * (all of the window after a replacement); with no new bar, only freshness moves with the
+   * clock. Completeness is the share of the grid slots from the window's first bar to the
+   * newest that hold a bar, validity and consistency the shares of bars judged valid and
+   * consistent, weighted as `scoreQuality` weighs them.
    */
   async #seriesState(symbol: string, rt: SymbolRuntime, tf: Timeframe, now: number): Promise<SeriesCache> {
     const dayStart = bucketStart(now, '1D');
     const cached = rt.series.get(tf);
     if (cached !== undefined && !rt.dirty.has(tf) && cached.dayStart === dayStart) {
       if (cached.metrics === undefined || cached.latest === undefined) return cached;
-      const freshness = checkFreshness(cached.latest.timestamp, tf, now, this.config.freshness).score;
-      const metrics: QualityMetrics = { ...cached.metrics, freshness };
-      const w = this.config.weights;
-      const score = Math.min(1, Math.max(0, w.completeness * metrics.completeness + w.validity * metrics.validity + w.freshness * freshness + w.consistency * metrics.consistency));
-      const updated: SeriesCache = { ...cached, metrics, score };
+      const metrics: QualityMetrics = { ...cached.metrics, freshness: checkFreshness(cached.latest.timestamp, tf, now, this.config.freshness).score };
+      const updated: SeriesCache = { ...cached, metrics, score: this.#weigh(metrics) };
       rt.series.set(tf, updated);
       return updated;
     }
-    const window = Math.max(DAY_MS, 30 * widthOf(now, tf));
-    const bars = await this.#columns(symbol, tf, now - window, now);
-    const n = bars.length;
-    const latest = n === 0 ? undefined : await this.#store.last(symbol, tf);
+    const width = widthOf(now, tf);
+    const windowStart = now - Math.max(DAY_MS, 30 * width);
+    let ledger = rt.ledgers.get(tf);
+    if (ledger === undefined) {
+      ledger = new QualityLedger();
+      rt.ledgers.set(tf, ledger);
+    }
+    ledger.dropBefore(windowStart);
+    const judgeFrom = Math.max(windowStart, ledger.newest + 1);
+    const bars = await this.#columns(symbol, tf, judgeFrom - QualityLedger.contextSlots(this.config.validity) * width, now);
+    let from = bars.length;
+    while (from > 0 && (bars.timestamp[from - 1] as number) >= judgeFrom) from--;
+    ledger.add(bars, from, tf, this.config.validity);
+    const first = ledger.first();
+    const latest = first === undefined ? undefined : await this.#store.last(symbol, tf);
     let state: SeriesCache = { dayStart, latest, barsToday: 0, metrics: undefined, score: undefined };
-    if (latest !== undefined) {
-      const quality = scoreQuality(bars, {
-        timeframe: tf,
-        now,
-        symbol,
-        start: bars.timestamp[0] as number,
-        end: bucketEnd(latest.timestamp, tf),
-        config: this.#qualityConfig,
-      });
-      this.#emit('quality', { symbol, timeframe: tf, quality });
-      let barsToday = 0;
-      for (let i = n - 1; i >= 0 && (bars.timestamp[i] as number) >= dayStart; i--) barsToday++;
-      state = { dayStart, latest, barsToday, metrics: quality.metrics, score: quality.score };
+    if (first !== undefined && latest !== undefined) {
+      const n = ledger.size;
+      const expected = expectedBarCount(first, bucketEnd(latest.timestamp, tf), tf);
+      const metrics: QualityMetrics = {
+        completeness: expected > 0 ? Math.min(1, n / expected) : 0,
+        validity: (n - ledger.invalid) / n,
+        freshness: checkFreshness(latest.timestamp, tf, now, this.config.freshness).score,
+        consistency: (n - ledger.inconsistent) / n,
+      };
+      state = { dayStart, latest, barsToday: ledger.countSince(dayStart), metrics, score: this.#weigh(metrics) };
+      this.#emit('quality', { symbol, timeframe: tf, score: state.score as number, metrics, bars: n });
     }
     rt.series.set(tf, state);
     return state;
+  }
+
+  /** The weighted quality score of four metrics, in [0, 1] (as `scoreQuality` weighs them). */
+  #weigh(metrics: QualityMetrics): number {
+    const w = this.config.weights;
+    const score = w.completeness * metrics.completeness + w.validity * metrics.validity + w.freshness * metrics.freshness + w.consistency * metrics.consistency;
+    return Math.min(1, Math.max(0, score));
   }
 
   async #latestOhlcv(symbol: string, rt: SymbolRuntime, latest: Partial<Record<Timeframe, Ohlcv>>, now: number): Promise<LatestOhlcv> {
@@ -1158,7 +1209,10 @@ export class Pipeline {
     this.#emit('escalation', { symbol, reasons, alert });
   }
 
-  async #prune(symbol: string, tf: Timeframe, now: number): Promise<void> {
+  /** Drops bars past retention; at most once an hour of clock time per series (retention is counted in days). */
+  async #prune(symbol: string, rt: SymbolRuntime, tf: Timeframe, now: number): Promise<void> {
+    if (now < (rt.pruneDue.get(tf) ?? Number.NEGATIVE_INFINITY)) return;
+    rt.pruneDue.set(tf, now + HOUR_MS);
     const cutoff = retentionCutoff(tf, now, this.config.retention);
     if (cutoff !== undefined) await this.#store.prune(symbol, tf, cutoff);
   }

@@ -149,7 +149,12 @@ export class SinkChannel {
           writeTimeoutMs,
           signal,
           () => new DOMException(`Sink ${this.sink.name} did not answer within ${writeTimeoutMs} ms`, 'TimeoutError'),
-          (writeSignal) => this.sink.write(record, { signal: writeSignal }),
+          (writeSignal) =>
+            this.sink.write(record, {
+              get signal() {
+                return writeSignal();
+              },
+            }),
         );
         this.#options.onDelivered(record, result ?? undefined);
         this.#waiting.get(record)?.resolve(result ?? undefined);

@@ -6,9 +6,10 @@ import { ManualClock } from '../../src/testing/index.js';
 
 const timeout = (): Error => new Error('timed out');
 /** An operation that never answers and records whether its signal aborted. */
-function hang(seen: { aborted?: unknown }): (signal: AbortSignal) => Promise<never> {
-  return (signal) =>
+function hang(seen: { aborted?: unknown }): (signal: () => AbortSignal) => Promise<never> {
+  return (signalOf) =>
     new Promise<never>(() => {
+      const signal = signalOf();
       signal.addEventListener('abort', () => {
         seen.aborted = signal.reason;
       }, { once: true });

@@ -79,12 +79,14 @@ export function resolveSection<T extends object>(
   }
   const parsed = schema.safeParse(merged);
   if (parsed.success) {
+    // Frozen, so that a resolved section passed back in (a check calling another) is cached too.
+    const resolved = Object.freeze(parsed.data);
     if (Object.isFrozen(overrides)) {
       let bySchema = resolvedFrozen.get(overrides);
       if (bySchema === undefined) resolvedFrozen.set(overrides, (bySchema = new WeakMap()));
-      bySchema.set(schema, parsed.data);
+      bySchema.set(schema, resolved);
     }
-    return parsed.data;
+    return resolved;
   }
   const issue = parsed.error.issues[0];
   const path = [...prefix, ...(issue?.path ?? [])];

@@ -120,13 +120,40 @@ type MutableWrite = { -readonly [K in keyof MemorySinkWrite]: MemorySinkWrite[K]
 /** One open time of one series: the bar held, and deliveries counted by revision. */
 interface Slot {
   bar: RevisedBar;
-  readonly counts: number[];
+  /** Deliveries of revision 0. */
+  first: number;
+  /** Deliveries of revision r ≥ 1 at index r − 1; absent until one arrives. */
+  later: number[] | undefined;
 }
 
+/** A series' slots in time order (bars mostly arrive in order: appending is the fast path). */
 interface Series {
   readonly symbol: string;
   readonly timeframe: Timeframe;
-  readonly slots: Map<number, Slot>;
+  readonly times: number[];
+  readonly slots: Slot[];
+}
+
+/** Index of the first time at or after `t` in ascending `times`. */
+function lowerBound(times: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((times[mid] as number) < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function slotAt(series: Series | undefined, t: number): Slot | undefined {
+  if (series === undefined) return undefined;
+  const i = lowerBound(series.times, t);
+  return series.times[i] === t ? series.slots[i] : undefined;
+}
+
+function countOf(slot: Slot, revision: number): number {
+  return revision === 0 ? slot.first : (slot.later?.[revision - 1] ?? 0);
 }
 
 const SEP = '\u0000';
@@ -282,9 +309,7 @@ export class MemorySink implements Sink {
   bars(symbol: string, timeframe: Timeframe): RevisedBar[] {
     const series = this.#series.get(symbol + SEP + timeframe);
     if (series === undefined) return [];
-    const out: RevisedBar[] = [];
-    for (const slot of series.slots.values()) out.push(slot.bar);
-    return out.sort((a, b) => a.timestamp - b.timestamp);
+    return series.slots.map((slot) => slot.bar);
   }
 
   /**
@@ -308,7 +333,8 @@ export class MemorySink implements Sink {
    * @returns The count; 0 when never delivered.
    */
   deliveryCount(symbol: string, timeframe: Timeframe, timestamp: number, revision: number): number {
-    return this.#series.get(symbol + SEP + timeframe)?.slots.get(timestamp)?.counts[revision] ?? 0;
+    const slot = slotAt(this.#series.get(symbol + SEP + timeframe), timestamp);
+    return slot === undefined ? 0 : countOf(slot, revision);
   }
 
   /**
@@ -318,10 +344,12 @@ export class MemorySink implements Sink {
    */
   deliveries(): BarDelivery[] {
     const out: BarDelivery[] = [];
-    for (const { symbol, timeframe, slots } of this.#series.values()) {
-      for (const [timestamp, slot] of slots) {
-        slot.counts.forEach((count, revision) => out.push({ symbol, timeframe, timestamp, revision, count }));
-      }
+    for (const { symbol, timeframe, times, slots } of this.#series.values()) {
+      slots.forEach((slot, i) => {
+        const timestamp = times[i] as number;
+        if (slot.first > 0) out.push({ symbol, timeframe, timestamp, revision: 0, count: slot.first });
+        slot.later?.forEach((count, r) => out.push({ symbol, timeframe, timestamp, revision: r + 1, count }));
+      });
     }
     return out.sort(
       (a, b) =>
@@ -434,18 +462,30 @@ export class MemorySink implements Sink {
         const key = record.symbol + SEP + record.timeframe;
         let series = this.#series.get(key);
         if (series === undefined) {
-          series = { symbol: record.symbol, timeframe: record.timeframe, slots: new Map() };
+          series = { symbol: record.symbol, timeframe: record.timeframe, times: [], slots: [] };
           this.#series.set(key, series);
         }
+        const { times, slots } = series;
         for (const bar of record.bars) {
-          const slot = series.slots.get(bar.timestamp);
+          const t = bar.timestamp;
+          const at = times.length === 0 || t > (times[times.length - 1] as number) ? times.length : lowerBound(times, t);
+          let slot = times[at] === t ? slots[at] : undefined;
           if (slot === undefined) {
-            const counts: number[] = [];
-            counts[bar.revision] = 1;
-            series.slots.set(bar.timestamp, { bar, counts });
-          } else {
-            if (bar.revision >= slot.bar.revision) slot.bar = bar;
-            slot.counts[bar.revision] = (slot.counts[bar.revision] ?? 0) + 1;
+            slot = { bar, first: 0, later: undefined };
+            if (at === times.length) {
+              times.push(t);
+              slots.push(slot);
+            } else {
+              times.splice(at, 0, t);
+              slots.splice(at, 0, slot);
+            }
+          } else if (bar.revision >= slot.bar.revision) {
+            slot.bar = bar;
+          }
+          if (bar.revision === 0) slot.first++;
+          else {
+            const later = (slot.later ??= []);
+            later[bar.revision - 1] = (later[bar.revision - 1] ?? 0) + 1;
           }
         }
         break;

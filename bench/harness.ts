@@ -23,10 +23,17 @@ export interface BenchCase {
   readonly fn: () => unknown;
 }
 
-/** A target the issue sets: `ours` must be at least `factor`× faster than `than` (or, with `within`, at most `within`× slower). */
+/**
+ * A target the issue sets: `ours` must be at least `factor`× faster than `than` (or, with
+ * `within`, at most `within`× slower), or, with `maxMs` and no `than`, take at most that long.
+ */
 export interface BenchTarget {
   readonly ours: string;
-  readonly than: string;
+  readonly than?: string;
+  /** `ours`' median must be at most this many ms (an absolute target: machine load shows in it). */
+  readonly maxMs?: number;
+  /** Printed after an absolute target, e.g. `per 100 bars`. */
+  readonly per?: { readonly count: number; readonly unit: string };
   /** `ours` must take at most `time(than) / factor`. */
   readonly factor?: number;
   /** `ours` must take at most `time(than) * within`. */

@@ -133,7 +133,21 @@ function perRoundRatio(a: Live | undefined, b: Live | undefined): number | undef
   return quantile(a.samples.map((x, i) => x / (b.samples[i] as number)), 0.5);
 }
 
+function checkAbsolute(target: BenchTarget & { maxMs: number }, live: readonly Live[]): TargetResult {
+  const ours = live.find((l) => l.c.name === target.ours);
+  if (ours === undefined) return { target, pass: undefined, text: `SKIP  ${target.ours}: the case is missing or failed` };
+  const median = quantile(ours.samples, 0.5);
+  const pass = median <= target.maxMs;
+  const per = target.per === undefined ? '' : ` = ${fmtMs((median * 1000) / target.per.count)} µs per ${target.per.unit} (needs < ${fmtMs((target.maxMs * 1000) / target.per.count)} µs)`;
+  return { target, pass, text: `${pass ? 'PASS' : 'FAIL'}  ${target.ours}: needs <= ${fmtMs(target.maxMs)} ms, median ${fmtMs(median)} ms${per}` };
+}
+
 function checkTarget(target: BenchTarget, live: readonly Live[]): TargetResult {
+  if (target.than === undefined) {
+    const { maxMs } = target;
+    if (maxMs === undefined) return { target, pass: undefined, text: `SKIP  ${target.ours}: a target needs \`than\` or \`maxMs\`` };
+    return checkAbsolute({ ...target, maxMs }, live);
+  }
   const ours = live.find((l) => l.c.name === target.ours);
   const than = live.find((l) => l.c.name === target.than);
   const ratio = perRoundRatio(ours, than);

@@ -9,6 +9,12 @@ interface Entry {
   reject: (reason: unknown) => void;
 }
 
+/** The abort listener on one caller signal, and how many operations in flight use that signal. */
+interface Listener {
+  readonly onAbort: () => void;
+  inFlight: number;
+}
+
 /**
  * Time limits for many operations with one timer. Not exported from the package.
  *
@@ -19,13 +25,14 @@ interface Entry {
  * covers every operation in flight, and one listener covers each distinct caller signal.
  *
  * Nothing is left behind: once no operation is in flight (checked one macrotask later, so a
- * steady stream of operations keeps the same watchdog), the watchdog's sleep is cancelled and
- * the listeners removed; `close()` does that at once.
+ * steady stream of operations keeps the same watchdog), the watchdog's sleep is cancelled; a
+ * caller signal's listener is removed the same way once none of its operations is in flight,
+ * even while operations of other signals are. `close()` does that at once.
  */
 export class Deadlines {
   readonly #clock: Clock;
   readonly #entries = new Set<Entry>();
-  readonly #listeners = new Map<AbortSignal, () => void>();
+  readonly #listeners = new Map<AbortSignal, Listener>();
   #watchdog: AbortController | undefined;
   #wakeAt = Number.POSITIVE_INFINITY;
   #idleCheck: ReturnType<typeof setTimeout> | undefined;
@@ -67,45 +74,55 @@ export class Deadlines {
     });
   }
 
-  /** Cancels the watchdog and removes the listeners now; operations in flight keep running untimed. */
+  /**
+   * Cancels the watchdog and removes the listeners now, except those that operations still in
+   * flight need: these keep their time limits and caller signals, and what they need goes
+   * once they settle.
+   */
   close(): void {
     if (this.#idleCheck !== undefined) clearTimeout(this.#idleCheck);
     this.#idleCheck = undefined;
-    this.#disarm();
+    this.#sweep();
   }
 
   #add(entry: Entry): void {
     this.#entries.add(entry);
     const outer = entry.outer;
-    if (outer !== undefined && !this.#listeners.has(outer)) {
-      const onAbort = (): void => this.#abortWith(outer);
-      outer.addEventListener('abort', onAbort, { once: true });
-      this.#listeners.set(outer, onAbort);
+    if (outer !== undefined) {
+      let listener = this.#listeners.get(outer);
+      if (listener === undefined) {
+        const onAbort = (): void => this.#abortWith(outer);
+        outer.addEventListener('abort', onAbort, { once: true });
+        listener = { onAbort, inFlight: 0 };
+        this.#listeners.set(outer, listener);
+      }
+      listener.inFlight++;
     }
     if (entry.deadline < this.#wakeAt) this.#arm(entry.deadline);
   }
 
-  /** Removes a finished entry; `false` when it had already timed out or been aborted. */
+  /**
+   * Removes a finished entry; `false` when it had already timed out or been aborted. Once
+   * nothing is in flight, or nothing of the entry's caller signal, sweeps one macrotask later
+   * (unless a new operation came by then).
+   */
   #settle(entry: Entry): boolean {
     if (!this.#entries.delete(entry)) return false;
-    this.#checkIdle();
+    const listener = entry.outer === undefined ? undefined : this.#listeners.get(entry.outer);
+    if (listener !== undefined) listener.inFlight--;
+    if ((this.#entries.size === 0 || listener?.inFlight === 0) && this.#idleCheck === undefined) {
+      this.#idleCheck = setTimeout(() => {
+        this.#idleCheck = undefined;
+        this.#sweep();
+      }, 0);
+    }
     return true;
   }
 
   #fail(entry: Entry, reason: unknown): void {
-    this.#entries.delete(entry);
+    if (!this.#settle(entry)) return;
     entry.controller.abort(reason);
     entry.reject(reason);
-    this.#checkIdle();
-  }
-
-  /** Once nothing is in flight, disarms one macrotask later unless a new operation came. */
-  #checkIdle(): void {
-    if (this.#entries.size > 0 || this.#idleCheck !== undefined) return;
-    this.#idleCheck = setTimeout(() => {
-      this.#idleCheck = undefined;
-      if (this.#entries.size === 0) this.#disarm();
-    }, 0);
   }
 
   #abortWith(outer: AbortSignal): void {
@@ -140,14 +157,16 @@ export class Deadlines {
     if (next < Number.POSITIVE_INFINITY) this.#arm(next);
   }
 
-  #disarm(): void {
-    this.#watchdog?.abort();
-    this.#watchdog = undefined;
-    this.#wakeAt = Number.POSITIVE_INFINITY;
-    for (const [signal, onAbort] of this.#listeners) {
-      // Entries still waiting on this signal keep their listener.
-      if (![...this.#entries].some((entry) => entry.outer === signal)) {
-        signal.removeEventListener('abort', onAbort);
+  /** Cancels the watchdog when nothing is in flight and removes the listeners no operation in flight needs. */
+  #sweep(): void {
+    if (this.#entries.size === 0) {
+      this.#watchdog?.abort();
+      this.#watchdog = undefined;
+      this.#wakeAt = Number.POSITIVE_INFINITY;
+    }
+    for (const [signal, listener] of this.#listeners) {
+      if (listener.inFlight === 0) {
+        signal.removeEventListener('abort', listener.onAbort);
         this.#listeners.delete(signal);
       }
     }

@@ -93,6 +93,39 @@ describe('Deadlines', () => {
     expect(clock.pending).toBe(0);
   });
 
+  it("removes a caller signal's listener once its operations settled, while other operations are still in flight", async () => {
+    const clock = new ManualClock(0);
+    const deadlines = new Deadlines(clock);
+    const long = deadlines.run(60_000, undefined, timeout, hang({}));
+    long.catch(() => undefined);
+    const outer = new AbortController();
+    await expect(deadlines.run(1000, outer.signal, timeout, () => Promise.resolve(1))).resolves.toBe(1);
+    await tick(5);
+    expect(getEventListeners(outer.signal, 'abort')).toHaveLength(0);
+    // The operation still in flight keeps its time limit.
+    await clock.advance(60_000);
+    await expect(long).rejects.toThrow('timed out');
+  });
+
+  it('close() keeps the time limit and the caller signal of an operation still in flight', async () => {
+    const clock = new ManualClock(0);
+    const deadlines = new Deadlines(clock);
+    const outer = new AbortController();
+    const outcomes: string[] = [];
+    void deadlines.run(1000, undefined, timeout, hang({})).catch((error: Error) => outcomes.push(error.message));
+    void deadlines.run(60_000, outer.signal, timeout, hang({})).catch((error: Error) => outcomes.push(error.message));
+    deadlines.close();
+    await clock.advance(1000);
+    expect(outcomes).toEqual(['timed out']);
+    outer.abort(new Error('stopped'));
+    await tick(0);
+    expect(outcomes).toEqual(['timed out', 'stopped']);
+    // Nothing is in flight any more: nothing is left behind.
+    await tick(5);
+    expect(clock.pending).toBe(0);
+    expect(getEventListeners(outer.signal, 'abort')).toHaveLength(0);
+  });
+
   it('turns a task that throws synchronously into a rejection', async () => {
     const deadlines = new Deadlines(new ManualClock(0));
     await expect(

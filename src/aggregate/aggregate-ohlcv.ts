@@ -9,8 +9,8 @@ import { rowsToCountedColumns } from '../internal/aggregate-columns.js';
 import type { MutableColumns } from '../internal/columns.js';
 import { aggregateIssue } from '../internal/aggregate-issues.js';
 import { isoTime } from '../internal/iso-utc.js';
-import { reduceToBuckets, type BucketedColumns } from '../internal/aggregate-kernel.js';
-import { sanitizeSeries, type SourceGrid } from '../internal/aggregate-sanitize.js';
+import { reduceCheckedToBuckets, reduceToBuckets, type BucketedColumns, type ReduceSpec } from '../internal/aggregate-kernel.js';
+import { sanitizeSeries, type SanitizedSeries, type SourceGrid } from '../internal/aggregate-sanitize.js';
 import { assertAggregatable, gridDivides, inferTimeframe, orderingWidth, timeframeOption } from '../internal/aggregate-timeframes.js';
 import type { AggregateIssue } from './aggregate-issue.js';
 
@@ -168,7 +168,21 @@ const EMPTY_COLUMNS: OhlcvColumns = {
 /** The engine shared by every overload: columns in, columns out, one result per target. */
 function aggregateColumns(input: OhlcvColumns, targets: readonly Timeframe[], options: ResolvedOptions): AggregateResult<OhlcvColumns>[] {
   const declared = options.source;
-  const sane = sanitizeSeries(input, declared === undefined ? undefined : gridOf(declared));
+  const grid = declared === undefined ? undefined : gridOf(declared);
+  // The common case, a clean input: one pass checks the timestamps (what sanitizeSeries would)
+  // and builds the smallest target's buckets; anything else falls back to sanitizeSeries.
+  const smallest = targets.reduce<Timeframe | undefined>((best, tf) => (best === undefined || orderingWidth(tf) < orderingWidth(best) ? tf : best), undefined);
+  const spec = (target: Timeframe, stepHint: number): ReduceSpec => ({
+    target,
+    exact: options.exchangeExact,
+    count: options.count,
+    // Traded marks are kept only when a larger target may be built from these buckets.
+    traded: targets.length > 1,
+    stepHint,
+  });
+  const checked = smallest === undefined ? undefined : reduceCheckedToBuckets(input, grid, spec(smallest, 0));
+  const sane: SanitizedSeries =
+    checked === undefined ? sanitizeSeries(input, grid) : { columns: input, issues: [], misaligned: 0, stepGcd: checked.stepGcd };
   const data = sane.columns;
   const n = data.length;
   const common: AggregateIssue[] = [...sane.issues];
@@ -223,6 +237,7 @@ function aggregateColumns(input: OhlcvColumns, targets: readonly Timeframe[], op
     .filter(({ k }) => usable[k])
     .sort((a, b) => orderingWidth(a.tf) - orderingWidth(b.tf));
   const built = new Map<Timeframe, BucketedColumns>();
+  if (checked !== undefined && smallest !== undefined && usable[targets.indexOf(smallest)] === true) built.set(smallest, checked.buckets);
   const results: AggregateResult<OhlcvColumns>[] = targets.map((_, k) => empty(perTarget[k] ?? []));
   for (const { tf, k } of order) {
     let buckets = built.get(tf);
@@ -230,13 +245,17 @@ function aggregateColumns(input: OhlcvColumns, targets: readonly Timeframe[], op
       // Build from the largest bucketing already made that divides this one (5m → 15m → 1H …):
       // the input is read once, and every later target reads a much shorter series.
       let parent: BucketedColumns | undefined;
+      let parentWidth = 0;
       for (const [done, value] of built) {
-        if (done !== '1M' && gridDivides(FIXED_WIDTH_MS[done], tf, done)) parent = value;
+        if (done !== '1M' && gridDivides(FIXED_WIDTH_MS[done], tf, done)) {
+          parent = value;
+          parentWidth = FIXED_WIDTH_MS[done];
+        }
       }
       buckets =
         parent === undefined
-          ? reduceToBuckets(data, undefined, options.exchangeExact, tf)
-          : reduceToBuckets(parent.columns, parent.traded, options.exchangeExact, tf);
+          ? reduceToBuckets(data, undefined, spec(tf, sane.stepGcd))
+          : reduceToBuckets(parent.columns, parent.traded, spec(tf, parentWidth));
       built.set(tf, buckets);
     }
     results[k] = finish(buckets.columns, tf, firstTs, coverageEnd, options, [...common, ...(perTarget[k] ?? [])]);
@@ -290,7 +309,8 @@ function finish(
  * are skipped and reported. An aggregated bar's flag: a bucket with a traded bar (volume
  * above zero, not synthetic) is real, flagged `clipped` if one of its traded bars was; a bucket
  * without one takes the most synthetic flag among its bars (`forward_filled`, then
- * `interpolated`, then `clipped`). Never mutates the input.
+ * `interpolated`, then `clipped`). Never mutates the input. In a columns result, the number
+ * arrays of one target may be views into one shared buffer (`.slice()` one to keep it alone).
  *
  * @param input - Bars as rows or columns; the result is of the same kind.
  * @param target - The timeframe to build, or an array of them (the result is then keyed by target).

@@ -1,107 +1,255 @@
 import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
 import { BarFlagCode } from '../schemas/bar-flag.js';
 import { bucketEnd } from '../time/bucket-end.js';
-import { bucketStart } from '../time/bucket-start.js';
+import { FIRST_MONDAY_MS, bucketStart } from '../time/bucket-start.js';
 import { DAY_MS, FIXED_WIDTH_MS, type Timeframe } from '../time/timeframe.js';
 import type { MutableColumns } from './columns.js';
+import { gcd, type SourceGrid } from './aggregate-sanitize.js';
 
 /** Buckets of one target built from a clean (strictly increasing) input. */
 export interface BucketedColumns {
-  /** The buckets, every one kept, with a `count` column (source bars, or the sum of input counts). */
+  /** The buckets, every one kept; a `count` column (source bars, or the sum of input counts) when asked for. */
   readonly columns: MutableColumns;
-  /** Per bucket, 1 when at least one of its bars traded. */
-  readonly traded: Uint8Array;
+  /** Per bucket, 1 when at least one of its bars traded; present when asked for. */
+  readonly traded: Uint8Array | undefined;
+}
+
+/** What {@link reduceToBuckets} builds. */
+export interface ReduceSpec {
+  /** The timeframe of the buckets. */
+  readonly target: Timeframe;
+  /** Exchange-exact open, high and low (see {@link reduceToBuckets}). */
+  readonly exact: boolean;
+  /**
+   * A guess of the step between consecutive input timestamps in ms (the input's step GCD, or
+   * the width of the buckets it was built from): with it, a gap-free bucket's end is found
+   * with two reads. Any value is correct (0 or a wrong one only costs a search per bucket).
+   */
+  readonly stepHint: number;
+  /** Build the `count` column. */
+  readonly count: boolean;
+  /** Return the per-bucket traded marks (needed to build a larger target from these buckets). */
+  readonly traded: boolean;
 }
 
 /**
- * Groups a strictly increasing input into the buckets of `target`: one pass over the timestamps
- * finds the bucket boundaries (recomputed only when a timestamp crosses the current bucket's
- * end, so `1M` calls date-fns once per month, not per row), then one pass over each bucket's
- * rows computes open, high, low, close, volume and whether it traded. A bar traded when
- * `tradedIn[i] === 1` if given (buckets of a previous level), otherwise when its volume is above
- * zero and it is not synthetic (`interpolated`, `forward_filled`). With `exact`, a bucket's
- * open, high and low come from its traded bars when there are some; its close is the last bar's
- * close, skipping synthetic (interpolated, forward-filled) bars when it has a real one. Optional columns and flags are reduced over the same row ranges.
+ * Groups a strictly increasing input into the buckets of `spec.target` in one pass over its
+ * rows: each bucket's last row is found from the bucket's end and `spec.stepHint` (two
+ * timestamp reads for a bucket without gaps, a binary search otherwise), so only high, low
+ * and volume are read per row; open, close and count cost O(1) per bucket. A bar traded when
+ * `tradedIn[i] === 1` if given (buckets of a previous level), otherwise when its volume is
+ * above zero and it is not synthetic (`interpolated`, `forward_filled`). Traded and other bars
+ * keep separate high / low, so with `exact` a bucket's open, high and low come from its traded
+ * bars when there are some without a second pass (its open is the first traded bar's, found by
+ * skipping the leading bars that did not trade); its close is the last bar's close, skipping
+ * synthetic bars when it has a real one. Optional columns and flags, when present, are reduced
+ * over the same row ranges afterwards.
  */
-export function reduceToBuckets(input: OhlcvColumns, tradedIn: Uint8Array | undefined, exact: boolean, target: Timeframe): BucketedColumns {
+export function reduceToBuckets(input: OhlcvColumns, tradedIn: Uint8Array | undefined, spec: ReduceSpec): BucketedColumns {
+  return build(input, tradedIn, spec, undefined) as BucketedColumns;
+}
+
+/** The buckets of a checked pass and what the check found. */
+export interface CheckedBuckets {
+  /** The buckets, as {@link reduceToBuckets} builds them. */
+  readonly buckets: BucketedColumns;
+  /** Greatest common divisor of the steps between the input's timestamps in ms. */
+  readonly stepGcd: number;
+}
+
+/**
+ * {@link reduceToBuckets} for a raw input that checks, in the same pass, what `sanitizeSeries`
+ * checks first otherwise: finite, strictly increasing timestamps (on `grid` when given), and
+ * their step GCD. Returns `undefined` when the input is not clean (or has flags, or fewer than
+ * two bars), and the caller falls back to `sanitizeSeries` and {@link reduceToBuckets}; for a
+ * clean input it returns the same buckets and the same GCD as that route.
+ */
+export function reduceCheckedToBuckets(input: OhlcvColumns, grid: SourceGrid | undefined, spec: ReduceSpec): CheckedBuckets | undefined {
   const n = input.length;
   const ts = input.timestamp;
+  if (n < 2 || input.flags !== undefined) return undefined;
+  const firstTs = ts[0] as number;
+  // Strictly increasing with finite ends: every timestamp is finite.
+  if (!Number.isFinite(firstTs) || !Number.isFinite(ts[n - 1]) || !((ts[1] as number) > firstTs)) return undefined;
+  if (grid !== undefined && (firstTs - grid.originMs) % grid.widthMs !== 0) return undefined;
+  const gcdOut = new Float64Array(1);
+  // The first step is the best guess of every step (`spec.stepHint` is not used).
+  const buckets = build(input, undefined, { ...spec, stepHint: (ts[1] as number) - firstTs }, gcdOut);
+  const stepGcd = gcdOut[0] as number;
+  if (buckets === undefined || (grid !== undefined && stepGcd % grid.widthMs !== 0)) return undefined;
+  return { buckets, stepGcd };
+}
+
+/** Allocates the output, runs {@link fillBuckets} and assembles the columns; `undefined` when the check failed. */
+function build(input: OhlcvColumns, tradedIn: Uint8Array | undefined, spec: ReduceSpec, gcdOut: Float64Array | undefined): BucketedColumns | undefined {
+  const n = input.length;
+  const ts = input.timestamp;
+  const fixed = spec.target !== '1M';
+  const span = n === 0 ? 0 : (ts[n - 1] as number) - (ts[0] as number);
+  const cap = n === 0 ? 0 : Math.min(n, Math.floor(span / (fixed ? FIXED_WIDTH_MS[spec.target] : 28 * DAY_MS)) + 2);
+  const ranged = input.quoteVolume !== undefined || input.trades !== undefined || input.takerBuyVolume !== undefined || input.flags !== undefined;
+  // One allocation for every output column (the columns are views into it). Seven separate
+  // 1.6 MB columns (1M 1m bars → 5m) went back to the system when freed and were paged in
+  // again on every call, ~2,700 page faults that cost more than the pass itself; one large
+  // block is kept by the allocator and reused.
+  const block = new Float64Array((spec.count ? 7 : 6) * cap);
+  const column = (k: number): Float64Array => block.subarray(k * cap, (k + 1) * cap);
+  const out: OhlcvArrays = [column(0), column(1), column(2), column(3), column(4), column(5)];
+  const count = spec.count ? column(6) : undefined;
+  const traded = spec.traded ? new Uint8Array(cap) : undefined;
+  const rowStart = ranged ? new Int32Array(cap + 1) : undefined;
+  const source: OhlcvArrays = [ts, input.open, input.high, input.low, input.close, input.volume];
+  const m = fillBuckets(spec.target, spec.exact, spec.stepHint, n, source, input.count, tradedIn, input.flags, out, count, traded, rowStart, gcdOut);
+  if (m < 0) return undefined;
+
+  // Bucket ends were found, not counted in advance: trim the arrays sized for the span (a view
+  // when little is unused, a copy when gaps left most of it empty).
+  const fit = <A extends Float64Array | Uint8Array>(array: A): A =>
+    (m === cap ? array : 2 * m >= cap ? array.subarray(0, m) : array.slice(0, m)) as A;
+  const columns: MutableColumns = {
+    length: m,
+    timestamp: fit(out[0]),
+    open: fit(out[1]),
+    high: fit(out[2]),
+    low: fit(out[3]),
+    close: fit(out[4]),
+    volume: fit(out[5]),
+  };
+  if (rowStart !== undefined) {
+    rowStart[m] = n;
+    if (input.quoteVolume !== undefined) columns.quoteVolume = sumRanges(input.quoteVolume, rowStart, m);
+    if (input.trades !== undefined) columns.trades = sumRanges(input.trades, rowStart, m);
+    if (input.takerBuyVolume !== undefined) columns.takerBuyVolume = sumRanges(input.takerBuyVolume, rowStart, m);
+    if (input.flags !== undefined) columns.flags = combineFlags(input.flags, input.volume, tradedIn, rowStart, m);
+  }
+  if (count !== undefined) columns.count = fit(count);
+  return { columns, traded: traded === undefined ? undefined : fit(traded) };
+}
+
+/** Timestamp, open, high, low, close and volume arrays, in that order. */
+type OhlcvArrays = readonly [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+
+/**
+ * The pass of {@link reduceToBuckets} over `n` rows of `source` into `out` (and `count`,
+ * `traded`, `rowStart` when given), sized for the most buckets the input can span; returns the
+ * number of buckets. With `gcdOut` (only for an input without traded marks and flags, whose
+ * first two timestamps increase), it also checks that every timestamp is above the one before
+ * and writes their step GCD to `gcdOut[0]`, or stops and returns -1.
+ *
+ * It takes only arrays and primitives and leaves the assembly to its caller: optimised code
+ * that depended on the shape of short-lived objects (options, columns built by a previous
+ * level), or that reached code after the loop without type feedback, was thrown away on
+ * almost every call, and the loop ran in the interpreter until V8 recompiled it.
+ */
+function fillBuckets(
+  target: Timeframe,
+  exact: boolean,
+  stepGuess: number,
+  n: number,
+  source: OhlcvArrays,
+  inCount: Float64Array | undefined,
+  tradedIn: Uint8Array | undefined,
+  flags: Uint8Array | undefined,
+  out: OhlcvArrays,
+  count: Float64Array | undefined,
+  traded: Uint8Array | undefined,
+  rowStart: Int32Array | undefined,
+  gcdOut: Float64Array | undefined,
+): number {
   const fixed = target !== '1M';
   const width = fixed ? FIXED_WIDTH_MS[target] : 0;
-  const span = n === 0 ? 0 : (ts[n - 1] as number) - (ts[0] as number);
-  const cap = Math.min(n, Math.floor(span / (fixed ? width : 28 * DAY_MS)) + 2);
-  const rowStart = new Int32Array(cap + 1);
-  const start = new Float64Array(cap);
-  let m = 0;
-  let end = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) {
-    const t = ts[i] as number;
-    if (t >= end) {
-      const s = bucketStart(t, target);
-      start[m] = s;
-      rowStart[m] = i;
-      m++;
-      end = fixed ? s + width : bucketEnd(s, target);
-    }
-  }
-  rowStart[m] = n;
-
-  const open = new Float64Array(m);
-  const high = new Float64Array(m);
-  const low = new Float64Array(m);
-  const close = new Float64Array(m);
-  const volume = new Float64Array(m);
-  const traded = new Uint8Array(m);
-  const inOpen = input.open;
-  const inHigh = input.high;
-  const inLow = input.low;
-  const inClose = input.close;
-  const inVolume = input.volume;
-  const flags = input.flags;
+  const origin = target === '1W' ? FIRST_MONDAY_MS : 0;
+  const stepHint = stepGuess > 0 ? stepGuess : Number.POSITIVE_INFINITY;
+  const [ts, inOpen, inHigh, inLow, inClose, inVolume] = source;
+  const [start, open, high, low, close, volume] = out;
   const simple = tradedIn === undefined && flags === undefined;
-  for (let j = 0; j < m; j++) {
-    const a = rowStart[j] as number;
-    const b = rowStart[j + 1] as number;
-    let h = Number.NEGATIVE_INFINITY;
-    let l = Number.POSITIVE_INFINITY;
+
+  const check = gcdOut !== undefined;
+  // The check's state: the previous timestamp, the last distinct step and the GCD so far. With
+  // lastStep = 0 row 0 (step 0) is skipped; rows 0 and 1 were checked by the caller.
+  let previous = ts[0] as number;
+  let lastStep = 0;
+  let g = 0;
+  let m = 0;
+  let a = 0;
+  while (a < n) {
+    // More buckets than a sorted input can span: the input is not sorted (only when checking).
+    if (m === start.length) return -1;
+    // bucketStart and bucketEnd, inlined for the fixed widths.
+    const opening = ts[a] as number;
+    const s = fixed ? Math.floor((opening - origin) / width) * width + origin : bucketStart(opening, target);
+    const end = fixed ? s + width : bucketEnd(s, target);
+    const b = bucketLimit(ts, n, a, end, stepHint);
+    // High and low of the traded bars (t…) and of the others (z…), and the volume, in one pass.
+    let th = Number.NEGATIVE_INFINITY;
+    let tl = Number.POSITIVE_INFINITY;
+    let zh = Number.NEGATIVE_INFINITY;
+    let zl = Number.POSITIVE_INFINITY;
     let v = 0;
     let tradedBars = 0;
-    // Pass over the bucket: plain high / low / volume and the number of traded bars.
-    if (simple) {
+    if (check) {
+      for (let i = a; i < b; i++) {
+        const t = ts[i] as number;
+        const step = t - previous;
+        previous = t;
+        if (step !== lastStep) {
+          if (!(step > 0)) return -1;
+          lastStep = step;
+          g = g === 0 ? step : gcd(g, step);
+        }
+        const bh = inHigh[i] as number;
+        const bl = inLow[i] as number;
+        const bv = inVolume[i] as number;
+        v += bv;
+        if (bv > 0) {
+          if (bh > th) th = bh;
+          if (bl < tl) tl = bl;
+          tradedBars++;
+        } else {
+          if (bh > zh) zh = bh;
+          if (bl < zl) zl = bl;
+        }
+      }
+    } else if (simple) {
       for (let i = a; i < b; i++) {
         const bh = inHigh[i] as number;
         const bl = inLow[i] as number;
         const bv = inVolume[i] as number;
-        if (bh > h) h = bh;
-        if (bl < l) l = bl;
         v += bv;
-        if (bv > 0) tradedBars++;
+        if (bv > 0) {
+          if (bh > th) th = bh;
+          if (bl < tl) tl = bl;
+          tradedBars++;
+        } else {
+          if (bh > zh) zh = bh;
+          if (bl < zl) zl = bl;
+        }
       }
     } else {
       for (let i = a; i < b; i++) {
         const bh = inHigh[i] as number;
         const bl = inLow[i] as number;
         const bv = inVolume[i] as number;
-        if (bh > h) h = bh;
-        if (bl < l) l = bl;
         v += bv;
-        if (isTraded(i, bv, tradedIn, flags)) tradedBars++;
+        if (isTraded(i, bv, tradedIn, flags)) {
+          if (bh > th) th = bh;
+          if (bl < tl) tl = bl;
+          tradedBars++;
+        } else {
+          if (bh > zh) zh = bh;
+          if (bl < zl) zl = bl;
+        }
       }
     }
     let first = a;
-    if (exact && tradedBars > 0 && tradedBars < b - a) {
-      // Some bars did not trade: open, high and low come from the traded ones only.
-      first = -1;
-      h = Number.NEGATIVE_INFINITY;
-      l = Number.POSITIVE_INFINITY;
-      for (let i = a; i < b; i++) {
-        if (!isTraded(i, inVolume[i] as number, tradedIn, flags)) continue;
-        if (first < 0) first = i;
-        const bh = inHigh[i] as number;
-        const bl = inLow[i] as number;
-        if (bh > h) h = bh;
-        if (bl < l) l = bl;
-      }
+    if (exact && tradedBars > 0) {
+      // Open, high and low come from the traded bars only.
+      if (tradedBars < b - a) while (!isTraded(first, inVolume[first] as number, tradedIn, flags)) first++;
+      high[m] = th;
+      low[m] = tl;
+    } else {
+      high[m] = zh > th ? zh : th;
+      low[m] = zl < tl ? zl : tl;
     }
     // A synthetic bar made up by gap filling does not set the close either when the bucket has a
     // real bar: an interpolated close may lie outside the traded range. (A zero-volume filler
@@ -111,30 +259,56 @@ export function reduceToBuckets(input: OhlcvColumns, tradedIn: Uint8Array | unde
       while (last > a && isSyntheticAt(flags, last)) last--;
       if (isSyntheticAt(flags, last)) last = b - 1;
     }
-    open[j] = inOpen[first] as number;
-    high[j] = h;
-    low[j] = l;
-    close[j] = inClose[last] as number;
-    volume[j] = v;
-    traded[j] = tradedBars > 0 ? 1 : 0;
+    start[m] = s;
+    open[m] = inOpen[first] as number;
+    close[m] = inClose[last] as number;
+    volume[m] = v;
+    if (count !== undefined) {
+      if (inCount === undefined) count[m] = b - a;
+      else {
+        let c = 0;
+        for (let i = a; i < b; i++) c += inCount[i] as number;
+        count[m] = c;
+      }
+    }
+    if (traded !== undefined) traded[m] = tradedBars > 0 ? 1 : 0;
+    if (rowStart !== undefined) rowStart[m] = a;
+    m++;
+    a = b;
   }
+  if (gcdOut !== undefined) gcdOut[0] = g;
+  return m;
+}
 
-  const count = input.count === undefined ? rangeLengths(rowStart, m) : sumRanges(input.count, rowStart, m);
-  const columns: MutableColumns = {
-    length: m,
-    timestamp: start.length === m ? start : start.slice(0, m),
-    open,
-    high,
-    low,
-    close,
-    volume,
-    count,
-  };
-  if (input.quoteVolume !== undefined) columns.quoteVolume = sumRanges(input.quoteVolume, rowStart, m);
-  if (input.trades !== undefined) columns.trades = sumRanges(input.trades, rowStart, m);
-  if (input.takerBuyVolume !== undefined) columns.takerBuyVolume = sumRanges(input.takerBuyVolume, rowStart, m);
-  if (flags !== undefined) columns.flags = combineFlags(flags, inVolume, tradedIn, rowStart, m);
-  return { columns, traded };
+/**
+ * The first index in `(a, n]` whose timestamp is at or after `end` (`n` when none is), for a
+ * strictly increasing `ts` with `ts[a] < end`. The guess `a + ceil((end - ts[a]) / stepHint)`
+ * is exact for a bucket without gaps (checked with two reads); otherwise a gallop forward
+ * (the guess fell short) or a binary search back (a gap) finds it.
+ */
+function bucketLimit(ts: Float64Array, n: number, a: number, end: number, stepHint: number): number {
+  let lo = a;
+  let hi = a + 1;
+  const guess = a + Math.ceil((end - (ts[a] as number)) / stepHint);
+  if (guess > hi) hi = guess;
+  if (hi >= n) hi = n;
+  else if ((ts[hi] as number) < end) {
+    let jump = 1;
+    do {
+      lo = hi;
+      jump *= 2;
+      hi = lo + jump;
+    } while (hi < n && (ts[hi] as number) < end);
+    if (hi > n) hi = n;
+  }
+  // Here ts[lo] < end, and hi === n or ts[hi] >= end.
+  if (hi - 1 > lo && (ts[hi - 1] as number) < end) return hi;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if ((ts[mid] as number) < end) lo = mid;
+    else hi = mid;
+  }
+  return hi;
 }
 
 function isSyntheticAt(flags: Uint8Array, i: number): boolean {
@@ -158,12 +332,6 @@ function sumRanges(src: Float64Array, rowStart: Int32Array, m: number): Float64A
     for (let i = rowStart[j] as number; i < b; i++) sum += src[i] as number;
     out[j] = sum;
   }
-  return out;
-}
-
-function rangeLengths(rowStart: Int32Array, m: number): Float64Array {
-  const out = new Float64Array(m);
-  for (let j = 0; j < m; j++) out[j] = (rowStart[j + 1] as number) - (rowStart[j] as number);
   return out;
 }
 

@@ -24,7 +24,10 @@ export interface SanitizedSeries {
   readonly stepGcd: number;
 }
 
-function gcd(a: number, b: number): number {
+/** Greatest common divisor by Euclid (`%`); `gcd(a, 0) = a`, `NaN` when either is not finite. */
+export function gcd(a: number, b: number): number {
+  // Euclid never ends on an infinite step (Infinity % x is NaN).
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return Number.NaN;
   let x = a;
   let y = b;
   while (y !== 0) {
@@ -50,6 +53,27 @@ function stepGcd(ts: Float64Array, n: number): number {
 }
 
 /**
+ * One pass over a series' timestamps: the greatest common divisor of the steps between them
+ * (updated only when the step changes; 0 for one bar) when they are finite and strictly
+ * increasing, otherwise -1. Its own function so that its optimised code covers only the loop.
+ */
+function cleanStepGcd(ts: Float64Array, n: number): number {
+  // Strictly increasing with finite ends: every timestamp is finite.
+  if (!Number.isFinite(ts[0]) || !Number.isFinite(ts[n - 1])) return -1;
+  let g = 0;
+  let lastStep = -1;
+  for (let i = 1; i < n; i++) {
+    const step = (ts[i] as number) - (ts[i - 1] as number);
+    if (step !== lastStep) {
+      if (!(step > 0)) return -1;
+      lastStep = step;
+      g = g === 0 ? step : gcd(g, step);
+    }
+  }
+  return g;
+}
+
+/**
  * Keeps the bars that are strictly after the previously kept bar and (with a grid) open on
  * the grid; every other bar becomes an issue. Clean input (the common case) is returned as
  * it is, after one pass over the timestamps.
@@ -57,16 +81,9 @@ function stepGcd(ts: Float64Array, n: number): number {
 export function sanitizeSeries(input: OhlcvColumns, grid: SourceGrid | undefined): SanitizedSeries {
   const n = input.length;
   const ts = input.timestamp;
-  let clean = true;
-  for (let i = 1; i < n; i++) {
-    if (!((ts[i] as number) > (ts[i - 1] as number))) {
-      clean = false;
-      break;
-    }
-  }
-  if (n > 0 && !Number.isFinite(ts[0])) clean = false;
+  const g = n === 0 ? 0 : cleanStepGcd(ts, n);
+  const clean = g >= 0;
   if (clean) {
-    const g = stepGcd(ts, n);
     const aligned =
       grid === undefined || n === 0 || (((ts[0] as number) - grid.originMs) % grid.widthMs === 0 && g % grid.widthMs === 0);
     if (aligned) return { columns: input, issues: [], misaligned: 0, stepGcd: g };

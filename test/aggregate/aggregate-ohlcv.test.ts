@@ -147,6 +147,18 @@ describe('aggregateOhlcv', () => {
     expect(result.bars).toEqual([{ timestamp: T0, open: 1, high: 5, low: 1, close: 3, volume: 3, count: 3 }]);
   });
 
+  it('skips a bar with an infinite timestamp instead of hanging on it', () => {
+    // Infinity - t is Infinity, on which a step GCD by Euclid never ends.
+    for (const position of ['middle', 'end'] as const) {
+      const bars = [bar(0, 1, 1, 1, 1, 1), bar(1, 2, 2, 2, 2, 1), bar(2, 3, 3, 3, 3, 1)];
+      if (position === 'middle') bars.splice(1, 0, { ...bar(1, 9, 9, 9, 9, 9), timestamp: Number.POSITIVE_INFINITY });
+      else bars.push({ ...bar(3, 9, 9, 9, 9, 9), timestamp: Number.POSITIVE_INFINITY });
+      const result = aggregateOhlcv(toColumns(bars), '5m', { source: '1m', partialEnd: 'keep' });
+      expect(result.issues.map((i) => [i.code, i.index])).toEqual([['unsorted_timestamp', position === 'middle' ? 1 : 3]]);
+      expect(toRows(result.bars)).toEqual([{ timestamp: T0, open: 1, high: 3, low: 1, close: 3, volume: 3, count: 3 }]);
+    }
+  });
+
   it('reports bars off the stated source grid and data that does not look like the source', () => {
     const offGrid = [bar(0, 1, 1, 1, 1, 1), { ...bar(1, 1, 1, 1, 1, 1), timestamp: min(1) + 30_000 }, bar(2, 1, 1, 1, 1, 1)];
     const a = aggregateOhlcv(offGrid, '5m', { source: '1m', partialEnd: 'keep' });
@@ -256,6 +268,22 @@ describe('aggregateOhlcv', () => {
             expect(aggregateOhlcv(cleaned, '15m', keepAll)).toEqual(aggregateOhlcv(bars, '15m', keepAll));
           },
         ),
+      );
+    });
+
+    it('gives the same bars for a clean input as for the same input with a duplicate to skip', () => {
+      // A clean input is checked in the pass that builds its buckets; one duplicate sends it
+      // through sanitizing first. Both routes must agree, with a declared or an inferred source.
+      fc.assert(
+        fc.property(minuteBars({ maxLength: 300 }), fc.constantFrom('5m', '15m', '1H', '1D', '1W', '1M'), fc.boolean(), (bars, tf, declare) => {
+          fc.pre(bars.length > 0);
+          const options = declare ? keepAll : ({ partialEnd: 'keep' } as const);
+          const clean = aggregateOhlcv(toColumns(bars), tf, options);
+          const dirty = aggregateOhlcv(toColumns([...bars, bars[bars.length - 1] as Ohlcv]), tf, options);
+          expect(toRows(dirty.bars)).toEqual(toRows(clean.bars));
+          expect(dirty.partial).toEqual(clean.partial);
+          expect(dirty.issues.map((i) => i.code)).toEqual(['duplicate_timestamp', ...clean.issues.map((i) => i.code)]);
+        }),
       );
     });
 

@@ -1214,7 +1214,10 @@ export class Pipeline {
     if (now < (rt.pruneDue.get(tf) ?? Number.NEGATIVE_INFINITY)) return;
     rt.pruneDue.set(tf, now + HOUR_MS);
     const cutoff = retentionCutoff(tf, now, this.config.retention);
-    if (cutoff !== undefined) await this.#store.prune(symbol, tf, cutoff);
+    if (cutoff === undefined) return;
+    await this.#store.prune(symbol, tf, cutoff);
+    // The quality window holds what the store holds: pruned bars leave the ledger too.
+    rt.ledgers.get(tf)?.dropBefore(cutoff);
   }
 
   /**

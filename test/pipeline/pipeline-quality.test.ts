@@ -94,6 +94,31 @@ describe('Pipeline quality', () => {
     await pipeline.stop();
   });
 
+  it('scores only the bars the store keeps when retention is shorter than the window', async () => {
+    const bars = series(10 * 60, -1, new Set());
+    const clock = new ManualClock(T0 + 7 * HOUR + 1000);
+    const store = new MemoryStore();
+    const pipeline = new Pipeline({
+      primary: fakeSource('exchange_api', bars, clock),
+      sinks: [],
+      store,
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m'], retention: { '1m': 2 * HOUR } },
+    });
+    const events: QualityEvent[] = [];
+    pipeline.on('quality', (e) => events.push(e));
+    await pipeline.runOnce();
+    // Closed bars 0..419; retention keeps those from 7 h − 2 h = bar 300 on: 120 bars.
+    expect(lastQuality(events).bars).toBe(120);
+    await clock.advance(90 * MIN);
+    await pipeline.runOnce();
+    // The hourly prune is due again: closed bars up to 509, kept from 8 h 30 − 2 h = bar 390 on.
+    expect(store.range('BTCUSD', '1m', 0, Number.POSITIVE_INFINITY)).toHaveLength(120);
+    expect(lastQuality(events).bars).toBe(120);
+    await pipeline.stop();
+  });
+
   it('keeps the store within retention, pruning each series at most once an hour', async () => {
     const bars = series(8 * 60, -1, new Set());
     const clock = new ManualClock(T0 + 60 * MIN + 1000);

@@ -1010,6 +1010,9 @@ export class Pipeline {
     const documents: DocumentRecord[] = [];
     for (const symbol of this.config.symbols) {
       const rt = this.#runtime(symbol);
+      // Taken before any await: bars a stream stores meanwhile mark the next documents.
+      const changed = new Set(rt.dirty);
+      rt.dirty.clear();
       rt.issues = rt.issues.filter((issue) => Date.parse(issue.timestamp) >= dayAgo);
       rt.criticalGaps = rt.criticalGaps.filter((gap) => (gap.endTimestamp ?? gap.timestamp ?? now) >= now - this.config.escalation.recentGapWindowMs);
       issues24h.push(...rt.issues);
@@ -1019,7 +1022,7 @@ export class Pipeline {
       let baseScore: number | undefined;
       for (const tf of this.config.timeframes) {
         await this.#prune(symbol, rt, tf, now);
-        const state = await this.#seriesState(symbol, rt, tf, now);
+        const state = await this.#seriesState(symbol, rt, tf, changed.has(tf), now);
         if (state.latest !== undefined) latest[tf] = state.latest;
         if (tf === base) {
           baseMetrics = state.metrics;
@@ -1032,14 +1035,13 @@ export class Pipeline {
           gapsToday: rt.issues.filter((i) => i.type === 'gap_detected' && i.timeframe === tf && Date.parse(i.timestamp) >= state.dayStart).length,
         };
       }
-      rt.dirty.clear();
       statuses[symbol] = series;
       if (baseMetrics !== undefined && baseScore !== undefined) {
         qualities[symbol] = { score: baseScore, ...baseMetrics, issues: rt.issues };
       }
       this.#escalate(symbol, rt, baseScore, now);
-      documents.push({ kind: 'document', name: 'latest_ohlcv', symbol, body: await this.#latestOhlcv(symbol, rt, latest, now) });
-      documents.push({ kind: 'document', name: 'market_context', symbol, body: await this.#marketContext(symbol, rt, session, now) });
+      documents.push({ kind: 'document', name: 'latest_ohlcv', symbol, body: await this.#latestOhlcv(symbol, rt, latest, changed, now) });
+      documents.push({ kind: 'document', name: 'market_context', symbol, body: await this.#marketContext(symbol, rt, session, changed, now) });
     }
     const sources: Record<string, SourceStatusInput> = {};
     const feeds = [...this.#symbols.values()].map((rt) => rt.feed);
@@ -1079,10 +1081,10 @@ export class Pipeline {
    * newest that hold a bar, validity and consistency the shares of bars judged valid and
    * consistent, weighted as `scoreQuality` weighs them.
    */
-  async #seriesState(symbol: string, rt: SymbolRuntime, tf: Timeframe, now: number): Promise<SeriesCache> {
+  async #seriesState(symbol: string, rt: SymbolRuntime, tf: Timeframe, changed: boolean, now: number): Promise<SeriesCache> {
     const dayStart = bucketStart(now, '1D');
     const cached = rt.series.get(tf);
-    if (cached !== undefined && !rt.dirty.has(tf) && cached.dayStart === dayStart) {
+    if (cached !== undefined && !changed && cached.dayStart === dayStart) {
       if (cached.metrics === undefined || cached.latest === undefined) return cached;
       const metrics: QualityMetrics = { ...cached.metrics, freshness: checkFreshness(cached.latest.timestamp, tf, now, this.config.freshness).score };
       const updated: SeriesCache = { ...cached, metrics, score: this.#weigh(metrics) };
@@ -1128,8 +1130,14 @@ export class Pipeline {
     return Math.min(1, Math.max(0, score));
   }
 
-  async #latestOhlcv(symbol: string, rt: SymbolRuntime, latest: Partial<Record<Timeframe, Ohlcv>>, now: number): Promise<LatestOhlcv> {
-    if (this.config.timeframes.includes('1H') && (rt.atr1h === undefined || rt.dirty.has('1H'))) {
+  async #latestOhlcv(
+    symbol: string,
+    rt: SymbolRuntime,
+    latest: Partial<Record<Timeframe, Ohlcv>>,
+    changed: ReadonlySet<Timeframe>,
+    now: number,
+  ): Promise<LatestOhlcv> {
+    if (this.config.timeframes.includes('1H') && (rt.atr1h === undefined || changed.has('1H'))) {
       const period = this.config.preprocessing.atrPeriod;
       const hours = await this.#columns(symbol, '1H', now - (period * 4 + 1) * 3_600_000, now);
       const value = atr(hours, { period })[hours.length - 1];
@@ -1152,9 +1160,9 @@ export class Pipeline {
    * The market-context document. Rebuilt when daily or 4H bars or alerts changed; otherwise
    * the previous one with the new time and session.
    */
-  async #marketContext(symbol: string, rt: SymbolRuntime, session: SessionState, now: number): Promise<MarketContext> {
+  async #marketContext(symbol: string, rt: SymbolRuntime, session: SessionState, changed: ReadonlySet<Timeframe>, now: number): Promise<MarketContext> {
     const previous = rt.context;
-    if (previous !== undefined && previous.alertSequence === this.#alertSequence && !rt.dirty.has('1D') && !rt.dirty.has('4H')) {
+    if (previous !== undefined && previous.alertSequence === this.#alertSequence && !changed.has('1D') && !changed.has('4H')) {
       const document: MarketContext = {
         ...previous.document,
         updated_at: isoUtc(now),

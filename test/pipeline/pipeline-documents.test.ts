@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/pipeline/memory-store.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
 import type { PipelineEvents } from '../../src/pipeline/pipeline-events.js';
+import { atr } from '../../src/indicators/atr.js';
 import { checkValidity } from '../../src/quality/check-validity.js';
 import type { Ohlcv } from '../../src/schemas/ohlcv.js';
+import { generateOhlcv } from '../../src/testing/generate-ohlcv.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
-import { fakeSource, flat, recordingSink } from './support.js';
+import { fakeSource, flat, latestView, recordingSink } from './support.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -30,6 +32,68 @@ function lastQuality(events: readonly QualityEvent[]): QualityEvent {
   if (event === undefined) throw new Error('no quality event for 1m');
   return event;
 }
+
+describe('Pipeline documents', () => {
+  it('updates the 1H ATR of latest_ohlcv as 1H bars close', async () => {
+    // 30 hours of 1m bars; the documents after hour 20 and after hour 30 must each carry the
+    // ATR(14) of the 1H bars delivered so far (Wilder, as `atr` computes it).
+    const bars = generateOhlcv({ seed: 3, start: T0, count: 30 * 60, timeframe: '1m' }).bars;
+    const clock = new ManualClock(T0 + 20 * HOUR + 1000);
+    const sink = recordingSink();
+    const pipeline = new Pipeline({ primary: fakeSource('exchange_api', bars, clock), sinks: [sink], clock, start: T0, config: { symbols: ['BTCUSD'], timeframes: ['1m', '1H'] } });
+    const atrOfDocument = (): number | null => {
+      const doc = sink.records.filter((r) => r.kind === 'document' && r.name === 'latest_ohlcv').at(-1);
+      return doc?.kind === 'document' && doc.name === 'latest_ohlcv' ? doc.body.derived.atr_14_1H : null;
+    };
+    const expected = (): number => atr(latestView(sink.records, '1H'), { period: 14 }).at(-1) as number;
+    await pipeline.runOnce();
+    await pipeline.flush();
+    expect(latestView(sink.records, '1H')).toHaveLength(20);
+    const first = atrOfDocument();
+    expect(first).toBeCloseTo(expected(), 8);
+    // Ten hours in cycles of 100 minutes (a cycle fetches at most `maxBackfillBars` = 100 bars back).
+    for (let k = 0; k < 6; k++) {
+      await clock.advance(100 * MIN);
+      await pipeline.runOnce();
+    }
+    await pipeline.flush();
+    expect(latestView(sink.records, '1H')).toHaveLength(30);
+    expect(atrOfDocument()).toBeCloseTo(expected(), 8);
+    expect(atrOfDocument()).not.toBe(first);
+    await pipeline.stop();
+  });
+});
+
+describe('Pipeline market context', () => {
+  it('moves the daily pivot to the day that just closed', async () => {
+    // Floor pivot of the previous UTC day: P = (high + low + close) / 3 of its 1D bar.
+    const bars = generateOhlcv({ seed: 5, start: T0, count: 3 * 24 * 60, timeframe: '1m' }).bars;
+    const clock = new ManualClock(T0 + DAY + 2 * HOUR + 1000);
+    const sink = recordingSink();
+    const pipeline = new Pipeline({ primary: fakeSource('exchange_api', bars, clock), sinks: [sink], clock, start: T0, config: { symbols: ['BTCUSD'], timeframes: ['1m', '1D'] } });
+    const pivot = (): number | null => {
+      const doc = sink.records.filter((r) => r.kind === 'document' && r.name === 'market_context').at(-1);
+      return doc?.kind === 'document' && doc.name === 'market_context' ? doc.body.key_levels.daily_pivot : null;
+    };
+    const floorPivot = (day: number): number => {
+      const bar = latestView(sink.records, '1D').find((b) => b.timestamp === T0 + day * DAY);
+      if (bar === undefined) throw new Error(`no 1D bar for day ${day}`);
+      return (bar.high + bar.low + bar.close) / 3;
+    };
+    await pipeline.runOnce();
+    await pipeline.flush();
+    expect(pivot()).toBeCloseTo(floorPivot(0), 6);
+    // One more day in cycles of 90 minutes.
+    for (let k = 0; k < 16; k++) {
+      await clock.advance(90 * MIN);
+      await pipeline.runOnce();
+    }
+    await pipeline.flush();
+    expect(clock.now()).toBeGreaterThan(T0 + 2 * DAY);
+    expect(pivot()).toBeCloseTo(floorPivot(1), 6);
+    await pipeline.stop();
+  });
+});
 
 describe('Pipeline quality', () => {
   it('scores the base series over the last day, each bar judged once when it arrives', async () => {

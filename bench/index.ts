@@ -143,11 +143,11 @@ function checkAbsolute(target: BenchTarget & { maxMs: number }, live: readonly L
 }
 
 function checkTarget(target: BenchTarget, live: readonly Live[]): TargetResult {
-  if (target.than === undefined) {
-    const { maxMs } = target;
-    if (maxMs === undefined) return { target, pass: undefined, text: `SKIP  ${target.ours}: a target needs \`than\` or \`maxMs\`` };
-    return checkAbsolute({ ...target, maxMs }, live);
+  const { maxMs } = target;
+  if ((target.than === undefined) === (maxMs === undefined)) {
+    return { target, pass: undefined, text: `SKIP  ${target.ours}: a target needs either \`than\` or \`maxMs\`` };
   }
+  if (maxMs !== undefined) return checkAbsolute({ ...target, maxMs }, live);
   const ours = live.find((l) => l.c.name === target.ours);
   const than = live.find((l) => l.c.name === target.than);
   const ratio = perRoundRatio(ours, than);

@@ -1100,9 +1100,16 @@ export class Pipeline {
     }
     ledger.dropBefore(windowStart);
     const judgeFrom = Math.max(windowStart, ledger.newest + 1);
-    const bars = await this.#columns(symbol, tf, judgeFrom - QualityLedger.contextSlots(this.config.validity) * width, now);
-    let from = bars.length;
-    while (from > 0 && (bars.timestamp[from - 1] as number) >= judgeFrom) from--;
+    // History for the outlier windows: read further back while filled bars stand in for real ones (up to 4 windows).
+    const history = QualityLedger.history(this.config.validity);
+    let bars: OhlcvColumns;
+    let from: number;
+    for (let slots = history; ; slots *= 2) {
+      bars = await this.#columns(symbol, tf, judgeFrom - slots * width, now);
+      from = bars.length;
+      while (from > 0 && (bars.timestamp[from - 1] as number) >= judgeFrom) from--;
+      if (slots >= 4 * history || QualityLedger.realBars(bars, from) >= history) break;
+    }
     ledger.add(bars, from, tf, this.config.validity);
     const first = ledger.first();
     const latest = first === undefined ? undefined : await this.#store.last(symbol, tf);

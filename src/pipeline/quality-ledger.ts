@@ -1,4 +1,5 @@
 import { checkValidity } from '../quality/check-validity.js';
+import { BarFlagCode } from '../schemas/bar-flag.js';
 import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
 import type { ValidityConfig } from '../schemas/config.js';
 import { isAligned } from '../time/is-aligned.js';
@@ -14,7 +15,7 @@ const INCONSISTENT = 2;
  *
  * Each bar is judged once, when it joins, by the same rules as `checkValidity` (OHLCV rules
  * and the outlier tests, whose rolling windows are the bars before it — see
- * {@link QualityLedger.contextSlots}) and the grid rule of `checkConsistency`. A window
+ * {@link QualityLedger.history}) and the grid rule of `checkConsistency`. A window
  * therefore scores what `scoreQuality` gives for the same bars except near the window's
  * start, where `scoreQuality` on the window alone would judge the first bars without the
  * bars before them (shorter outlier windows) and the ledger keeps their verdicts from when
@@ -24,15 +25,33 @@ const INCONSISTENT = 2;
  */
 export class QualityLedger {
   /**
-   * Slots of history read before the first bar to judge: twice the longer outlier window (so
-   * the windows are full even with filled bars among them, which the tests skip) plus one (the
-   * previous close of the first return).
+   * Real bars of history the first bar to judge needs before it: the longer outlier window
+   * plus one (the previous close of the first return). Filled bars are not fed into the
+   * windows, so a caller reading history by time reads further back while it holds fewer.
    *
    * @param validity - The validity configuration.
-   * @returns A number of timeframe slots.
+   * @returns A number of bars.
    */
-  static contextSlots(validity: ValidityConfig): number {
-    return 2 * Math.max(validity.outlierWindow, validity.volumeWindow) + 1;
+  static history(validity: ValidityConfig): number {
+    return Math.max(validity.outlierWindow, validity.volumeWindow) + 1;
+  }
+
+  /**
+   * Real (not interpolated or forward-filled) bars among `bars[0..end)`.
+   *
+   * @param bars - Columns, `flags` optional (absent: all real).
+   * @param end - Index, exclusive.
+   * @returns A count.
+   */
+  static realBars(bars: OhlcvColumns, end: number): number {
+    const flags = bars.flags;
+    if (flags === undefined) return end;
+    let real = 0;
+    for (let i = 0; i < end; i++) {
+      const code = flags[i];
+      if (code !== BarFlagCode.Interpolated && code !== BarFlagCode.ForwardFilled) real++;
+    }
+    return real;
   }
 
   #times: number[] = [];

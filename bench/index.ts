@@ -8,9 +8,11 @@
  * Cases of a group run round-robin (one call of each per round, or a batch for cases under
  * 5 ms), so a change in machine load hits them alike; ratios and targets use the median of
  * the per-round ratios. A filter runs only the suites (file names) or groups (titles) that
- * contain it, ignoring case. `--strict` exits with status 1 when a target fails. Run with
- * `node --expose-gc` (e.g. `NODE_OPTIONS=--expose-gc npm run bench`) to collect garbage
- * before every timed call.
+ * contain it, ignoring case. `--strict` exits with status 1 when a target fails. `npm run
+ * bench` runs node with `--expose-gc` (garbage is collected before every timed call) and
+ * `--no-concurrent-sweeping` (that collection finishes before the clock starts: with the 1M
+ * row objects alive, V8 otherwise sweeps on a second thread during the timed call, which on
+ * a 2-core machine slowed every case 3–10× at random).
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';

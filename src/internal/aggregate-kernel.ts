@@ -187,6 +187,8 @@ function fillBuckets(
     let zl = Number.POSITIVE_INFINITY;
     let v = 0;
     let tradedBars = 0;
+    // Three copies of the same loop on purpose: the timestamp check fused in (first pass), plain
+    // exchange data (no flags), and flagged bars. Folding them costs a branch or a call per bar.
     if (check) {
       for (let i = a; i < b; i++) {
         const t = ts[i] as number;

@@ -117,6 +117,20 @@ function resolveWeights(weights: unknown): QualityWeights {
 }
 
 /**
+ * The newest finite timestamp of the first `n`, NaN when none. A loop of its own: inside
+ * `scoreQuality` it ran (once per call) in on-stack-replaced code that V8 threw away after
+ * the loop, so every call began in the interpreter, boxing each timestamp.
+ */
+function newestTime(ts: Float64Array, n: number): number {
+  let last = Number.NaN;
+  for (let i = 0; i < n; i++) {
+    const t = ts[i]!;
+    if (t < Infinity && !(t <= last)) last = t;
+  }
+  return last;
+}
+
+/**
  * The specification's `calculate_quality_score`: completeness, validity, freshness and
  * consistency, weighted 0.3 / 0.3 / 0.25 / 0.15 by default (weights configurable, validated to
  * be non-negative and to sum to 1), with their findings. Freshness is judged on the newest
@@ -159,12 +173,7 @@ export function scoreQuality(bars: OhlcvSeries, options: ScoreQualityOptions): Q
     ...(symbol === undefined ? {} : { symbol }),
   });
   const validity = checkValidity(cols, { timeframe: tf, config: validityConfig, ...(symbol === undefined ? {} : { symbol }) });
-  let last = Number.NaN;
-  const ts = cols.timestamp;
-  for (let i = 0; i < cols.length; i++) {
-    const t = ts[i]!;
-    if (t < Infinity && !(t <= last)) last = t;
-  }
+  const last = newestTime(cols.timestamp, cols.length);
   const freshness = checkFreshness(Number.isFinite(last) ? last : undefined, tf, now, freshnessConfig, symbol === undefined ? {} : { symbol });
   const consistency = checkConsistency(cols, {
     timeframe: tf,

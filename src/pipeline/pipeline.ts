@@ -26,6 +26,7 @@ import { sortByTime } from '../preprocess/sort-by-time.js';
 import { evaluateEscalation, type EscalationGap } from '../quality/evaluate-escalation.js';
 import { checkFreshness } from '../quality/check-freshness.js';
 import { scoreQuality, type QualityConfig, type QualityMetrics } from '../quality/score-quality.js';
+import { weighQuality } from '../internal/quality-weigh.js';
 import { buildDataResponse } from '../reports/build-data-response.js';
 import { buildDataStatus, type SeriesStatusInput, type SourceStatusInput } from '../reports/build-data-status.js';
 import { buildLatestOhlcv } from '../reports/build-latest-ohlcv.js';
@@ -1087,7 +1088,7 @@ export class Pipeline {
     if (cached !== undefined && !changed && cached.dayStart === dayStart) {
       if (cached.metrics === undefined || cached.latest === undefined) return cached;
       const metrics: QualityMetrics = { ...cached.metrics, freshness: checkFreshness(cached.latest.timestamp, tf, now, this.config.freshness).score };
-      const updated: SeriesCache = { ...cached, metrics, score: this.#weigh(metrics) };
+      const updated: SeriesCache = { ...cached, metrics, score: weighQuality(metrics, this.config.weights) };
       rt.series.set(tf, updated);
       return updated;
     }
@@ -1123,18 +1124,12 @@ export class Pipeline {
         freshness: checkFreshness(latest.timestamp, tf, now, this.config.freshness).score,
         consistency: (n - ledger.inconsistent) / n,
       };
-      state = { dayStart, latest, barsToday: ledger.countSince(dayStart), metrics, score: this.#weigh(metrics) };
-      this.#emit('quality', { symbol, timeframe: tf, score: state.score as number, metrics, bars: n });
+      const score = weighQuality(metrics, this.config.weights);
+      state = { dayStart, latest, barsToday: ledger.countSince(dayStart), metrics, score };
+      this.#emit('quality', { symbol, timeframe: tf, score, metrics, bars: n });
     }
     rt.series.set(tf, state);
     return state;
-  }
-
-  /** The weighted quality score of four metrics, in [0, 1] (as `scoreQuality` weighs them). */
-  #weigh(metrics: QualityMetrics): number {
-    const w = this.config.weights;
-    const score = w.completeness * metrics.completeness + w.validity * metrics.validity + w.freshness * metrics.freshness + w.consistency * metrics.consistency;
-    return Math.min(1, Math.max(0, score));
   }
 
   async #latestOhlcv(

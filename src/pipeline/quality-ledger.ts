@@ -99,7 +99,7 @@ export class QualityLedger {
     if (from >= n) return;
     const result = checkValidity(bars, { timeframe, config: validity });
     const verdicts = new Uint8Array(n);
-    // As checkValidity counts: a bar with a broken rule, or an outlier without any issue.
+    // As checkValidity counts: a bar that breaks a rule or is an outlier (the union).
     for (const issue of result.validation.issues) verdicts[issue.index] = INVALID;
     for (const outlier of result.outliers.outliers) verdicts[outlier.index] = INVALID;
     for (let i = from; i < n; i++) {

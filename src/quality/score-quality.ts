@@ -1,4 +1,5 @@
 import { qualityColumns } from '../internal/quality-columns.js';
+import { weighQuality } from '../internal/quality-weigh.js';
 import { contextFields } from '../internal/quality-findings.js';
 import { describeOption, requireFinite, requireTimeframe, resolveSection } from '../internal/quality-options.js';
 import { ConfigError } from '../errors/config-error.js';
@@ -187,13 +188,7 @@ export function scoreQuality(bars: OhlcvSeries, options: ScoreQualityOptions): Q
     freshness: freshness.score,
     consistency: consistency.score,
   };
-  const raw =
-    weights.completeness * metrics.completeness +
-    weights.validity * metrics.validity +
-    weights.freshness * metrics.freshness +
-    weights.consistency * metrics.consistency;
-  // The weights sum to 1 within 1e-9: clamp the rounding.
-  const score = Math.min(1, Math.max(0, raw));
+  const score = weighQuality(metrics, weights);
   const issues: QualityFinding[] = [...completeness.issues, ...validity.issues, ...freshness.issues, ...consistency.issues];
   if (score < escalation.qualityBelow) {
     issues.push({

@@ -27,6 +27,20 @@ function series(count: number, spike: number, missing: ReadonlySet<number>): Ohl
   return bars;
 }
 
+/** A 1m pipeline over `bars` into a `MemoryStore` that keeps two hours of 1m bars. */
+function withTwoHourRetention(bars: readonly Ohlcv[], clock: ManualClock): { pipeline: Pipeline; store: MemoryStore } {
+  const store = new MemoryStore();
+  const pipeline = new Pipeline({
+    primary: fakeSource('exchange_api', bars, clock),
+    sinks: [],
+    store,
+    clock,
+    start: T0,
+    config: { symbols: ['BTCUSD'], timeframes: ['1m'], retention: { '1m': 2 * HOUR } },
+  });
+  return { pipeline, store };
+}
+
 function lastQuality(events: readonly QualityEvent[]): QualityEvent {
   const event = events.filter((e) => e.timeframe === '1m').at(-1);
   if (event === undefined) throw new Error('no quality event for 1m');
@@ -161,15 +175,7 @@ describe('Pipeline quality', () => {
   it('scores only the bars the store keeps when retention is shorter than the window', async () => {
     const bars = series(10 * 60, -1, new Set());
     const clock = new ManualClock(T0 + 7 * HOUR + 1000);
-    const store = new MemoryStore();
-    const pipeline = new Pipeline({
-      primary: fakeSource('exchange_api', bars, clock),
-      sinks: [],
-      store,
-      clock,
-      start: T0,
-      config: { symbols: ['BTCUSD'], timeframes: ['1m'], retention: { '1m': 2 * HOUR } },
-    });
+    const { pipeline, store } = withTwoHourRetention(bars, clock);
     const events: QualityEvent[] = [];
     pipeline.on('quality', (e) => events.push(e));
     await pipeline.runOnce();
@@ -186,15 +192,7 @@ describe('Pipeline quality', () => {
   it('keeps the store within retention, pruning each series at most once an hour', async () => {
     const bars = series(8 * 60, -1, new Set());
     const clock = new ManualClock(T0 + 60 * MIN + 1000);
-    const store = new MemoryStore();
-    const pipeline = new Pipeline({
-      primary: fakeSource('exchange_api', bars, clock),
-      sinks: [],
-      store,
-      clock,
-      start: T0,
-      config: { symbols: ['BTCUSD'], timeframes: ['1m'], retention: { '1m': 2 * HOUR } },
-    });
+    const { pipeline, store } = withTwoHourRetention(bars, clock);
     for (let k = 0; k < 14; k++) {
       await pipeline.runOnce();
       // Pruned to the last 2 hours at most an hour ago: never more than 3 hours of bars, and

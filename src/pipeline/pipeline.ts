@@ -127,6 +127,13 @@ function sameBar(a: Ohlcv, b: Ohlcv): boolean {
   );
 }
 
+/** Index of the first bar opening at or after `time` (bars in time order, usually few after it). */
+function firstAtOrAfter(bars: OhlcvColumns, time: number): number {
+  let i = bars.length;
+  while (i > 0 && (bars.timestamp[i - 1] as number) >= time) i--;
+  return i;
+}
+
 function widthOf(timestamp: number, tf: Timeframe): number {
   return bucketEnd(timestamp, tf) - bucketStart(timestamp, tf);
 }
@@ -255,9 +262,8 @@ export class Pipeline {
         retryDelay: (attempt) => retryDelay(attempt, undefined, this.#random),
         clock: this.#clock,
         deadlines: this.#deadlines,
-        onDelivered: () => undefined,
         onDeadLetter: (record, error, attempts) => this.#emit('deadLetter', { sink: sink.name, record, error, attempts }),
-        onRetry: (_record, error) => this.#emit('error', { phase: 'sink', error }),
+        onFailedAttempt: (error) => this.#emit('error', { phase: 'sink', error }),
       });
     });
     if (options.checkpoint !== undefined) this.#restore(options.checkpoint);
@@ -737,28 +743,32 @@ export class Pipeline {
     return sink.accepts?.(record) ?? true;
   }
 
-  async #deliver(record: SinkRecord, signal: AbortSignal | undefined): Promise<void> {
+  /** Queues records, in order, on every sink that accepts them (waiting while a queue is full). */
+  async #deliver(records: readonly SinkRecord[], signal: AbortSignal | undefined): Promise<void> {
+    if (records.length === 0) return;
     for (const channel of this.#channels) {
-      if (this.#accepts(channel.sink, record)) await channel.push(record, signal);
+      const accepted = records.filter((record) => this.#accepts(channel.sink, record));
+      if (accepted.length > 0) await channel.pushAll(accepted, signal);
     }
   }
 
-  async #deliverBars(symbol: string, timeframe: Timeframe, bars: readonly RevisedBar[], signal: AbortSignal | undefined): Promise<void> {
+  /** Emits `bar` for each bar and adds their record to `records`; the series changed for the next documents. */
+  #barsRecord(rt: SymbolRuntime, symbol: string, timeframe: Timeframe, bars: readonly RevisedBar[], records: SinkRecord[]): void {
     if (bars.length === 0) return;
-    const rt = this.#runtime(symbol);
     for (const bar of bars) this.#touched(rt, timeframe, bar.timestamp);
     for (const bar of bars) this.#emit('bar', { symbol, timeframe, bar });
-    await this.#deliver({ kind: 'bars', symbol, timeframe, bars }, signal);
+    records.push({ kind: 'bars', symbol, timeframe, bars });
   }
 
   /**
    * Marks a series as changed for the next documents. A bar at or before the newest one its
-   * quality ledger judged replaces a judged bar: the ledger starts over.
+   * quality ledger was fed replaces a bar the ledger judged or moved its windows with: the
+   * ledger starts over.
    */
   #touched(rt: SymbolRuntime, timeframe: Timeframe, timestamp: number): void {
     rt.dirty.add(timeframe);
     const ledger = rt.ledgers.get(timeframe);
-    if (ledger !== undefined && timestamp <= ledger.newest) rt.ledgers.delete(timeframe);
+    if (ledger !== undefined && timestamp <= ledger.fed) rt.ledgers.delete(timeframe);
   }
 
   #note(rt: SymbolRuntime, issue: QualityIssue): void {
@@ -868,13 +878,16 @@ export class Pipeline {
     if (changed.length > 0) await this.#store.upsert(symbol, base, changed);
     if (older.some((bar) => !isSynthetic(bar)) && rt.syntheticSince !== null) await this.#refreshSynthetic(symbol, rt);
     const higher = await this.#aggregate(symbol, rt, older, fresh, lastTs);
-    await this.#deliverBars(symbol, base, changed, signal);
-    for (const tf of this.#higher) await this.#deliverBars(symbol, tf, higher.get(tf) ?? [], signal);
+    // One batch per answer: a sink with `writeMany` gets its bars in one call.
+    const records: SinkRecord[] = [];
+    this.#barsRecord(rt, symbol, base, changed, records);
+    for (const tf of this.#higher) this.#barsRecord(rt, symbol, tf, higher.get(tf) ?? [], records);
     if (forming !== undefined) {
       const bar: Ohlcv = forming;
       this.#emit('update', { symbol, timeframe: base, bar });
-      if (this.#deliverForming) await this.#deliver({ kind: 'forming', symbol, timeframe: base, bar }, signal);
+      if (this.#deliverForming) records.push({ kind: 'forming', symbol, timeframe: base, bar });
     }
+    await this.#deliver(records, signal);
     return { newest, lastStored: fresh.at(-1) ?? older.at(-1) ?? previous };
   }
 
@@ -1061,10 +1074,8 @@ export class Pipeline {
         body: buildQualityReport({ now, symbols: qualities, issues24h, qualityBelow: this.config.escalation.qualityBelow }),
       },
     );
-    for (const record of documents) {
-      this.#emit('document', record);
-      await this.#deliver(record, signal);
-    }
+    for (const record of documents) this.#emit('document', record);
+    await this.#deliver(documents, signal);
   }
 
   /** Bars of a series as columns, through the store's `rangeColumns` when it has one. */
@@ -1096,22 +1107,25 @@ export class Pipeline {
     const windowStart = now - Math.max(DAY_MS, 30 * width);
     let ledger = rt.ledgers.get(tf);
     if (ledger === undefined) {
-      ledger = new QualityLedger();
+      // A new ledger: the window's bars, after the real bars the outlier windows need before them
+      // (read further back while filled bars stand in for real ones, up to 4 windows).
+      ledger = new QualityLedger(tf, this.config.validity);
       rt.ledgers.set(tf, ledger);
+      const history = QualityLedger.history(this.config.validity);
+      for (let slots = history; ; slots *= 2) {
+        const bars = await this.#columns(symbol, tf, windowStart - slots * width, now);
+        const from = firstAtOrAfter(bars, windowStart);
+        if (slots >= 4 * history || QualityLedger.realBars(bars, from) >= history) {
+          ledger.add(bars, from);
+          break;
+        }
+      }
+    } else {
+      // The bars since the last documents; those already before the window only move the outlier windows on.
+      const bars = await this.#columns(symbol, tf, ledger.fed + 1, now);
+      ledger.add(bars, firstAtOrAfter(bars, windowStart));
     }
     ledger.dropBefore(windowStart);
-    const judgeFrom = Math.max(windowStart, ledger.newest + 1);
-    // History for the outlier windows: read further back while filled bars stand in for real ones (up to 4 windows).
-    const history = QualityLedger.history(this.config.validity);
-    let bars: OhlcvColumns;
-    let from: number;
-    for (let slots = history; ; slots *= 2) {
-      bars = await this.#columns(symbol, tf, judgeFrom - slots * width, now);
-      from = bars.length;
-      while (from > 0 && (bars.timestamp[from - 1] as number) >= judgeFrom) from--;
-      if (slots >= 4 * history || QualityLedger.realBars(bars, from) >= history) break;
-    }
-    ledger.add(bars, from, tf, this.config.validity);
     const first = ledger.first();
     const latest = first === undefined ? undefined : await this.#store.last(symbol, tf);
     let state: SeriesCache = { dayStart, latest, barsToday: 0, metrics: undefined, score: undefined };

@@ -1,27 +1,29 @@
-import { checkValidity } from '../quality/check-validity.js';
+import { outlierState, scanOutliers, type OutlierState } from '../internal/quality-outlier-scan.js';
+import type { Outlier } from '../quality/detect-outliers.js';
 import { BarFlagCode } from '../schemas/bar-flag.js';
 import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
 import type { ValidityConfig } from '../schemas/config.js';
 import { isAligned } from '../time/is-aligned.js';
 import type { Timeframe } from '../time/timeframe.js';
+import { validateOhlcv } from '../validate/validate-ohlcv.js';
 
 /** Verdicts of one bar: bit 0 = not valid (a broken rule or an outlier), bit 1 = not consistent (off the grid). */
 const INVALID = 1;
 const INCONSISTENT = 2;
 
 /**
- * The bars of a series' quality window with a verdict each, so that the documents re-judge
- * only the bars that arrived since the last ones. Not exported from the package.
+ * The bars of a series' quality window with a verdict each, so that the documents judge only
+ * the bars that arrived since the last ones. Not exported from the package.
  *
- * Each bar is judged once, when it joins, by the same rules as `checkValidity` (OHLCV rules
- * and the outlier tests, whose rolling windows are the bars before it — see
- * {@link QualityLedger.history}) and the grid rule of `checkConsistency`. A window
- * therefore scores what `scoreQuality` gives for the same bars except near the window's
- * start, where `scoreQuality` on the window alone would judge the first bars without the
- * bars before them (shorter outlier windows) and the ledger keeps their verdicts from when
- * they arrived.
+ * Each bar is judged once, when it joins, by the rules `checkValidity` applies (the OHLCV rules
+ * of `validateOhlcv` and the outlier tests of `detectOutliers`) and the grid rule of
+ * `checkConsistency`. The outlier tests' rolling windows live in the ledger and move on with
+ * every bar fed to it, so a bar is judged against the real bars before it exactly as
+ * `checkValidity` over the whole series judges it, however the bars arrive. A new ledger's
+ * windows start from the history its first call gives (see {@link QualityLedger.history}).
  *
- * Invariant: timestamps strictly increase; `first()`..`newest` are the bars held.
+ * Invariant: timestamps strictly increase; `first()`..`newest` are the bars held, and every
+ * bar fed (judged or history) opens at or before {@link QualityLedger.fed}.
  */
 export class QualityLedger {
   /**
@@ -54,11 +56,31 @@ export class QualityLedger {
     return real;
   }
 
+  readonly #timeframe: Timeframe;
+  readonly #validity: ValidityConfig;
+  readonly #windows: OutlierState;
+  readonly #found: Outlier[] = [];
+  #fed = Number.NEGATIVE_INFINITY;
   #times: number[] = [];
   #verdicts: number[] = [];
   #head = 0;
   #invalid = 0;
   #inconsistent = 0;
+
+  /**
+   * @param timeframe - The series' timeframe (the grid rule).
+   * @param validity - The resolved validity configuration (rules, windows, thresholds).
+   */
+  constructor(timeframe: Timeframe, validity: ValidityConfig) {
+    this.#timeframe = timeframe;
+    this.#validity = validity;
+    this.#windows = outlierState(validity);
+  }
+
+  /** Open time of the newest bar fed to the ledger (judged, or history for the windows), epoch ms; `-Infinity` before the first. */
+  get fed(): number {
+    return this.#fed;
+  }
 
   /** Open time of the newest bar held, epoch ms; `-Infinity` when empty. */
   get newest(): number {
@@ -86,25 +108,29 @@ export class QualityLedger {
   }
 
   /**
-   * Judges `bars[from..]` (each newer than {@link newest}; earlier bars are history for the
-   * rolling windows) and adds them.
+   * Feeds `bars` to the rolling windows in order; judges and adds `bars[from..]`. The bars
+   * before `from` are history: on a new ledger, the real bars before the first one to judge;
+   * later, bars fed since that fall before the window (usually none: `from` = 0).
    *
-   * @param bars - History then the bars to add, in time order.
-   * @param from - Index of the first bar to add.
-   * @param timeframe - The series' timeframe.
-   * @param validity - The validity configuration.
+   * @param bars - Bars newer than {@link fed}, in time order.
+   * @param from - Index of the first bar to judge and add.
    */
-  add(bars: OhlcvColumns, from: number, timeframe: Timeframe, validity: ValidityConfig): void {
+  add(bars: OhlcvColumns, from: number): void {
     const n = bars.length;
+    if (n === 0) return;
+    const found = this.#found;
+    found.length = 0;
+    scanOutliers(bars, this.#validity, this.#windows, found);
+    const issues = validateOhlcv(bars).issues;
+    this.#fed = bars.timestamp[n - 1] as number;
     if (from >= n) return;
-    const result = checkValidity(bars, { timeframe, config: validity });
-    const verdicts = new Uint8Array(n);
+    const verdicts = new Uint8Array(n - from);
     // As checkValidity counts: a bar that breaks a rule or is an outlier (the union).
-    for (const issue of result.validation.issues) verdicts[issue.index] = INVALID;
-    for (const outlier of result.outliers.outliers) verdicts[outlier.index] = INVALID;
+    for (const issue of issues) if (issue.index >= from) verdicts[issue.index - from] = INVALID;
+    for (const outlier of found) if (outlier.index >= from) verdicts[outlier.index - from] = INVALID;
     for (let i = from; i < n; i++) {
       const t = bars.timestamp[i] as number;
-      const verdict = (verdicts[i] as number) | (isAligned(t, timeframe) ? 0 : INCONSISTENT);
+      const verdict = (verdicts[i - from] as number) | (isAligned(t, this.#timeframe) ? 0 : INCONSISTENT);
       this.#times.push(t);
       this.#verdicts.push(verdict);
       if ((verdict & INVALID) !== 0) this.#invalid++;

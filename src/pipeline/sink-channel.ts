@@ -1,7 +1,7 @@
 import { isSinkError } from '../errors/sink-error.js';
 import type { Clock } from './clock.js';
 import type { Deadlines } from './deadlines.js';
-import type { Sink, SinkRecord, SinkWriteResult } from './sink.js';
+import type { DocumentRecord, Sink, SinkRecord, SinkWriteResult } from './sink.js';
 
 /** Settings of one sink's delivery queue. */
 export interface SinkChannelOptions {
@@ -17,36 +17,46 @@ export interface SinkChannelOptions {
   readonly clock: Clock;
   /** Applies `writeTimeoutMs` to each write. */
   readonly deadlines: Deadlines;
-  /** Called after each successful write. */
-  readonly onDelivered: (record: SinkRecord, result: SinkWriteResult | undefined) => void;
   /** Called when a record is given up on; nothing else happens to it. */
   readonly onDeadLetter: (record: SinkRecord, error: unknown, attempts: number) => void;
-  /** Called on each failed attempt that will be retried. */
-  readonly onRetry: (record: SinkRecord, error: unknown, attempt: number) => void;
+  /** Called on each failed write that will be tried again (a failed batch's records are tried one by one). */
+  readonly onFailedAttempt: (error: unknown) => void;
 }
 
 interface Waiter {
   readonly resolve: () => void;
 }
 
-function sameDocument(a: SinkRecord, b: SinkRecord): boolean {
-  return a.kind === 'document' && b.kind === 'document' && a.name === b.name && a.symbol === b.symbol;
-}
+type Outcome = 'done' | 'failed' | 'aborted';
 
 /**
  * One sink's bounded, ordered delivery queue with its own worker, so a slow or failing sink
- * never holds up another. At-least-once: a record leaves the queue only when written or
- * handed to `onDeadLetter`. A queued (not yet in flight) state document is replaced by a newer
- * version of the same document (coalescing). Not exported from the package.
+ * never holds up another. Not exported from the package.
+ *
+ * - At-least-once: a record leaves the queue only when written or handed to `onDeadLetter`.
+ * - A queued (not yet in flight) state document is replaced by a newer version of the same
+ *   document (coalescing).
+ * - When the sink has `writeMany`, the worker hands it every record queued at the head (up to
+ *   one awaited through {@link SinkChannel.deliver}, which is written alone for its answer) in
+ *   one call under one time limit. A failed batch is not retried as a batch: its records are
+ *   written one by one with `write`, each with its own retries and dead letter, so one bad
+ *   record cannot take the others down with it.
  */
 export class SinkChannel {
   readonly sink: Sink;
   readonly #options: SinkChannelOptions;
   readonly #queue: SinkRecord[] = [];
+  /** Queued documents by name, then symbol: their position counted from the first record ever queued. */
+  readonly #documents = new Map<string, Map<string | undefined, number>>();
   readonly #spaceWaiters: Waiter[] = [];
   readonly #idleWaiters: Waiter[] = [];
   readonly #waiting = new Map<SinkRecord, { resolve: (result: SinkWriteResult | undefined) => void; reject: (error: unknown) => void }>();
-  #inFlight = false;
+  /** Records that have left the queue's head so far. */
+  #removed = 0;
+  /** Records at the head being written. */
+  #inFlight = 0;
+  /** Records at the head to write one by one (those of a failed batch). */
+  #singles = 0;
   #running: Promise<void> | undefined;
   #controller = new AbortController();
 
@@ -61,30 +71,26 @@ export class SinkChannel {
   }
 
   /** Queues a record; waits while the queue is full. Rejects with `signal.reason` if aborted while waiting. */
-  async push(record: SinkRecord, signal?: AbortSignal): Promise<void> {
-    if (record.kind === 'document') {
-      const start = this.#inFlight ? 1 : 0;
-      for (let i = start; i < this.#queue.length; i++) {
-        if (sameDocument(this.#queue[i] as SinkRecord, record)) {
-          this.#queue[i] = record;
-          return;
+  push(record: SinkRecord, signal?: AbortSignal): Promise<void> {
+    return this.pushAll([record], signal);
+  }
+
+  /**
+   * Queues records in order, waiting for space as each needs it, and starts the worker once
+   * they are queued (so that a sink with `writeMany` gets them in one call). Rejects with
+   * `signal.reason` if aborted while waiting; the records before stay queued.
+   */
+  async pushAll(records: readonly SinkRecord[], signal?: AbortSignal): Promise<void> {
+    for (const record of records) {
+      while (!this.#replace(record)) {
+        if (this.#queue.length < this.#options.bufferSize) {
+          this.#append(record);
+          break;
         }
+        this.#kick();
+        await this.#space(signal);
       }
     }
-    while (this.#queue.length >= this.#options.bufferSize) {
-      signal?.throwIfAborted();
-      await new Promise<void>((resolve, reject) => {
-        const waiter: Waiter = { resolve: () => { signal?.removeEventListener('abort', onAbort); resolve(); } };
-        const onAbort = (): void => {
-          const at = this.#spaceWaiters.indexOf(waiter);
-          if (at >= 0) this.#spaceWaiters.splice(at, 1);
-          reject(signal?.reason as Error);
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-        this.#spaceWaiters.push(waiter);
-      });
-    }
-    this.#queue.push(record);
     this.#kick();
   }
 
@@ -120,8 +126,65 @@ export class SinkChannel {
     for (const waiter of this.#idleWaiters.splice(0)) waiter.resolve();
   }
 
+  /** Replaces the queued, not yet in flight version of a document; `false` when there is none. */
+  #replace(record: SinkRecord): boolean {
+    if (record.kind !== 'document') return false;
+    const at = this.#documents.get(record.name)?.get(record.symbol);
+    if (at === undefined) return false;
+    const index = at - this.#removed;
+    if (index < this.#inFlight) return false;
+    this.#queue[index] = record;
+    return true;
+  }
+
+  #append(record: SinkRecord): void {
+    if (record.kind === 'document') this.#bySymbol(record).set(record.symbol, this.#removed + this.#queue.length);
+    this.#queue.push(record);
+  }
+
+  #bySymbol(record: DocumentRecord): Map<string | undefined, number> {
+    let bySymbol = this.#documents.get(record.name);
+    if (bySymbol === undefined) {
+      bySymbol = new Map();
+      this.#documents.set(record.name, bySymbol);
+    }
+    return bySymbol;
+  }
+
+  /** Removes `count` records from the head and wakes as many pushes waiting for space. */
+  #remove(count: number): void {
+    for (let i = 0; i < count; i++) {
+      const record = this.#queue[i] as SinkRecord;
+      if (record.kind !== 'document') continue;
+      const bySymbol = this.#bySymbol(record);
+      if (bySymbol.get(record.symbol) === this.#removed + i) bySymbol.delete(record.symbol);
+    }
+    this.#queue.splice(0, count);
+    this.#removed += count;
+    for (const waiter of this.#spaceWaiters.splice(0, count)) waiter.resolve();
+  }
+
+  #space(signal: AbortSignal | undefined): Promise<void> {
+    signal?.throwIfAborted();
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      const onAbort = (): void => {
+        const at = this.#spaceWaiters.indexOf(waiter);
+        if (at >= 0) this.#spaceWaiters.splice(at, 1);
+        reject(signal?.reason as Error);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#spaceWaiters.push(waiter);
+    });
+  }
+
   #kick(): void {
-    if (this.#running !== undefined) return;
+    if (this.#running !== undefined || this.#queue.length === 0) return;
     this.#running = this.#work().finally(() => {
       this.#running = undefined;
     });
@@ -130,33 +193,47 @@ export class SinkChannel {
   async #work(): Promise<void> {
     const signal = this.#controller.signal;
     while (this.#queue.length > 0 && !signal.aborted) {
-      const record = this.#queue[0] as SinkRecord;
-      this.#inFlight = true;
-      const outcome = await this.#deliver(record, signal);
-      this.#inFlight = false;
+      const count = this.#batchSize();
+      this.#inFlight = count;
+      const outcome = count === 1 ? await this.#deliverOne(this.#queue[0] as SinkRecord, signal) : await this.#deliverBatch(this.#queue.slice(0, count), signal);
+      this.#inFlight = 0;
       if (outcome === 'aborted') return;
-      this.#queue.shift();
-      this.#spaceWaiters.shift()?.resolve();
+      if (outcome === 'failed') {
+        this.#singles = count;
+        continue;
+      }
+      if (this.#singles > 0) this.#singles--;
+      this.#remove(count);
     }
     if (this.#queue.length === 0) for (const waiter of this.#idleWaiters.splice(0)) waiter.resolve();
   }
 
-  async #deliver(record: SinkRecord, signal: AbortSignal): Promise<'done' | 'aborted'> {
-    const { clock, maxAttempts, writeTimeoutMs } = this.#options;
+  /** How many head records the next write takes: 1 without `writeMany`, after a failed batch, or for an awaited record. */
+  #batchSize(): number {
+    if (this.sink.writeMany === undefined || this.#singles > 0) return 1;
+    let count = 0;
+    while (count < this.#queue.length && !this.#waiting.has(this.#queue[count] as SinkRecord)) count++;
+    return Math.max(1, count);
+  }
+
+  /** One `writeMany` attempt; `failed` hands its records to {@link SinkChannel.#deliverOne}. */
+  async #deliverBatch(records: readonly SinkRecord[], signal: AbortSignal): Promise<Outcome> {
+    try {
+      await this.#attempt(signal, (writeSignal) => (this.sink.writeMany as NonNullable<Sink['writeMany']>)(records, { get signal() { return writeSignal(); } }));
+      return 'done';
+    } catch (error) {
+      if (signal.aborted) return 'aborted';
+      this.#options.onFailedAttempt(error);
+      return 'failed';
+    }
+  }
+
+  /** Writes one record with retries; `done` once written or dead-lettered. */
+  async #deliverOne(record: SinkRecord, signal: AbortSignal): Promise<Outcome> {
+    const { clock, maxAttempts } = this.#options;
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.#options.deadlines.run(
-          writeTimeoutMs,
-          signal,
-          () => new DOMException(`Sink ${this.sink.name} did not answer within ${writeTimeoutMs} ms`, 'TimeoutError'),
-          (writeSignal) =>
-            this.sink.write(record, {
-              get signal() {
-                return writeSignal();
-              },
-            }),
-        );
-        this.#options.onDelivered(record, result ?? undefined);
+        const result = await this.#attempt(signal, (writeSignal) => this.sink.write(record, { get signal() { return writeSignal(); } }));
         this.#waiting.get(record)?.resolve(result ?? undefined);
         this.#waiting.delete(record);
         return 'done';
@@ -169,7 +246,7 @@ export class SinkChannel {
           this.#waiting.delete(record);
           return 'done';
         }
-        this.#options.onRetry(record, error, attempt);
+        this.#options.onFailedAttempt(error);
         try {
           await clock.sleep(this.#options.retryDelay(attempt), signal);
         } catch {
@@ -177,5 +254,16 @@ export class SinkChannel {
         }
       }
     }
+  }
+
+  /** Runs one write under the time limit. */
+  #attempt<T>(signal: AbortSignal, write: (writeSignal: () => AbortSignal) => Promise<T>): Promise<T> {
+    const { writeTimeoutMs } = this.#options;
+    return this.#options.deadlines.run(
+      writeTimeoutMs,
+      signal,
+      () => new DOMException(`Sink ${this.sink.name} did not answer within ${writeTimeoutMs} ms`, 'TimeoutError'),
+      write,
+    );
   }
 }

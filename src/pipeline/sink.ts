@@ -110,6 +110,16 @@ export interface Sink {
   accepts?(record: SinkRecord): boolean;
   /** Takes one record. Resolve when it is durable (as far as the sink promises durability). */
   write(record: SinkRecord, options: SinkWriteOptions): Promise<SinkWriteResult | void>;
+  /**
+   * Takes several records at once, in order (optional; like a stream's `writev`). When a sink
+   * has it, the pipeline hands over every record queued for the sink in one call under one
+   * write timeout: a cycle's bars and documents cost one call instead of one each. Resolve
+   * when all are durable. A rejection is not retried as a batch: the pipeline then writes
+   * those records one by one with `write` (retries and dead letters as usual), so a sink may
+   * see some of them twice. A record whose answer the pipeline needs (a dataset of a data
+   * request) always goes through `write`.
+   */
+  writeMany?(records: readonly SinkRecord[], options: SinkWriteOptions): Promise<void>;
   /** Called by `Pipeline.stop()` after the queue drained. */
   flush?(options: SinkWriteOptions): Promise<void>;
 }

@@ -259,7 +259,7 @@ export class MemorySink implements Sink {
   }
 
   /**
-   * Every call of `write`, in call order (entries of pending writes change when they settle);
+   * Every record handed to `write` or `writeMany`, in call order, one entry each (entries of pending writes change when they settle);
    * empty when `keepLog` is false.
    */
   get writes(): readonly MemorySinkWrite[] {
@@ -281,7 +281,7 @@ export class MemorySink implements Sink {
     return this.#datasets;
   }
 
-  /** Writes and flushes not yet settled (slow, or hanging until aborted). */
+  /** Calls of `write`, `writeMany` and `flush` not yet settled (slow, or hanging until aborted). */
   get pending(): number {
     return this.#pending;
   }
@@ -404,15 +404,45 @@ export class MemorySink implements Sink {
    * @throws SinkError (as a rejection) when the failure mode says so; `signal.reason` on abort.
    */
   async write(record: SinkRecord, options: SinkWriteOptions): Promise<SinkWriteResult> {
-    const entry: MutableWrite = {
-      seq: this.#seq++,
-      record,
-      ...(this.#clock === undefined ? {} : { at: this.#clock.now() }),
-      outcome: 'pending',
-    };
-    if (this.#keepLog) this.#writes.push(entry);
+    await this.#take([record], options.signal);
+    return record.kind === 'dataset' ? { outputPath: record.path } : {};
+  }
+
+  /**
+   * Takes several records as one write (`Sink.writeMany`): one wait of `slowMs`, one answer of
+   * the failure mode (one draw of an intermittent mode) for all of them; on success updates
+   * the views in order. Each record is logged in {@link MemorySink.writes} as its own entry
+   * with the outcome of the call.
+   *
+   * @param records - the records, in order.
+   * @param options - `signal` aborts the wait (or the hang): the call rejects with its reason
+   *   and changes nothing.
+   * @returns A promise that resolves when every record is stored.
+   * @throws SinkError (as a rejection) when the failure mode says so; `signal.reason` on abort.
+   *
+   * @example
+   * ```ts
+   * const sink = new MemorySink();
+   * await sink.writeMany([{ kind: 'alert', alert: a }, { kind: 'alert', alert: b }], { signal });
+   * sink.alerts.length   // 2
+   * sink.writes.length   // 2
+   * ```
+   */
+  async writeMany(records: readonly SinkRecord[], options: SinkWriteOptions): Promise<void> {
+    await this.#take(records, options.signal);
+  }
+
+  /** Logs the records as one write, answers as the failure mode says and stores them on success. */
+  async #take(records: readonly SinkRecord[], signal: AbortSignal): Promise<void> {
+    const at = this.#clock === undefined ? {} : { at: this.#clock.now() };
+    const entries: MutableWrite[] = [];
+    if (this.#keepLog) {
+      for (const record of records) entries.push({ seq: this.#seq++, record, ...at, outcome: 'pending' });
+      this.#writes.push(...entries);
+    } else {
+      this.#seq += records.length;
+    }
     this.#pending++;
-    const { signal } = options;
     try {
       signal.throwIfAborted();
       if (this.#slowMs > 0) await (this.#clock as Clock).sleep(this.#slowMs, signal);
@@ -422,12 +452,14 @@ export class MemorySink implements Sink {
         const retryable = fail === 'always' || (typeof fail === 'object' && fail.retryable !== false);
         throw new SinkError(`${this.name}: simulated ${retryable ? 'transient' : 'fatal'} write failure`, { sink: this.name, retryable });
       }
-      this.#store(record);
-      entry.outcome = 'written';
-      return record.kind === 'dataset' ? { outputPath: record.path } : {};
+      for (const record of records) this.#store(record);
+      for (const entry of entries) entry.outcome = 'written';
     } catch (error) {
-      entry.outcome = signal.aborted && error === signal.reason ? 'aborted' : 'failed';
-      entry.error = error;
+      const outcome = signal.aborted && error === signal.reason ? 'aborted' : 'failed';
+      for (const entry of entries) {
+        entry.outcome = outcome;
+        entry.error = error;
+      }
       throw error;
     } finally {
       this.#pending--;

@@ -113,6 +113,8 @@ function read(chunk: Chunk, i: number): RevisedBar {
 /** The bars of one `(symbol, timeframe)`, oldest first, in chunks. */
 class Series {
   chunks: Chunk[] = [];
+  /** The newest bar as `last` returns it, kept until the series changes. */
+  newest: RevisedBar | undefined;
 
   get size(): number {
     let n = 0;
@@ -173,6 +175,7 @@ class Series {
 
   rebuild(bars: readonly RevisedBar[]): void {
     this.chunks = [];
+    this.newest = undefined;
     for (const bar of bars) this.append(bar);
   }
 }
@@ -195,16 +198,22 @@ class Series {
  * ```
  */
 export class MemoryStore implements Store {
-  readonly #series = new Map<string, Series>();
+  /** Series by symbol, then timeframe. */
+  readonly #series = new Map<string, Map<Timeframe, Series>>();
 
   #get(symbol: string, timeframe: Timeframe, create: true): Series;
   #get(symbol: string, timeframe: Timeframe, create: false): Series | undefined;
   #get(symbol: string, timeframe: Timeframe, create: boolean): Series | undefined {
-    const key = `${symbol}\u0000${timeframe}`;
-    let series = this.#series.get(key);
+    let byTimeframe = this.#series.get(symbol);
+    if (byTimeframe === undefined) {
+      if (!create) return undefined;
+      byTimeframe = new Map();
+      this.#series.set(symbol, byTimeframe);
+    }
+    let series = byTimeframe.get(timeframe);
     if (series === undefined && create) {
       series = new Series();
-      this.#series.set(key, series);
+      byTimeframe.set(timeframe, series);
     }
     return series;
   }
@@ -212,6 +221,7 @@ export class MemoryStore implements Store {
   /** Inserts or replaces bars; a stored bar is replaced only by one with an equal or higher revision. */
   upsert(symbol: string, timeframe: Timeframe, bars: readonly RevisedBar[]): void {
     const series = this.#get(symbol, timeframe, true);
+    series.newest = undefined;
     let pending: RevisedBar[] | undefined;
     for (const bar of bars) {
       if (bar.timestamp > series.lastTimestamp()) {
@@ -266,34 +276,39 @@ export class MemoryStore implements Store {
         if (j < c.length) break;
       }
     }
+    // One block for the six number columns (the pipeline reads a few bars at a time, often).
+    const block = new Float64Array(6 * n);
     const columns = {
       length: n,
-      timestamp: new Float64Array(n),
-      open: new Float64Array(n),
-      high: new Float64Array(n),
-      low: new Float64Array(n),
-      close: new Float64Array(n),
-      volume: new Float64Array(n),
+      timestamp: block.subarray(0, n),
+      open: block.subarray(n, 2 * n),
+      high: block.subarray(2 * n, 3 * n),
+      low: block.subarray(3 * n, 4 * n),
+      close: block.subarray(4 * n, 5 * n),
+      volume: block.subarray(5 * n, 6 * n),
       flags: new Uint8Array(n),
     };
     let at = 0;
     for (const [c, i, j] of parts) {
-      columns.timestamp.set(c.timestamp.subarray(i, j), at);
-      columns.open.set(c.open.subarray(i, j), at);
-      columns.high.set(c.high.subarray(i, j), at);
-      columns.low.set(c.low.subarray(i, j), at);
-      columns.close.set(c.close.subarray(i, j), at);
-      columns.volume.set(c.volume.subarray(i, j), at);
-      columns.flags.set(c.flags.subarray(i, j), at);
-      at += j - i;
+      for (let k = i; k < j; k++, at++) {
+        columns.timestamp[at] = c.timestamp[k] as number;
+        columns.open[at] = c.open[k] as number;
+        columns.high[at] = c.high[k] as number;
+        columns.low[at] = c.low[k] as number;
+        columns.close[at] = c.close[k] as number;
+        columns.volume[at] = c.volume[k] as number;
+        columns.flags[at] = c.flags[k] as number;
+      }
     }
     return columns;
   }
 
   /** The newest stored bar of a series. */
   last(symbol: string, timeframe: Timeframe): RevisedBar | undefined {
-    const c = this.#get(symbol, timeframe, false)?.chunks.at(-1);
-    return c === undefined || c.length === 0 ? undefined : read(c, c.length - 1);
+    const series = this.#get(symbol, timeframe, false);
+    const c = series?.chunks.at(-1);
+    if (series === undefined || c === undefined || c.length === 0) return undefined;
+    return (series.newest ??= read(c, c.length - 1));
   }
 
   /** Removes bars older than `before`; whole chunks are released. Returns how many bars were removed. */
@@ -316,8 +331,8 @@ export class MemoryStore implements Store {
   /** Bytes of typed-array memory held (allocated, including unused chunk capacity). */
   get byteLength(): number {
     let bytes = 0;
-    for (const series of this.#series.values()) {
-      for (const c of series.chunks) {
+    for (const byTimeframe of this.#series.values()) {
+      for (const c of [...byTimeframe.values()].flatMap((series) => series.chunks)) {
         bytes += c.timestamp.byteLength * 6 + c.flags.byteLength + c.revision.byteLength;
         for (const column of Object.values(c.optional)) bytes += column.byteLength;
       }
@@ -328,9 +343,8 @@ export class MemoryStore implements Store {
   /** Every series and its bars, for checkpoints. */
   entries(): { symbol: string; timeframe: Timeframe; bars: RevisedBar[] }[] {
     const out: { symbol: string; timeframe: Timeframe; bars: RevisedBar[] }[] = [];
-    for (const [key, series] of this.#series) {
-      const [symbol = '', timeframe] = key.split('\u0000') as [string, Timeframe];
-      out.push({ symbol, timeframe, bars: series.all() });
+    for (const [symbol, byTimeframe] of this.#series) {
+      for (const [timeframe, series] of byTimeframe) out.push({ symbol, timeframe, bars: series.all() });
     }
     return out;
   }

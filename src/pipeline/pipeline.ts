@@ -29,7 +29,7 @@ import { scoreQuality, type QualityConfig, type QualityMetrics } from '../qualit
 import { weighQuality } from '../internal/quality-weigh.js';
 import { buildDataResponse } from '../reports/build-data-response.js';
 import { buildDataStatus, type SeriesStatusInput, type SourceStatusInput } from '../reports/build-data-status.js';
-import { buildLatestOhlcv } from '../reports/build-latest-ohlcv.js';
+import { buildLatestOhlcv, type LatestOhlcvInput } from '../reports/build-latest-ohlcv.js';
 import { buildQualityReport, type SymbolQualityInput } from '../reports/build-quality-report.js';
 import { createAlert, type AlertInput } from '../reports/create-alert.js';
 import { retentionCutoff } from '../retention/retention-cutoff.js';
@@ -37,7 +37,6 @@ import type { Alert } from '../schemas/alert-schema.js';
 import type { PipelineConfig } from '../schemas/config.js';
 import { DataRequestSchema } from '../schemas/data-request-schema.js';
 import type { DataResponse } from '../schemas/data-response-schema.js';
-import type { LatestOhlcv } from '../schemas/latest-ohlcv-schema.js';
 import type { MarketContext } from '../schemas/market-context-schema.js';
 import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
@@ -88,6 +87,9 @@ interface SymbolRuntime {
   /** The last market-context document and the alert count it saw. */
   context: { readonly document: MarketContext; readonly alertSequence: number } | undefined;
 }
+
+/** High, low and volume of the current UTC day so far, as `latest_ohlcv` reports them. */
+type DailyFields = LatestOhlcvInput['daily'];
 
 /** What the documents know about one series. */
 interface SeriesCache {
@@ -1035,8 +1037,8 @@ export class Pipeline {
       let baseMetrics: QualityMetrics | undefined;
       let baseScore: number | undefined;
       for (const tf of this.config.timeframes) {
-        await this.#prune(symbol, rt, tf, now);
-        const state = await this.#seriesState(symbol, rt, tf, changed.has(tf), now);
+        if (now >= (rt.pruneDue.get(tf) ?? Number.NEGATIVE_INFINITY)) await this.#prune(symbol, rt, tf, now);
+        const state = (changed.has(tf) ? undefined : this.#unchangedState(rt, tf, now)) ?? (await this.#seriesState(symbol, rt, tf, now));
         if (state.latest !== undefined) latest[tf] = state.latest;
         if (tf === base) {
           baseMetrics = state.metrics;
@@ -1054,8 +1056,11 @@ export class Pipeline {
         qualities[symbol] = { score: baseScore, ...baseMetrics, issues: rt.issues };
       }
       this.#escalate(symbol, rt, baseScore, now);
-      documents.push({ kind: 'document', name: 'latest_ohlcv', symbol, body: await this.#latestOhlcv(symbol, rt, latest, changed, now) });
-      documents.push({ kind: 'document', name: 'market_context', symbol, body: await this.#marketContext(symbol, rt, session, changed, now) });
+      if (this.config.timeframes.includes('1H') && (rt.atr1h === undefined || changed.has('1H'))) await this.#refreshAtr(symbol, rt, now);
+      const daily = this.#higher.includes('1D') ? this.#dailyFromAggregator(rt, now) : await this.#dailyFromBars(symbol, now);
+      documents.push({ kind: 'document', name: 'latest_ohlcv', symbol, body: buildLatestOhlcv({ now, symbol, latest, atr14h1: rt.atr1h ?? null, daily }) });
+      const context = this.#unchangedContext(rt, session, changed, now) ?? (await this.#marketContext(symbol, rt, now));
+      documents.push({ kind: 'document', name: 'market_context', symbol, body: context });
     }
     const sources: Record<string, SourceStatusInput> = {};
     const feeds = [...this.#symbols.values()].map((rt) => rt.feed);
@@ -1086,6 +1091,22 @@ export class Pipeline {
   }
 
   /**
+   * The state of a series without new bars since the last documents, on the same UTC day: only
+   * freshness moves with the clock. `undefined` when it must be rebuilt.
+   */
+  #unchangedState(rt: SymbolRuntime, tf: Timeframe, now: number): SeriesCache | undefined {
+    const cached = rt.series.get(tf);
+    if (cached === undefined || cached.dayStart !== bucketStart(now, '1D')) return undefined;
+    if (cached.metrics === undefined || cached.latest === undefined) return cached;
+    const freshness = checkFreshness(cached.latest.timestamp, tf, now, this.config.freshness).score;
+    if (freshness === cached.metrics.freshness) return cached;
+    const metrics: QualityMetrics = { ...cached.metrics, freshness };
+    const updated: SeriesCache = { ...cached, metrics, score: weighQuality(metrics, this.config.weights) };
+    rt.series.set(tf, updated);
+    return updated;
+  }
+
+  /**
    * A series' newest bar, bars today and quality over the window (max(1 day, 30 bars)). The
    * series' {@link QualityLedger} judges only the bars that arrived since the last documents
    * (all of the window after a replacement); with no new bar, only freshness moves with the
@@ -1093,16 +1114,8 @@ export class Pipeline {
    * newest that hold a bar, validity and consistency the shares of bars judged valid and
    * consistent, weighted as `scoreQuality` weighs them.
    */
-  async #seriesState(symbol: string, rt: SymbolRuntime, tf: Timeframe, changed: boolean, now: number): Promise<SeriesCache> {
+  async #seriesState(symbol: string, rt: SymbolRuntime, tf: Timeframe, now: number): Promise<SeriesCache> {
     const dayStart = bucketStart(now, '1D');
-    const cached = rt.series.get(tf);
-    if (cached !== undefined && !changed && cached.dayStart === dayStart) {
-      if (cached.metrics === undefined || cached.latest === undefined) return cached;
-      const metrics: QualityMetrics = { ...cached.metrics, freshness: checkFreshness(cached.latest.timestamp, tf, now, this.config.freshness).score };
-      const updated: SeriesCache = { ...cached, metrics, score: weighQuality(metrics, this.config.weights) };
-      rt.series.set(tf, updated);
-      return updated;
-    }
     const width = widthOf(now, tf);
     const windowStart = now - Math.max(DAY_MS, 30 * width);
     let ledger = rt.ledgers.get(tf);
@@ -1146,47 +1159,46 @@ export class Pipeline {
     return state;
   }
 
-  async #latestOhlcv(
-    symbol: string,
-    rt: SymbolRuntime,
-    latest: Partial<Record<Timeframe, Ohlcv>>,
-    changed: ReadonlySet<Timeframe>,
-    now: number,
-  ): Promise<LatestOhlcv> {
-    if (this.config.timeframes.includes('1H') && (rt.atr1h === undefined || changed.has('1H'))) {
-      const period = this.config.preprocessing.atrPeriod;
-      const hours = await this.#columns(symbol, '1H', now - (period * 4 + 1) * 3_600_000, now);
-      const value = atr(hours, { period })[hours.length - 1];
-      rt.atr1h = value !== undefined && Number.isFinite(value) ? value : null;
-    }
-    // Today so far: the forming 1D bucket when 1D is aggregated, else the base bars of today.
-    const dayStart = bucketStart(now, '1D');
-    let daily: { high: number | null; low: number | null; volume: number | null } = { high: null, low: null, volume: null };
-    const forming = this.#higher.includes('1D') ? rt.aggregators?.current('1D') : undefined;
-    if (forming !== undefined && forming.timestamp === dayStart) {
-      daily = { high: forming.high, low: forming.low, volume: forming.volume };
-    } else if (!this.#higher.includes('1D')) {
-      const stats = dailyStats(await this.#columns(symbol, this.config.baseTimeframe, dayStart, now), now);
-      if (stats.bars > 0) daily = { high: stats.high ?? null, low: stats.low ?? null, volume: stats.volume ?? null };
-    }
-    return buildLatestOhlcv({ now, symbol, latest, atr14h1: rt.atr1h ?? null, daily });
+  /** ATR(14) of the 1H bars at the newest stored one (`null` while it warms up). */
+  async #refreshAtr(symbol: string, rt: SymbolRuntime, now: number): Promise<void> {
+    const period = this.config.preprocessing.atrPeriod;
+    const hours = await this.#columns(symbol, '1H', now - (period * 4 + 1) * 3_600_000, now);
+    const value = atr(hours, { period })[hours.length - 1];
+    rt.atr1h = value !== undefined && Number.isFinite(value) ? value : null;
+  }
+
+  /** Today so far (UTC) from the forming 1D bucket; nulls before today's first bar. */
+  #dailyFromAggregator(rt: SymbolRuntime, now: number): DailyFields {
+    const forming = rt.aggregators?.current('1D');
+    return forming !== undefined && forming.timestamp === bucketStart(now, '1D')
+      ? { high: forming.high, low: forming.low, volume: forming.volume }
+      : { high: null, low: null, volume: null };
+  }
+
+  /** Today so far (UTC) from the stored base bars, when 1D is not aggregated. */
+  async #dailyFromBars(symbol: string, now: number): Promise<DailyFields> {
+    const stats = dailyStats(await this.#columns(symbol, this.config.baseTimeframe, bucketStart(now, '1D'), now), now);
+    return stats.bars > 0 ? { high: stats.high ?? null, low: stats.low ?? null, volume: stats.volume ?? null } : { high: null, low: null, volume: null };
   }
 
   /**
-   * The market-context document. Rebuilt when daily or 4H bars or alerts changed; otherwise
-   * the previous one with the new time and session.
+   * The previous market-context document with the new time and session, when neither daily nor
+   * 4H bars nor alerts changed since; `undefined` when it must be rebuilt.
    */
-  async #marketContext(symbol: string, rt: SymbolRuntime, session: SessionState, changed: ReadonlySet<Timeframe>, now: number): Promise<MarketContext> {
+  #unchangedContext(rt: SymbolRuntime, session: SessionState, changed: ReadonlySet<Timeframe>, now: number): MarketContext | undefined {
     const previous = rt.context;
-    if (previous !== undefined && previous.alertSequence === this.#alertSequence && !changed.has('1D') && !changed.has('4H')) {
-      const document: MarketContext = {
-        ...previous.document,
-        updated_at: isoUtc(now),
-        session: { current: session.current, minutes_into_session: session.minutesIntoSession, killzone_active: session.killzoneActive },
-      };
-      rt.context = { document, alertSequence: this.#alertSequence };
-      return document;
-    }
+    if (previous === undefined || previous.alertSequence !== this.#alertSequence || changed.has('1D') || changed.has('4H')) return undefined;
+    const document: MarketContext = {
+      ...previous.document,
+      updated_at: isoUtc(now),
+      session: { current: session.current, minutes_into_session: session.minutesIntoSession, killzone_active: session.killzoneActive },
+    };
+    rt.context = { document, alertSequence: this.#alertSequence };
+    return document;
+  }
+
+  /** Builds the market-context document from the stored daily and 4H bars and the alerts. */
+  async #marketContext(symbol: string, rt: SymbolRuntime, now: number): Promise<MarketContext> {
     const daily = this.config.timeframes.includes('1D') ? await this.#columns(symbol, '1D', now - 120 * DAY_MS, now) : undefined;
     const fourHour = this.config.timeframes.includes('4H') ? await this.#columns(symbol, '4H', now - 30 * DAY_MS, now) : undefined;
     const { document } = buildMarketContext({
@@ -1233,9 +1245,8 @@ export class Pipeline {
     this.#emit('escalation', { symbol, reasons, alert });
   }
 
-  /** Drops bars past retention; at most once an hour of clock time per series (retention is counted in days). */
+  /** Drops bars past retention; called at most once an hour of clock time per series (retention is counted in days). */
   async #prune(symbol: string, rt: SymbolRuntime, tf: Timeframe, now: number): Promise<void> {
-    if (now < (rt.pruneDue.get(tf) ?? Number.NEGATIVE_INFINITY)) return;
     rt.pruneDue.set(tf, now + HOUR_MS);
     const cutoff = retentionCutoff(tf, now, this.config.retention);
     if (cutoff === undefined) return;

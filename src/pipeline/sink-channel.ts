@@ -38,9 +38,12 @@ type Outcome = 'done' | 'failed' | 'aborted';
  *   document (coalescing).
  * - When the sink has `writeMany`, the worker hands it every record queued at the head (up to
  *   one awaited through {@link SinkChannel.deliver}, which is written alone for its answer) in
- *   one call under one time limit. A failed batch is not retried as a batch: its records are
- *   written one by one with `write`, each with its own retries and dead letter, so one bad
- *   record cannot take the others down with it.
+ *   one call under one time limit. An idle worker then starts one macrotask after the first
+ *   record (a `setTimeout(0)`), so the records queued in the same turn of the event loop — a
+ *   whole cycle's bars and documents when the sources answer at once — go in one call; it
+ *   starts at once when the queue is full or `drain` is called. A failed batch is not retried
+ *   as a batch: its records are written one by one with `write`, each with its own retries and
+ *   dead letter, so one bad record cannot take the others down with it.
  */
 export class SinkChannel {
   readonly sink: Sink;
@@ -58,6 +61,7 @@ export class SinkChannel {
   /** Records at the head to write one by one (those of a failed batch). */
   #singles = 0;
   #running: Promise<void> | undefined;
+  #startTimer: ReturnType<typeof setTimeout> | undefined;
   #controller = new AbortController();
 
   constructor(sink: Sink, options: SinkChannelOptions) {
@@ -87,7 +91,7 @@ export class SinkChannel {
           this.#append(record);
           break;
         }
-        this.#kick();
+        this.#kick(true);
         await this.#space(signal);
       }
     }
@@ -109,15 +113,18 @@ export class SinkChannel {
     return done;
   }
 
-  /** Resolves when the queue is empty (every record written or dead-lettered). */
+  /** Starts writing at once and resolves when the queue is empty (every record written or dead-lettered). */
   drain(): Promise<void> {
     if (this.#queue.length === 0) return Promise.resolve();
+    this.#kick(true);
     return new Promise((resolve) => this.#idleWaiters.push({ resolve }));
   }
 
   /** Aborts the write in flight and stops the worker; queued records stay in `pending`. */
   async close(): Promise<void> {
     const reason = new DOMException('The pipeline stopped', 'AbortError');
+    clearTimeout(this.#startTimer);
+    this.#startTimer = undefined;
     this.#controller.abort(reason);
     await this.#running;
     for (const waiter of this.#waiting.values()) waiter.reject(reason);
@@ -183,8 +190,18 @@ export class SinkChannel {
     });
   }
 
-  #kick(): void {
+  /** Starts the worker unless it runs: one macrotask later for a sink with `writeMany` (unless `now`), else at once. */
+  #kick(now = false): void {
     if (this.#running !== undefined || this.#queue.length === 0) return;
+    if (!now && this.sink.writeMany !== undefined) {
+      this.#startTimer ??= setTimeout(() => {
+        this.#startTimer = undefined;
+        this.#kick(true);
+      }, 0);
+      return;
+    }
+    clearTimeout(this.#startTimer);
+    this.#startTimer = undefined;
     this.#running = this.#work().finally(() => {
       this.#running = undefined;
     });

@@ -126,6 +126,9 @@ function build(input: OhlcvColumns, tradedIn: Uint8Array | undefined, spec: Redu
   return { columns, traded: traded === undefined ? undefined : fit(traded) };
 }
 
+/** Buckets of at most this many bars are not started from their last bar: on 5-bar buckets it measured slower. */
+const SEED_FROM_LAST_MIN_BARS = 8;
+
 /** Timestamp, open, high, low, close and volume arrays, in that order. */
 type OhlcvArrays = readonly [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
 
@@ -185,6 +188,22 @@ function fillBuckets(
     let tl = Number.POSITIVE_INFINITY;
     let zh = Number.NEGATIVE_INFINITY;
     let zl = Number.POSITIVE_INFINITY;
+    // The bucket's last bar is looked at first (the pass sees it again; max and min do not
+    // mind): a price walk's extremes lie near the ends of a window more often than inside it,
+    // so starting from one end halves the bars that set a new high or low, each a mispredicted
+    // branch that costs more than reading the bar (1m → 1H on the bench data: 0.30 of the bars
+    // from ±Infinity, 0.15 from the last bar).
+    if (b - a > SEED_FROM_LAST_MIN_BARS) {
+      const lastHigh = inHigh[b - 1] as number;
+      const lastLow = inLow[b - 1] as number;
+      if (isTraded(b - 1, inVolume[b - 1] as number, tradedIn, flags)) {
+        if (lastHigh > th) th = lastHigh;
+        if (lastLow < tl) tl = lastLow;
+      } else {
+        if (lastHigh > zh) zh = lastHigh;
+        if (lastLow < zl) zl = lastLow;
+      }
+    }
     let v = 0;
     let tradedBars = 0;
     // Three copies of the same loop on purpose: the timestamp check fused in (first pass), plain

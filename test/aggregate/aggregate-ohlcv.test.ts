@@ -57,6 +57,18 @@ describe('aggregateOhlcv', () => {
     expect(bars[0]).toMatchObject({ open: 10, high: 11, low: 9, close: 10, volume: 5 });
   });
 
+  it("keeps a long bucket's last bar out of open, high and low when it did not trade", () => {
+    // A 15m bucket: 14 traded minutes (high 10 + m/100, low 9 - m/100, so 10.13 and 8.87 at
+    // m = 13), then a last minute far outside that range that did not trade (zero volume, or
+    // synthetic with volume). Its close still counts (filler) or is skipped (synthetic).
+    const traded = Array.from({ length: 14 }, (_, m) => bar(m, 10, 10 + m / 100, 9 - m / 100, 10, 1));
+    const withFiller = aggregateOhlcv([...traded, filler(14, 20)], '15m', { source: '1m' }).bars;
+    expect(withFiller).toEqual([{ timestamp: T0, open: 10, high: 10 + 13 / 100, low: 9 - 13 / 100, close: 20, volume: 14, count: 15 }]);
+    const synthetic = bar(14, 2, 30, 1, 2, 5, { flag: 'interpolated' });
+    expect(aggregateOhlcv([...traded, synthetic], '15m', { source: '1m' }).bars[0]).toMatchObject({ open: 10, high: 10 + 13 / 100, low: 9 - 13 / 100, close: 10, volume: 19 });
+    expect(aggregateOhlcv(toColumns([...traded, filler(14, 20)]), '15m', { source: '1m', exchangeExact: false }).bars).toMatchObject({ length: 1, high: Float64Array.of(20), low: Float64Array.of(9 - 13 / 100) });
+  });
+
   it('flags a bar built only from synthetic bars and clears the flag when a real bar is in it', () => {
     const input = [
       bar(0, 1, 1, 1, 1, 0, { flag: 'interpolated' }),

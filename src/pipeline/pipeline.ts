@@ -76,6 +76,8 @@ interface SymbolRuntime {
   lock: Promise<void>;
   /** Timeframes that got bars since the last documents. */
   dirty: Set<Timeframe>;
+  /** Whether the primary's `subscribe` stream of this symbol is open. */
+  streaming: boolean;
   /** Per timeframe: what the last documents knew. */
   series: Map<Timeframe, SeriesCache>;
   /** Per timeframe: the verdicts of the bars in the quality window. */
@@ -387,6 +389,7 @@ export class Pipeline {
           await this.#exclusive(
             symbol,
             async (rt) => {
+              rt.streaming = true;
               const outcome = await this.#ingest(symbol, rt, [raw], this.#primary.name, signal, undefined);
               this.#feedEvent(symbol, rt, {
                 kind: 'succeeded',
@@ -404,6 +407,8 @@ export class Pipeline {
         await this.#exclusive(symbol, (rt) => Promise.resolve(this.#onSourceFailure(symbol, rt, 'primary', this.#primary, error)), signal).catch(
           () => undefined,
         );
+      } finally {
+        this.#runtime(symbol).streaming = false;
       }
     });
   }
@@ -438,6 +443,7 @@ export class Pipeline {
         aggregators: undefined,
         lock: Promise.resolve(),
         dirty: new Set(),
+        streaming: false,
         series: new Map(),
         ledgers: new Map(),
         pruneDue: new Map(),
@@ -527,6 +533,8 @@ export class Pipeline {
   ): Promise<void> {
     const closedEnd = bucketStart(this.#clock.now(), this.config.baseTimeframe);
     let since = await this.#since(symbol, rt, closedEnd);
+    // An open stream delivers each bar as it closes: with none due and the feed healthy, a poll would only ask again.
+    if (rt.streaming && rt.feed.kind === 'healthy' && since >= closedEnd) return;
     const total = Math.max(0, Math.round((closedEnd - since) / this.#baseMs));
     const limit = source.maxLimit ?? 1000;
     let done = 0;

@@ -10,6 +10,8 @@ import { QualityReportSchema } from '../../src/schemas/quality-report-schema.js'
 import type { Ohlcv } from '../../src/schemas/ohlcv.js';
 import { generateOhlcv } from '../../src/testing/generate-ohlcv.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
+import { MemorySink } from '../../src/testing/memory-sink.js';
+import { SimulatedSource } from '../../src/testing/simulated-source.js';
 import { describeFixtures, readFixtureJson } from '../support/fixtures.js';
 import { delivered, fakeSource, flat, latestView, recordingSink } from './support.js';
 
@@ -287,6 +289,32 @@ describe('Pipeline', () => {
     expect(new Set(keys).size).toBe(keys.length);
     expect(latestView(sink.records, '1m')).toHaveLength(90);
     expect(latestView(sink.records, '5m')).toHaveLength(18);
+  });
+
+  it('streams bars through the same steps and polls only for what the stream missed', async () => {
+    const bars = generateOhlcv({ seed: 5, start: T0, count: 60, timeframe: '1m' }).bars;
+    const clock = new ManualClock(T0 + 10 * MIN + 1000);
+    const source = new SimulatedSource({ clock, bars: { BTCUSD: bars } });
+    const sink = new MemorySink();
+    const pipeline = new Pipeline({ primary: source, sinks: [sink], clock, start: T0, config: { symbols: ['BTCUSD'], timeframes: ['1m', '5m'] } });
+    pipeline.start();
+    await clock.advance(0);
+    const polls = source.requests.length;
+    // 30 minutes of streaming: the stream delivers each bar at its close, before the cycle
+    // that follows (pollDelayMs later) would poll for it.
+    await clock.advance(30 * MIN);
+    await pipeline.flush();
+    expect(source.requests.length).toBe(polls);
+    expect(sink.bars('BTCUSD', '1m').map((b) => b.timestamp)).toEqual(bars.slice(0, 40).map((b) => b.timestamp));
+    expect(sink.bars('BTCUSD', '5m')).toHaveLength(8);
+    expect(sink.duplicates()).toEqual([]);
+    await pipeline.stop();
+    // Without the stream, the next cycle polls again.
+    await clock.advance(5 * MIN);
+    await pipeline.runOnce();
+    expect(source.requests.length).toBe(polls + 1);
+    await pipeline.flush();
+    expect(sink.bars('BTCUSD', '1m')).toHaveLength(45);
   });
 
   it('stops promptly while a sink never answers, leaving no timer behind', async () => {

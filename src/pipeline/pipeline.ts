@@ -80,6 +80,8 @@ interface SymbolRuntime {
   streaming: boolean;
   /** Per timeframe: what the last documents knew. */
   series: Map<Timeframe, SeriesCache>;
+  /** Per timeframe: the last `data_status` input. */
+  statuses: Map<Timeframe, SeriesStatusInput>;
   /** Per timeframe: the verdicts of the bars in the quality window. */
   ledgers: Map<Timeframe, QualityLedger>;
   /** Per timeframe: clock time (epoch ms) from which the next prune is due. */
@@ -129,6 +131,17 @@ function sameBar(a: Ohlcv, b: Ohlcv): boolean {
     a.trades === b.trades &&
     a.takerBuyVolume === b.takerBuyVolume
   );
+}
+
+/** Gaps detected per timeframe among `issues` stamped at or after `since` (epoch ms); `undefined` when there are none. */
+function gapsSince(issues: readonly QualityIssue[], since: number): Map<Timeframe, number> | undefined {
+  let gaps: Map<Timeframe, number> | undefined;
+  for (const issue of issues) {
+    if (issue.type !== 'gap_detected' || issue.timeframe === undefined || Date.parse(issue.timestamp) < since) continue;
+    gaps ??= new Map();
+    gaps.set(issue.timeframe, (gaps.get(issue.timeframe) ?? 0) + 1);
+  }
+  return gaps;
 }
 
 /** Index of the first bar opening at or after `time` (bars in time order, usually few after it). */
@@ -294,6 +307,11 @@ export class Pipeline {
     };
   }
 
+  /** Whether anyone listens to `event` (payloads of frequent events are built only then). */
+  #listened(event: keyof PipelineEvents): boolean {
+    return this.#emitter.listenerCount(event) > 0;
+  }
+
   #emit<E extends keyof PipelineEvents>(event: E, ...args: Parameters<PipelineEvents[E]>): void {
     (this.#emitter.emit as (event: E, ...args: unknown[]) => boolean)(event, ...args);
   }
@@ -445,6 +463,7 @@ export class Pipeline {
         dirty: new Set(),
         streaming: false,
         series: new Map(),
+        statuses: new Map(),
         ledgers: new Map(),
         pruneDue: new Map(),
         atr1h: undefined,
@@ -766,7 +785,7 @@ export class Pipeline {
   #barsRecord(rt: SymbolRuntime, symbol: string, timeframe: Timeframe, bars: readonly RevisedBar[], records: SinkRecord[]): void {
     if (bars.length === 0) return;
     for (const bar of bars) this.#touched(rt, timeframe, bar.timestamp);
-    for (const bar of bars) this.#emit('bar', { symbol, timeframe, bar });
+    if (this.#listened('bar')) for (const bar of bars) this.#emit('bar', { symbol, timeframe, bar });
     records.push({ kind: 'bars', symbol, timeframe, bars });
   }
 
@@ -894,7 +913,7 @@ export class Pipeline {
     for (const tf of this.#higher) this.#barsRecord(rt, symbol, tf, higher.get(tf) ?? [], records);
     if (forming !== undefined) {
       const bar: Ohlcv = forming;
-      this.#emit('update', { symbol, timeframe: base, bar });
+      if (this.#listened('update')) this.#emit('update', { symbol, timeframe: base, bar });
       if (this.#deliverForming) records.push({ kind: 'forming', symbol, timeframe: base, bar });
     }
     await this.#deliver(records, signal);
@@ -1042,6 +1061,7 @@ export class Pipeline {
       issues24h.push(...rt.issues);
       const series: Partial<Record<Timeframe, SeriesStatusInput>> = {};
       const latest: Partial<Record<Timeframe, Ohlcv>> = {};
+      const gaps = gapsSince(rt.issues, bucketStart(now, '1D'));
       let baseMetrics: QualityMetrics | undefined;
       let baseScore: number | undefined;
       for (const tf of this.config.timeframes) {
@@ -1052,12 +1072,7 @@ export class Pipeline {
           baseMetrics = state.metrics;
           baseScore = state.score;
         }
-        series[tf] = {
-          lastBar: state.latest?.timestamp ?? null,
-          qualityScore: state.score ?? null,
-          barsToday: state.barsToday,
-          gapsToday: rt.issues.filter((i) => i.type === 'gap_detected' && i.timeframe === tf && Date.parse(i.timestamp) >= state.dayStart).length,
-        };
+        series[tf] = this.#status(rt, tf, state, gaps?.get(tf) ?? 0);
       }
       statuses[symbol] = series;
       if (baseMetrics !== undefined && baseScore !== undefined) {
@@ -1087,7 +1102,7 @@ export class Pipeline {
         body: buildQualityReport({ now, symbols: qualities, issues24h, qualityBelow: this.config.escalation.qualityBelow }),
       },
     );
-    for (const record of documents) this.#emit('document', record);
+    if (this.#listened('document')) for (const record of documents) this.#emit('document', record);
     await this.#deliver(documents, signal);
   }
 
@@ -1096,6 +1111,17 @@ export class Pipeline {
     return this.#store.rangeColumns !== undefined
       ? this.#store.rangeColumns(symbol, tf, start, end)
       : toColumns(await this.#store.range(symbol, tf, start, end));
+  }
+
+  /** A series' `data_status` input; the previous object when nothing in it changed (the document builder then reuses its entry). */
+  #status(rt: SymbolRuntime, tf: Timeframe, state: SeriesCache, gapsToday: number): SeriesStatusInput {
+    const lastBar = state.latest?.timestamp ?? null;
+    const qualityScore = state.score ?? null;
+    const previous = rt.statuses.get(tf);
+    if (previous?.lastBar === lastBar && previous.qualityScore === qualityScore && previous.barsToday === state.barsToday && previous.gapsToday === gapsToday) return previous;
+    const status: SeriesStatusInput = { lastBar, qualityScore, barsToday: state.barsToday, gapsToday };
+    rt.statuses.set(tf, status);
+    return status;
   }
 
   /**
@@ -1161,7 +1187,7 @@ export class Pipeline {
       };
       const score = weighQuality(metrics, this.config.weights);
       state = { dayStart, latest, barsToday: ledger.countSince(dayStart), metrics, score };
-      this.#emit('quality', { symbol, timeframe: tf, score, metrics, bars: n });
+      if (this.#listened('quality')) this.#emit('quality', { symbol, timeframe: tf, score, metrics, bars: n });
     }
     rt.series.set(tf, state);
     return state;

@@ -34,6 +34,28 @@ export interface DataStatusInput {
   readonly symbols: Readonly<Record<string, Partial<Record<Timeframe, SeriesStatusInput>>>>;
 }
 
+type SeriesStatus = NonNullable<DataStatus['symbols'][string]['timeframes'][Timeframe]>;
+
+/**
+ * Each series' wire entry, by the input it was built from: a caller that passes the same
+ * (unchanged) input object again gets the same frozen entry without rebuilding it.
+ */
+const ENTRIES = new WeakMap<SeriesStatusInput, SeriesStatus>();
+
+function seriesStatus(series: SeriesStatusInput): SeriesStatus {
+  let entry = ENTRIES.get(series);
+  if (entry === undefined) {
+    entry = Object.freeze({
+      last_bar: series.lastBar === null ? null : isoUtc(series.lastBar),
+      quality_score: series.qualityScore === null ? null : round(series.qualityScore, 4),
+      bars_today: series.barsToday,
+      gaps_today: series.gapsToday,
+    });
+    ENTRIES.set(series, entry);
+  }
+  return entry;
+}
+
 function round(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
@@ -75,12 +97,7 @@ export function buildDataStatus(input: DataStatusInput): DataStatus {
     const out: DataStatus['symbols'][string]['timeframes'] = {};
     for (const [tf, series] of Object.entries(timeframes) as [Timeframe, SeriesStatusInput | undefined][]) {
       if (series === undefined) continue;
-      out[tf] = {
-        last_bar: series.lastBar === null ? null : isoUtc(series.lastBar),
-        quality_score: series.qualityScore === null ? null : round(series.qualityScore, 4),
-        bars_today: series.barsToday,
-        gaps_today: series.gapsToday,
-      };
+      out[tf] = seriesStatus(series);
       if (series.qualityScore !== null) {
         total += series.qualityScore;
         scored++;

@@ -79,6 +79,14 @@ function recover(s: Outage, policy: FeedPolicy, actions: FeedAction[]): FeedStat
   return { kind: 'healthy', primary: s.primary, backup: s.backup };
 }
 
+/** `values` with `value` appended, keeping the last `size` (a new array; `values` is not mutated). */
+function appendToWindow(values: readonly number[], value: number, size: number): number[] {
+  const keep = Math.max(0, Math.min(values.length, size - 1));
+  const out = values.slice(values.length - keep);
+  out.push(value);
+  return out;
+}
+
 function onSuccess(
   s: FeedState,
   event: Extract<FeedEvent, { kind: 'succeeded' }>,
@@ -92,11 +100,14 @@ function onSuccess(
   let latencies = before.latencies;
   let elevated = before.latencyElevated;
   if (latency !== null) {
-    const normal = latencies.length >= policy.latencyMinSamples ? failoverMedian(latencies) : null;
+    // The median is at least the smallest latency: a latency within the factor of it is not
+    // high, and the window need not be sorted (the common case, once per answer).
+    const judged = latencies.length >= policy.latencyMinSamples && latency > policy.latencyAlertFactor * Math.min(...latencies);
+    const normal = judged ? failoverMedian(latencies) : null;
     const high = normal !== null && latency > policy.latencyAlertFactor * normal;
     if (high && !elevated) actions.push({ kind: 'alert', source, latencyMs: latency, normalLatencyMs: normal });
     elevated = high;
-    latencies = [...latencies, latency].slice(-policy.latencyWindow);
+    latencies = appendToWindow(latencies, latency, policy.latencyWindow);
   }
   const bar = event.newestBar !== undefined && Number.isFinite(event.newestBar) ? event.newestBar : null;
   const until = before.rateLimitedUntil;

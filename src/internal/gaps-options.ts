@@ -54,10 +54,19 @@ export function resolveSection<S extends z.ZodType>(
   );
 }
 
+/** Strategies already resolved, by the object they were resolved from (frozen, so they cannot change). */
+const RESOLVED_STRATEGIES = new WeakMap<object, GapStrategies>();
+
 /** Gap strategies after defaults and validation. */
 export function resolveGapStrategies(overrides: Partial<GapStrategies> | undefined): GapStrategies {
   if (overrides === undefined || overrides === DEFAULT_GAP_STRATEGIES) return DEFAULT_GAP_STRATEGIES;
-  return resolveSection(GapStrategiesSchema, DEFAULT_GAP_STRATEGIES, overrides, 'gap strategies');
+  const cached = RESOLVED_STRATEGIES.get(overrides);
+  if (cached !== undefined) return cached;
+  const resolved = Object.freeze(resolveSection(GapStrategiesSchema, DEFAULT_GAP_STRATEGIES, overrides, 'gap strategies'));
+  // A result passed back in (a caller that resolved once) is not validated again, nor frozen overrides.
+  RESOLVED_STRATEGIES.set(resolved, resolved);
+  if (Object.isFrozen(overrides)) RESOLVED_STRATEGIES.set(overrides, resolved);
+  return resolved;
 }
 
 /** Throws `ConfigError` unless `tf` is a canonical timeframe. */
@@ -100,8 +109,19 @@ export interface Grid {
   readonly between: (a: number, b: number) => number;
 }
 
-/** The grid of `tf`. */
+const GRIDS = new Map<Timeframe, Grid>();
+
+/** The grid of `tf` (one object per timeframe, made on first use). */
 export function gridOf(tf: Timeframe): Grid {
+  let grid = GRIDS.get(tf);
+  if (grid === undefined) {
+    grid = makeGrid(tf);
+    GRIDS.set(tf, grid);
+  }
+  return grid;
+}
+
+function makeGrid(tf: Timeframe): Grid {
   if (tf === '1M') {
     return {
       tf,

@@ -17,14 +17,15 @@ import { nextFeedState } from '../failover/next-feed-state.js';
 import type { RateLimiterState } from '../failover/rate-limiter-state.js';
 import { retryDelay } from '../failover/retry-delay.js';
 import { tryAcquire } from '../failover/try-acquire.js';
-import { fillGaps } from '../gaps/fill-gaps.js';
+import { fillGaps, type FillGapsOptions } from '../gaps/fill-gaps.js';
 import { atr } from '../indicators/atr.js';
 import { dailyStats } from '../indicators/daily-stats.js';
 import { isoUtc } from '../internal/iso-utc.js';
 import { dedupe } from '../preprocess/dedupe.js';
 import { sortByTime } from '../preprocess/sort-by-time.js';
 import { evaluateEscalation, type EscalationGap } from '../quality/evaluate-escalation.js';
-import { checkFreshness } from '../quality/check-freshness.js';
+import { resolveGapStrategies } from '../internal/gaps-options.js';
+import { freshnessAt } from '../internal/quality-freshness.js';
 import { scoreQuality, type QualityConfig, type QualityMetrics } from '../quality/score-quality.js';
 import { weighQuality } from '../internal/quality-weigh.js';
 import { buildDataResponse } from '../reports/build-data-response.js';
@@ -34,7 +35,7 @@ import { buildQualityReport, type SymbolQualityInput } from '../reports/build-qu
 import { createAlert, type AlertInput } from '../reports/create-alert.js';
 import { retentionCutoff } from '../retention/retention-cutoff.js';
 import type { Alert } from '../schemas/alert-schema.js';
-import type { PipelineConfig } from '../schemas/config.js';
+import type { GapStrategies, PipelineConfig } from '../schemas/config.js';
 import { DataRequestSchema } from '../schemas/data-request-schema.js';
 import type { DataResponse } from '../schemas/data-response-schema.js';
 import type { MarketContext } from '../schemas/market-context-schema.js';
@@ -202,7 +203,6 @@ export class Pipeline {
   readonly #policy: FeedPolicy;
   readonly #start: number | undefined;
   readonly #deliverForming: boolean;
-  readonly #calendar: PipelineOptions['calendar'];
   readonly #pollDelayMs: number;
   readonly #emitter = new EventEmitter<PipelineEvents>();
   readonly #channels: readonly SinkChannel[];
@@ -216,6 +216,9 @@ export class Pipeline {
   #alertSequence = 0;
   #alerts: Alert[] = [];
   #documentsAt = Number.NEGATIVE_INFINITY;
+  /** `config.gaps`, resolved once (fillGaps then skips validating it on every answer). */
+  readonly #gapStrategies: GapStrategies;
+  readonly #fillOptions: FillGapsOptions;
   #loop: { readonly controller: AbortController; readonly done: Promise<void> } | undefined;
 
   /**
@@ -256,7 +259,8 @@ export class Pipeline {
     this.#random = options.random ?? Math.random;
     this.#start = options.start;
     this.#deliverForming = options.deliverForming ?? false;
-    this.#calendar = options.calendar;
+    this.#gapStrategies = resolveGapStrategies(this.config.gaps);
+    this.#fillOptions = options.calendar === undefined ? {} : { calendar: options.calendar };
     this.#pollDelayMs = options.pollDelayMs ?? 1000;
     this.#policy = resolveFeedPolicy({
       ...this.config.feedFailure,
@@ -824,22 +828,28 @@ export class Pipeline {
     const parsed = parseOhlcv(raw);
     const refused: DataIssue[] = [...parsed.issues];
     const checked = validateOhlcv(parsed.rows, { timeframe: base });
-    const bad = new Set<number>();
+    let bad: Set<number> | undefined;
     for (const issue of checked.issues) {
       // Order is repaired by sorting; everything else breaks a rule and the row is removed.
       if (issue.severity === 'error' && issue.rule !== 'timestamp_ascending') {
+        bad ??= new Set();
         if (!bad.has(issue.index)) refused.push({ code: issue.rule, path: [issue.index], message: issue.message });
         bad.add(issue.index);
       }
     }
     const closed: Ohlcv[] = [];
     let forming: Ohlcv | undefined;
-    parsed.rows.forEach((bar, i) => {
-      if (bad.has(i)) return;
-      if (bar.timestamp < closedEnd) closed.push(bar);
-      else if (bar.timestamp === closedEnd) forming = bar;
+    let ascending = true;
+    for (let i = 0; i < parsed.rows.length; i++) {
+      const bar = parsed.rows[i] as Ohlcv;
+      if (bad?.has(i) === true) continue;
+      if (bar.timestamp < closedEnd) {
+        const last = closed.at(-1);
+        if (last !== undefined && !(bar.timestamp > last.timestamp)) ascending = false;
+        closed.push(bar);
+      } else if (bar.timestamp === closedEnd) forming = bar;
       else refused.push({ code: 'future_bar', path: [i], message: `Bar at ${isoUtc(bar.timestamp)} opens after the current ${base} bar (${isoUtc(closedEnd)})` });
-    });
+    }
     if (refused.length > 0) {
       this.#emit('rejected', { symbol, source: sourceName, issues: refused });
       this.#note(rt, {
@@ -852,7 +862,8 @@ export class Pipeline {
         message: `${refused.length} row${refused.length === 1 ? '' : 's'} from ${sourceName} refused: ${refused[0]?.message ?? ''}`,
       });
     }
-    const deduped = dedupe(sortByTime(closed), { keep: 'last' });
+    // Strictly increasing answers (the usual) need neither sorting nor deduplication.
+    const deduped = ascending ? { bars: closed, issues: [] } : dedupe(sortByTime(closed), { keep: 'last' });
     if (deduped.issues.length > 0) {
       this.#note(rt, {
         timestamp: isoUtc(now),
@@ -869,8 +880,9 @@ export class Pipeline {
     const last = await this.#store.last(symbol, base);
     const lastTs = last?.timestamp ?? Number.NEGATIVE_INFINITY;
     const first = incoming[0];
-    const existing = new Map<number, RevisedBar>();
+    let existing: Map<number, RevisedBar> | undefined;
     if (first !== undefined && first.timestamp <= lastTs) {
+      existing = new Map();
       for (const bar of await this.#store.range(symbol, base, first.timestamp, Math.min(lastTs, newest ?? lastTs) + 1)) existing.set(bar.timestamp, bar);
     }
     const older: RevisedBar[] = [];
@@ -878,10 +890,10 @@ export class Pipeline {
     let conflicts = 0;
     const prev = first !== undefined && first.timestamp > lastTs ? last : previous;
     const sequence = prev === undefined ? incoming : [prev, ...incoming];
-    const filled = fillGaps(sequence, base, this.config.gaps, this.#calendar === undefined ? {} : { calendar: this.#calendar });
+    const filled = fillGaps(sequence, base, this.#gapStrategies, this.#fillOptions);
     for (const bar of filled.bars) {
       if (prev !== undefined && bar.timestamp <= prev.timestamp) continue;
-      const stored = existing.get(bar.timestamp);
+      const stored = existing?.get(bar.timestamp);
       let revised: RevisedBar | undefined;
       if (stored === undefined) revised = withRevision(bar, 0);
       else if (isSynthetic(stored) && !isSynthetic(bar)) revised = withRevision(bar, stored.revision + 1);
@@ -903,7 +915,7 @@ export class Pipeline {
       });
     }
     for (const report of filled.reports) this.#onGap(symbol, rt, report, now);
-    const changed = [...older, ...fresh];
+    const changed = older.length === 0 ? fresh : [...older, ...fresh];
     if (changed.length > 0) await this.#store.upsert(symbol, base, changed);
     if (older.some((bar) => !isSynthetic(bar)) && rt.syntheticSince !== null) await this.#refreshSynthetic(symbol, rt);
     const higher = await this.#aggregate(symbol, rt, older, fresh, lastTs);
@@ -1132,7 +1144,7 @@ export class Pipeline {
     const cached = rt.series.get(tf);
     if (cached === undefined || cached.dayStart !== bucketStart(now, '1D')) return undefined;
     if (cached.metrics === undefined || cached.latest === undefined) return cached;
-    const freshness = checkFreshness(cached.latest.timestamp, tf, now, this.config.freshness).score;
+    const freshness = freshnessAt(cached.latest.timestamp, tf, now, this.config.freshness);
     if (freshness === cached.metrics.freshness) return cached;
     const metrics: QualityMetrics = { ...cached.metrics, freshness };
     const updated: SeriesCache = { ...cached, metrics, score: weighQuality(metrics, this.config.weights) };
@@ -1182,7 +1194,7 @@ export class Pipeline {
       const metrics: QualityMetrics = {
         completeness: expected > 0 ? Math.min(1, n / expected) : 0,
         validity: (n - ledger.invalid) / n,
-        freshness: checkFreshness(latest.timestamp, tf, now, this.config.freshness).score,
+        freshness: freshnessAt(latest.timestamp, tf, now, this.config.freshness),
         consistency: (n - ledger.inconsistent) / n,
       };
       const score = weighQuality(metrics, this.config.weights);

@@ -1,10 +1,10 @@
 import { contextFields } from '../internal/quality-findings.js';
 import { isoTime } from '../internal/iso-utc.js';
+import { closeTimeOf, freshnessScore, maxDelayOf } from '../internal/quality-freshness.js';
 import { requireFinite, requireTimeframe, resolveSection } from '../internal/quality-options.js';
 import { AlertSeverity } from '../schemas/alert-schema.js';
 import { DEFAULT_FRESHNESS, FreshnessConfigSchema, type FreshnessConfig } from '../schemas/config.js';
 import { QualityIssueType } from '../schemas/quality-report-schema.js';
-import { bucketEnd } from '../time/bucket-end.js';
 import { DAY_MS, FIXED_WIDTH_MS, type Timeframe } from '../time/timeframe.js';
 import { QualityCheck, type QualityFinding } from './quality-finding.js';
 
@@ -71,7 +71,7 @@ export function checkFreshness(
   const context = contextFields({ symbol: options.symbol, timeframe: tf });
   const last = lastBarTimestamp ?? Number.NaN;
   // A time beyond the range of dates has no calendar month (NaN close): treated as no bar.
-  const closeTime = !Number.isFinite(last) ? Number.NaN : tf === '1M' ? bucketEnd(last, tf) : last + FIXED_WIDTH_MS[tf];
+  const closeTime = closeTimeOf(last, tf);
   if (!Number.isFinite(closeTime)) {
     const maxDelayMs = resolved.maxDelayMs[tf] ?? (tf === '1M' ? 31 * DAY_MS : FIXED_WIDTH_MS[tf]);
     return {
@@ -90,9 +90,9 @@ export function checkFreshness(
       ],
     };
   }
-  const maxDelayMs = resolved.maxDelayMs[tf] ?? closeTime - last;
+  const maxDelayMs = maxDelayOf(resolved, tf, last, closeTime);
   const delayMs = at - closeTime;
-  const score = delayMs <= maxDelayMs ? 1 : Math.max(0, Math.min(1, 2 - delayMs / maxDelayMs));
+  const score = freshnessScore(delayMs, maxDelayMs);
   const stale = delayMs > maxDelayMs;
   const issues: QualityFinding[] = stale
     ? [

@@ -95,9 +95,10 @@ export function buildDataStatus(input: DataStatusInput): DataStatus {
   let scored = 0;
   for (const [symbol, timeframes] of Object.entries(input.symbols)) {
     const out: DataStatus['symbols'][string]['timeframes'] = {};
-    for (const [tf, series] of Object.entries(timeframes) as [Timeframe, SeriesStatusInput | undefined][]) {
+    for (const tf in timeframes) {
+      const series = timeframes[tf as Timeframe];
       if (series === undefined) continue;
-      out[tf] = seriesStatus(series);
+      out[tf as Timeframe] = seriesStatus(series);
       if (series.qualityScore !== null) {
         total += series.qualityScore;
         scored++;

@@ -42,8 +42,9 @@ function wireBar(bar: Ohlcv): WireBar {
  */
 export function buildLatestOhlcv(input: LatestOhlcvInput): LatestOhlcv {
   const timeframes: LatestOhlcv['timeframes'] = {};
-  for (const [tf, bar] of Object.entries(input.latest) as [Timeframe, Ohlcv | undefined][]) {
-    if (bar !== undefined) timeframes[tf] = wireBar(bar);
+  for (const tf in input.latest) {
+    const bar = input.latest[tf as Timeframe];
+    if (bar !== undefined) timeframes[tf as Timeframe] = wireBar(bar);
   }
   const finiteOrNull = (value: number | null): number | null => (value !== null && Number.isFinite(value) ? value : null);
   return {

@@ -789,6 +789,8 @@ export class Pipeline {
   #barsRecord(rt: SymbolRuntime, symbol: string, timeframe: Timeframe, bars: readonly RevisedBar[], records: SinkRecord[]): void {
     if (bars.length === 0) return;
     for (const bar of bars) this.#touched(rt, timeframe, bar.timestamp);
+    // Every bar is newer than what the ledger was fed (else #touched dropped it): judged now.
+    rt.ledgers.get(timeframe)?.addRows(bars);
     if (this.#listened('bar')) for (const bar of bars) this.#emit('bar', { symbol, timeframe, bar });
     records.push({ kind: 'bars', symbol, timeframe, bars });
   }
@@ -1179,8 +1181,8 @@ export class Pipeline {
           break;
         }
       }
-    } else {
-      // The bars since the last documents; those already before the window only move the outlier windows on.
+    } else if (((await this.#store.last(symbol, tf))?.timestamp ?? Number.NEGATIVE_INFINITY) > ledger.fed) {
+      // Stored bars the ledger was not fed as they arrived; those already before the window only move the outlier windows on.
       const bars = await this.#columns(symbol, tf, ledger.fed + 1, now);
       ledger.add(bars, firstAtOrAfter(bars, windowStart));
     }

@@ -1,6 +1,8 @@
 import { outlierState, scanOutliers, type OutlierState } from '../internal/quality-outlier-scan.js';
 import type { Outlier } from '../quality/detect-outliers.js';
-import { BarFlagCode } from '../schemas/bar-flag.js';
+import type { MutableColumns } from '../internal/columns.js';
+import { BarFlagCode, barFlagCode } from '../schemas/bar-flag.js';
+import type { Ohlcv } from '../schemas/ohlcv.js';
 import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
 import type { ValidityConfig } from '../schemas/config.js';
 import { isAligned } from '../time/is-aligned.js';
@@ -61,6 +63,8 @@ export class QualityLedger {
   readonly #windows: OutlierState;
   readonly #found: Outlier[] = [];
   #fed = Number.NEGATIVE_INFINITY;
+  /** Reused columns for {@link QualityLedger.addRows} (only the first `length` entries count). */
+  #scratch: MutableColumns | undefined;
   #times: number[] = [];
   #verdicts: number[] = [];
   #head = 0;
@@ -136,6 +140,35 @@ export class QualityLedger {
       if ((verdict & INVALID) !== 0) this.#invalid++;
       if ((verdict & INCONSISTENT) !== 0) this.#inconsistent++;
     }
+  }
+
+  /**
+   * {@link QualityLedger.add} for bars as rows, all judged: the pipeline feeds each series'
+   * new bars as it stores them, through columns the ledger reuses (no allocation per call).
+   *
+   * @param bars - Bars newer than {@link fed}, in time order.
+   */
+  addRows(bars: readonly Ohlcv[]): void {
+    const n = bars.length;
+    let c = this.#scratch;
+    if (c === undefined || c.timestamp.length < n) {
+      const size = Math.max(8, 2 * n);
+      c = { length: 0, timestamp: new Float64Array(size), open: new Float64Array(size), high: new Float64Array(size), low: new Float64Array(size), close: new Float64Array(size), volume: new Float64Array(size), flags: new Uint8Array(size) };
+      this.#scratch = c;
+    }
+    const flags = c.flags as Uint8Array;
+    for (let i = 0; i < n; i++) {
+      const bar = bars[i] as Ohlcv;
+      c.timestamp[i] = bar.timestamp;
+      c.open[i] = bar.open;
+      c.high[i] = bar.high;
+      c.low[i] = bar.low;
+      c.close[i] = bar.close;
+      c.volume[i] = bar.volume;
+      flags[i] = barFlagCode(bar.flag);
+    }
+    c.length = n;
+    this.add(c, 0);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { BAR_FLAG_BY_CODE, barFlagCode } from '../schemas/bar-flag.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
+import { TwoKeyMap } from '../internal/two-key-map.js';
 import type { Timeframe } from '../time/timeframe.js';
 import type { RevisedBar } from './sink.js';
 import type { Store } from './store.js';
@@ -198,22 +199,15 @@ class Series {
  * ```
  */
 export class MemoryStore implements Store {
-  /** Series by symbol, then timeframe. */
-  readonly #series = new Map<string, Map<Timeframe, Series>>();
+  readonly #series = new TwoKeyMap<string, Timeframe, Series>();
 
   #get(symbol: string, timeframe: Timeframe, create: true): Series;
   #get(symbol: string, timeframe: Timeframe, create: false): Series | undefined;
   #get(symbol: string, timeframe: Timeframe, create: boolean): Series | undefined {
-    let byTimeframe = this.#series.get(symbol);
-    if (byTimeframe === undefined) {
-      if (!create) return undefined;
-      byTimeframe = new Map();
-      this.#series.set(symbol, byTimeframe);
-    }
-    let series = byTimeframe.get(timeframe);
+    let series = this.#series.get(symbol, timeframe);
     if (series === undefined && create) {
       series = new Series();
-      byTimeframe.set(timeframe, series);
+      this.#series.set(symbol, timeframe, series);
     }
     return series;
   }
@@ -331,8 +325,8 @@ export class MemoryStore implements Store {
   /** Bytes of typed-array memory held (allocated, including unused chunk capacity). */
   get byteLength(): number {
     let bytes = 0;
-    for (const byTimeframe of this.#series.values()) {
-      for (const c of [...byTimeframe.values()].flatMap((series) => series.chunks)) {
+    for (const [, , series] of this.#series.entries()) {
+      for (const c of series.chunks) {
         bytes += c.timestamp.byteLength * 6 + c.flags.byteLength + c.revision.byteLength;
         for (const column of Object.values(c.optional)) bytes += column.byteLength;
       }
@@ -343,9 +337,7 @@ export class MemoryStore implements Store {
   /** Every series and its bars, for checkpoints. */
   entries(): { symbol: string; timeframe: Timeframe; bars: RevisedBar[] }[] {
     const out: { symbol: string; timeframe: Timeframe; bars: RevisedBar[] }[] = [];
-    for (const [symbol, byTimeframe] of this.#series) {
-      for (const [timeframe, series] of byTimeframe) out.push({ symbol, timeframe, bars: series.all() });
-    }
+    for (const [symbol, timeframe, series] of this.#series.entries()) out.push({ symbol, timeframe, bars: series.all() });
     return out;
   }
 }

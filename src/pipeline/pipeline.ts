@@ -654,6 +654,8 @@ export class Pipeline {
   }
 
   #feedEvent(symbol: string, rt: SymbolRuntime, event: FeedEvent): void {
+    // A tick only takes time-driven steps: with none pending (a healthy feed), it changes nothing.
+    if (event.kind === 'tick' && nextFeedDeadline(rt.feed, this.#policy) === null) return;
     const now = this.#clock.now();
     const from = rt.feed.kind;
     const { state, actions } = nextFeedState(rt.feed, event, now, this.#policy);
@@ -1068,10 +1070,12 @@ export class Pipeline {
     for (const symbol of this.config.symbols) {
       const rt = this.#runtime(symbol);
       // Taken before any await: bars a stream stores meanwhile mark the next documents.
-      const changed = new Set(rt.dirty);
-      rt.dirty.clear();
-      rt.issues = rt.issues.filter((issue) => Date.parse(issue.timestamp) >= dayAgo);
-      rt.criticalGaps = rt.criticalGaps.filter((gap) => (gap.endTimestamp ?? gap.timestamp ?? now) >= now - this.config.escalation.recentGapWindowMs);
+      const changed = rt.dirty;
+      rt.dirty = new Set();
+      if (rt.issues.length > 0) rt.issues = rt.issues.filter((issue) => Date.parse(issue.timestamp) >= dayAgo);
+      if (rt.criticalGaps.length > 0) {
+        rt.criticalGaps = rt.criticalGaps.filter((gap) => (gap.endTimestamp ?? gap.timestamp ?? now) >= now - this.config.escalation.recentGapWindowMs);
+      }
       issues24h.push(...rt.issues);
       const series: Partial<Record<Timeframe, SeriesStatusInput>> = {};
       const latest: Partial<Record<Timeframe, Ohlcv>> = {};
@@ -1271,6 +1275,7 @@ export class Pipeline {
       },
       this.config.escalation,
     );
+    if (decision.reasons.length === 0 && rt.escalated.size === 0) return;
     const active = new Set(decision.reasons.map((r) => r.trigger));
     for (const trigger of [...rt.escalated]) {
       if (!active.has(trigger as never) && trigger !== 'source_unavailable') rt.escalated.delete(trigger);

@@ -1,7 +1,8 @@
 import { isSinkError } from '../errors/sink-error.js';
 import type { Clock } from './clock.js';
 import type { Deadlines } from './deadlines.js';
-import type { DocumentRecord, Sink, SinkRecord, SinkWriteResult } from './sink.js';
+import { TwoKeyMap } from '../internal/two-key-map.js';
+import type { Sink, SinkRecord, SinkWriteResult } from './sink.js';
 
 /** Settings of one sink's delivery queue. */
 export interface SinkChannelOptions {
@@ -49,8 +50,8 @@ export class SinkChannel {
   readonly sink: Sink;
   readonly #options: SinkChannelOptions;
   readonly #queue: SinkRecord[] = [];
-  /** Queued documents by name, then symbol: their position counted from the first record ever queued. */
-  readonly #documents = new Map<string, Map<string | undefined, number>>();
+  /** Queued documents by name and symbol: their position counted from the first record ever queued. */
+  readonly #documents = new TwoKeyMap<string, string | undefined, number>();
   readonly #spaceWaiters: Waiter[] = [];
   readonly #idleWaiters: Waiter[] = [];
   readonly #waiting = new Map<SinkRecord, { resolve: (result: SinkWriteResult | undefined) => void; reject: (error: unknown) => void }>();
@@ -136,7 +137,7 @@ export class SinkChannel {
   /** Replaces the queued, not yet in flight version of a document; `false` when there is none. */
   #replace(record: SinkRecord): boolean {
     if (record.kind !== 'document') return false;
-    const at = this.#documents.get(record.name)?.get(record.symbol);
+    const at = this.#documents.get(record.name, record.symbol);
     if (at === undefined) return false;
     const index = at - this.#removed;
     if (index < this.#inFlight) return false;
@@ -145,17 +146,8 @@ export class SinkChannel {
   }
 
   #append(record: SinkRecord): void {
-    if (record.kind === 'document') this.#bySymbol(record).set(record.symbol, this.#removed + this.#queue.length);
+    if (record.kind === 'document') this.#documents.set(record.name, record.symbol, this.#removed + this.#queue.length);
     this.#queue.push(record);
-  }
-
-  #bySymbol(record: DocumentRecord): Map<string | undefined, number> {
-    let bySymbol = this.#documents.get(record.name);
-    if (bySymbol === undefined) {
-      bySymbol = new Map();
-      this.#documents.set(record.name, bySymbol);
-    }
-    return bySymbol;
   }
 
   /** Removes `count` records from the head and wakes as many pushes waiting for space. */
@@ -163,8 +155,7 @@ export class SinkChannel {
     for (let i = 0; i < count; i++) {
       const record = this.#queue[i] as SinkRecord;
       if (record.kind !== 'document') continue;
-      const bySymbol = this.#bySymbol(record);
-      if (bySymbol.get(record.symbol) === this.#removed + i) bySymbol.delete(record.symbol);
+      if (this.#documents.get(record.name, record.symbol) === this.#removed + i) this.#documents.delete(record.name, record.symbol);
     }
     this.#queue.splice(0, count);
     this.#removed += count;

@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors/config-error.js';
 import { SinkError } from '../errors/sink-error.js';
 import { mulberry32 } from '../internal/seeded-random.js';
+import { TwoKeyMap } from '../internal/two-key-map.js';
 import { waitForAbort } from '../internal/testing-wait-for-abort.js';
 import type { Clock } from '../pipeline/clock.js';
 import type { DatasetRecord, DocumentBodies, DocumentName, RevisedBar, Sink, SinkRecord, SinkWriteOptions, SinkWriteResult } from '../pipeline/sink.js';
@@ -156,7 +157,6 @@ function countOf(slot: Slot, revision: number): number {
   return revision === 0 ? slot.first : (slot.later?.[revision - 1] ?? 0);
 }
 
-const SEP = '\u0000';
 
 function check(ok: boolean, key: string, value: unknown, expected: string): void {
   if (!ok) throw new ConfigError(`Expected \`${key}\` to be ${expected}, got \`${String(value)}\``, { path: [key], value });
@@ -204,9 +204,9 @@ export class MemorySink implements Sink {
   readonly #keepLog: boolean;
   readonly #writes: MutableWrite[] = [];
   readonly #records: SinkRecord[] = [];
-  readonly #series = new Map<string, Series>();
-  readonly #forming = new Map<string, Ohlcv>();
-  readonly #documents = new Map<string, unknown>();
+  readonly #series = new TwoKeyMap<string, Timeframe, Series>();
+  readonly #forming = new TwoKeyMap<string, Timeframe, Ohlcv>();
+  readonly #documents = new TwoKeyMap<DocumentName, string | undefined, unknown>();
   readonly #alerts: Alert[] = [];
   readonly #datasets: DatasetRecord[] = [];
   #fail: MemorySinkFailure = 'never';
@@ -307,7 +307,7 @@ export class MemorySink implements Sink {
    * ```
    */
   bars(symbol: string, timeframe: Timeframe): RevisedBar[] {
-    const series = this.#series.get(symbol + SEP + timeframe);
+    const series = this.#series.get(symbol, timeframe);
     if (series === undefined) return [];
     return series.slots.map((slot) => slot.bar);
   }
@@ -320,7 +320,7 @@ export class MemorySink implements Sink {
    * @returns The bar, or `undefined` when none was written.
    */
   forming(symbol: string, timeframe: Timeframe): Ohlcv | undefined {
-    return this.#forming.get(symbol + SEP + timeframe);
+    return this.#forming.get(symbol, timeframe);
   }
 
   /**
@@ -333,7 +333,7 @@ export class MemorySink implements Sink {
    * @returns The count; 0 when never delivered.
    */
   deliveryCount(symbol: string, timeframe: Timeframe, timestamp: number, revision: number): number {
-    const slot = slotAt(this.#series.get(symbol + SEP + timeframe), timestamp);
+    const slot = slotAt(this.#series.get(symbol, timeframe), timestamp);
     return slot === undefined ? 0 : countOf(slot, revision);
   }
 
@@ -344,7 +344,7 @@ export class MemorySink implements Sink {
    */
   deliveries(): BarDelivery[] {
     const out: BarDelivery[] = [];
-    for (const { symbol, timeframe, times, slots } of this.#series.values()) {
+    for (const [, , { symbol, timeframe, times, slots }] of this.#series.entries()) {
       slots.forEach((slot, i) => {
         const timestamp = times[i] as number;
         if (slot.first > 0) out.push({ symbol, timeframe, timestamp, revision: 0, count: slot.first });
@@ -378,7 +378,7 @@ export class MemorySink implements Sink {
    * @returns The document's body, or `undefined` when none was written.
    */
   document<N extends DocumentName>(name: N, symbol?: string): DocumentBodies[N] | undefined {
-    return this.#documents.get(name + SEP + (symbol ?? '')) as DocumentBodies[N] | undefined;
+    return this.#documents.get(name, symbol) as DocumentBodies[N] | undefined;
   }
 
   /**
@@ -491,11 +491,10 @@ export class MemorySink implements Sink {
     if (this.#keepLog) this.#records.push(record);
     switch (record.kind) {
       case 'bars': {
-        const key = record.symbol + SEP + record.timeframe;
-        let series = this.#series.get(key);
+        let series = this.#series.get(record.symbol, record.timeframe);
         if (series === undefined) {
           series = { symbol: record.symbol, timeframe: record.timeframe, times: [], slots: [] };
-          this.#series.set(key, series);
+          this.#series.set(record.symbol, record.timeframe, series);
         }
         const { times, slots } = series;
         for (const bar of record.bars) {
@@ -523,10 +522,10 @@ export class MemorySink implements Sink {
         break;
       }
       case 'forming':
-        this.#forming.set(record.symbol + SEP + record.timeframe, record.bar);
+        this.#forming.set(record.symbol, record.timeframe, record.bar);
         break;
       case 'document':
-        this.#documents.set(record.name + SEP + (record.symbol ?? ''), record.body);
+        this.#documents.set(record.name, record.symbol, record.body);
         break;
       case 'alert':
         this.#alerts.push(record.alert);

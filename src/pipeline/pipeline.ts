@@ -134,6 +134,14 @@ function sameBar(a: Ohlcv, b: Ohlcv): boolean {
   );
 }
 
+/**
+ * Whether a store answered with a promise. `MemoryStore` answers at once, and an `await` of a
+ * plain value still costs a microtask and an allocation: the hot paths await only promises.
+ */
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
 /** Gaps detected per timeframe among `issues` stamped at or after `since` (epoch ms); `undefined` when there are none. */
 function gapsSince(issues: readonly QualityIssue[], since: number): Map<Timeframe, number> | undefined {
   let gaps: Map<Timeframe, number> | undefined;
@@ -330,6 +338,7 @@ export class Pipeline {
   async runOnce(signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
     for (const symbol of this.config.symbols) {
+      if (this.#streamIsCurrent(symbol)) continue;
       await this.#exclusive(symbol, (rt) => this.#cycle(symbol, rt, signal), signal);
     }
     await this.#publish(signal);
@@ -533,9 +542,23 @@ export class Pipeline {
     }
   }
 
+  /**
+   * Whether a symbol's cycle would do nothing: its stream is open, its feed healthy with no
+   * time-driven step pending, and the store already holds the last closed base bar (the
+   * stream delivered it). Decided without waiting for the symbol's lock: a bar being stored
+   * meanwhile only makes it `false`.
+   */
+  #streamIsCurrent(symbol: string): boolean {
+    const rt = this.#symbols.get(symbol);
+    if (rt?.streaming !== true || rt.feed.kind !== 'healthy' || rt.syntheticSince !== null || nextFeedDeadline(rt.feed, this.#policy) !== null) return false;
+    const last = this.#store.last(symbol, this.config.baseTimeframe);
+    return !isPromiseLike(last) && last !== undefined && last.timestamp + this.#baseMs >= bucketStart(this.#clock.now(), this.config.baseTimeframe);
+  }
+
   /** Where the next fetch of a symbol starts (epoch ms), and how many bars are due. */
   async #since(symbol: string, rt: SymbolRuntime, closedEnd: number): Promise<number> {
-    const last = await this.#store.last(symbol, this.config.baseTimeframe);
+    const stored = this.#store.last(symbol, this.config.baseTimeframe);
+    const last = isPromiseLike(stored) ? await stored : stored;
     const cap = closedEnd - this.config.feedFailure.maxBackfillBars * this.#baseMs;
     if (last === undefined) return this.#start ?? cap;
     // Beyond `maxBackfillBars` the missed bars are not fetched; they are reported as a gap.
@@ -881,7 +904,8 @@ export class Pipeline {
     }
     const incoming = deduped.bars;
     const newest = incoming.at(-1)?.timestamp;
-    const last = await this.#store.last(symbol, base);
+    const stored = this.#store.last(symbol, base);
+    const last = isPromiseLike(stored) ? await stored : stored;
     const lastTs = last?.timestamp ?? Number.NEGATIVE_INFINITY;
     const first = incoming[0];
     let existing: Map<number, RevisedBar> | undefined;
@@ -920,7 +944,10 @@ export class Pipeline {
     }
     for (const report of filled.reports) this.#onGap(symbol, rt, report, now);
     const changed = older.length === 0 ? fresh : [...older, ...fresh];
-    if (changed.length > 0) await this.#store.upsert(symbol, base, changed);
+    if (changed.length > 0) {
+      const upserted = this.#store.upsert(symbol, base, changed);
+      if (isPromiseLike(upserted)) await upserted;
+    }
     if (older.some((bar) => !isSynthetic(bar)) && rt.syntheticSince !== null) await this.#refreshSynthetic(symbol, rt);
     const higher = await this.#aggregate(symbol, rt, older, fresh, lastTs);
     // One batch per answer: a sink with `writeMany` gets its bars in one call.
@@ -1041,7 +1068,8 @@ export class Pipeline {
   /** Stores a higher-timeframe bar with the next revision; `undefined` when the stored bar is the same. */
   async #revise(symbol: string, tf: Timeframe, bar: Ohlcv): Promise<RevisedBar | undefined> {
     // Aggregates mostly close in order: the newest stored bar answers without a range query.
-    const last = await this.#store.last(symbol, tf);
+    const newest = this.#store.last(symbol, tf);
+    const last = isPromiseLike(newest) ? await newest : newest;
     const stored =
       last === undefined || bar.timestamp > last.timestamp
         ? undefined
@@ -1050,7 +1078,8 @@ export class Pipeline {
           : (await this.#store.range(symbol, tf, bar.timestamp, bar.timestamp + 1))[0];
     if (stored !== undefined && sameBar(stored, bar) && stored.count === bar.count) return undefined;
     const revised = withRevision(bar, stored === undefined ? 0 : stored.revision + 1);
-    await this.#store.upsert(symbol, tf, [revised]);
+    const upserted = this.#store.upsert(symbol, tf, [revised]);
+    if (isPromiseLike(upserted)) await upserted;
     return revised;
   }
 
@@ -1170,6 +1199,8 @@ export class Pipeline {
     const dayStart = bucketStart(now, '1D');
     const width = widthOf(now, tf);
     const windowStart = now - Math.max(DAY_MS, 30 * width);
+    const stored = this.#store.last(symbol, tf);
+    const newest = isPromiseLike(stored) ? await stored : stored;
     let ledger = rt.ledgers.get(tf);
     if (ledger === undefined) {
       // A new ledger: the window's bars, after the real bars the outlier windows need before them
@@ -1185,14 +1216,14 @@ export class Pipeline {
           break;
         }
       }
-    } else if (((await this.#store.last(symbol, tf))?.timestamp ?? Number.NEGATIVE_INFINITY) > ledger.fed) {
+    } else if ((newest?.timestamp ?? Number.NEGATIVE_INFINITY) > ledger.fed) {
       // Stored bars the ledger was not fed as they arrived; those already before the window only move the outlier windows on.
       const bars = await this.#columns(symbol, tf, ledger.fed + 1, now);
       ledger.add(bars, firstAtOrAfter(bars, windowStart));
     }
     ledger.dropBefore(windowStart);
     const first = ledger.first();
-    const latest = first === undefined ? undefined : await this.#store.last(symbol, tf);
+    const latest = first === undefined ? undefined : newest;
     let state: SeriesCache = { dayStart, latest, barsToday: 0, metrics: undefined, score: undefined };
     if (first !== undefined && latest !== undefined) {
       const n = ledger.size;

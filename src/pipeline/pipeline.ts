@@ -416,16 +416,16 @@ export class Pipeline {
     return this.config.symbols.map(async (symbol) => {
       try {
         for await (const raw of subscribe({ symbol, timeframe: this.config.baseTimeframe, signal })) {
-          const started = this.#clock.now();
           await this.#exclusive(
             symbol,
             async (rt) => {
               rt.streaming = true;
               const outcome = await this.#ingest(symbol, rt, [raw], this.#primary.name, signal, undefined);
+              // A streamed bar proves the source alive; it had no request, so no round trip to time (NaN is ignored).
               this.#feedEvent(symbol, rt, {
                 kind: 'succeeded',
                 source: 'primary',
-                latencyMs: this.#clock.now() - started,
+                latencyMs: Number.NaN,
                 ...(outcome.newest === undefined ? {} : { newestBar: outcome.newest }),
               });
             },
@@ -805,7 +805,8 @@ export class Pipeline {
   async #deliver(records: readonly SinkRecord[], signal: AbortSignal | undefined): Promise<void> {
     if (records.length === 0) return;
     for (const channel of this.#channels) {
-      const accepted = records.filter((record) => this.#accepts(channel.sink, record));
+      const sink = channel.sink;
+      const accepted = records.every((record) => this.#accepts(sink, record)) ? records : records.filter((record) => this.#accepts(sink, record));
       if (accepted.length > 0) await channel.pushAll(accepted, signal);
     }
   }
@@ -918,7 +919,11 @@ export class Pipeline {
     let conflicts = 0;
     const prev = first !== undefined && first.timestamp > lastTs ? last : previous;
     const sequence = prev === undefined ? incoming : [prev, ...incoming];
-    const filled = fillGaps(sequence, base, this.#gapStrategies, this.#fillOptions);
+    // One bar after the last (the steady state) leaves no gap to fill.
+    const filled =
+      sequence.length === 2 && this.#fillOptions.calendar === undefined && (sequence[1] as Ohlcv).timestamp - (sequence[0] as Ohlcv).timestamp === this.#baseMs
+        ? { bars: sequence, reports: [] }
+        : fillGaps(sequence, base, this.#gapStrategies, this.#fillOptions);
     for (const bar of filled.bars) {
       if (prev !== undefined && bar.timestamp <= prev.timestamp) continue;
       const stored = existing?.get(bar.timestamp);

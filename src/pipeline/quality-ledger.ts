@@ -128,13 +128,16 @@ export class QualityLedger {
     const issues = validateOhlcv(bars).issues;
     this.#fed = bars.timestamp[n - 1] as number;
     if (from >= n) return;
-    const verdicts = new Uint8Array(n - from);
     // As checkValidity counts: a bar that breaks a rule or is an outlier (the union).
-    for (const issue of issues) if (issue.index >= from) verdicts[issue.index - from] = INVALID;
-    for (const outlier of found) if (outlier.index >= from) verdicts[outlier.index - from] = INVALID;
+    let verdicts: Uint8Array | undefined;
+    if (issues.length > 0 || found.length > 0) {
+      verdicts = new Uint8Array(n - from);
+      for (const issue of issues) if (issue.index >= from) verdicts[issue.index - from] = INVALID;
+      for (const outlier of found) if (outlier.index >= from) verdicts[outlier.index - from] = INVALID;
+    }
     for (let i = from; i < n; i++) {
       const t = bars.timestamp[i] as number;
-      const verdict = (verdicts[i - from] as number) | (isAligned(t, this.#timeframe) ? 0 : INCONSISTENT);
+      const verdict = (verdicts?.[i - from] ?? 0) | (isAligned(t, this.#timeframe) ? 0 : INCONSISTENT);
       this.#times.push(t);
       this.#verdicts.push(verdict);
       if ((verdict & INVALID) !== 0) this.#invalid++;

@@ -1118,7 +1118,8 @@ export class Pipeline {
       let baseScore: number | undefined;
       for (const tf of this.config.timeframes) {
         if (now >= (rt.pruneDue.get(tf) ?? Number.NEGATIVE_INFINITY)) await this.#prune(symbol, rt, tf, now);
-        const state = (changed.has(tf) ? undefined : this.#unchangedState(rt, tf, now)) ?? (await this.#seriesState(symbol, rt, tf, now));
+        const state =
+          (changed.has(tf) ? undefined : this.#unchangedState(rt, tf, now)) ?? this.#fedState(symbol, rt, tf, now) ?? (await this.#seriesState(symbol, rt, tf, now));
         if (state.latest !== undefined) latest[tf] = state.latest;
         if (tf === base) {
           baseMetrics = state.metrics;
@@ -1201,7 +1202,6 @@ export class Pipeline {
    * consistent, weighted as `scoreQuality` weighs them.
    */
   async #seriesState(symbol: string, rt: SymbolRuntime, tf: Timeframe, now: number): Promise<SeriesCache> {
-    const dayStart = bucketStart(now, '1D');
     const width = widthOf(now, tf);
     const windowStart = now - Math.max(DAY_MS, 30 * width);
     const stored = this.#store.last(symbol, tf);
@@ -1226,7 +1226,25 @@ export class Pipeline {
       const bars = await this.#columns(symbol, tf, ledger.fed + 1, now);
       ledger.add(bars, firstAtOrAfter(bars, windowStart));
     }
-    ledger.dropBefore(windowStart);
+    return this.#scored(symbol, rt, tf, ledger, newest, now);
+  }
+
+  /**
+   * {@link Pipeline.#seriesState} without waiting, when the store answers at once and the
+   * series' ledger was fed every stored bar as it arrived (the steady state); `undefined` otherwise.
+   */
+  #fedState(symbol: string, rt: SymbolRuntime, tf: Timeframe, now: number): SeriesCache | undefined {
+    const ledger = rt.ledgers.get(tf);
+    if (ledger === undefined) return undefined;
+    const newest = this.#store.last(symbol, tf);
+    if (isPromiseLike(newest) || (newest?.timestamp ?? Number.NEGATIVE_INFINITY) > ledger.fed) return undefined;
+    return this.#scored(symbol, rt, tf, ledger, newest, now);
+  }
+
+  /** Scores a series from its ledger (its window moved to `now`) and its newest stored bar. */
+  #scored(symbol: string, rt: SymbolRuntime, tf: Timeframe, ledger: QualityLedger, newest: RevisedBar | undefined, now: number): SeriesCache {
+    const dayStart = bucketStart(now, '1D');
+    ledger.dropBefore(now - Math.max(DAY_MS, 30 * widthOf(now, tf)));
     const first = ledger.first();
     const latest = first === undefined ? undefined : newest;
     let state: SeriesCache = { dayStart, latest, barsToday: 0, metrics: undefined, score: undefined };

@@ -1319,6 +1319,9 @@ export class Pipeline {
   }
 
   #escalate(symbol: string, rt: SymbolRuntime, score: number | undefined, now: number): void {
+    // Nothing escalated and no input that could escalate (the usual case, for every symbol every cycle).
+    const calm = rt.feed.kind !== 'halted' && rt.criticalGaps.length === 0 && (score === undefined || score >= this.config.escalation.qualityBelow);
+    if (calm && rt.escalated.size === 0) return;
     const decision = evaluateEscalation(
       {
         now,

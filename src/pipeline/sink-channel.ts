@@ -195,6 +195,8 @@ export class SinkChannel {
     this.#startTimer = undefined;
     this.#running = this.#work().finally(() => {
       this.#running = undefined;
+      // Records queued while the worker was finishing (by a push it woke) found it still running.
+      if (!this.#controller.signal.aborted) this.#kick();
     });
   }
 

@@ -188,12 +188,11 @@ describe('SinkChannel', () => {
     void channel.close();
   });
 
-  // REVIEW BUG (sink-channel.ts #work/#kick): a batch empties the full queue, the worker's loop
-  // ends, and the push that waited for space resumes (a microtask queued by #remove) BEFORE the
-  // `.finally` that clears `#running`: its #kick sees a worker still running and returns, so
-  // c, d stay queued with no worker and the push waiting for e's space never resumes.
-  // `it.fails` keeps CI green while the bug stands; make it `it` once fixed.
-  it.fails('continues a pushAll held by a full writeMany queue once the batch is written', async () => {
+  // A batch empties the full queue and the worker's loop ends; the push that waited for space
+  // resumes (a microtask queued by #remove) before the worker's `.finally` clears `#running`,
+  // so its records must still be written (the review found them stranded, and the push waiting
+  // for e's space never resumed).
+  it('continues a pushAll held by a full writeMany queue once the batch is written', async () => {
     const clock = new ManualClock(0);
     const sink = scriptedSink(clock, { batches: true });
     const { channel } = harness(clock, sink, { bufferSize: 2 });
@@ -268,11 +267,10 @@ describe('SinkChannel', () => {
     expect(labelsOf(sink.calls)).toEqual([['writeMany', 'a', 'b'], ['write', 'a'], ['write', 'b'], ['writeMany', 'c', 'd']]);
   });
 
-  // REVIEW BUG (same race as above): `drain()` resolves its waiters inside #work, before the
-  // `.finally` that clears `#running`. Code that pushes right after `await drain()` finds a
-  // worker "running", so the record is stranded (no worker, no start timer) and the next
-  // `drain()` never resolves. `it.fails` keeps CI green while the bug stands.
-  it.fails('writes a record pushed right after drain resolves', async () => {
+  // The same race after `drain()`: its waiters resolve inside #work, before the worker's
+  // `.finally` clears `#running`; a record pushed right after `await drain()` must still be
+  // written and the next `drain()` resolve.
+  it('writes a record pushed right after drain resolves', async () => {
     const clock = new ManualClock(0);
     const sink = scriptedSink(clock, { batches: false, answer: () => undefined });
     const { channel } = harness(clock, sink);

@@ -1119,7 +1119,7 @@ export class Pipeline {
       for (const tf of this.config.timeframes) {
         if (now >= (rt.pruneDue.get(tf) ?? Number.NEGATIVE_INFINITY)) await this.#prune(symbol, rt, tf, now);
         const state =
-          (changed.has(tf) ? undefined : this.#unchangedState(rt, tf, now)) ?? this.#fedState(symbol, rt, tf, now) ?? (await this.#seriesState(symbol, rt, tf, now));
+          (changed.has(tf) ? undefined : this.#unchangedState(rt, tf, now)) ?? this.#fedState(symbol, rt, tf, now) ?? (await this.#lockedState(symbol, tf, now, signal));
         if (state.latest !== undefined) latest[tf] = state.latest;
         if (tf === base) {
           baseMetrics = state.metrics;
@@ -1227,6 +1227,22 @@ export class Pipeline {
       ledger.add(bars, firstAtOrAfter(bars, windowStart));
     }
     return this.#scored(symbol, rt, tf, ledger, newest, now);
+  }
+
+  /**
+   * {@link Pipeline.#seriesState} under the symbol's lock: while it reads the store, a stream
+   * must not feed the same ledger (it would get bars out of order, or twice).
+   */
+  async #lockedState(symbol: string, tf: Timeframe, now: number, signal: AbortSignal | undefined): Promise<SeriesCache> {
+    let state: SeriesCache | undefined;
+    await this.#exclusive(
+      symbol,
+      async (rt) => {
+        state = await this.#seriesState(symbol, rt, tf, now);
+      },
+      signal,
+    );
+    return state as SeriesCache;
   }
 
   /**

@@ -41,7 +41,8 @@ export class QualityLedger {
   }
 
   /**
-   * Real (not interpolated or forward-filled) bars among `bars[0..end)`.
+   * Bars the outlier windows take among `bars[0..end)`: those without a flag (the scan skips
+   * interpolated, forward-filled and clipped bars alike).
    *
    * @param bars - Columns, `flags` optional (absent: all real).
    * @param end - Index, exclusive.
@@ -51,10 +52,7 @@ export class QualityLedger {
     const flags = bars.flags;
     if (flags === undefined) return end;
     let real = 0;
-    for (let i = 0; i < end; i++) {
-      const code = flags[i];
-      if (code !== BarFlagCode.Interpolated && code !== BarFlagCode.ForwardFilled) real++;
-    }
+    for (let i = 0; i < end; i++) if (flags[i] === BarFlagCode.None) real++;
     return real;
   }
 

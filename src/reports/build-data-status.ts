@@ -34,28 +34,6 @@ export interface DataStatusInput {
   readonly symbols: Readonly<Record<string, Partial<Record<Timeframe, SeriesStatusInput>>>>;
 }
 
-type SeriesStatus = NonNullable<DataStatus['symbols'][string]['timeframes'][Timeframe]>;
-
-/**
- * Each series' wire entry, by the input it was built from: a caller that passes the same
- * (unchanged) input object again gets the same frozen entry without rebuilding it.
- */
-const ENTRIES = new WeakMap<SeriesStatusInput, SeriesStatus>();
-
-function seriesStatus(series: SeriesStatusInput): SeriesStatus {
-  let entry = ENTRIES.get(series);
-  if (entry === undefined) {
-    entry = Object.freeze({
-      last_bar: series.lastBar === null ? null : isoUtc(series.lastBar),
-      quality_score: series.qualityScore === null ? null : round(series.qualityScore, 4),
-      bars_today: series.barsToday,
-      gaps_today: series.gapsToday,
-    });
-    ENTRIES.set(series, entry);
-  }
-  return entry;
-}
-
 function round(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
@@ -98,7 +76,12 @@ export function buildDataStatus(input: DataStatusInput): DataStatus {
     for (const tf in timeframes) {
       const series = timeframes[tf as Timeframe];
       if (series === undefined) continue;
-      out[tf as Timeframe] = seriesStatus(series);
+      out[tf as Timeframe] = {
+        last_bar: series.lastBar === null ? null : isoUtc(series.lastBar),
+        quality_score: series.qualityScore === null ? null : round(series.qualityScore, 4),
+        bars_today: series.barsToday,
+        gaps_today: series.gapsToday,
+      };
       if (series.qualityScore !== null) {
         total += series.qualityScore;
         scored++;

@@ -17,16 +17,8 @@ export interface LatestOhlcvInput {
   readonly daily: { readonly high: number | null; readonly low: number | null; readonly volume: number | null };
 }
 
-/** Wire bars by the bar they were built from: a caller that passes the same bar object again gets the same frozen wire bar. */
-const WIRE_BARS = new WeakMap<Ohlcv, WireBar>();
-
 function wireBar(bar: Ohlcv): WireBar {
-  let wire = WIRE_BARS.get(bar);
-  if (wire === undefined) {
-    wire = Object.freeze({ timestamp: isoUtc(bar.timestamp), open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: bar.volume });
-    WIRE_BARS.set(bar, wire);
-  }
-  return wire;
+  return { timestamp: isoUtc(bar.timestamp), open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: bar.volume };
 }
 
 /**

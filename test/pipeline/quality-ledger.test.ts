@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { QualityLedger } from '../../src/pipeline/quality-ledger.js';
 import { checkValidity } from '../../src/quality/check-validity.js';
-import { BarFlagCode } from '../../src/schemas/bar-flag.js';
 import { DEFAULT_VALIDITY, type ValidityConfig } from '../../src/schemas/config.js';
 import type { OhlcvColumns } from '../../src/schemas/ohlcv-columns.js';
 import { generateOhlcv } from '../../src/testing/index.js';
@@ -108,10 +107,11 @@ describe('QualityLedger', () => {
     expect(ledger.countSince(t0)).toBe(1);
   });
 
-  it('counts only real bars as history', () => {
-    const cols = troubled(2, 46);
-    const real = Array.from(cols.flags ?? [], (code) => (code === BarFlagCode.ForwardFilled ? 0 : 1)).reduce<number>((a, b) => a + b, 0);
-    expect(QualityLedger.realBars(cols, cols.length)).toBe(real);
-    expect(real).toBeLessThan(46);
+  it('counts as history only the bars the outlier windows take: unflagged ones (filled and clipped bars are skipped)', () => {
+    const t0 = Date.UTC(2025, 0, 1);
+    const flags = [undefined, 'forward_filled', undefined, 'clipped', 'interpolated', undefined] as const;
+    const bars = flags.map((flag, i) => ({ timestamp: t0 + i * MIN, open: 1, high: 1, low: 1, close: 1, volume: 1, ...(flag === undefined ? {} : { flag }) }));
+    expect(QualityLedger.realBars(toColumns(bars), bars.length)).toBe(3);
+    expect(QualityLedger.realBars(toColumns(bars), 4)).toBe(2);
   });
 });

@@ -70,6 +70,27 @@ describe('buildLatestOhlcv', () => {
   });
 });
 
+describe('document builders and caller-owned inputs', () => {
+  // From the review: a builder that cached its output by input object returned the old values
+  // after the caller updated the object in place (a live candle, a status it keeps).
+  it('report a bar as it is now, even when the caller updated the same object', () => {
+    const t = Date.UTC(2025, 0, 30, 10, 29);
+    const bar = { timestamp: t, open: 1, high: 2, low: 1, close: 2, volume: 5 };
+    const daily = { high: null, low: null, volume: null };
+    buildLatestOhlcv({ now: t + 60_000, symbol: 'X', latest: { '1m': bar }, atr14h1: null, daily });
+    bar.close = 1.5;
+    expect(buildLatestOhlcv({ now: t + 60_000, symbol: 'X', latest: { '1m': bar }, atr14h1: null, daily }).timeframes['1m']?.close).toBe(1.5);
+  });
+
+  it('report a series status as it is now', () => {
+    const series = { lastBar: Date.UTC(2025, 0, 30), qualityScore: 0.9, barsToday: 5, gapsToday: 0 };
+    const input = { now: Date.UTC(2025, 0, 30, 1), sources: {}, symbols: { X: { '1m': series } } };
+    buildDataStatus(input);
+    series.barsToday = 6;
+    expect(buildDataStatus(input).symbols['X']?.timeframes['1m']?.bars_today).toBe(6);
+  });
+});
+
 describe('createAlert', () => {
   it('reproduces the specification example', () => {
     const alert = createAlert({

@@ -28,6 +28,11 @@ interface Waiter {
   readonly resolve: () => void;
 }
 
+/** A push waiting for space: woken when a record leaves the queue, failed when the channel closes. */
+interface SpaceWaiter extends Waiter {
+  readonly reject: (reason: Error) => void;
+}
+
 type Outcome = 'done' | 'failed' | 'aborted';
 
 /**
@@ -52,7 +57,7 @@ export class SinkChannel {
   readonly #queue: SinkRecord[] = [];
   /** Queued documents by name and symbol: their position counted from the first record ever queued. */
   readonly #documents = new TwoKeyMap<string, string | undefined, number>();
-  readonly #spaceWaiters: Waiter[] = [];
+  readonly #spaceWaiters: SpaceWaiter[] = [];
   readonly #idleWaiters: Waiter[] = [];
   readonly #waiting = new Map<SinkRecord, { resolve: (result: SinkWriteResult | undefined) => void; reject: (error: unknown) => void }>();
   /** Records that have left the queue's head so far. */
@@ -83,17 +88,25 @@ export class SinkChannel {
   /**
    * Queues records in order, waiting for space as each needs it, and starts the worker once
    * they are queued (so that a sink with `writeMany` gets them in one call). Rejects with
-   * `signal.reason` if aborted while waiting; the records before stay queued.
+   * `signal.reason` if aborted while waiting, or the close reason if the channel closes: the
+   * records not yet queued are then queued beyond the bound, so that `pending` (and a
+   * checkpoint) still holds every record the pipeline handed over.
    */
   async pushAll(records: readonly SinkRecord[], signal?: AbortSignal): Promise<void> {
-    for (const record of records) {
+    for (let k = 0; k < records.length; k++) {
+      const record = records[k] as SinkRecord;
       while (!this.#replace(record)) {
         if (this.#queue.length < this.#options.bufferSize) {
           this.#append(record);
           break;
         }
         this.#kick(true);
-        await this.#space(signal);
+        try {
+          await this.#space(signal);
+        } catch (error) {
+          for (const rest of records.slice(k)) if (!this.#replace(rest)) this.#append(rest);
+          throw error;
+        }
       }
     }
     this.#kick();
@@ -121,13 +134,17 @@ export class SinkChannel {
     return new Promise((resolve) => this.#idleWaiters.push({ resolve }));
   }
 
-  /** Aborts the write in flight and stops the worker; queued records stay in `pending`. */
+  /**
+   * Aborts the write in flight and stops the worker; queued records stay in `pending`, and so
+   * do those of pushes waiting for space (which reject with the close reason).
+   */
   async close(): Promise<void> {
     const reason = new DOMException('The pipeline stopped', 'AbortError');
     clearTimeout(this.#startTimer);
     this.#startTimer = undefined;
     this.#controller.abort(reason);
     await this.#running;
+    for (const waiter of this.#spaceWaiters.splice(0)) waiter.reject(reason);
     for (const waiter of this.#waiting.values()) waiter.reject(reason);
     this.#waiting.clear();
     this.#controller = new AbortController();
@@ -165,10 +182,14 @@ export class SinkChannel {
   #space(signal: AbortSignal | undefined): Promise<void> {
     signal?.throwIfAborted();
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = {
+      const waiter: SpaceWaiter = {
         resolve: () => {
           signal?.removeEventListener('abort', onAbort);
           resolve();
+        },
+        reject: (reason) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(reason);
         },
       };
       const onAbort = (): void => {

@@ -192,6 +192,34 @@ describe('SinkChannel', () => {
   // resumes (a microtask queued by #remove) before the worker's `.finally` clears `#running`,
   // so its records must still be written (the review found them stranded, and the push waiting
   // for e's space never resumed).
+  it('keeps the records of a push waiting for space in pending when the channel closes', async () => {
+    const clock = new ManualClock(0);
+    const sink = scriptedSink(clock, { batches: false });
+    const { channel } = harness(clock, sink, { bufferSize: 2 });
+    const pushed = channel.pushAll([rec('a'), rec('b'), rec('c'), rec('d')]);
+    await microtasks();
+    expect(channel.pending.map(label)).toEqual(['a', 'b']);
+    await channel.close();
+    await expect(pushed).rejects.toMatchObject({ name: 'AbortError' });
+    // Nothing handed over is lost: c and d wait beyond the bound for the next worker (or a checkpoint).
+    expect(channel.pending.map(label)).toEqual(['a', 'b', 'c', 'd']);
+    await tick(0);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('keeps the records of a push waiting for space in pending when its signal aborts', async () => {
+    const clock = new ManualClock(0);
+    const sink = scriptedSink(clock, { batches: true });
+    const { channel } = harness(clock, sink, { bufferSize: 2 });
+    const controller = new AbortController();
+    const pushed = channel.pushAll([rec('a'), rec('b'), rec('c'), rec('d')], controller.signal);
+    await microtasks();
+    controller.abort(new Error('cycle aborted'));
+    await expect(pushed).rejects.toThrow('cycle aborted');
+    expect(channel.pending.map(label)).toEqual(['a', 'b', 'c', 'd']);
+    void channel.close();
+  });
+
   it('continues a pushAll held by a full writeMany queue once the batch is written', async () => {
     const clock = new ManualClock(0);
     const sink = scriptedSink(clock, { batches: true });

@@ -24,7 +24,6 @@ import { isoUtc } from '../internal/iso-utc.js';
 import { dedupe } from '../preprocess/dedupe.js';
 import { sortByTime } from '../preprocess/sort-by-time.js';
 import { evaluateEscalation, type EscalationGap } from '../quality/evaluate-escalation.js';
-import { resolveGapStrategies } from '../internal/gaps-options.js';
 import { freshnessAt } from '../internal/quality-freshness.js';
 import { scoreQuality, type QualityConfig, type QualityMetrics } from '../quality/score-quality.js';
 import { weighQuality } from '../internal/quality-weigh.js';
@@ -35,7 +34,7 @@ import { buildQualityReport, type SymbolQualityInput } from '../reports/build-qu
 import { createAlert, type AlertInput } from '../reports/create-alert.js';
 import { retentionCutoff } from '../retention/retention-cutoff.js';
 import type { Alert } from '../schemas/alert-schema.js';
-import type { GapStrategies, PipelineConfig } from '../schemas/config.js';
+import type { PipelineConfig } from '../schemas/config.js';
 import { DataRequestSchema } from '../schemas/data-request-schema.js';
 import type { DataResponse } from '../schemas/data-response-schema.js';
 import type { MarketContext } from '../schemas/market-context-schema.js';
@@ -224,8 +223,6 @@ export class Pipeline {
   #alertSequence = 0;
   #alerts: Alert[] = [];
   #documentsAt = Number.NEGATIVE_INFINITY;
-  /** `config.gaps`, resolved once (fillGaps then skips validating it on every answer). */
-  readonly #gapStrategies: GapStrategies;
   readonly #fillOptions: FillGapsOptions;
   #loop: { readonly controller: AbortController; readonly done: Promise<void> } | undefined;
 
@@ -267,7 +264,6 @@ export class Pipeline {
     this.#random = options.random ?? Math.random;
     this.#start = options.start;
     this.#deliverForming = options.deliverForming ?? false;
-    this.#gapStrategies = resolveGapStrategies(this.config.gaps);
     this.#fillOptions = options.calendar === undefined ? {} : { calendar: options.calendar };
     this.#pollDelayMs = options.pollDelayMs ?? 1000;
     this.#policy = resolveFeedPolicy({
@@ -923,7 +919,7 @@ export class Pipeline {
     const filled =
       sequence.length === 2 && this.#fillOptions.calendar === undefined && (sequence[1] as Ohlcv).timestamp - (sequence[0] as Ohlcv).timestamp === this.#baseMs
         ? { bars: sequence, reports: [] }
-        : fillGaps(sequence, base, this.#gapStrategies, this.#fillOptions);
+        : fillGaps(sequence, base, this.config.gaps, this.#fillOptions);
     for (const bar of filled.bars) {
       if (prev !== undefined && bar.timestamp <= prev.timestamp) continue;
       const stored = existing?.get(bar.timestamp);

@@ -132,7 +132,10 @@ async function sample(live: readonly Live[]): Promise<void> {
 
 function perRoundRatio(a: Live | undefined, b: Live | undefined): number | undefined {
   if (a === undefined || b === undefined) return undefined;
-  return quantile(a.samples.map((x, i) => x / (b.samples[i] as number)), 0.5);
+  return quantile(
+    a.samples.map((x, i) => x / (b.samples[i] as number)),
+    0.5,
+  );
 }
 
 function checkAbsolute(target: BenchTarget & { maxMs: number }, live: readonly Live[]): TargetResult {
@@ -140,8 +143,15 @@ function checkAbsolute(target: BenchTarget & { maxMs: number }, live: readonly L
   if (ours === undefined) return { target, pass: undefined, text: `SKIP  ${target.ours}: the case is missing or failed` };
   const median = quantile(ours.samples, 0.5);
   const pass = median <= target.maxMs;
-  const per = target.per === undefined ? '' : ` = ${fmtMs((median * 1000) / target.per.count)} µs per ${target.per.unit} (needs < ${fmtMs((target.maxMs * 1000) / target.per.count)} µs)`;
-  return { target, pass, text: `${pass ? 'PASS' : 'FAIL'}  ${target.ours}: needs <= ${fmtMs(target.maxMs)} ms, median ${fmtMs(median)} ms${per}` };
+  const per =
+    target.per === undefined
+      ? ''
+      : ` = ${fmtMs((median * 1000) / target.per.count)} µs per ${target.per.unit} (needs < ${fmtMs((target.maxMs * 1000) / target.per.count)} µs)`;
+  return {
+    target,
+    pass,
+    text: `${pass ? 'PASS' : 'FAIL'}  ${target.ours}: needs <= ${fmtMs(target.maxMs)} ms, median ${fmtMs(median)} ms${per}`,
+  };
 }
 
 function checkTarget(target: BenchTarget, live: readonly Live[]): TargetResult {
@@ -182,8 +192,7 @@ async function runGroup(suite: string, group: BenchGroup): Promise<GroupResult> 
     }
   }
   await sample(live);
-  const referenceCase =
-    group.cases.find((c) => c.role === 'limit') ?? group.cases.find((c) => c.role === 'peer') ?? group.cases[0];
+  const referenceCase = group.cases.find((c) => c.role === 'limit') ?? group.cases.find((c) => c.role === 'peer') ?? group.cases[0];
   const ref = live.find((l) => l.c === referenceCase);
   const cases = group.cases.map((c): CaseResult => {
     const error = failed.get(c.name);
@@ -216,7 +225,9 @@ function pad(text: string, width: number, right = false): string {
 function printGroup(g: GroupResult): void {
   const w = Math.max(30, ...g.cases.map((c) => c.name.length));
   console.log(`\n## ${g.title}  [${g.suite}]  (ratio: time / time of "${g.reference ?? '—'}")`);
-  console.log(`${pad('case', w)}  ${pad('role', 5)}  ${pad('median ms', 10, true)}  ${pad('p25–p75 ms', 17, true)}  ${pad('n', 3, true)}  ${pad('ratio', 8, true)}`);
+  console.log(
+    `${pad('case', w)}  ${pad('role', 5)}  ${pad('median ms', 10, true)}  ${pad('p25–p75 ms', 17, true)}  ${pad('n', 3, true)}  ${pad('ratio', 8, true)}`,
+  );
   console.log('-'.repeat(w + 52));
   for (const c of g.cases) {
     if (c.error !== undefined) {
@@ -258,7 +269,9 @@ async function main(): Promise<void> {
   console.log(`# market-data-pipeline benchmarks — ${started.toISOString()}`);
   console.log(
     `node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} x${availableParallelism()}, ` +
-      `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}${gcOn ? ', gc before each call' : ''}`,
+      `load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}${gcOn ? ', gc before each call' : ''}`,
   );
   const t0 = performance.now();
   const { columns } = generateOhlcvColumns({ seed: SEED, count: BARS, timeframe: '1m' });

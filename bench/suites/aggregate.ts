@@ -24,7 +24,13 @@ import type { BenchCase, BenchData, BenchGroup, Suite } from '../harness.js';
 
 const TARGETS = ['5m', '15m', '1H', '4H', '1D'] as const satisfies readonly Timeframe[];
 const POLARS_EVERY: Readonly<Record<(typeof TARGETS)[number], string>> = { '5m': '5m', '15m': '15m', '1H': '1h', '4H': '4h', '1D': '1d' };
-const PANDAS_RULE: Readonly<Record<(typeof TARGETS)[number], string>> = { '5m': '5min', '15m': '15min', '1H': '1h', '4H': '4h', '1D': '1D' };
+const PANDAS_RULE: Readonly<Record<(typeof TARGETS)[number], string>> = {
+  '5m': '5min',
+  '15m': '15min',
+  '1H': '1h',
+  '4H': '4h',
+  '1D': '1D',
+};
 
 function polarsFrame(columns: OhlcvColumns): pl.DataFrame {
   const n = columns.length;
@@ -41,7 +47,14 @@ function polarsFrame(columns: OhlcvColumns): pl.DataFrame {
 function polarsResample(frame: pl.DataFrame, every: string): pl.DataFrame {
   return frame
     .groupByDynamic({ indexColumn: 'timestamp', every, closed: 'left', label: 'left' })
-    .agg(pl.col('open').first(), pl.col('high').max(), pl.col('low').min(), pl.col('close').last(), pl.col('volume').sum(), pl.len().alias('count'));
+    .agg(
+      pl.col('open').first(),
+      pl.col('high').max(),
+      pl.col('low').min(),
+      pl.col('close').last(),
+      pl.col('volume').sum(),
+      pl.len().alias('count'),
+    );
 }
 
 /** Rows → polars → rows, by the fastest route we found (see the file comment). */
@@ -53,7 +66,12 @@ function polarsRows(rows: readonly Ohlcv[]): Record<string, unknown>[] {
     return out;
   };
   const frame = pl.DataFrame({
-    timestamp: pl.Series('timestamp', pick((b) => b.timestamp)).cast(pl.Datetime('ms')),
+    timestamp: pl
+      .Series(
+        'timestamp',
+        pick((b) => b.timestamp),
+      )
+      .cast(pl.Datetime('ms')),
     open: pick((b) => b.open),
     high: pick((b) => b.high),
     low: pick((b) => b.low),
@@ -122,7 +140,9 @@ function pandasWorker(columns: OhlcvColumns): (rule: string) => Promise<number> 
   const start = async (): Promise<void> => {
     const n = columns.length;
     const all = new Float64Array(6 * n);
-    [columns.timestamp, columns.open, columns.high, columns.low, columns.close, columns.volume].forEach((col, k) => all.set(col.subarray(0, n), k * n));
+    [columns.timestamp, columns.open, columns.high, columns.low, columns.close, columns.volume].forEach((col, k) =>
+      all.set(col.subarray(0, n), k * n),
+    );
     const path = join(mkdtempSync(join(tmpdir(), 'mdp-bench-')), 'bars.f64');
     writeFileSync(path, new Uint8Array(all.buffer));
     const started = spawn(PYTHON, ['-u', '-c', PANDAS_SCRIPT, path, String(n)]);
@@ -159,7 +179,8 @@ const suite: Suite = (data: BenchData): readonly BenchGroup[] => {
   const n = columns.length;
   const frame = polarsFrame(columns); // untimed: polars starts with the data in a DataFrame
   const pandas = pandasAvailable() ? pandasWorker(columns) : undefined;
-  if (pandas === undefined) console.log('[aggregate] pandas not importable by python3: pandas cases skipped (apt-get install -y python3-pandas)');
+  if (pandas === undefined)
+    console.log('[aggregate] pandas not importable by python3: pandas cases skipped (apt-get install -y python3-pandas)');
   const pandasCase = (target: (typeof TARGETS)[number]): BenchCase[] =>
     pandas === undefined ? [] : [{ name: `pandas resample ${PANDAS_RULE[target]}`, role: 'peer', fn: () => pandas(PANDAS_RULE[target]) }];
   const bars = n.toLocaleString('en-US');
@@ -174,17 +195,15 @@ const suite: Suite = (data: BenchData): readonly BenchGroup[] => {
     targets: [{ ours: 'aggregateOhlcv 5 targets', than: 'polars groupByDynamic 5m', factor: 1 }],
   };
 
-  const single = TARGETS.map(
-    (target): BenchGroup => ({
-      title: `aggregate 1m → ${target}, ${bars} bars (columns)`,
-      cases: [
-        { name: `aggregateOhlcv ${target}`, role: 'ours', fn: () => aggregateOhlcv(columns, target, { source: '1m' }) },
-        { name: `polars groupByDynamic ${POLARS_EVERY[target]}`, role: 'peer', fn: () => polarsResample(frame, POLARS_EVERY[target]) },
-        ...pandasCase(target),
-      ],
-      targets: [{ ours: `aggregateOhlcv ${target}`, than: `polars groupByDynamic ${POLARS_EVERY[target]}`, factor: 1.5 }],
-    }),
-  );
+  const single = TARGETS.map((target): BenchGroup => ({
+    title: `aggregate 1m → ${target}, ${bars} bars (columns)`,
+    cases: [
+      { name: `aggregateOhlcv ${target}`, role: 'ours', fn: () => aggregateOhlcv(columns, target, { source: '1m' }) },
+      { name: `polars groupByDynamic ${POLARS_EVERY[target]}`, role: 'peer', fn: () => polarsResample(frame, POLARS_EVERY[target]) },
+      ...pandasCase(target),
+    ],
+    targets: [{ ours: `aggregateOhlcv ${target}`, than: `polars groupByDynamic ${POLARS_EVERY[target]}`, factor: 1.5 }],
+  }));
 
   const viaRows: BenchGroup = {
     title: `aggregate 1m → 5m, ${bars} rows in, rows out`,

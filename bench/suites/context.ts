@@ -70,7 +70,14 @@ function resample(data: BenchData, width: number): Ohlcv[] {
         volume: last.volume + (volume[i] as number),
       };
     } else {
-      out.push({ timestamp: ts, open: open[i] as number, high: high[i] as number, low: low[i] as number, close: close[i] as number, volume: volume[i] as number });
+      out.push({
+        timestamp: ts,
+        open: open[i] as number,
+        high: high[i] as number,
+        low: low[i] as number,
+        close: close[i] as number,
+        volume: volume[i] as number,
+      });
     }
   }
   return out;

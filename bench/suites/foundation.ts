@@ -36,7 +36,15 @@ function plainToColumns(rows: readonly Ohlcv[]): Float64Array[] {
 }
 
 /** The bare object construction `toRows` does. */
-function plainToRows(t: Float64Array, o: Float64Array, h: Float64Array, l: Float64Array, c: Float64Array, v: Float64Array, n: number): Ohlcv[] {
+function plainToRows(
+  t: Float64Array,
+  o: Float64Array,
+  h: Float64Array,
+  l: Float64Array,
+  c: Float64Array,
+  v: Float64Array,
+  n: number,
+): Ohlcv[] {
   const rows = new Array<Ohlcv>(n);
   for (let i = 0; i < n; i++) rows[i] = { timestamp: t[i]!, open: o[i]!, high: h[i]!, low: l[i]!, close: c[i]!, volume: v[i]! };
   return rows;
@@ -55,12 +63,18 @@ function plainCheckedCopy(input: readonly unknown[]): number {
     const { timestamp, open, high, low, volume } = row;
     const c = row.close;
     if (
-      typeof timestamp === 'number' && Number.isSafeInteger(timestamp) &&
-      typeof open === 'number' && Number.isFinite(open) &&
-      typeof high === 'number' && Number.isFinite(high) &&
-      typeof low === 'number' && Number.isFinite(low) &&
-      typeof c === 'number' && Number.isFinite(c) &&
-      typeof volume === 'number' && Number.isFinite(volume)
+      typeof timestamp === 'number' &&
+      Number.isSafeInteger(timestamp) &&
+      typeof open === 'number' &&
+      Number.isFinite(open) &&
+      typeof high === 'number' &&
+      Number.isFinite(high) &&
+      typeof low === 'number' &&
+      Number.isFinite(low) &&
+      typeof c === 'number' &&
+      Number.isFinite(c) &&
+      typeof volume === 'number' &&
+      Number.isFinite(volume)
     ) {
       close[kept++] = c;
     }

@@ -160,9 +160,15 @@ const suite: Suite = async () => {
   };
 
   const store = new MemoryStore();
-  store.upsert('BTCUSD', '1m', year.map((bar) => ({ ...bar, revision: 0 })));
+  store.upsert(
+    'BTCUSD',
+    '1m',
+    year.map((bar) => ({ ...bar, revision: 0 })),
+  );
   const perBar = store.byteLength / store.size('BTCUSD', '1m');
-  console.log(`MemoryStore: ${store.size('BTCUSD', '1m')} 1m bars in ${store.byteLength} bytes = ${perBar.toFixed(1)} bytes per bar (target ≤ 64)`);
+  console.log(
+    `MemoryStore: ${store.size('BTCUSD', '1m')} 1m bars in ${store.byteLength} bytes = ${perBar.toFixed(1)} bytes per bar (target ≤ 64)`,
+  );
 
   const groups: BenchGroup[] = [
     {
@@ -172,7 +178,13 @@ const suite: Suite = async () => {
         { name: 'polled: runOnce + delivery to a sink', role: 'ours', fn: polled },
         { name: 'streamed + runOnce, no sinks', role: 'limit', fn: withoutSink },
       ],
-      targets: [{ ours: 'streamed + runOnce + delivery to a sink', maxMs: 0.05 * 100 * MINUTES_PER_CALL, per: { count: 100 * MINUTES_PER_CALL, unit: 'bar' } }],
+      targets: [
+        {
+          ours: 'streamed + runOnce + delivery to a sink',
+          maxMs: 0.05 * 100 * MINUTES_PER_CALL,
+          per: { count: 100 * MINUTES_PER_CALL, unit: 'bar' },
+        },
+      ],
     },
     {
       title: 'pipeline: backfill one year of 1m bars for one symbol, end to end (target < 2000 ms)',

@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMA } from 'technicalindicators';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bucketStart, fromCcxtOhlcv, joinHigherTimeframe, toCcxtOhlcv, toColumns, validateOhlcv, type JoinedBar, type Ohlcv } from 'market-data-pipeline';
+import {
+  bucketStart,
+  fromCcxtOhlcv,
+  joinHigherTimeframe,
+  toCcxtOhlcv,
+  toColumns,
+  validateOhlcv,
+  type JoinedBar,
+  type Ohlcv,
+} from 'market-data-pipeline';
 import { loadCleanBars, type CleanBars } from './load-clean-bars.js';
 import { main } from './main.js';
 import { runBacktest } from './run-backtest.js';
@@ -11,7 +20,14 @@ import { toDateBars } from './to-date-bars.js';
 
 const M5 = 300_000;
 const H1 = 3_600_000;
-const ohlcv = (bar: Ohlcv): Ohlcv => ({ timestamp: bar.timestamp, open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: bar.volume });
+const ohlcv = (bar: Ohlcv): Ohlcv => ({
+  timestamp: bar.timestamp,
+  open: bar.open,
+  high: bar.high,
+  low: bar.low,
+  close: bar.close,
+  volume: bar.volume,
+});
 
 describe('backtest example', () => {
   let clean: CleanBars;
@@ -61,7 +77,15 @@ describe('backtest example', () => {
       const before = fast[i - 1]! - slow[i - 1]!;
       const now = fast[i]! - slow[i]!;
       const bar = joined[i]!;
-      if (!holding && before <= 1e-9 && now > 1e-9 && bar.higher !== undefined && bar.higher.close > bar.higher.open && bar.flag !== 'interpolated' && bar.flag !== 'forward_filled') {
+      if (
+        !holding &&
+        before <= 1e-9 &&
+        now > 1e-9 &&
+        bar.higher !== undefined &&
+        bar.higher.close > bar.higher.open &&
+        bar.flag !== 'interpolated' &&
+        bar.flag !== 'forward_filled'
+      ) {
         expected.push(bar.timestamp);
         holding = true;
       } else if (holding && before >= -1e-9 && now < -1e-9) {
@@ -102,7 +126,9 @@ describe('backtest example', () => {
     expect(back.issues).toEqual([]);
     expect(back.rows).toEqual(bars.map(ohlcv));
     const dated = toDateBars(bars);
-    expect(dated.map((b) => ({ timestamp: b.date.getTime(), open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume }))).toEqual(bars.map(ohlcv));
+    expect(
+      dated.map((b) => ({ timestamp: b.date.getTime(), open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume })),
+    ).toEqual(bars.map(ohlcv));
     const columns = toColumns(bars);
     expect(columns.length).toBe(bars.length);
     expect(Array.from(columns.timestamp)).toEqual(bars.map((b) => b.timestamp));

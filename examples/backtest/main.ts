@@ -24,15 +24,21 @@ const percent = (x: number): string => `${(x * 100).toFixed(2)} %`;
  */
 export async function main(root = '.', log: (line: string) => void = console.log): Promise<{ result: BacktestResult; file: string }> {
   const { symbol, bars5m, bars1h, rejected, filled } = await loadCleanBars();
-  log(`${symbol}: ${bars5m.length} clean 5m bars and ${bars1h.length} 1H bars from the pipeline (${rejected} bad rows refused, ${filled} 1m bars filled)`);
+  log(
+    `${symbol}: ${bars5m.length} clean 5m bars and ${bars1h.length} 1H bars from the pipeline (${rejected} bad rows refused, ${filled} 1m bars filled)`,
+  );
 
   // Each 5m bar sees the last 1H bar that had CLOSED when the 5m bar closed.
   const joined = joinHigherTimeframe(bars5m, '5m', bars1h, '1H');
   const result = runBacktest(joined, { fast: 12, slow: 48 });
-  log(`MA 12/48 crossover, long only when the last closed hour went up: ${result.trades.length} trades, ` +
-    `win rate ${percent(result.winRate)}, total return ${percent(result.totalReturn)}`);
+  log(
+    `MA 12/48 crossover, long only when the last closed hour went up: ${result.trades.length} trades, ` +
+      `win rate ${percent(result.winRate)}, total return ${percent(result.totalReturn)}`,
+  );
   for (const trade of result.trades.slice(0, 5)) {
-    log(`  ${iso(trade.entryTime)} buy ${trade.entryPrice.toFixed(2)} → ${iso(trade.exitTime)} sell ${trade.exitPrice.toFixed(2)}  ${percent(trade.return)}`);
+    log(
+      `  ${iso(trade.entryTime)} buy ${trade.entryPrice.toFixed(2)} → ${iso(trade.exitTime)} sell ${trade.exitPrice.toFixed(2)}  ${percent(trade.return)}`,
+    );
   }
   if (result.trades.length > 5) log(`  … ${result.trades.length - 5} more`);
 

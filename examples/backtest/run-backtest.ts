@@ -84,7 +84,13 @@ export function runBacktest(bars: readonly JoinedBar[], options: BacktestOptions
     // Orders decided at the previous close fill at this bar's open.
     if (pending === 'buy') entry = { time: bar.timestamp, price: bar.open };
     if (pending === 'sell' && entry !== undefined) {
-      trades.push({ entryTime: entry.time, entryPrice: entry.price, exitTime: bar.timestamp, exitPrice: bar.open, return: bar.open / entry.price - 1 });
+      trades.push({
+        entryTime: entry.time,
+        entryPrice: entry.price,
+        exitTime: bar.timestamp,
+        exitPrice: bar.open,
+        return: bar.open / entry.price - 1,
+      });
       entry = undefined;
     }
     pending = undefined;
@@ -108,7 +114,13 @@ export function runBacktest(bars: readonly JoinedBar[], options: BacktestOptions
   }
   const last = bars.at(-1);
   if (entry !== undefined && last !== undefined) {
-    trades.push({ entryTime: entry.time, entryPrice: entry.price, exitTime: last.timestamp, exitPrice: last.close, return: last.close / entry.price - 1 });
+    trades.push({
+      entryTime: entry.time,
+      entryPrice: entry.price,
+      exitTime: last.timestamp,
+      exitPrice: last.close,
+      return: last.close / entry.price - 1,
+    });
   }
   const totalReturn = trades.reduce((equity, trade) => equity * (1 + trade.return), 1) - 1;
   const winRate = trades.length === 0 ? 0 : trades.filter((trade) => trade.return > 0).length / trades.length;

@@ -30,5 +30,12 @@ export interface DateBar {
  * ```
  */
 export function toDateBars(bars: readonly Ohlcv[]): DateBar[] {
-  return bars.map((bar) => ({ date: new Date(bar.timestamp), open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: bar.volume }));
+  return bars.map((bar) => ({
+    date: new Date(bar.timestamp),
+    open: bar.open,
+    high: bar.high,
+    low: bar.low,
+    close: bar.close,
+    volume: bar.volume,
+  }));
 }

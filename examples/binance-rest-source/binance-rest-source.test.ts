@@ -53,12 +53,16 @@ describe('BinanceRestSource', () => {
     await pipeline.runOnce();
     await pipeline.flush();
 
-    const got = sink.bars('BTCUSD', '1m').map((b) => ({ timestamp: b.timestamp, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume }));
+    const got = sink
+      .bars('BTCUSD', '1m')
+      .map((b) => ({ timestamp: b.timestamp, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume }));
     // The 2500 closed bars, exactly as they left the server; not the forming one.
     expect(got).toEqual(bars.slice(0, 2500).map(onTheWire));
     // BTCUSD is Binance's BTCUSDT; 2500 bars take three pages of at most 1000.
     const klines = server.requests.filter((r) => r.path === '/api/v3/klines');
-    expect(klines.map((r) => r.params)).toEqual([0, 1000, 2000].map((i) => ({ symbol: 'BTCUSDT', interval: '1m', startTime: String(T0 + i * MIN), limit: '1000' })));
+    expect(klines.map((r) => r.params)).toEqual(
+      [0, 1000, 2000].map((i) => ({ symbol: 'BTCUSDT', interval: '1m', startTime: String(T0 + i * MIN), limit: '1000' })),
+    );
   });
 
   it('reads trades and order books, and reports the used weight Binance counts for each klines request', async () => {
@@ -75,7 +79,14 @@ describe('BinanceRestSource', () => {
     expect(second.usedWeight).toBe(4);
     // Without `since`: the newest bars, the forming one (opened at 01:30) last.
     expect(first.rows.map((r) => (r as Ohlcv).timestamp)).toEqual([88, 89, 90].map((i) => T0 + i * MIN));
-    expect(second.rows).toEqual(bars.slice(0, 2).map((b) => ({ ...onTheWire(b), quoteVolume: expect.any(Number) as number, trades: expect.any(Number) as number, takerBuyVolume: expect.any(Number) as number })));
+    expect(second.rows).toEqual(
+      bars.slice(0, 2).map((b) => ({
+        ...onTheWire(b),
+        quoteVolume: expect.any(Number) as number,
+        trades: expect.any(Number) as number,
+        takerBuyVolume: expect.any(Number) as number,
+      })),
+    );
 
     const got = await source.fetchTrades({ symbol: 'BTCUSD', limit: 10 });
     const r = (x: number): number => Number(x.toFixed(8));
@@ -102,7 +113,12 @@ describe('BinanceRestSource', () => {
       return failure(source.fetchOhlcv(request));
     };
 
-    expect(await faulty({ kind: 'rate_limited', retryAfterSeconds: 7 })).toMatchObject({ kind: 'rate_limited', status: 429, retryAfterMs: 7000, usedWeight: 2 });
+    expect(await faulty({ kind: 'rate_limited', retryAfterSeconds: 7 })).toMatchObject({
+      kind: 'rate_limited',
+      status: 429,
+      retryAfterMs: 7000,
+      usedWeight: 2,
+    });
     // Without its own Retry-After the server says "until the next minute": 45 s from :15.
     expect(await faulty({ kind: 'rate_limited' })).toMatchObject({ kind: 'rate_limited', retryAfterMs: 45_000 });
     expect(await faulty({ kind: 'banned', retryAfterSeconds: 120 })).toMatchObject({ kind: 'banned', status: 418, retryAfterMs: 120_000 });
@@ -113,7 +129,9 @@ describe('BinanceRestSource', () => {
 
     // A server that never answers: the source's own timeout (short here, 10 s by default).
     server.setFaults([{ kind: 'hang', times: 1 }]);
-    expect(await failure(new BinanceRestSource({ baseUrl: server.url, timeoutMs: 200 }).fetchOhlcv(request))).toMatchObject({ kind: 'timeout' });
+    expect(await failure(new BinanceRestSource({ baseUrl: server.url, timeoutMs: 200 }).fetchOhlcv(request))).toMatchObject({
+      kind: 'timeout',
+    });
 
     // An unknown symbol is Binance's 400 -1121: answered, but not with data.
     server.setFaults([]);

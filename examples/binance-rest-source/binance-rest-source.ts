@@ -220,7 +220,12 @@ export class BinanceRestSource implements Source {
   }
 
   #badData(message: string, usedWeight: number | undefined): SourceError {
-    return new SourceError(message, { kind: 'bad_data', source: this.name, status: 200, ...(usedWeight === undefined ? {} : { usedWeight }) });
+    return new SourceError(message, {
+      kind: 'bad_data',
+      source: this.name,
+      status: 200,
+      ...(usedWeight === undefined ? {} : { usedWeight }),
+    });
   }
 
   /** GET `path` with `params`; resolves with the parsed JSON body of a 2xx answer. */
@@ -243,7 +248,11 @@ export class BinanceRestSource implements Source {
       if (timeout.aborted) {
         throw new SourceError(`GET ${path}: no answer within ${this.#timeoutMs} ms`, { kind: 'timeout', source: this.name, cause: error });
       }
-      throw new SourceError(`GET ${path}: ${error instanceof Error ? error.message : String(error)}`, { kind: 'network', source: this.name, cause: error });
+      throw new SourceError(`GET ${path}: ${error instanceof Error ? error.message : String(error)}`, {
+        kind: 'network',
+        source: this.name,
+        cause: error,
+      });
     }
     const usedWeight = headerNumber(response.headers, 'x-mbx-used-weight-1m');
     if (!response.ok) {

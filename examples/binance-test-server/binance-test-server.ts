@@ -254,7 +254,11 @@ export class BinanceTestServer {
     if (fault !== undefined) {
       answer = this.#faultAnswer(fault, at, nextMinuteSeconds);
     } else if (this.#weight.used > (this.#options.weightLimit ?? 6000)) {
-      answer = new HttpAnswer(429, { code: -1003, msg: 'Too much request weight used; current limit is 6000 request weight per 1 MINUTE.' }, { 'Retry-After': nextMinuteSeconds });
+      answer = new HttpAnswer(
+        429,
+        { code: -1003, msg: 'Too much request weight used; current limit is 6000 request weight per 1 MINUTE.' },
+        { 'Retry-After': nextMinuteSeconds },
+      );
     } else {
       answer = this.#route(url.pathname, params, at);
     }
@@ -278,7 +282,11 @@ export class BinanceTestServer {
         );
       case 'banned': {
         const seconds = fault.retryAfterSeconds ?? 120;
-        return new HttpAnswer(418, { code: -1003, msg: `Way too much request weight used; IP banned until ${at + seconds * 1000}.` }, { 'Retry-After': String(seconds) });
+        return new HttpAnswer(
+          418,
+          { code: -1003, msg: `Way too much request weight used; IP banned until ${at + seconds * 1000}.` },
+          { 'Retry-After': String(seconds) },
+        );
       }
       case 'server_error':
         return binanceError(fault.status ?? 500, -1001, 'Internal error; unable to process your request. Please try again.');
@@ -331,7 +339,8 @@ export class BinanceTestServer {
     const raw = params['limit'];
     if (raw === undefined) return fallback;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1) return binanceError(400, -1100, `Illegal characters found in parameter 'limit'; legal range is '^[0-9]{1,20}$'.`);
+    if (!Number.isInteger(n) || n < 1)
+      return binanceError(400, -1100, `Illegal characters found in parameter 'limit'; legal range is '^[0-9]{1,20}$'.`);
     return Math.min(n, max);
   }
 
@@ -352,20 +361,22 @@ export class BinanceTestServer {
     } else {
       begin = Math.max(0, end - limit);
     }
-    const rows = bars.slice(begin, Math.max(begin, end)).map((b) => [
-      b.timestamp,
-      str(b.open),
-      str(b.high),
-      str(b.low),
-      str(b.close),
-      str(b.volume),
-      b.timestamp + this.#widthMs - 1,
-      str(b.quoteVolume ?? b.volume * b.close),
-      b.trades ?? Math.max(1, Math.round(b.volume)),
-      str(b.takerBuyVolume ?? b.volume / 2),
-      str((b.takerBuyVolume ?? b.volume / 2) * b.close),
-      '0',
-    ]);
+    const rows = bars
+      .slice(begin, Math.max(begin, end))
+      .map((b) => [
+        b.timestamp,
+        str(b.open),
+        str(b.high),
+        str(b.low),
+        str(b.close),
+        str(b.volume),
+        b.timestamp + this.#widthMs - 1,
+        str(b.quoteVolume ?? b.volume * b.close),
+        b.trades ?? Math.max(1, Math.round(b.volume)),
+        str(b.takerBuyVolume ?? b.volume / 2),
+        str((b.takerBuyVolume ?? b.volume / 2) * b.close),
+        '0',
+      ]);
     return new HttpAnswer(200, rows);
   }
 
@@ -395,7 +406,16 @@ export class BinanceTestServer {
     const picked = from === undefined ? inWindow.slice(-limit) : inWindow.slice(0, limit);
     return new HttpAnswer(
       200,
-      picked.map((t) => ({ a: t.tradeId, p: str(t.price), q: str(t.quantity), f: t.tradeId, l: t.tradeId, T: t.timestamp, m: t.side === 'sell', M: true })),
+      picked.map((t) => ({
+        a: t.tradeId,
+        p: str(t.price),
+        q: str(t.quantity),
+        f: t.tradeId,
+        l: t.tradeId,
+        T: t.timestamp,
+        m: t.side === 'sell',
+        M: true,
+      })),
     );
   }
 

@@ -33,7 +33,14 @@ function localBinance(timeout = 2000): binance {
 const r8 = (x: number): number => Number(x.toFixed(8));
 
 function onTheWire(bar: Ohlcv): Ohlcv {
-  return { timestamp: bar.timestamp, open: r8(bar.open), high: r8(bar.high), low: r8(bar.low), close: r8(bar.close), volume: r8(bar.volume) };
+  return {
+    timestamp: bar.timestamp,
+    open: r8(bar.open),
+    high: r8(bar.high),
+    low: r8(bar.low),
+    close: r8(bar.close),
+    volume: r8(bar.volume),
+  };
 }
 
 async function failure(promise: Promise<unknown>): Promise<SourceError> {
@@ -60,19 +67,32 @@ describe('CcxtSource', () => {
     await pipeline.runOnce();
     await pipeline.flush();
 
-    const m1 = sink.bars('BTCUSD', '1m').map((b) => ({ timestamp: b.timestamp, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume }));
+    const m1 = sink
+      .bars('BTCUSD', '1m')
+      .map((b) => ({ timestamp: b.timestamp, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume }));
     expect(m1).toEqual(bars.slice(0, 1500).map(onTheWire));
     // The first 5m bar by hand: open of the first minute, close of the fifth, extremes and volume over the five.
     const five = bars.slice(0, 5).map(onTheWire);
     const m5 = sink.bars('BTCUSD', '5m');
     expect(m5).toHaveLength(300);
-    expect(m5[0]).toMatchObject({ timestamp: T0, open: five[0]!.open, close: five[4]!.close, high: Math.max(...five.map((b) => b.high)), low: Math.min(...five.map((b) => b.low)) });
-    expect(m5[0]!.volume).toBeCloseTo(five.reduce((s, b) => s + b.volume, 0), 6);
+    expect(m5[0]).toMatchObject({
+      timestamp: T0,
+      open: five[0]!.open,
+      close: five[4]!.close,
+      high: Math.max(...five.map((b) => b.high)),
+      low: Math.min(...five.map((b) => b.low)),
+    });
+    expect(m5[0]!.volume).toBeCloseTo(
+      five.reduce((s, b) => s + b.volume, 0),
+      6,
+    );
 
     // ccxt loaded the markets once, then paged klines 1000 at a time from the pipeline's start.
     const seen = server.requests.slice(before);
     expect(seen.map((r) => r.path)).toEqual(['/api/v3/exchangeInfo', '/api/v3/klines', '/api/v3/klines']);
-    expect(seen.slice(1).map((r) => r.params)).toEqual([0, 1000].map((i) => ({ symbol: 'BTCUSDT', interval: '1m', startTime: String(T0 + i * MIN), limit: '1000' })));
+    expect(seen.slice(1).map((r) => r.params)).toEqual(
+      [0, 1000].map((i) => ({ symbol: 'BTCUSDT', interval: '1m', startTime: String(T0 + i * MIN), limit: '1000' })),
+    );
   });
 
   it('reads trades and order books through ccxt', async () => {
@@ -100,7 +120,12 @@ describe('CcxtSource', () => {
     };
 
     // Binance's 429 and 418 both reach us as ccxt's DDoSProtection; Retry-After comes from the headers.
-    expect(await faulty({ kind: 'rate_limited', retryAfterSeconds: 7 })).toMatchObject({ kind: 'rate_limited', status: 429, retryAfterMs: 7000, usedWeight: expect.any(Number) as number });
+    expect(await faulty({ kind: 'rate_limited', retryAfterSeconds: 7 })).toMatchObject({
+      kind: 'rate_limited',
+      status: 429,
+      retryAfterMs: 7000,
+      usedWeight: expect.any(Number) as number,
+    });
     expect(await faulty({ kind: 'banned', retryAfterSeconds: 120 })).toMatchObject({ kind: 'banned', status: 418, retryAfterMs: 120_000 });
     // A 5xx with Binance's -1001 body (OperationFailed), and a bare 503 (ExchangeNotAvailable).
     expect(await faulty({ kind: 'server_error', status: 502 })).toMatchObject({ kind: 'server_error' });

@@ -24,7 +24,10 @@ import {
 } from 'market-data-pipeline';
 
 /** The parts of a ccxt exchange instance that {@link CcxtSource} uses (any `new ccxt.<exchange>()` has them). */
-export type CcxtExchange = Pick<Exchange, 'id' | 'fetchOHLCV' | 'fetchTrades' | 'fetchOrderBook' | 'last_response_headers' | 'last_http_response'>;
+export type CcxtExchange = Pick<
+  Exchange,
+  'id' | 'fetchOHLCV' | 'fetchTrades' | 'fetchOrderBook' | 'last_response_headers' | 'last_http_response'
+>;
 
 /** Options of {@link CcxtSource}; every field but `exchange` has a default. */
 export interface CcxtSourceOptions {
@@ -83,7 +86,8 @@ function header(headers: Readonly<Record<string, string>> | undefined, name: str
 function failureKind(error: unknown): { kind: SourceFailureKind; status?: number } | undefined {
   if (error instanceof RateLimitExceeded) return { kind: 'rate_limited' };
   // Binance (and others) throw DDoSProtection for both HTTP 429 and 418; the status is in the message.
-  if (error instanceof DDoSProtection) return /^\S+ 418 /.test(error.message) ? { kind: 'banned', status: 418 } : { kind: 'rate_limited', status: 429 };
+  if (error instanceof DDoSProtection)
+    return /^\S+ 418 /.test(error.message) ? { kind: 'banned', status: 418 } : { kind: 'rate_limited', status: 429 };
   if (error instanceof RequestTimeout) return { kind: 'timeout' };
   if (error instanceof ExchangeNotAvailable) return { kind: 'server_error' };
   if (error instanceof NetworkError) return { kind: 'network' };
@@ -175,7 +179,9 @@ export class CcxtSource implements Source {
    */
   async fetchOhlcv(request: OhlcvRequest): Promise<OhlcvAnswer> {
     const limit = request.limit === undefined ? undefined : Math.min(request.limit, this.maxLimit);
-    const candles = await this.#call(request.signal, (ex) => ex.fetchOHLCV(this.#symbolMap(request.symbol), ccxtTimeframe(request.timeframe), request.since, limit));
+    const candles = await this.#call(request.signal, (ex) =>
+      ex.fetchOHLCV(this.#symbolMap(request.symbol), ccxtTimeframe(request.timeframe), request.since, limit),
+    );
     const rows = candles.map((candle) => fromCcxtOhlcv([candle]).rows[0] ?? candle);
     const usedWeight = header(this.#exchange.last_response_headers, 'x-mbx-used-weight-1m');
     return usedWeight === undefined ? { rows } : { rows, usedWeight };

@@ -11,7 +11,10 @@ const hhmm = (t: number): string => new Date(t).toISOString().slice(11, 16);
 
 // The truth: the simulated market rebuilt straight from the generator with the demo's inputs.
 const truth = new Map<string, GeneratedOhlcv>(
-  DEMO_SYMBOLS.map(({ symbol, ...settings }) => [symbol, generateOhlcv({ ...settings, ...MARKET_GAPS, start: DAY_START, count: 1440, timeframe: '1m' })]),
+  DEMO_SYMBOLS.map(({ symbol, ...settings }) => [
+    symbol,
+    generateOhlcv({ ...settings, ...MARKET_GAPS, start: DAY_START, count: 1440, timeframe: '1m' }),
+  ]),
 );
 
 /** Runs of consecutive open times, as [start, length]. */
@@ -54,9 +57,17 @@ describe('demo main', () => {
       expect(bars.at(-1)!.timestamp).toBe(DAY_START + 1439 * MINUTE);
       // 1440 one-minute bars in a UTC day: present bars plus the generator's gaps.
       expect(bars.length + ownGapBars).toBe(1440);
-      expect(text).toMatch(new RegExp(`${symbol}  1m   1440/1440 +${ownGapBars} +0 +${replaced} +\\d\\.\\d\\d +\\d\\.\\d\\d +${lastClose}\\n`));
+      expect(text).toMatch(
+        new RegExp(`${symbol}  1m   1440/1440 +${ownGapBars} +0 +${replaced} +\\d\\.\\d\\d +\\d\\.\\d\\d +${lastClose}\\n`),
+      );
       // A day has 288 5m, 96 15m, 24 1H, 6 4H and 1 1D bars; the close of each last bar is the day's last close.
-      for (const [tf, n] of [['5m', 288], ['15m', 96], ['1H', 24], ['4H', 6], ['1D', 1]] as const) {
+      for (const [tf, n] of [
+        ['5m', 288],
+        ['15m', 96],
+        ['1H', 24],
+        ['4H', 6],
+        ['1D', 1],
+      ] as const) {
         expect(text).toMatch(new RegExp(`${symbol}  ${tf.padEnd(3)} +${n}/${n} +\\d+ +0 +\\d+ +[\\d.]+ +[\\d.]+ +${lastClose}\\n`));
       }
     }
@@ -91,7 +102,11 @@ describe('demo main', () => {
     const back = summary.failovers.find((f) => f.to === 'healthy');
     expect(back?.at).toBe(OUTAGE.from + OUTAGE.durationMs + MINUTE + 1000);
     expect(back?.actions.map((a) => a.kind)).toEqual(['switch_back', 'backfill']);
-    expect(text).toMatch(new RegExp(`${hhmm(OUTAGE.from + OUTAGE.durationMs + MINUTE)}  ${both}  on_backup → healthy: switch back to the primary; backfill \\d+ bars`));
+    expect(text).toMatch(
+      new RegExp(
+        `${hhmm(OUTAGE.from + OUTAGE.durationMs + MINUTE)}  ${both}  on_backup → healthy: switch back to the primary; backfill \\d+ bars`,
+      ),
+    );
   });
 
   it('counts alerts by type: a failover and a switch back per symbol, a notice per forward-filled gap', () => {
@@ -124,7 +139,10 @@ describe('demo main', () => {
     expect(status.symbols['BTCUSD']?.timeframes['1m']?.last_bar).toBe('2025-01-30T23:59:00Z');
     const latest = LatestOhlcvSchema.parse(JSON.parse(await readFile(join(root, 'state', 'data', 'latest_ohlcv.json'), 'utf8')));
     expect(latest.symbol).toBe('ETHUSD');
-    const alerts = (await readFile(join(root, 'state', 'data', 'alerts.jsonl'), 'utf8')).trim().split('\n').map((line) => AlertSchema.parse(JSON.parse(line)));
+    const alerts = (await readFile(join(root, 'state', 'data', 'alerts.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => AlertSchema.parse(JSON.parse(line)));
     expect(alerts).toHaveLength(Object.values(summary.alerts).reduce((a, b) => a + b, 0));
     await readFile(join(root, 'state', 'market_context.json'), 'utf8');
     await readFile(join(root, 'state', 'data', 'quality_report.json'), 'utf8');

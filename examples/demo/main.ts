@@ -176,7 +176,9 @@ function describeAction(action: FeedAction): string {
     case 'gap':
       return `report ${action.bars} bars ${hhmm(action.from)}–${hhmm(action.to)} as a gap`;
     case 'escalate':
-      return action.reason === 'feed_offline' ? 'escalate: feed offline' : `escalate: ${action.source} unavailable since ${hhmm(action.since)}`;
+      return action.reason === 'feed_offline'
+        ? 'escalate: feed offline'
+        : `escalate: ${action.source} unavailable since ${hhmm(action.since)}`;
     case 'use_cached':
       return 'serve cached data';
     case 'halt':
@@ -233,13 +235,22 @@ export async function main(options: DemoOptions = {}): Promise<DemoSummary> {
   const fsSink = new FsStateSink({ root, fsync: false });
   const files: Sink = {
     name: fsSink.name,
-    accepts: (record) => fsSink.accepts(record) && (record.kind !== 'document' || clock.now() % (15 * MINUTE) < MINUTE || clock.now() >= DAY_END),
+    accepts: (record) =>
+      fsSink.accepts(record) && (record.kind !== 'document' || clock.now() % (15 * MINUTE) < MINUTE || clock.now() >= DAY_END),
     write: (record, writeOptions) => fsSink.write(record, writeOptions),
   };
   // Alerts are appended to a JSON-lines file: start it afresh (the documents are replaced anyway).
   await rm(join(root, 'state', 'data', 'alerts.jsonl'), { force: true });
 
-  const pipeline = new Pipeline({ primary, backup, store, sinks: [files], clock, start: DAY_START, config: { symbols, timeframes: [...TIMEFRAMES] } });
+  const pipeline = new Pipeline({
+    primary,
+    backup,
+    store,
+    sinks: [files],
+    clock,
+    start: DAY_START,
+    config: { symbols, timeframes: [...TIMEFRAMES] },
+  });
 
   const failovers: FailoverStep[] = [];
   const gaps: GapSummary[] = [];
@@ -248,7 +259,13 @@ export async function main(options: DemoOptions = {}): Promise<DemoSummary> {
   const quality = new Map<string, { now: number | null; lowest: number | null }>();
   pipeline.on('failover', ({ symbol, from, to, actions, at }) => {
     const last = failovers.at(-1);
-    if (last !== undefined && last.at === at && last.from === from && last.to === to && JSON.stringify(last.actions) === JSON.stringify(actions)) {
+    if (
+      last !== undefined &&
+      last.at === at &&
+      last.from === from &&
+      last.to === to &&
+      JSON.stringify(last.actions) === JSON.stringify(actions)
+    ) {
       failovers[failovers.length - 1] = { ...last, symbols: [...last.symbols, symbol] };
     } else {
       failovers.push({ at, symbols: [symbol], from, to, actions });
@@ -280,7 +297,9 @@ export async function main(options: DemoOptions = {}): Promise<DemoSummary> {
   });
 
   print(`market-data-pipeline demo: simulated ${symbols.join(' and ')}, ${new Date(DAY_START).toISOString().slice(0, 10)} (UTC), 1m bars`);
-  print(`  primary ${primary.name} (down ${hhmm(OUTAGE.from)}–${hhmm(OUTAGE.from + OUTAGE.durationMs)}), backup ${backup.name} (missing ${BACKUP_HOLES.length} bars)`);
+  print(
+    `  primary ${primary.name} (down ${hhmm(OUTAGE.from)}–${hhmm(OUTAGE.from + OUTAGE.durationMs)}), backup ${backup.name} (missing ${BACKUP_HOLES.length} bars)`,
+  );
   print(`  ${hhmm(LIVE_FROM)} start: backfill from 00:00, ${PAGE_SIZE} bars per request`);
   // The first cycle backfills the day so far; then one cycle a minute (1 s after each bar closes).
   await pipeline.runOnce();

@@ -72,7 +72,11 @@ export function barsToParquet(bars: readonly RevisedBar[]): ArrayBuffer {
       logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' },
       repetition_type: 'REQUIRED',
     },
-    ...(['open', 'high', 'low', 'close', 'volume'] as const).map((name): SchemaElement => ({ name, type: 'DOUBLE', repetition_type: 'REQUIRED' })),
+    ...(['open', 'high', 'low', 'close', 'volume'] as const).map((name): SchemaElement => ({
+      name,
+      type: 'DOUBLE',
+      repetition_type: 'REQUIRED',
+    })),
     { name: 'flag', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
     { name: 'revision', type: 'INT32', repetition_type: 'REQUIRED' },
   ];

@@ -119,8 +119,12 @@ describe('FsStateSink', () => {
     const latest = LatestOhlcvSchema.parse(await readJson(join(state, 'data', 'latest_ohlcv.json')));
     const context = MarketContextSchema.parse(await readJson(join(state, 'market_context.json')));
     // The fixed paths hold the document written last, byte for byte its symbol's own file.
-    expect(await readFile(join(state, 'data', 'latest_ohlcv.json'), 'utf8')).toBe(await readFile(join(state, 'data', 'latest_ohlcv', `${latest.symbol}.json`), 'utf8'));
-    expect(await readFile(join(state, 'market_context.json'), 'utf8')).toBe(await readFile(join(state, 'market_context', `${context.symbol}.json`), 'utf8'));
+    expect(await readFile(join(state, 'data', 'latest_ohlcv.json'), 'utf8')).toBe(
+      await readFile(join(state, 'data', 'latest_ohlcv', `${latest.symbol}.json`), 'utf8'),
+    );
+    expect(await readFile(join(state, 'market_context.json'), 'utf8')).toBe(
+      await readFile(join(state, 'market_context', `${context.symbol}.json`), 'utf8'),
+    );
     for (const symbol of SYMBOLS) {
       const own = LatestOhlcvSchema.parse(await readJson(join(state, 'data', 'latest_ohlcv', `${symbol}.json`)));
       expect(own.symbol).toBe(symbol);
@@ -146,7 +150,10 @@ describe('FsStateSink', () => {
     // The market's last closed 1m bar is the one that opened a minute before the current minute.
     const last = primary.closedBars('BTCUSD', clock.now()).at(-1);
     expect(last).toBeDefined();
-    expect(doc.timeframes['1m']).toMatchObject({ timestamp: new Date(last?.timestamp ?? 0).toISOString().replace('.000Z', 'Z'), close: last?.close });
+    expect(doc.timeframes['1m']).toMatchObject({
+      timestamp: new Date(last?.timestamp ?? 0).toISOString().replace('.000Z', 'Z'),
+      close: last?.close,
+    });
   });
 
   it('appends every alert as one JSON line in the specification’s format', async () => {
@@ -193,7 +200,13 @@ describe('FsStateSink', () => {
       request_id: 'DATA-002',
       requester: 'feature-engineer',
       request_type: 'historical_data',
-      parameters: { symbol: 'ETHUSD', timeframe: '1m', start_date: '2025-01-30T00:00:00Z', end_date: '2025-01-30T01:30:00Z', format: 'json' },
+      parameters: {
+        symbol: 'ETHUSD',
+        timeframe: '1m',
+        start_date: '2025-01-30T00:00:00Z',
+        end_date: '2025-01-30T01:30:00Z',
+        format: 'json',
+      },
       priority: 'normal',
     });
     await pipeline.stop();
@@ -211,8 +224,12 @@ describe('FsStateSink', () => {
     ];
     const { schema } = parquetMetadata(barsToParquet(bars));
     const byName = new Map(schema.map((e) => [e.name, e]));
-    expect(byName.get('timestamp')).toMatchObject({ type: 'INT64', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' } });
-    for (const name of ['open', 'high', 'low', 'close', 'volume']) expect(byName.get(name)).toMatchObject({ type: 'DOUBLE', repetition_type: 'REQUIRED' });
+    expect(byName.get('timestamp')).toMatchObject({
+      type: 'INT64',
+      logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' },
+    });
+    for (const name of ['open', 'high', 'low', 'close', 'volume'])
+      expect(byName.get(name)).toMatchObject({ type: 'DOUBLE', repetition_type: 'REQUIRED' });
     expect(byName.get('flag')).toMatchObject({ type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' });
     expect(byName.get('revision')).toMatchObject({ type: 'INT32' });
     // No bar has quote volume or trades: those columns are left out.
@@ -238,7 +255,8 @@ describe('FsStateSink', () => {
     // truncated write would show up as invalid JSON or a mixed body.
     const small = { symbol: 'A', updated_at: '2025-01-30T00:00:00Z', timeframes: {}, derived: {} };
     const large = { ...small, symbol: 'B', padding: 'x'.repeat(1_000_000) };
-    const document = (body: object) => ({ kind: 'document', name: 'latest_ohlcv', symbol: 'X', body }) as unknown as Parameters<FsStateSink['write']>[0];
+    const document = (body: object) =>
+      ({ kind: 'document', name: 'latest_ohlcv', symbol: 'X', body }) as unknown as Parameters<FsStateSink['write']>[0];
     const signal = new AbortController().signal;
     await sink.write(document(small), { signal });
     let writing = true;
@@ -281,7 +299,14 @@ describe('FsStateSink', () => {
   it('takes no bars unless asked, and then appends them as JSON lines whose upserted view is the store', async () => {
     const plain = new FsStateSink({ root });
     expect(plain.accepts({ kind: 'bars', symbol: 'BTCUSD', timeframe: '1m', bars: [] })).toBe(false);
-    expect(plain.accepts({ kind: 'forming', symbol: 'BTCUSD', timeframe: '1m', bar: { timestamp: T0, open: 1, high: 1, low: 1, close: 1, volume: 0 } })).toBe(false);
+    expect(
+      plain.accepts({
+        kind: 'forming',
+        symbol: 'BTCUSD',
+        timeframe: '1m',
+        bar: { timestamp: T0, open: 1, high: 1, low: 1, close: 1, volume: 0 },
+      }),
+    ).toBe(false);
     const { pipeline, store } = await run({ bars: true, fsync: false });
     await pipeline.stop();
     for (const tf of TIMEFRAMES) {

@@ -1,6 +1,15 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep, isAbsolute } from 'node:path';
-import { SinkError, type DataFormat, type DatasetRecord, type DocumentRecord, type Sink, type SinkRecord, type SinkWriteOptions, type SinkWriteResult } from 'market-data-pipeline';
+import {
+  SinkError,
+  type DataFormat,
+  type DatasetRecord,
+  type DocumentRecord,
+  type Sink,
+  type SinkRecord,
+  type SinkWriteOptions,
+  type SinkWriteResult,
+} from 'market-data-pipeline';
 import { barsToParquet } from './bars-to-parquet.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 

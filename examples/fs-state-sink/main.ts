@@ -31,7 +31,9 @@ await pipeline.flush();
 await pipeline.stop();
 
 console.log(
-  response.status === 'completed' ? `data response: ${response.rows} rows -> ${response.output_path}` : `data response: ${response.status} ${JSON.stringify(response)}`,
+  response.status === 'completed'
+    ? `data response: ${response.rows} rows -> ${response.output_path}`
+    : `data response: ${response.status} ${JSON.stringify(response)}`,
 );
 console.log(`files under ${sink.root}:`);
 for (const entry of await readdir(sink.root, { recursive: true, withFileTypes: true })) {

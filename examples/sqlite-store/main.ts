@@ -29,6 +29,8 @@ await pipeline.runOnce();
 await pipeline.stop();
 console.log(`${file} at ${new Date(clock.now()).toISOString()}`);
 for (const symbol of symbols) {
-  console.log(`  ${symbol}  ${timeframes.map((tf) => `${tf}: ${store.size(symbol, tf)}`).join('  ')}  newest 1m: ${new Date(store.last(symbol, '1m')?.timestamp ?? 0).toISOString()}`);
+  console.log(
+    `  ${symbol}  ${timeframes.map((tf) => `${tf}: ${store.size(symbol, tf)}`).join('  ')}  newest 1m: ${new Date(store.last(symbol, '1m')?.timestamp ?? 0).toISOString()}`,
+  );
 }
 store.close();

@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { aggregateOhlcv, Pipeline, type Ohlcv, type PipelineCheckpoint, type RevisedBar, type Store, type Timeframe } from 'market-data-pipeline';
+import {
+  aggregateOhlcv,
+  Pipeline,
+  type Ohlcv,
+  type PipelineCheckpoint,
+  type RevisedBar,
+  type Store,
+  type Timeframe,
+} from 'market-data-pipeline';
 import { ManualClock, MemorySink, SimulatedSource } from 'market-data-pipeline/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteSink } from './sqlite-sink.js';
@@ -77,7 +85,11 @@ describe('SqliteStore', () => {
 
   it('gives the same bars as columns, with flag codes', () => {
     const store = new SqliteStore(':memory:');
-    store.upsert('BTCUSD', '1m', [bar(T0, 1, 0), bar(T0 + MIN, 2, 1, { flag: 'forward_filled' }), bar(T0 + 2 * MIN, 3, 0, { flag: 'clipped' })]);
+    store.upsert('BTCUSD', '1m', [
+      bar(T0, 1, 0),
+      bar(T0 + MIN, 2, 1, { flag: 'forward_filled' }),
+      bar(T0 + 2 * MIN, 3, 0, { flag: 'clipped' }),
+    ]);
     const columns = store.rangeColumns('BTCUSD', '1m', T0, T0 + 3 * MIN);
     expect(columns.length).toBe(3);
     expect([...columns.timestamp]).toEqual([T0, T0 + MIN, T0 + 2 * MIN]);
@@ -138,7 +150,13 @@ describe('SqliteSink', () => {
     const primary = new SimulatedSource({ clock, symbols: ['BTCUSD'], generate: { start: T0, count: 120 } });
     const store = new SqliteStore(':memory:');
     const memory = new MemorySink({ clock });
-    const pipeline = new Pipeline({ primary, sinks: [new SqliteSink(store), memory], clock, start: T0, config: { symbols: ['BTCUSD'], timeframes: TIMEFRAMES } });
+    const pipeline = new Pipeline({
+      primary,
+      sinks: [new SqliteSink(store), memory],
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'], timeframes: TIMEFRAMES },
+    });
     await pipeline.runOnce();
     await pipeline.flush();
     await pipeline.stop();
@@ -313,7 +331,9 @@ function problems(outcome: Outcome): string[] {
       for (const tf of TIMEFRAMES) {
         const want = tf === '1m' ? truth : aggregateOhlcv(truth, tf, { source: '1m' }).bars;
         const rows = db
-          .prepare<[string, string], Ohlcv>('SELECT timestamp, open, high, low, close, volume, flag FROM bars WHERE symbol = ? AND timeframe = ? ORDER BY timestamp')
+          .prepare<[string, string], Ohlcv>(
+            'SELECT timestamp, open, high, low, close, volume, flag FROM bars WHERE symbol = ? AND timeframe = ? ORDER BY timestamp',
+          )
           .all(symbol, tf)
           .map((r) => ({ ...r, flag: r.flag ?? undefined }));
         const have = rows.map(key);
@@ -321,7 +341,9 @@ function problems(outcome: Outcome): string[] {
         if (have.join() !== expected.join()) {
           const missing = expected.filter((k) => !have.includes(k)).length;
           const extra = have.filter((k) => !expected.includes(k));
-          out.push(`${symbol} ${tf}: ${have.length} rows vs ${expected.length} (${missing} missing or different; extra: ${extra.slice(0, 2).join(' | ')})`);
+          out.push(
+            `${symbol} ${tf}: ${have.length} rows vs ${expected.length} (${missing} missing or different; extra: ${extra.slice(0, 2).join(' | ')})`,
+          );
         }
       }
     }
@@ -366,7 +388,9 @@ function killPoints(log: readonly StoreCall[]): number[] {
     baseBeforeAggregate.at(-1) ?? -1,
     log.findIndex((c) => base(c) && c.revised === true),
     log.findLastIndex((c) => base(c) && c.revised === true),
-  ].filter((i) => i >= 0).map(after);
+  ]
+    .filter((i) => i >= 0)
+    .map(after);
   const spread = Array.from({ length: 6 }, (_, k) => 1 + Math.floor((k * n) / 6));
   return [...new Set([...spread, ...picks])].sort((a, b) => a - b);
 }

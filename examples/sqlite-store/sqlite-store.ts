@@ -129,7 +129,9 @@ export class SqliteStore implements Store {
     this.database.exec(SCHEMA);
     this.#upsert = this.database.prepare(UPSERT);
     const where = 'WHERE symbol = ? AND timeframe = ?';
-    this.#range = this.database.prepare<unknown[], Row>(`SELECT ${COLUMNS} FROM bars ${where} AND timestamp >= ? AND timestamp < ? ORDER BY timestamp`).raw(true);
+    this.#range = this.database
+      .prepare<unknown[], Row>(`SELECT ${COLUMNS} FROM bars ${where} AND timestamp >= ? AND timestamp < ? ORDER BY timestamp`)
+      .raw(true);
     this.#last = this.database.prepare<unknown[], Row>(`SELECT ${COLUMNS} FROM bars ${where} ORDER BY timestamp DESC LIMIT 1`).raw(true);
     this.#prune = this.database.prepare(`DELETE FROM bars ${where} AND timestamp < ?`);
     this.#size = this.database.prepare<unknown[], number>(`SELECT count(*) FROM bars ${where}`).pluck(true);

@@ -119,7 +119,8 @@ function resolveOptions(options: AggregateOptions): ResolvedOptions {
   };
   const flag = (key: 'exchangeExact' | 'count'): boolean => {
     const value = options[key] ?? DEFAULT_AGGREGATION[key];
-    if (typeof value !== 'boolean') throw new ConfigError(`Expected \`${key}\` to be a boolean, got \`${String(value)}\``, { path: [key], value });
+    if (typeof value !== 'boolean')
+      throw new ConfigError(`Expected \`${key}\` to be a boolean, got \`${String(value)}\``, { path: [key], value });
     return value;
   };
   return {
@@ -171,7 +172,10 @@ function aggregateColumns(input: OhlcvColumns, targets: readonly Timeframe[], op
   const grid = declared === undefined ? undefined : gridOf(declared);
   // The common case, a clean input: one pass checks the timestamps (what sanitizeSeries would)
   // and builds the smallest target's buckets; anything else falls back to sanitizeSeries.
-  const smallest = targets.reduce<Timeframe | undefined>((best, tf) => (best === undefined || orderingWidth(tf) < orderingWidth(best) ? tf : best), undefined);
+  const smallest = targets.reduce<Timeframe | undefined>(
+    (best, tf) => (best === undefined || orderingWidth(tf) < orderingWidth(best) ? tf : best),
+    undefined,
+  );
   const spec = (target: Timeframe, stepHint: number): ReduceSpec => ({
     target,
     exact: options.exchangeExact,
@@ -204,20 +208,37 @@ function aggregateColumns(input: OhlcvColumns, targets: readonly Timeframe[], op
     coverageEnd = declared === '1M' ? bucketEnd(lastTs, '1M') : lastTs + FIXED_WIDTH_MS[declared];
     if (sane.misaligned > 0) {
       common.push(
-        aggregateIssue('source_timeframe_mismatch', -1, Number.NaN, `${sane.misaligned} of ${input.length} bars do not open on the ${declared} grid; the data does not look like ${declared} bars`),
+        aggregateIssue(
+          'source_timeframe_mismatch',
+          -1,
+          Number.NaN,
+          `${sane.misaligned} of ${input.length} bars do not open on the ${declared} grid; the data does not look like ${declared} bars`,
+        ),
       );
     }
     const looksLike = sane.stepGcd > 0 ? inferTimeframe(sane.stepGcd, firstTs) : undefined;
     if (looksLike !== undefined && declared !== '1M' && FIXED_WIDTH_MS[looksLike] > FIXED_WIDTH_MS[declared]) {
       common.push(
-        aggregateIssue('source_timeframe_mismatch', -1, Number.NaN, `Every step between bars is a multiple of ${looksLike}: the bars look like ${looksLike} bars, not ${declared}; partial buckets are judged as ${declared}`),
+        aggregateIssue(
+          'source_timeframe_mismatch',
+          -1,
+          Number.NaN,
+          `Every step between bars is a multiple of ${looksLike}: the bars look like ${looksLike} bars, not ${declared}; partial buckets are judged as ${declared}`,
+        ),
       );
     }
   } else if (sane.stepGcd > 0) {
     const inferred = inferTimeframe(sane.stepGcd, firstTs);
     if (inferred === undefined) {
       return targets.map(() =>
-        empty([aggregateIssue('source_timeframe_unknown', -1, Number.NaN, `Cannot infer the source timeframe: the steps between bars share ${sane.stepGcd} ms, which no timeframe grid holds; pass \`source\``)]),
+        empty([
+          aggregateIssue(
+            'source_timeframe_unknown',
+            -1,
+            Number.NaN,
+            `Cannot infer the source timeframe: the steps between bars share ${sane.stepGcd} ms, which no timeframe grid holds; pass \`source\``,
+          ),
+        ]),
       );
     }
     const widthMs = FIXED_WIDTH_MS[inferred];
@@ -225,11 +246,25 @@ function aggregateColumns(input: OhlcvColumns, targets: readonly Timeframe[], op
     targets.forEach((tf, k) => {
       if (!gridDivides(widthMs, tf, inferred)) {
         usable[k] = false;
-        perTarget[k]?.push(aggregateIssue('source_timeframe_mismatch', -1, Number.NaN, `The bars look like ${inferred} bars, which cannot be aggregated to ${tf}`));
+        perTarget[k]?.push(
+          aggregateIssue(
+            'source_timeframe_mismatch',
+            -1,
+            Number.NaN,
+            `The bars look like ${inferred} bars, which cannot be aggregated to ${tf}`,
+          ),
+        );
       }
     });
   } else {
-    common.push(aggregateIssue('source_timeframe_unknown', -1, firstTs, 'A single bar without `source`: its width is unknown, so its bucket counts as partial at the end'));
+    common.push(
+      aggregateIssue(
+        'source_timeframe_unknown',
+        -1,
+        firstTs,
+        'A single bar without `source`: its width is unknown, so its bucket counts as partial at the end',
+      ),
+    );
   }
 
   const order = targets
@@ -280,11 +315,25 @@ function finish(
   let to = m;
   if (firstPartial && options.partialStart === 'drop') {
     from = 1;
-    issues.push(aggregateIssue('partial_bucket_dropped', -1, starts[0] as number, `The ${tf} bucket at ${isoTime(starts[0] as number)} starts before the input (${isoTime(firstTs)}); it is dropped`));
+    issues.push(
+      aggregateIssue(
+        'partial_bucket_dropped',
+        -1,
+        starts[0] as number,
+        `The ${tf} bucket at ${isoTime(starts[0] as number)} starts before the input (${isoTime(firstTs)}); it is dropped`,
+      ),
+    );
   }
   if (lastPartial && options.partialEnd === 'drop' && to > from) {
     to = m - 1;
-    issues.push(aggregateIssue('partial_bucket_dropped', -1, lastStart, `The ${tf} bucket at ${isoTime(lastStart)} is not covered to its end by the input; it is dropped (still in progress?)`));
+    issues.push(
+      aggregateIssue(
+        'partial_bucket_dropped',
+        -1,
+        lastStart,
+        `The ${tf} bucket at ${isoTime(lastStart)} is not covered to its end by the input; it is dropped (still in progress?)`,
+      ),
+    );
   }
   const bars = sliceColumns(columns, from, to, options.count);
   const partial: PartialBuckets = {

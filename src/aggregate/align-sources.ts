@@ -96,10 +96,14 @@ export function alignSources<const T extends Readonly<Record<string, OhlcvSeries
   const tf = timeframeOption(timeframe, ['timeframe']);
   const grid = options.grid ?? 'full';
   if (grid !== 'full' && grid !== 'union' && grid !== 'intersection') {
-    throw new ConfigError(`Expected \`grid\` to be 'full', 'union' or 'intersection', got \`${String(grid)}\``, { path: ['grid'], value: grid });
+    throw new ConfigError(`Expected \`grid\` to be 'full', 'union' or 'intersection', got \`${String(grid)}\``, {
+      path: ['grid'],
+      value: grid,
+    });
   }
   const snap = options.snap ?? false;
-  if (typeof snap !== 'boolean') throw new ConfigError(`Expected \`snap\` to be a boolean, got \`${String(snap)}\``, { path: ['snap'], value: snap });
+  if (typeof snap !== 'boolean')
+    throw new ConfigError(`Expected \`snap\` to be a boolean, got \`${String(snap)}\``, { path: ['snap'], value: snap });
   const issues: SourceIssue[] = [];
   const kept: Kept[] = Object.keys(seriesByName).map((name) => {
     const series = seriesByName[name] as OhlcvSeries;
@@ -121,9 +125,19 @@ export function alignSources<const T extends Readonly<Record<string, OhlcvSeries
       }
       const start = bucketStart(t, tf);
       if (start !== t && !snap) {
-        report('misaligned_timestamp', i, t, `bar ${i} (${isoTime(t)}) does not open on the ${tf} grid; it is skipped (or pass \`snap: true\`)`);
+        report(
+          'misaligned_timestamp',
+          i,
+          t,
+          `bar ${i} (${isoTime(t)}) does not open on the ${tf} grid; it is skipped (or pass \`snap: true\`)`,
+        );
       } else if (start === last) {
-        report('duplicate_timestamp', i, t, `bar ${i} (${isoTime(t)}) falls in the ${tf} bucket ${isoTime(start)} of the bar before it; it is skipped`);
+        report(
+          'duplicate_timestamp',
+          i,
+          t,
+          `bar ${i} (${isoTime(t)}) falls in the ${tf} bucket ${isoTime(start)} of the bar before it; it is skipped`,
+        );
       } else if (start < last) {
         report('unsorted_timestamp', i, t, `bar ${i} (${isoTime(t)}) is older than the bar before it; it is skipped`);
       } else {

@@ -28,7 +28,14 @@ function closeTimes(ts: Float64Array, n: number, tf: Timeframe): Float64Array {
  * the order of their close time (ties: the later in the input wins); the lower bars may come in
  * any order.
  */
-function matchIndices(lowerTs: Float64Array, nLower: number, lowerTf: Timeframe, higherTs: Float64Array, nHigher: number, higherTf: Timeframe): Int32Array {
+function matchIndices(
+  lowerTs: Float64Array,
+  nLower: number,
+  lowerTf: Timeframe,
+  higherTs: Float64Array,
+  nHigher: number,
+  higherTf: Timeframe,
+): Int32Array {
   const lowerClose = closeTimes(lowerTs, nLower, lowerTf);
   const higherClose = closeTimes(higherTs, nHigher, higherTf);
   let sorted = true;
@@ -90,7 +97,12 @@ function matchIndices(lowerTs: Float64Array, nLower: number, lowerTf: Timeframe,
  */
 export function joinHigherTimeframe(lower: readonly Ohlcv[], lowerTf: Timeframe, higher: OhlcvSeries, higherTf: Timeframe): JoinedBar[];
 export function joinHigherTimeframe(lower: OhlcvColumns, lowerTf: Timeframe, higher: OhlcvSeries, higherTf: Timeframe): Int32Array;
-export function joinHigherTimeframe(lower: OhlcvSeries, lowerTf: Timeframe, higher: OhlcvSeries, higherTf: Timeframe): JoinedBar[] | Int32Array {
+export function joinHigherTimeframe(
+  lower: OhlcvSeries,
+  lowerTf: Timeframe,
+  higher: OhlcvSeries,
+  higherTf: Timeframe,
+): JoinedBar[] | Int32Array {
   const lowTf = timeframeOption(lowerTf, ['lowerTf']);
   const highTf = timeframeOption(higherTf, ['higherTf']);
   if (orderingWidth(highTf) < orderingWidth(lowTf)) {

@@ -109,10 +109,17 @@ function isSynthetic(flags: Uint8Array | undefined, i: number): boolean {
  */
 export function mergeSources(primary: readonly Ohlcv[], backup: OhlcvSeries, options?: MergeSourcesOptions): MergedSources<Ohlcv[]>;
 export function mergeSources(primary: OhlcvColumns, backup: OhlcvSeries, options?: MergeSourcesOptions): MergedSources<OhlcvColumns>;
-export function mergeSources(primary: OhlcvSeries, backup: OhlcvSeries, options: MergeSourcesOptions = {}): MergedSources<Ohlcv[] | OhlcvColumns> {
+export function mergeSources(
+  primary: OhlcvSeries,
+  backup: OhlcvSeries,
+  options: MergeSourcesOptions = {},
+): MergedSources<Ohlcv[] | OhlcvColumns> {
   const tolerance = options.tolerance ?? DEFAULT_CONSISTENCY.relativeTolerance;
   if (typeof tolerance !== 'number' || !(tolerance >= 0) || !Number.isFinite(tolerance)) {
-    throw new ConfigError(`Expected \`tolerance\` to be a finite number >= 0, got \`${String(tolerance)}\``, { path: ['tolerance'], value: tolerance });
+    throw new ConfigError(`Expected \`tolerance\` to be a finite number >= 0, got \`${String(tolerance)}\``, {
+      path: ['tolerance'],
+      value: tolerance,
+    });
   }
   const names = options.names ?? (['primary', 'backup'] as const);
   if (!Array.isArray(names) || names.length !== 2 || names.some((name) => typeof name !== 'string')) {

@@ -84,10 +84,18 @@ export class OhlcvAggregator {
     const exact = options.exchangeExact ?? DEFAULT_AGGREGATION.exchangeExact;
     const count = options.count ?? DEFAULT_AGGREGATION.count;
     const partialStart = options.partialStart ?? DEFAULT_AGGREGATION.partialStart;
-    if (typeof exact !== 'boolean') throw new ConfigError(`Expected \`exchangeExact\` to be a boolean, got \`${String(exact)}\``, { path: ['exchangeExact'], value: exact });
-    if (typeof count !== 'boolean') throw new ConfigError(`Expected \`count\` to be a boolean, got \`${String(count)}\``, { path: ['count'], value: count });
+    if (typeof exact !== 'boolean')
+      throw new ConfigError(`Expected \`exchangeExact\` to be a boolean, got \`${String(exact)}\``, {
+        path: ['exchangeExact'],
+        value: exact,
+      });
+    if (typeof count !== 'boolean')
+      throw new ConfigError(`Expected \`count\` to be a boolean, got \`${String(count)}\``, { path: ['count'], value: count });
     if (partialStart !== 'keep' && partialStart !== 'drop') {
-      throw new ConfigError(`Expected \`partialStart\` to be 'keep' or 'drop', got \`${String(partialStart)}\``, { path: ['partialStart'], value: partialStart });
+      throw new ConfigError(`Expected \`partialStart\` to be 'keep' or 'drop', got \`${String(partialStart)}\``, {
+        path: ['partialStart'],
+        value: partialStart,
+      });
     }
     this.exchangeExact = exact;
     this.withCount = count;
@@ -104,18 +112,39 @@ export class OhlcvAggregator {
   add(bar: Ohlcv): Ohlcv[] {
     const index = this.seen++;
     const t = bar.timestamp;
-    if (!Number.isFinite(t)) return this.skip('unsorted_timestamp', index, t, `Bar ${index} has no finite timestamp (\`${t}\`); it is skipped`);
+    if (!Number.isFinite(t))
+      return this.skip('unsorted_timestamp', index, t, `Bar ${index} has no finite timestamp (\`${t}\`); it is skipped`);
     if (t === this.lastTs) {
-      return this.skip('duplicate_timestamp', index, t, `Bar ${index} repeats the timestamp ${isoTime(t)}; the first bar is kept and this one is skipped`);
+      return this.skip(
+        'duplicate_timestamp',
+        index,
+        t,
+        `Bar ${index} repeats the timestamp ${isoTime(t)}; the first bar is kept and this one is skipped`,
+      );
     }
     if (t < this.lastTs) {
-      return this.skip('unsorted_timestamp', index, t, `Bar ${index} (${isoTime(t)}) is older than the bar before it (${isoTime(this.lastTs)}); it is skipped`);
+      return this.skip(
+        'unsorted_timestamp',
+        index,
+        t,
+        `Bar ${index} (${isoTime(t)}) is older than the bar before it (${isoTime(this.lastTs)}); it is skipped`,
+      );
     }
     if (bucketStart(t, this.source) !== t) {
-      return this.skip('misaligned_timestamp', index, t, `Bar ${index} (${isoTime(t)}) does not open on the ${this.source} grid; it is skipped`);
+      return this.skip(
+        'misaligned_timestamp',
+        index,
+        t,
+        `Bar ${index} (${isoTime(t)}) does not open on the ${this.source} grid; it is skipped`,
+      );
     }
     if (t < this.closedUntil) {
-      return this.skip('late_bar', index, t, `Bar ${index} (${isoTime(t)}) belongs to a ${this.target} bucket already closed (until ${isoTime(this.closedUntil)}); it is skipped`);
+      return this.skip(
+        'late_bar',
+        index,
+        t,
+        `Bar ${index} (${isoTime(t)}) belongs to a ${this.target} bucket already closed (until ${isoTime(this.closedUntil)}); it is skipped`,
+      );
     }
     this.lastTs = t;
     const out: Ohlcv[] = [];
@@ -173,7 +202,14 @@ export class OhlcvAggregator {
     const state = this.state;
     const dropped = this.firstBucket && this.firstBucketPartial && this.dropPartialStart;
     if (dropped) {
-      this.issues.push(aggregateIssue('partial_bucket_dropped', -1, state.start, `The ${this.target} bucket at ${isoTime(state.start)} starts before the first bar; it is dropped`));
+      this.issues.push(
+        aggregateIssue(
+          'partial_bucket_dropped',
+          -1,
+          state.start,
+          `The ${this.target} bucket at ${isoTime(state.start)} starts before the first bar; it is dropped`,
+        ),
+      );
     } else {
       out.push(state.toBar(this.withCount));
     }

@@ -73,15 +73,31 @@ export class TickAggregator {
     const index = this.seen++;
     const t = tick.timestamp;
     if (!Number.isFinite(t) || t < this.lastTs) {
-      this.issues.push(aggregateIssue('unsorted_timestamp', index, t, `Trade ${index} (${isoTime(t)}) is older than the trade before it (${isoTime(this.lastTs)}); it is skipped`));
+      this.issues.push(
+        aggregateIssue(
+          'unsorted_timestamp',
+          index,
+          t,
+          `Trade ${index} (${isoTime(t)}) is older than the trade before it (${isoTime(this.lastTs)}); it is skipped`,
+        ),
+      );
       return [];
     }
     if (t === this.lastTs && this.idsAtLastTs.has(tick.tradeId)) {
-      this.issues.push(aggregateIssue('duplicate_trade', index, t, `Trade ${index} repeats trade id ${tick.tradeId} at ${isoTime(t)}; it is skipped`));
+      this.issues.push(
+        aggregateIssue('duplicate_trade', index, t, `Trade ${index} repeats trade id ${tick.tradeId} at ${isoTime(t)}; it is skipped`),
+      );
       return [];
     }
     if (t < this.closedUntil) {
-      this.issues.push(aggregateIssue('late_bar', index, t, `Trade ${index} (${isoTime(t)}) belongs to a ${this.timeframe} bucket already closed; it is skipped`));
+      this.issues.push(
+        aggregateIssue(
+          'late_bar',
+          index,
+          t,
+          `Trade ${index} (${isoTime(t)}) belongs to a ${this.timeframe} bucket already closed; it is skipped`,
+        ),
+      );
       return [];
     }
     if (t !== this.lastTs) {

@@ -48,7 +48,10 @@ export interface TicksToOhlcvOptions {
 export function ticksToOhlcv(ticks: readonly Tick[], timeframe: Timeframe, options: TicksToOhlcvOptions = {}): AggregateResult<Ohlcv[]> {
   const partialEnd = options.partialEnd ?? DEFAULT_AGGREGATION.partialEnd;
   if (partialEnd !== 'keep' && partialEnd !== 'drop') {
-    throw new ConfigError(`Expected \`partialEnd\` to be 'keep' or 'drop', got \`${String(partialEnd)}\``, { path: ['partialEnd'], value: partialEnd });
+    throw new ConfigError(`Expected \`partialEnd\` to be 'keep' or 'drop', got \`${String(partialEnd)}\``, {
+      path: ['partialEnd'],
+      value: partialEnd,
+    });
   }
   const { until } = options;
   if (until !== undefined && (typeof until !== 'number' || Number.isNaN(until))) {
@@ -71,7 +74,12 @@ export function ticksToOhlcv(ticks: readonly Tick[], timeframe: Timeframe, optio
       last = true;
     } else {
       issues.push(
-        aggregateIssue('partial_bucket_dropped', -1, pending.timestamp, `The ${aggregator.timeframe} bucket at ${isoTime(pending.timestamp)} may still be in progress (pass \`until\`); it is dropped`),
+        aggregateIssue(
+          'partial_bucket_dropped',
+          -1,
+          pending.timestamp,
+          `The ${aggregator.timeframe} bucket at ${isoTime(pending.timestamp)} may still be in progress (pass \`until\`); it is dropped`,
+        ),
       );
     }
   }

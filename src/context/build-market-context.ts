@@ -199,8 +199,7 @@ export function buildMarketContext(inputs: MarketContextInputs, options?: Market
     pivots =
       bar === undefined
         ? lack(`no 1D bar opens at ${isoUtc(previousDay)} (the previous UTC day)`, ...pivotFields)
-        : (floorPivots(bar) ??
-          lack(`the 1D bar of ${isoUtc(previousDay)} has a non-finite price or high < low`, ...pivotFields));
+        : (floorPivots(bar) ?? lack(`the 1D bar of ${isoUtc(previousDay)} has a non-finite price or high < low`, ...pivotFields));
   }
 
   // Weekly high and low.
@@ -215,10 +214,7 @@ export function buildMarketContext(inputs: MarketContextInputs, options?: Market
     weekly =
       range !== null && range.barCount >= needed
         ? range
-        : lack(
-            `${range?.barCount ?? 0} completed 1D bars in the ${week} week from ${isoUtc(from)}, ${needed} needed`,
-            ...weeklyFields,
-          );
+        : lack(`${range?.barCount ?? 0} completed 1D bars in the ${week} week from ${isoUtc(from)}, ${needed} needed`, ...weeklyFields);
   }
 
   // Volatility regime of the current ATR within its lookback.

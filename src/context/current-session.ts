@@ -1,11 +1,4 @@
-import {
-  instantOf,
-  latestOpened,
-  openWindows,
-  parseWindows,
-  type OffsetCache,
-  type ParsedWindow,
-} from '../internal/context-windows.js';
+import { instantOf, latestOpened, openWindows, parseWindows, type OffsetCache, type ParsedWindow } from '../internal/context-windows.js';
 import { ConfigError } from '../errors/config-error.js';
 import { TradingSession } from '../schemas/market-context-schema.js';
 import { MINUTE_MS } from '../time/timeframe.js';
@@ -64,9 +57,7 @@ function resolveWindows(options: SessionOptions | undefined): {
     killzones: parseWindows(DEFAULT_KILLZONES, 'killzones'),
   };
   return {
-    sessions: options?.sessions === undefined
-        ? defaultWindows.sessions
-        : parseWindows(options.sessions, 'sessions', SESSION_NAMES),
+    sessions: options?.sessions === undefined ? defaultWindows.sessions : parseWindows(options.sessions, 'sessions', SESSION_NAMES),
     killzones: options?.killzones === undefined ? defaultWindows.killzones : parseWindows(options.killzones, 'killzones'),
   };
 }

@@ -64,9 +64,7 @@ function tail(bars: HighLowCloseSeries, count: number): HighLowCloseSeries {
 }
 
 function closeAt(bars: HighLowCloseSeries, i: number): number {
-  return Array.isArray(bars)
-    ? ((bars as readonly HighLowCloseRow[])[i]?.close ?? NaN)
-    : ((bars as HighLowCloseColumns).close[i] ?? NaN);
+  return Array.isArray(bars) ? ((bars as readonly HighLowCloseRow[])[i]?.close ?? NaN) : ((bars as HighLowCloseColumns).close[i] ?? NaN);
 }
 
 /**

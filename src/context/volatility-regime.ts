@@ -49,10 +49,10 @@ function resolveThresholds(thresholds: Partial<VolatilityThresholds> | undefined
     }
   }
   if (!(resolved.low < resolved.high && resolved.high < resolved.extreme)) {
-    throw new ConfigError(
-      `Expected \`low < high < extreme\`, got \`${resolved.low}\`, \`${resolved.high}\`, \`${resolved.extreme}\``,
-      { path: [], value: resolved },
-    );
+    throw new ConfigError(`Expected \`low < high < extreme\`, got \`${resolved.low}\`, \`${resolved.high}\`, \`${resolved.extreme}\``, {
+      path: [],
+      value: resolved,
+    });
   }
   return resolved;
 }

@@ -5,9 +5,7 @@
  * @typeParam T - the value on success.
  * @typeParam I - the issue type on failure.
  */
-export type Result<T, I = DataIssue> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly issues: readonly I[] };
+export type Result<T, I = DataIssue> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: readonly I[] };
 
 /**
  * One reason a piece of input was refused, shaped like a zod issue.

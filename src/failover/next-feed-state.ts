@@ -289,12 +289,7 @@ function escalateUnavailable(state: FeedState, now: number, policy: FeedPolicy, 
  * nextFeedState(s, { kind: 'tick' }, 35_000).actions // [{ kind: 'retry', source: 'primary', at: 35000 }]
  * ```
  */
-export function nextFeedState(
-  state: FeedState,
-  event: FeedEvent,
-  now: number,
-  policy: FeedPolicy = DEFAULT_FEED_POLICY,
-): FeedTransition {
+export function nextFeedState(state: FeedState, event: FeedEvent, now: number, policy: FeedPolicy = DEFAULT_FEED_POLICY): FeedTransition {
   const actions: FeedAction[] = [];
   let next = state;
   if (event.kind === 'succeeded') next = onSuccess(next, event, now, policy, actions);

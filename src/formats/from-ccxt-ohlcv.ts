@@ -45,12 +45,24 @@ export function fromCcxtOhlcv(rows: readonly unknown[]): ParseResult<Ohlcv> {
   for (let i = 0; i < rows.length; i++) {
     const row: unknown = rows[i];
     if (!Array.isArray(row)) {
-      pushIssue(issues, i, undefined, 'invalid_type', `Row ${i}: expected an array [timestamp, open, high, low, close, volume], got ${showValue(row)}`);
+      pushIssue(
+        issues,
+        i,
+        undefined,
+        'invalid_type',
+        `Row ${i}: expected an array [timestamp, open, high, low, close, volume], got ${showValue(row)}`,
+      );
       rejected++;
       continue;
     }
     if (row.length < 6) {
-      pushIssue(issues, i, undefined, 'too_small', `Row ${i}: expected 6 entries [timestamp, open, high, low, close, volume], got ${row.length}`);
+      pushIssue(
+        issues,
+        i,
+        undefined,
+        'too_small',
+        `Row ${i}: expected 6 entries [timestamp, open, high, low, close, volume], got ${row.length}`,
+      );
       rejected++;
       continue;
     }

@@ -8,7 +8,13 @@ const DIGITS = /^\d{1,16}$/;
 function readTradeId(value: unknown, index: number, issues: DataIssue[]): number | undefined {
   const n = typeof value === 'number' ? value : typeof value === 'string' && DIGITS.test(value) ? Number(value) : undefined;
   if (n === undefined || !Number.isSafeInteger(n) || n < 0) {
-    pushIssue(issues, index, 'tradeId', 'invalid_value', `Row ${index}: expected the trade \`id\` to be a non-negative integer or digit string, got ${showValue(value)}`);
+    pushIssue(
+      issues,
+      index,
+      'tradeId',
+      'invalid_value',
+      `Row ${index}: expected the trade \`id\` to be a non-negative integer or digit string, got ${showValue(value)}`,
+    );
     return undefined;
   }
   return n === 0 ? 0 : n;
@@ -63,7 +69,13 @@ export function fromCcxtTrades(trades: readonly unknown[]): ParseResult<Tick> {
     let ts: unknown, id: unknown, side: unknown, price: unknown, amount: unknown;
     if (Array.isArray(trade)) {
       if (trade.length < 6) {
-        pushIssue(issues, i, undefined, 'too_small', `Row ${i}: expected 7 entries [timestamp, id, type, side, price, amount, cost], got ${trade.length}`);
+        pushIssue(
+          issues,
+          i,
+          undefined,
+          'too_small',
+          `Row ${i}: expected 7 entries [timestamp, id, type, side, price, amount, cost], got ${trade.length}`,
+        );
         rejected++;
         continue;
       }

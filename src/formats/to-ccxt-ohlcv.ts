@@ -25,14 +25,7 @@ export function toCcxtOhlcv(series: OhlcvSeries): CcxtOhlcv[] {
   const { length, timestamp, open, high, low, close, volume } = series;
   const out = new Array<CcxtOhlcv>(length);
   for (let i = 0; i < length; i++) {
-    out[i] = [
-      timestamp[i] as number,
-      open[i] as number,
-      high[i] as number,
-      low[i] as number,
-      close[i] as number,
-      volume[i] as number,
-    ];
+    out[i] = [timestamp[i] as number, open[i] as number, high[i] as number, low[i] as number, close[i] as number, volume[i] as number];
   }
   return out;
 }

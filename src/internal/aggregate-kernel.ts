@@ -81,13 +81,19 @@ export function reduceCheckedToBuckets(input: OhlcvColumns, grid: SourceGrid | u
 }
 
 /** Allocates the output, runs {@link fillBuckets} and assembles the columns; `undefined` when the check failed. */
-function build(input: OhlcvColumns, tradedIn: Uint8Array | undefined, spec: ReduceSpec, gcdOut: Float64Array | undefined): BucketedColumns | undefined {
+function build(
+  input: OhlcvColumns,
+  tradedIn: Uint8Array | undefined,
+  spec: ReduceSpec,
+  gcdOut: Float64Array | undefined,
+): BucketedColumns | undefined {
   const n = input.length;
   const ts = input.timestamp;
   const fixed = spec.target !== '1M';
   const span = n === 0 ? 0 : (ts[n - 1] as number) - (ts[0] as number);
   const cap = n === 0 ? 0 : Math.min(n, Math.floor(span / (fixed ? FIXED_WIDTH_MS[spec.target] : 28 * DAY_MS)) + 2);
-  const ranged = input.quoteVolume !== undefined || input.trades !== undefined || input.takerBuyVolume !== undefined || input.flags !== undefined;
+  const ranged =
+    input.quoteVolume !== undefined || input.trades !== undefined || input.takerBuyVolume !== undefined || input.flags !== undefined;
   // One allocation for every output column (the columns are views into it). Seven separate
   // 1.6 MB columns (1M 1m bars → 5m) went back to the system when freed and were paged in
   // again on every call, ~2,700 page faults that cost more than the pass itself; one large
@@ -99,7 +105,21 @@ function build(input: OhlcvColumns, tradedIn: Uint8Array | undefined, spec: Redu
   const traded = spec.traded ? new Uint8Array(cap) : undefined;
   const rowStart = ranged ? new Int32Array(cap + 1) : undefined;
   const source: OhlcvArrays = [ts, input.open, input.high, input.low, input.close, input.volume];
-  const m = fillBuckets(spec.target, spec.exact, spec.stepHint, n, source, input.count, tradedIn, input.flags, out, count, traded, rowStart, gcdOut);
+  const m = fillBuckets(
+    spec.target,
+    spec.exact,
+    spec.stepHint,
+    n,
+    source,
+    input.count,
+    tradedIn,
+    input.flags,
+    out,
+    count,
+    traded,
+    rowStart,
+    gcdOut,
+  );
   if (m < 0) return undefined;
 
   // Bucket ends were found, not counted in advance: trim the arrays sized for the span (a view
@@ -356,7 +376,13 @@ function sumRanges(src: Float64Array, rowStart: Int32Array, m: number): Float64A
   return out;
 }
 
-function combineFlags(flags: Uint8Array, volume: Float64Array, tradedIn: Uint8Array | undefined, rowStart: Int32Array, m: number): Uint8Array {
+function combineFlags(
+  flags: Uint8Array,
+  volume: Float64Array,
+  tradedIn: Uint8Array | undefined,
+  rowStart: Int32Array,
+  m: number,
+): Uint8Array {
   const out = new Uint8Array(m);
   for (let j = 0; j < m; j++) {
     const b = rowStart[j + 1] as number;

@@ -84,8 +84,7 @@ export function sanitizeSeries(input: OhlcvColumns, grid: SourceGrid | undefined
   const g = n === 0 ? 0 : cleanStepGcd(ts, n);
   const clean = g >= 0;
   if (clean) {
-    const aligned =
-      grid === undefined || n === 0 || (((ts[0] as number) - grid.originMs) % grid.widthMs === 0 && g % grid.widthMs === 0);
+    const aligned = grid === undefined || n === 0 || (((ts[0] as number) - grid.originMs) % grid.widthMs === 0 && g % grid.widthMs === 0);
     if (aligned) return { columns: input, issues: [], misaligned: 0, stepGcd: g };
   }
   const keep = new Int32Array(n);
@@ -98,14 +97,28 @@ export function sanitizeSeries(input: OhlcvColumns, grid: SourceGrid | undefined
     if (!Number.isFinite(t)) {
       issues.push(aggregateIssue('unsorted_timestamp', i, t, `Bar ${i} has no finite timestamp (\`${t}\`); it is skipped`));
     } else if (t === last) {
-      issues.push(aggregateIssue('duplicate_timestamp', i, t, `Bar ${i} repeats the timestamp ${isoTime(t)}; the first bar is kept and this one is skipped`));
+      issues.push(
+        aggregateIssue(
+          'duplicate_timestamp',
+          i,
+          t,
+          `Bar ${i} repeats the timestamp ${isoTime(t)}; the first bar is kept and this one is skipped`,
+        ),
+      );
     } else if (t < last) {
       issues.push(
-        aggregateIssue('unsorted_timestamp', i, t, `Bar ${i} (${isoTime(t)}) is older than the bar before it (${isoTime(last)}); it is skipped (sort the input first)`),
+        aggregateIssue(
+          'unsorted_timestamp',
+          i,
+          t,
+          `Bar ${i} (${isoTime(t)}) is older than the bar before it (${isoTime(last)}); it is skipped (sort the input first)`,
+        ),
       );
     } else if (grid !== undefined && (t - grid.originMs) % grid.widthMs !== 0) {
       misaligned++;
-      issues.push(aggregateIssue('misaligned_timestamp', i, t, `Bar ${i} (${isoTime(t)}) does not open on the ${grid.name} grid; it is skipped`));
+      issues.push(
+        aggregateIssue('misaligned_timestamp', i, t, `Bar ${i} (${isoTime(t)}) does not open on the ${grid.name} grid; it is skipped`),
+      );
     } else {
       keep[m++] = i;
       last = t;

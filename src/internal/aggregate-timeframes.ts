@@ -7,10 +7,13 @@ import { FIRST_MONDAY_MS } from '../time/bucket-start.js';
 export function timeframeOption(value: unknown, path: readonly PropertyKey[]): Timeframe {
   const parsed = parseTimeframe(value as string);
   if (parsed.ok) return parsed.value;
-  throw new ConfigError(`Expected \`${path.map(String).join('.')}\` to be a timeframe such as ${TIMEFRAMES.join(', ')}, got \`${String(value)}\``, {
-    path,
-    value,
-  });
+  throw new ConfigError(
+    `Expected \`${path.map(String).join('.')}\` to be a timeframe such as ${TIMEFRAMES.join(', ')}, got \`${String(value)}\``,
+    {
+      path,
+      value,
+    },
+  );
 }
 
 /** Width in ms of a timeframe, with `1M` counted as 31 days (only for ordering). */
@@ -38,14 +41,23 @@ export function gridDivides(sourceMs: number, target: Timeframe, sourceTf?: Time
  */
 export function assertAggregatable(source: Timeframe, target: Timeframe, path: readonly PropertyKey[]): void {
   if (source === '1M' && target !== '1M') {
-    throw new ConfigError(`Cannot aggregate \`1M\` bars to \`${target}\`: a target must be at least as large as the source`, { path, value: target });
+    throw new ConfigError(`Cannot aggregate \`1M\` bars to \`${target}\`: a target must be at least as large as the source`, {
+      path,
+      value: target,
+    });
   }
   const sourceMs = source === '1M' ? 0 : FIXED_WIDTH_MS[source];
   if (source !== '1M' && orderingWidth(target) < sourceMs) {
-    throw new ConfigError(`Cannot aggregate \`${source}\` bars to \`${target}\`: the target is smaller than the source`, { path, value: target });
+    throw new ConfigError(`Cannot aggregate \`${source}\` bars to \`${target}\`: the target is smaller than the source`, {
+      path,
+      value: target,
+    });
   }
   if (source !== '1M' && !gridDivides(sourceMs, target, source)) {
-    throw new ConfigError(`Cannot aggregate \`${source}\` bars to \`${target}\`: \`${source}\` buckets do not divide \`${target}\` buckets`, { path, value: target });
+    throw new ConfigError(
+      `Cannot aggregate \`${source}\` bars to \`${target}\`: \`${source}\` buckets do not divide \`${target}\` buckets`,
+      { path, value: target },
+    );
   }
 }
 

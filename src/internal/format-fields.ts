@@ -22,13 +22,7 @@ export function showValue(value: unknown): string {
 }
 
 /** Pushes one issue at `[index, field]`. */
-export function pushIssue(
-  issues: DataIssue[],
-  index: number,
-  field: string | undefined,
-  code: string,
-  message: string,
-): void {
+export function pushIssue(issues: DataIssue[], index: number, field: string | undefined, code: string, message: string): void {
   issues.push({ code, path: field === undefined ? [index] : [index, field], message });
 }
 
@@ -36,13 +30,7 @@ export function pushIssue(
  * A finite number from a number or, when `strings` is set, a decimal string.
  * `-0` becomes `0`.
  */
-export function readFinite(
-  value: unknown,
-  strings: boolean,
-  index: number,
-  field: string,
-  issues: DataIssue[],
-): number | undefined {
+export function readFinite(value: unknown, strings: boolean, index: number, field: string, issues: DataIssue[]): number | undefined {
   let n: number;
   if (typeof value === 'number') n = value;
   else if (strings && typeof value === 'string') {
@@ -64,18 +52,18 @@ export function readFinite(
 }
 
 /** A non-negative safe integer from a number or, when `strings` is set, a digit string. */
-export function readCount(
-  value: unknown,
-  strings: boolean,
-  index: number,
-  field: string,
-  issues: DataIssue[],
-): number | undefined {
+export function readCount(value: unknown, strings: boolean, index: number, field: string, issues: DataIssue[]): number | undefined {
   let n: number | undefined;
   if (typeof value === 'number') n = value;
   else if (strings && typeof value === 'string' && DIGITS.test(value)) n = Number(value);
   if (n === undefined || !Number.isSafeInteger(n) || n < 0) {
-    pushIssue(issues, index, field, 'invalid_value', `Row ${index}: expected \`${field}\` to be a non-negative integer, got ${showValue(value)}`);
+    pushIssue(
+      issues,
+      index,
+      field,
+      'invalid_value',
+      `Row ${index}: expected \`${field}\` to be a non-negative integer, got ${showValue(value)}`,
+    );
     return undefined;
   }
   return n === 0 ? 0 : n;

@@ -22,12 +22,7 @@ export interface FillPlan {
 }
 
 /** Detects the gaps of `ts` and decides what to do with each. */
-export function planFill(
-  ts: ArrayLike<number>,
-  grid: Grid,
-  strategies: GapStrategies,
-  calendar: MarketCalendar | undefined,
-): FillPlan {
+export function planFill(ts: ArrayLike<number>, grid: Grid, strategies: GapStrategies, calendar: MarketCalendar | undefined): FillPlan {
   const scan = scanGaps(ts, grid, calendar);
   const reports: GapReport[] = [];
   const fills: GapReport[] = [];
@@ -88,7 +83,12 @@ export interface FilledColumns {
 }
 
 /** Applies `plan` to columns. `origin` maps input bars to whatever the caller tracks (default: their index). */
-export function fillColumns(source: OhlcvColumns, plan: FillPlan, timeframeNext: (t: number) => number, origin?: Int32Array): FilledColumns {
+export function fillColumns(
+  source: OhlcvColumns,
+  plan: FillPlan,
+  timeframeNext: (t: number) => number,
+  origin?: Int32Array,
+): FilledColumns {
   const n = source.length;
   const m = n + plan.inserted;
   const out: MutableColumns = {

@@ -28,12 +28,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * `defaults` with the partial `overrides` laid over it, validated by `schema`.
  * Throws `ConfigError` naming `label`, the path and the offending value.
  */
-export function resolveSection<S extends z.ZodType>(
-  schema: S,
-  defaults: z.output<S>,
-  overrides: unknown,
-  label: string,
-): z.output<S> {
+export function resolveSection<S extends z.ZodType>(schema: S, defaults: z.output<S>, overrides: unknown, label: string): z.output<S> {
   if (overrides === undefined) return defaults;
   if (!isPlainObject(overrides)) {
     throw new ConfigError(`Expected ${label} to be a plain object, got \`${describe(overrides)}\``, {

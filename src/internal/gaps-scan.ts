@@ -50,7 +50,12 @@ export function scanGaps(ts: ArrayLike<number>, grid: Grid, calendar: MarketCale
     if (t < lastSeen) {
       descending = true;
       issues.push(
-        issue('timestamp_not_ascending', i, t, `Bar ${i} (${t}) is earlier than the bar before it (${lastSeen}); sort the series to detect gaps`),
+        issue(
+          'timestamp_not_ascending',
+          i,
+          t,
+          `Bar ${i} (${t}) is earlier than the bar before it (${lastSeen}); sort the series to detect gaps`,
+        ),
       );
       lastSeen = t;
       continue;

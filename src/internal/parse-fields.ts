@@ -92,7 +92,12 @@ export function readInteger(value: unknown, ctx: FieldContext, path: (string | n
  */
 export function readTimestamp(value: unknown, ctx: FieldContext, path: (string | number)[]): number | undefined {
   if (typeof value === 'string' && !ctx.coerce && DECIMAL.test(value.trim())) {
-    pushIssue(ctx, path, 'invalid_type', `expected a timestamp, got the numeric string ${showValue(value)} (pass \`coerce: true\` to accept it)`);
+    pushIssue(
+      ctx,
+      path,
+      'invalid_type',
+      `expected a timestamp, got the numeric string ${showValue(value)} (pass \`coerce: true\` to accept it)`,
+    );
     return undefined;
   }
   if (value === undefined || value === null) {

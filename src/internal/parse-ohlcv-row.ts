@@ -76,8 +76,7 @@ export function parseOhlcvRowSlowly(row: Readonly<Record<string, unknown>>, inde
   // Optional fields: `undefined` and `null` both mean "not given".
   const quoteVolume = row.quoteVolume == null ? undefined : readNumber(row.quoteVolume, ctx, [index, 'quoteVolume']);
   const trades = row.trades == null ? undefined : readCount(row.trades, ctx, [index, 'trades']);
-  const takerBuyVolume =
-    row.takerBuyVolume == null ? undefined : readNumber(row.takerBuyVolume, ctx, [index, 'takerBuyVolume']);
+  const takerBuyVolume = row.takerBuyVolume == null ? undefined : readNumber(row.takerBuyVolume, ctx, [index, 'takerBuyVolume']);
   const count = row.count == null ? undefined : readCount(row.count, ctx, [index, 'count']);
   const flag = row.flag;
   if (flag != null && !FLAGS.has(flag)) {

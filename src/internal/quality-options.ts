@@ -35,10 +35,10 @@ export function requireTimeframe(value: unknown, path: readonly PropertyKey[]): 
 /** `value` when it is a finite number; throws `ConfigError` otherwise. */
 export function requireFinite(value: unknown, path: readonly PropertyKey[]): number {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
-  throw new ConfigError(
-    `Expected \`${path.map(String).join('.')}\` to be a finite number (epoch ms), got \`${describeOption(value)}\``,
-    { path, value },
-  );
+  throw new ConfigError(`Expected \`${path.map(String).join('.')}\` to be a finite number (epoch ms), got \`${describeOption(value)}\``, {
+    path,
+    value,
+  });
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -56,12 +56,7 @@ const resolvedFrozen = new WeakMap<object, WeakMap<object, unknown>>();
  * `schema`. Without overrides the defaults are returned as they are (they are valid).
  * Throws `ConfigError` naming the path (under `prefix`) and the offending value.
  */
-export function resolveSection<T extends object>(
-  schema: z.ZodType<T>,
-  defaults: T,
-  overrides: unknown,
-  prefix: readonly PropertyKey[],
-): T {
+export function resolveSection<T extends object>(schema: z.ZodType<T>, defaults: T, overrides: unknown, prefix: readonly PropertyKey[]): T {
   if (overrides === undefined || overrides === defaults) return defaults;
   const cached = typeof overrides === 'object' && overrides !== null ? resolvedFrozen.get(overrides)?.get(schema) : undefined;
   if (cached !== undefined) return cached as T;

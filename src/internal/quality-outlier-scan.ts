@@ -50,7 +50,12 @@ export type OutlierState = MomentsState | RobustState;
  */
 export function outlierState(options: ValidityConfig): OutlierState {
   if (options.outlierMethod === 'mad') {
-    return { method: 'mad', volumes: new RollingSum(options.volumeWindow), medians: new RollingMedian(options.outlierWindow), prevClose: Number.NaN };
+    return {
+      method: 'mad',
+      volumes: new RollingSum(options.volumeWindow),
+      medians: new RollingMedian(options.outlierWindow),
+      prevClose: Number.NaN,
+    };
   }
   return {
     method: 'stddev',

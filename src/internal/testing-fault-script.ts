@@ -18,7 +18,10 @@ export interface ResolvedFault {
 }
 
 function fail(path: readonly (string | number)[], value: unknown, expected: string): never {
-  const name = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+  const name = path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+    .join('')
+    .replace(/^\./, '');
   throw new ConfigError(`Expected \`${name}\` to be ${expected}, got \`${String(value)}\``, { path: [...path], value });
 }
 
@@ -38,7 +41,8 @@ function checkMs(value: number | undefined, path: readonly (string | number)[]):
 export function resolveFaultScript(faults: readonly SourceFault[]): ResolvedFault[] {
   return faults.map((step, i): ResolvedFault => {
     const at = (field: string): (string | number)[] => ['faults', i, field];
-    if (!(SOURCE_FAULT_KINDS as readonly string[]).includes(step.kind)) fail(at('kind'), step.kind, `one of ${SOURCE_FAULT_KINDS.join(', ')}`);
+    if (!(SOURCE_FAULT_KINDS as readonly string[]).includes(step.kind))
+      fail(at('kind'), step.kind, `one of ${SOURCE_FAULT_KINDS.join(', ')}`);
     if (step.from !== undefined && !Number.isFinite(step.from)) fail(at('from'), step.from, 'epoch milliseconds');
     if (step.to !== undefined && !Number.isFinite(step.to)) fail(at('to'), step.to, 'epoch milliseconds');
     checkMs(step.durationMs, at('durationMs'));
@@ -47,11 +51,13 @@ export function resolveFaultScript(faults: readonly SourceFault[]): ResolvedFaul
     const from = step.from ?? -Infinity;
     const to = step.to ?? (step.durationMs === undefined ? Infinity : from + step.durationMs);
     if (to <= from) fail(at('to'), step.to ?? to, `after \`from\` (${from})`);
-    if (step.times !== undefined && !(Number.isSafeInteger(step.times) && step.times > 0)) fail(at('times'), step.times, 'a positive integer');
+    if (step.times !== undefined && !(Number.isSafeInteger(step.times) && step.times > 0))
+      fail(at('times'), step.times, 'a positive integer');
     if (step.symbols?.length === 0) fail(at('symbols'), '[]', 'a non-empty list of symbols (omit it for every symbol)');
     switch (step.kind) {
       case 'outage':
-        if (!Number.isFinite(from) || !Number.isFinite(to)) fail(at('to'), step.to, 'a bounded window (`from` and `to` or `durationMs`) for an outage');
+        if (!Number.isFinite(from) || !Number.isFinite(to))
+          fail(at('to'), step.to, 'a bounded window (`from` and `to` or `durationMs`) for an outage');
         break;
       case 'error':
         if (step.failure !== undefined && step.failure !== 'network' && step.failure !== 'server_error') {
@@ -63,7 +69,10 @@ export function resolveFaultScript(faults: readonly SourceFault[]): ResolvedFaul
         break;
       case 'bad_rows':
         checkRate(step.rate, at('rate'));
-        if (step.corruptions !== undefined && !(step.corruptions.length > 0 && step.corruptions.every((c) => (BAD_ROW_KINDS as readonly string[]).includes(c)))) {
+        if (
+          step.corruptions !== undefined &&
+          !(step.corruptions.length > 0 && step.corruptions.every((c) => (BAD_ROW_KINDS as readonly string[]).includes(c)))
+        ) {
           fail(at('corruptions'), step.corruptions, `a non-empty list of ${BAD_ROW_KINDS.join(', ')}`);
         }
         if (step.seed !== undefined && !Number.isSafeInteger(step.seed)) fail(at('seed'), step.seed, 'an integer');
@@ -77,7 +86,8 @@ export function resolveFaultScript(faults: readonly SourceFault[]): ResolvedFaul
         break;
       case 'rate_limited':
         checkMs(step.retryAfterMs, at('retryAfterMs'));
-        if (step.usedWeight !== undefined && !(Number.isFinite(step.usedWeight) && step.usedWeight >= 0)) fail(at('usedWeight'), step.usedWeight, 'a non-negative number');
+        if (step.usedWeight !== undefined && !(Number.isFinite(step.usedWeight) && step.usedWeight >= 0))
+          fail(at('usedWeight'), step.usedWeight, 'a non-negative number');
         break;
       case 'banned':
         checkMs(step.retryAfterMs, at('retryAfterMs'));

@@ -55,7 +55,12 @@ export class Deadlines {
    * @returns The task's result; rejects with the task's error, the timeout reason or
    *   `outer.reason`.
    */
-  run<T>(ms: number, outer: AbortSignal | undefined, timeoutReason: () => unknown, task: (signal: () => AbortSignal) => Promise<T>): Promise<T> {
+  run<T>(
+    ms: number,
+    outer: AbortSignal | undefined,
+    timeoutReason: () => unknown,
+    task: (signal: () => AbortSignal) => Promise<T>,
+  ): Promise<T> {
     if (outer?.aborted === true) return Promise.reject(outer.reason as Error);
     const controller = new AbortController();
     return new Promise<T>((resolve, reject) => {

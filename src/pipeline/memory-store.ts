@@ -88,7 +88,8 @@ function write(chunk: Chunk, i: number, bar: RevisedBar): void {
   // Most bars have no optional field: test each directly rather than looping over names.
   if (bar.quoteVolume !== undefined || chunk.optional.quoteVolume !== undefined) writeOptional(chunk, i, 'quoteVolume', bar.quoteVolume);
   if (bar.trades !== undefined || chunk.optional.trades !== undefined) writeOptional(chunk, i, 'trades', bar.trades);
-  if (bar.takerBuyVolume !== undefined || chunk.optional.takerBuyVolume !== undefined) writeOptional(chunk, i, 'takerBuyVolume', bar.takerBuyVolume);
+  if (bar.takerBuyVolume !== undefined || chunk.optional.takerBuyVolume !== undefined)
+    writeOptional(chunk, i, 'takerBuyVolume', bar.takerBuyVolume);
   if (bar.count !== undefined || chunk.optional.count !== undefined) writeOptional(chunk, i, 'count', bar.count);
 }
 

@@ -277,7 +277,10 @@ export class Pipeline {
     const writeTimeoutMs = options.sinkTimeoutMs ?? this.config.feedFailure.timeoutMs;
     this.#channels = (options.sinks ?? []).map((sink) => {
       if (names.has(sink.name)) {
-        throw new ConfigError(`Expected every sink to have its own name, got \`${sink.name}\` twice`, { path: ['sinks'], value: sink.name });
+        throw new ConfigError(`Expected every sink to have its own name, got \`${sink.name}\` twice`, {
+          path: ['sinks'],
+          value: sink.name,
+        });
       }
       names.add(sink.name);
       return new SinkChannel(sink, {
@@ -431,9 +434,11 @@ export class Pipeline {
       } catch (error) {
         if (signal.aborted) return;
         // The stream failed: polling goes on, and the failure counts against the primary.
-        await this.#exclusive(symbol, (rt) => Promise.resolve(this.#onSourceFailure(symbol, rt, 'primary', this.#primary, error)), signal).catch(
-          () => undefined,
-        );
+        await this.#exclusive(
+          symbol,
+          (rt) => Promise.resolve(this.#onSourceFailure(symbol, rt, 'primary', this.#primary, error)),
+          signal,
+        ).catch(() => undefined);
       } finally {
         this.#runtime(symbol).streaming = false;
       }
@@ -546,9 +551,19 @@ export class Pipeline {
    */
   #streamIsCurrent(symbol: string): boolean {
     const rt = this.#symbols.get(symbol);
-    if (rt?.streaming !== true || rt.feed.kind !== 'healthy' || rt.syntheticSince !== null || nextFeedDeadline(rt.feed, this.#policy) !== null) return false;
+    if (
+      rt?.streaming !== true ||
+      rt.feed.kind !== 'healthy' ||
+      rt.syntheticSince !== null ||
+      nextFeedDeadline(rt.feed, this.#policy) !== null
+    )
+      return false;
     const last = this.#store.last(symbol, this.config.baseTimeframe);
-    return !isPromiseLike(last) && last !== undefined && last.timestamp + this.#baseMs >= bucketStart(this.#clock.now(), this.config.baseTimeframe);
+    return (
+      !isPromiseLike(last) &&
+      last !== undefined &&
+      last.timestamp + this.#baseMs >= bucketStart(this.#clock.now(), this.config.baseTimeframe)
+    );
   }
 
   /** Where the next fetch of a symbol starts (epoch ms), and how many bars are due. */
@@ -566,13 +581,7 @@ export class Pipeline {
     return since;
   }
 
-  async #fetchSeries(
-    symbol: string,
-    rt: SymbolRuntime,
-    which: FeedSource,
-    source: Source,
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
+  async #fetchSeries(symbol: string, rt: SymbolRuntime, which: FeedSource, source: Source, signal: AbortSignal | undefined): Promise<void> {
     const closedEnd = bucketStart(this.#clock.now(), this.config.baseTimeframe);
     let since = await this.#since(symbol, rt, closedEnd);
     // An open stream delivers each bar as it closes: with none due and the feed healthy, a poll would only ask again.
@@ -692,25 +701,31 @@ export class Pipeline {
     const primary = this.#primary.name;
     switch (action.kind) {
       case 'failover':
-        this.#raise({
-          severity: 'warning',
-          type: 'failover',
-          message: `Primary source ${primary} failed (${rt.feed.kind === 'on_backup' ? rt.feed.detectedBy : 'errors'}); serving ${symbol} from the backup ${this.#sourceName('backup')}`,
-          affected: { symbol, source: primary },
-          actionTaken: `Failed over to ${this.#sourceName('backup')}`,
-          escalate: false,
-        }, now);
+        this.#raise(
+          {
+            severity: 'warning',
+            type: 'failover',
+            message: `Primary source ${primary} failed (${rt.feed.kind === 'on_backup' ? rt.feed.detectedBy : 'errors'}); serving ${symbol} from the backup ${this.#sourceName('backup')}`,
+            affected: { symbol, source: primary },
+            actionTaken: `Failed over to ${this.#sourceName('backup')}`,
+            escalate: false,
+          },
+          now,
+        );
         return;
       case 'use_cached':
         if (action.notify) {
-          this.#raise({
-            severity: 'warning',
-            type: 'feed',
-            message: `No source answers for ${symbol}; serving cached data`,
-            affected: { symbol, source: primary },
-            actionTaken: 'Serving cached data',
-            escalate: false,
-          }, now);
+          this.#raise(
+            {
+              severity: 'warning',
+              type: 'feed',
+              message: `No source answers for ${symbol}; serving cached data`,
+              affected: { symbol, source: primary },
+              actionTaken: 'Serving cached data',
+              escalate: false,
+            },
+            now,
+          );
         }
         return;
       case 'halt':
@@ -722,49 +737,64 @@ export class Pipeline {
           action.reason === 'feed_offline'
             ? `Data feed for ${symbol} is offline since ${isoUtc(action.since)}; trading halted`
             : `Source ${this.#sourceName(action.source)} unavailable for ${symbol} since ${isoUtc(action.since)}`;
-        const alert = this.#raise({
-          severity: 'critical',
-          type: 'escalation',
-          message,
-          affected: { symbol, source: action.reason === 'feed_offline' ? primary : this.#sourceName(action.source) },
-          actionTaken: action.reason === 'feed_offline' ? 'Trading halted; escalated to the trading coordinator' : 'Escalated to the trading coordinator',
-          escalate: true,
-        }, now);
+        const alert = this.#raise(
+          {
+            severity: 'critical',
+            type: 'escalation',
+            message,
+            affected: { symbol, source: action.reason === 'feed_offline' ? primary : this.#sourceName(action.source) },
+            actionTaken:
+              action.reason === 'feed_offline'
+                ? 'Trading halted; escalated to the trading coordinator'
+                : 'Escalated to the trading coordinator',
+            escalate: true,
+          },
+          now,
+        );
         this.#emit('escalation', { symbol, reasons: [message], alert });
         return;
       }
       case 'switch_back':
       case 'resume':
-        this.#raise({
-          severity: 'info',
-          type: 'failover',
-          message: `Primary source ${primary} is serving ${symbol} again`,
-          affected: { symbol, source: primary },
-          actionTaken: action.kind === 'resume' ? 'Trading resumed' : 'Switched back to the primary',
-          escalate: false,
-        }, now);
+        this.#raise(
+          {
+            severity: 'info',
+            type: 'failover',
+            message: `Primary source ${primary} is serving ${symbol} again`,
+            affected: { symbol, source: primary },
+            actionTaken: action.kind === 'resume' ? 'Trading resumed' : 'Switched back to the primary',
+            escalate: false,
+          },
+          now,
+        );
         rt.escalated.delete('feed_offline');
         rt.escalated.delete('source_unavailable');
         return;
       case 'backoff':
-        this.#raise({
-          severity: 'info',
-          type: 'rate_limit',
-          message: `${this.#sourceName(action.source)} asked for no requests until ${isoUtc(action.until)}`,
-          affected: { symbol, source: this.#sourceName(action.source) },
-          actionTaken: 'Requests paused until then',
-          escalate: false,
-        }, now);
+        this.#raise(
+          {
+            severity: 'info',
+            type: 'rate_limit',
+            message: `${this.#sourceName(action.source)} asked for no requests until ${isoUtc(action.until)}`,
+            affected: { symbol, source: this.#sourceName(action.source) },
+            actionTaken: 'Requests paused until then',
+            escalate: false,
+          },
+          now,
+        );
         return;
       case 'alert':
-        this.#raise({
-          severity: 'warning',
-          type: 'data_quality',
-          message: `Data feed latency elevated (${Math.round(action.latencyMs)}ms vs normal ${Math.round(action.normalLatencyMs)}ms)`,
-          affected: { symbol, source: this.#sourceName(action.source) },
-          actionTaken: 'Monitoring, no intervention required',
-          escalate: false,
-        }, now);
+        this.#raise(
+          {
+            severity: 'warning',
+            type: 'data_quality',
+            message: `Data feed latency elevated (${Math.round(action.latencyMs)}ms vs normal ${Math.round(action.normalLatencyMs)}ms)`,
+            affected: { symbol, source: this.#sourceName(action.source) },
+            actionTaken: 'Monitoring, no intervention required',
+            escalate: false,
+          },
+          now,
+        );
         return;
       case 'retry':
       case 'backfill':
@@ -802,7 +832,9 @@ export class Pipeline {
     if (records.length === 0) return;
     for (const channel of this.#channels) {
       const sink = channel.sink;
-      const accepted = records.every((record) => this.#accepts(sink, record)) ? records : records.filter((record) => this.#accepts(sink, record));
+      const accepted = records.every((record) => this.#accepts(sink, record))
+        ? records
+        : records.filter((record) => this.#accepts(sink, record));
       if (accepted.length > 0) await channel.pushAll(accepted, signal);
     }
   }
@@ -872,7 +904,12 @@ export class Pipeline {
         if (last !== undefined && !(bar.timestamp > last.timestamp)) ascending = false;
         closed.push(bar);
       } else if (bar.timestamp === closedEnd) forming = bar;
-      else refused.push({ code: 'future_bar', path: [i], message: `Bar at ${isoUtc(bar.timestamp)} opens after the current ${base} bar (${isoUtc(closedEnd)})` });
+      else
+        refused.push({
+          code: 'future_bar',
+          path: [i],
+          message: `Bar at ${isoUtc(bar.timestamp)} opens after the current ${base} bar (${isoUtc(closedEnd)})`,
+        });
     }
     if (refused.length > 0) {
       this.#emit('rejected', { symbol, source: sourceName, issues: refused });
@@ -908,7 +945,8 @@ export class Pipeline {
     let existing: Map<number, RevisedBar> | undefined;
     if (first !== undefined && first.timestamp <= lastTs) {
       existing = new Map();
-      for (const bar of await this.#store.range(symbol, base, first.timestamp, Math.min(lastTs, newest ?? lastTs) + 1)) existing.set(bar.timestamp, bar);
+      for (const bar of await this.#store.range(symbol, base, first.timestamp, Math.min(lastTs, newest ?? lastTs) + 1))
+        existing.set(bar.timestamp, bar);
     }
     const older: RevisedBar[] = [];
     const fresh: RevisedBar[] = [];
@@ -917,7 +955,9 @@ export class Pipeline {
     const sequence = prev === undefined ? incoming : [prev, ...incoming];
     // One bar after the last (the steady state) leaves no gap to fill.
     const filled =
-      sequence.length === 2 && this.#fillOptions.calendar === undefined && (sequence[1] as Ohlcv).timestamp - (sequence[0] as Ohlcv).timestamp === this.#baseMs
+      sequence.length === 2 &&
+      this.#fillOptions.calendar === undefined &&
+      (sequence[1] as Ohlcv).timestamp - (sequence[0] as Ohlcv).timestamp === this.#baseMs
         ? { bars: sequence, reports: [] }
         : fillGaps(sequence, base, this.config.gaps, this.#fillOptions);
     for (const bar of filled.bars) {
@@ -987,21 +1027,31 @@ export class Pipeline {
     });
     const { criticalGapBars, criticalTimeframes } = this.config.completeness;
     const critical = report.escalate || (criticalTimeframes.includes(base) && report.missingBars > criticalGapBars);
-    if (critical) rt.criticalGaps.push({ timestamp: start, endTimestamp: report.gap.end - this.#baseMs, count: report.missingBars, timeframe: base, symbol });
+    if (critical)
+      rt.criticalGaps.push({
+        timestamp: start,
+        endTimestamp: report.gap.end - this.#baseMs,
+        count: report.missingBars,
+        timeframe: base,
+        symbol,
+      });
     if (report.notify || report.escalate) {
-      this.#raise({
-        severity: report.escalate ? 'critical' : 'warning',
-        type: 'gap',
-        message: `${report.missingBars} ${base} bars missing for ${symbol} from ${isoUtc(start)}`,
-        affected: { symbol, timeframe: base },
-        actionTaken:
-          report.resolution === 'forward_filled'
-            ? 'Forward-filled and flagged'
-            : report.resolution === 'interpolated'
-              ? 'Interpolated and flagged'
-              : 'Marked missing and excluded from features',
-        escalate: report.escalate,
-      }, now);
+      this.#raise(
+        {
+          severity: report.escalate ? 'critical' : 'warning',
+          type: 'gap',
+          message: `${report.missingBars} ${base} bars missing for ${symbol} from ${isoUtc(start)}`,
+          affected: { symbol, timeframe: base },
+          actionTaken:
+            report.resolution === 'forward_filled'
+              ? 'Forward-filled and flagged'
+              : report.resolution === 'interpolated'
+                ? 'Interpolated and flagged'
+                : 'Marked missing and excluded from features',
+          escalate: report.escalate,
+        },
+        now,
+      );
     }
   }
 
@@ -1038,7 +1088,7 @@ export class Pipeline {
         }
         if (rebuildFrom !== undefined) {
           aggregators.reset(tf);
-          const end = (fresh[0]?.timestamp ?? lastTs + this.#baseMs);
+          const end = fresh[0]?.timestamp ?? lastTs + this.#baseMs;
           for (const bar of await this.#store.range(symbol, base, rebuildFrom, end)) {
             for (const [, closed] of aggregators.add(bar, tf)) push(tf, await this.#revise(symbol, tf, closed));
           }
@@ -1104,7 +1154,9 @@ export class Pipeline {
       rt.dirty = new Set();
       if (rt.issues.length > 0) rt.issues = rt.issues.filter((issue) => Date.parse(issue.timestamp) >= dayAgo);
       if (rt.criticalGaps.length > 0) {
-        rt.criticalGaps = rt.criticalGaps.filter((gap) => (gap.endTimestamp ?? gap.timestamp ?? now) >= now - this.config.escalation.recentGapWindowMs);
+        rt.criticalGaps = rt.criticalGaps.filter(
+          (gap) => (gap.endTimestamp ?? gap.timestamp ?? now) >= now - this.config.escalation.recentGapWindowMs,
+        );
       }
       issues24h.push(...rt.issues);
       const series: Partial<Record<Timeframe, SeriesStatusInput>> = {};
@@ -1115,7 +1167,9 @@ export class Pipeline {
       for (const tf of this.config.timeframes) {
         if (now >= (rt.pruneDue.get(tf) ?? Number.NEGATIVE_INFINITY)) await this.#prune(symbol, rt, tf, now);
         const state =
-          (changed.has(tf) ? undefined : this.#unchangedState(rt, tf, now)) ?? this.#fedState(symbol, rt, tf, now) ?? (await this.#lockedState(symbol, tf, now, signal));
+          (changed.has(tf) ? undefined : this.#unchangedState(rt, tf, now)) ??
+          this.#fedState(symbol, rt, tf, now) ??
+          (await this.#lockedState(symbol, tf, now, signal));
         if (state.latest !== undefined) latest[tf] = state.latest;
         if (tf === base) {
           baseMetrics = state.metrics;
@@ -1130,7 +1184,12 @@ export class Pipeline {
       this.#escalate(symbol, rt, baseScore, now);
       if (this.config.timeframes.includes('1H') && (rt.atr1h === undefined || changed.has('1H'))) await this.#refreshAtr(symbol, rt, now);
       const daily = this.#higher.includes('1D') ? this.#dailyFromAggregator(rt, now) : await this.#dailyFromBars(symbol, now);
-      documents.push({ kind: 'document', name: 'latest_ohlcv', symbol, body: buildLatestOhlcv({ now, symbol, latest, atr14h1: rt.atr1h ?? null, daily }) });
+      documents.push({
+        kind: 'document',
+        name: 'latest_ohlcv',
+        symbol,
+        body: buildLatestOhlcv({ now, symbol, latest, atr14h1: rt.atr1h ?? null, daily }),
+      });
       const context = this.#unchangedContext(rt, session, changed, now) ?? (await this.#marketContext(symbol, rt, now));
       documents.push({ kind: 'document', name: 'market_context', symbol, body: context });
     }
@@ -1139,7 +1198,10 @@ export class Pipeline {
     for (const which of this.#backup === undefined ? (['primary'] as const) : (['primary', 'backup'] as const)) {
       const healths = feeds.map((feed) => feedHealth(feed, now, which));
       const worst = healths.find((h) => h.status === 'down') ?? healths.find((h) => h.status === 'degraded') ?? healths[0];
-      const lastResponse = healths.reduce<number | null>((a, h) => (h.lastResponseAt !== null && (a === null || h.lastResponseAt > a) ? h.lastResponseAt : a), null);
+      const lastResponse = healths.reduce<number | null>(
+        (a, h) => (h.lastResponseAt !== null && (a === null || h.lastResponseAt > a) ? h.lastResponseAt : a),
+        null,
+      );
       sources[this.#sourceName(which)] = { status: worst?.status ?? 'healthy', lastResponse, latencyMs: worst?.latencyMs ?? null };
     }
     issues24h.sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
@@ -1167,7 +1229,13 @@ export class Pipeline {
     const lastBar = state.latest?.timestamp ?? null;
     const qualityScore = state.score ?? null;
     const previous = rt.statuses.get(tf);
-    if (previous?.lastBar === lastBar && previous.qualityScore === qualityScore && previous.barsToday === state.barsToday && previous.gapsToday === gapsToday) return previous;
+    if (
+      previous?.lastBar === lastBar &&
+      previous.qualityScore === qualityScore &&
+      previous.barsToday === state.barsToday &&
+      previous.gapsToday === gapsToday
+    )
+      return previous;
     const status: SeriesStatusInput = { lastBar, qualityScore, barsToday: state.barsToday, gapsToday };
     rt.statuses.set(tf, status);
     return status;
@@ -1254,7 +1322,14 @@ export class Pipeline {
   }
 
   /** Scores a series from its ledger (its window moved to `now`) and its newest stored bar. */
-  #scored(symbol: string, rt: SymbolRuntime, tf: Timeframe, ledger: QualityLedger, newest: RevisedBar | undefined, now: number): SeriesCache {
+  #scored(
+    symbol: string,
+    rt: SymbolRuntime,
+    tf: Timeframe,
+    ledger: QualityLedger,
+    newest: RevisedBar | undefined,
+    now: number,
+  ): SeriesCache {
     const dayStart = bucketStart(now, '1D');
     ledger.dropBefore(now - Math.max(DAY_MS, 30 * widthOf(now, tf)));
     const first = ledger.first();
@@ -1296,7 +1371,9 @@ export class Pipeline {
   /** Today so far (UTC) from the stored base bars, when 1D is not aggregated. */
   async #dailyFromBars(symbol: string, now: number): Promise<DailyFields> {
     const stats = dailyStats(await this.#columns(symbol, this.config.baseTimeframe, bucketStart(now, '1D'), now), now);
-    return stats.bars > 0 ? { high: stats.high ?? null, low: stats.low ?? null, volume: stats.volume ?? null } : { high: null, low: null, volume: null };
+    return stats.bars > 0
+      ? { high: stats.high ?? null, low: stats.low ?? null, volume: stats.volume ?? null }
+      : { high: null, low: null, volume: null };
   }
 
   /**
@@ -1305,7 +1382,8 @@ export class Pipeline {
    */
   #unchangedContext(rt: SymbolRuntime, session: SessionState, changed: ReadonlySet<Timeframe>, now: number): MarketContext | undefined {
     const previous = rt.context;
-    if (previous === undefined || previous.alertSequence !== this.#alertSequence || changed.has('1D') || changed.has('4H')) return undefined;
+    if (previous === undefined || previous.alertSequence !== this.#alertSequence || changed.has('1D') || changed.has('4H'))
+      return undefined;
     const document: MarketContext = {
       ...previous.document,
       updated_at: isoUtc(now),
@@ -1332,7 +1410,8 @@ export class Pipeline {
 
   #escalate(symbol: string, rt: SymbolRuntime, score: number | undefined, now: number): void {
     // Nothing escalated and no input that could escalate (the usual case, for every symbol every cycle).
-    const calm = rt.feed.kind !== 'halted' && rt.criticalGaps.length === 0 && (score === undefined || score >= this.config.escalation.qualityBelow);
+    const calm =
+      rt.feed.kind !== 'halted' && rt.criticalGaps.length === 0 && (score === undefined || score >= this.config.escalation.qualityBelow);
     if (calm && rt.escalated.size === 0) return;
     const decision = evaluateEscalation(
       {
@@ -1391,7 +1470,7 @@ export class Pipeline {
     const parsed = DataRequestSchema.safeParse(request);
     const id =
       typeof request === 'object' && request !== null && typeof (request as { request_id?: unknown }).request_id === 'string'
-        ? ((request as { request_id: string }).request_id || 'unknown')
+        ? (request as { request_id: string }).request_id || 'unknown'
         : 'unknown';
     if (!parsed.success) {
       const first = parsed.error.issues[0];
@@ -1404,17 +1483,29 @@ export class Pipeline {
     const { request_id: requestId, parameters } = parsed.data;
     const { symbol, timeframe, format } = parameters;
     if (!this.config.symbols.includes(symbol)) {
-      return buildDataResponse({ requestId, reason: `Unknown symbol \`${symbol}\`; this pipeline serves ${this.config.symbols.join(', ')}`, error: 'unknown_symbol' });
+      return buildDataResponse({
+        requestId,
+        reason: `Unknown symbol \`${symbol}\`; this pipeline serves ${this.config.symbols.join(', ')}`,
+        error: 'unknown_symbol',
+      });
     }
     if (!this.config.timeframes.includes(timeframe)) {
-      return buildDataResponse({ requestId, reason: `Timeframe \`${timeframe}\` is not kept; this pipeline keeps ${this.config.timeframes.join(', ')}`, error: 'unsupported_timeframe' });
+      return buildDataResponse({
+        requestId,
+        reason: `Timeframe \`${timeframe}\` is not kept; this pipeline keeps ${this.config.timeframes.join(', ')}`,
+        error: 'unsupported_timeframe',
+      });
     }
     const start = Date.parse(parameters.start_date.length === 10 ? `${parameters.start_date}T00:00:00Z` : parameters.start_date);
     const endBound = Date.parse(parameters.end_date.length === 10 ? `${parameters.end_date}T00:00:00Z` : parameters.end_date);
     const end = parameters.end_date.length === 10 ? endBound + DAY_MS : endBound;
     const now = this.#clock.now();
     if (!Number.isFinite(start) || !Number.isFinite(end) || start >= end || start >= now) {
-      return buildDataResponse({ requestId, reason: `Impossible dates: ${parameters.start_date} to ${parameters.end_date} (now ${isoUtc(now)})`, error: 'invalid_dates' });
+      return buildDataResponse({
+        requestId,
+        reason: `Impossible dates: ${parameters.start_date} to ${parameters.end_date} (now ${isoUtc(now)})`,
+        error: 'invalid_dates',
+      });
     }
     const channels = this.#channels.filter((channel) => (channel.sink.datasetFormats ?? []).includes(format));
     if (channels.length === 0) {
@@ -1468,7 +1559,13 @@ export class Pipeline {
   }
 
   /** Fetches the base bars of `[start, end)` the store lacks before its first stored bar; returns why it stopped short, if it did. */
-  async #history(symbol: string, rt: SymbolRuntime, start: number, end: number, signal: AbortSignal | undefined): Promise<string | undefined> {
+  async #history(
+    symbol: string,
+    rt: SymbolRuntime,
+    start: number,
+    end: number,
+    signal: AbortSignal | undefined,
+  ): Promise<string | undefined> {
     const base = this.config.baseTimeframe;
     const w = this.#baseMs;
     const stored = await this.#store.range(symbol, base, start, end);
@@ -1538,7 +1635,10 @@ export class Pipeline {
 
   #restore(checkpoint: PipelineCheckpoint): void {
     if (checkpoint.version !== 1) {
-      throw new ConfigError(`Expected a checkpoint of version 1, got \`${String(checkpoint.version)}\``, { path: ['checkpoint', 'version'], value: checkpoint.version });
+      throw new ConfigError(`Expected a checkpoint of version 1, got \`${String(checkpoint.version)}\``, {
+        path: ['checkpoint', 'version'],
+        value: checkpoint.version,
+      });
     }
     this.#alertSequence = checkpoint.alertSequence;
     for (const [name, state] of Object.entries(checkpoint.limiters)) this.#limiters.set(name, state);

@@ -154,7 +154,16 @@ export class QualityLedger {
     let c = this.#scratch;
     if (c === undefined || c.timestamp.length < n) {
       const size = Math.max(8, 2 * n);
-      c = { length: 0, timestamp: new Float64Array(size), open: new Float64Array(size), high: new Float64Array(size), low: new Float64Array(size), close: new Float64Array(size), volume: new Float64Array(size), flags: new Uint8Array(size) };
+      c = {
+        length: 0,
+        timestamp: new Float64Array(size),
+        open: new Float64Array(size),
+        high: new Float64Array(size),
+        low: new Float64Array(size),
+        close: new Float64Array(size),
+        volume: new Float64Array(size),
+        flags: new Uint8Array(size),
+      };
       this.#scratch = c;
     }
     const flags = c.flags as Uint8Array;

@@ -226,7 +226,10 @@ export class SinkChannel {
     while (this.#queue.length > 0 && !signal.aborted) {
       const count = this.#batchSize();
       this.#inFlight = count;
-      const outcome = count === 1 ? await this.#deliverOne(this.#queue[0] as SinkRecord, signal) : await this.#deliverBatch(this.#queue.slice(0, count), signal);
+      const outcome =
+        count === 1
+          ? await this.#deliverOne(this.#queue[0] as SinkRecord, signal)
+          : await this.#deliverBatch(this.#queue.slice(0, count), signal);
       this.#inFlight = 0;
       if (outcome === 'aborted') return;
       if (outcome === 'failed') {
@@ -250,7 +253,13 @@ export class SinkChannel {
   /** One `writeMany` attempt; `failed` hands its records to {@link SinkChannel.#deliverOne}. */
   async #deliverBatch(records: readonly SinkRecord[], signal: AbortSignal): Promise<Outcome> {
     try {
-      await this.#attempt(signal, (writeSignal) => (this.sink.writeMany as NonNullable<Sink['writeMany']>)(records, { get signal() { return writeSignal(); } }));
+      await this.#attempt(signal, (writeSignal) =>
+        (this.sink.writeMany as NonNullable<Sink['writeMany']>)(records, {
+          get signal() {
+            return writeSignal();
+          },
+        }),
+      );
       return 'done';
     } catch (error) {
       if (signal.aborted) return 'aborted';
@@ -264,7 +273,13 @@ export class SinkChannel {
     const { clock, maxAttempts } = this.#options;
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.#attempt(signal, (writeSignal) => this.sink.write(record, { get signal() { return writeSignal(); } }));
+        const result = await this.#attempt(signal, (writeSignal) =>
+          this.sink.write(record, {
+            get signal() {
+              return writeSignal();
+            },
+          }),
+        );
         this.#waiting.get(record)?.resolve(result ?? undefined);
         this.#waiting.delete(record);
         return 'done';

@@ -309,4 +309,3 @@ function toRows(rows: readonly Ohlcv[], columns: OhlcvColumns, origin: Int32Arra
   }
   return out;
 }
-

@@ -29,4 +29,3 @@ export function sortByTime<S extends OhlcvSeries>(bars: S): S extends OhlcvColum
   for (let k = 0; k < order.length; k++) out[k] = series[order[k] as number] as Ohlcv;
   return out as Out;
 }
-

@@ -183,11 +183,7 @@ function checkNesting(base: Timeframe, tf: Timeframe): void {
 
 function resolveFields(fields: unknown): readonly ConsistencyField[] {
   if (fields === undefined) return ALL_FIELDS;
-  if (
-    !Array.isArray(fields) ||
-    fields.length === 0 ||
-    !fields.every((f) => ALL_FIELDS.includes(f as ConsistencyField))
-  ) {
+  if (!Array.isArray(fields) || fields.length === 0 || !fields.every((f) => ALL_FIELDS.includes(f as ConsistencyField))) {
     throw new ConfigError(
       `Expected \`reference.fields\` to be a non-empty list of ${ALL_FIELDS.join(', ')}, got \`${describeOption(fields)}\``,
       { path: ['reference', 'fields'], value: fields },
@@ -237,10 +233,13 @@ export function checkConsistency(bars: OhlcvSeries, options: CheckConsistencyOpt
       refCols = qualityColumns(reference.bars);
       if (reference.name !== undefined) refName = reference.name;
     } else {
-      throw new ConfigError(`Expected \`reference.kind\` to be 'source' or 'base', got \`${describeOption((reference as { kind?: unknown }).kind)}\``, {
-        path: ['reference', 'kind'],
-        value: (reference as { kind?: unknown }).kind,
-      });
+      throw new ConfigError(
+        `Expected \`reference.kind\` to be 'source' or 'base', got \`${describeOption((reference as { kind?: unknown }).kind)}\``,
+        {
+          path: ['reference', 'kind'],
+          value: (reference as { kind?: unknown }).kind,
+        },
+      );
     }
   }
   const cols = qualityColumns(bars);
@@ -304,12 +303,27 @@ export function checkConsistency(bars: OhlcvSeries, options: CheckConsistencyOpt
   const context = { symbol: options.symbol, timeframe: tf };
   const mismatches = disagreements.map((d) => ({ rule: QualityCheck.ReferenceMismatch, timestamp: d.timestamp }));
   const issues = [
-    ...summarise(misalignedAt, QualityIssueType.InvalidBar, AlertSeverity.Warning, context, (_, count) =>
-      `${count} bar${count === 1 ? ' is' : 's are'} not aligned to the ${tf} grid`),
-    ...summarise(conflicts, QualityIssueType.DuplicateBar, AlertSeverity.Warning, context, (_, count) =>
-      `${count} duplicate bar${count === 1 ? '' : 's'} with values that differ from the first bar at the same time`),
-    ...summarise(mismatches, QualityIssueType.InconsistentSource, AlertSeverity.Warning, context, (_, count) =>
-      `${count} of ${compared} bars compared disagree with ${refName} by more than ${config.relativeTolerance * 100} %`),
+    ...summarise(
+      misalignedAt,
+      QualityIssueType.InvalidBar,
+      AlertSeverity.Warning,
+      context,
+      (_, count) => `${count} bar${count === 1 ? ' is' : 's are'} not aligned to the ${tf} grid`,
+    ),
+    ...summarise(
+      conflicts,
+      QualityIssueType.DuplicateBar,
+      AlertSeverity.Warning,
+      context,
+      (_, count) => `${count} duplicate bar${count === 1 ? '' : 's'} with values that differ from the first bar at the same time`,
+    ),
+    ...summarise(
+      mismatches,
+      QualityIssueType.InconsistentSource,
+      AlertSeverity.Warning,
+      context,
+      (_, count) => `${count} of ${compared} bars compared disagree with ${refName} by more than ${config.relativeTolerance * 100} %`,
+    ),
   ];
   return {
     score: checks > 0 ? (checks - failed) / checks : 0,

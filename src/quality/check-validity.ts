@@ -82,10 +82,20 @@ export function checkValidity(bars: OhlcvSeries, options: CheckValidityOptions =
   }
   const context = { symbol: options.symbol, timeframe };
   const issues = [
-    ...summarise(validation.issues, QualityIssueType.InvalidBar, AlertSeverity.Warning, context, (rule, count) =>
-      `${count} bar${count === 1 ? '' : 's'} break${count === 1 ? 's' : ''} ${rule}`),
-    ...summarise(outliers.outliers, QualityIssueType.Outlier, AlertSeverity.Info, context, (rule, count) =>
-      `${count} bar${count === 1 ? '' : 's'} flagged by ${rule}`),
+    ...summarise(
+      validation.issues,
+      QualityIssueType.InvalidBar,
+      AlertSeverity.Warning,
+      context,
+      (rule, count) => `${count} bar${count === 1 ? '' : 's'} break${count === 1 ? 's' : ''} ${rule}`,
+    ),
+    ...summarise(
+      outliers.outliers,
+      QualityIssueType.Outlier,
+      AlertSeverity.Info,
+      context,
+      (rule, count) => `${count} bar${count === 1 ? '' : 's'} flagged by ${rule}`,
+    ),
   ];
   return {
     score: n === 0 ? 0 : (n - badBars) / n,

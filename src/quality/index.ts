@@ -24,10 +24,4 @@ export { scoreQuality } from './score-quality.js';
 export type { ScoreQualityOptions, QualityScore, QualityMetrics, QualityConfig } from './score-quality.js';
 export { EscalationTrigger } from './escalation-trigger.js';
 export { evaluateEscalation } from './evaluate-escalation.js';
-export type {
-  EscalationState,
-  EscalationGap,
-  UnavailableSource,
-  EscalationReason,
-  EscalationDecision,
-} from './evaluate-escalation.js';
+export type { EscalationState, EscalationGap, UnavailableSource, EscalationReason, EscalationDecision } from './evaluate-escalation.js';

@@ -162,7 +162,10 @@ export function scoreQuality(bars: OhlcvSeries, options: ScoreQualityOptions): Q
   const symbol = options.symbol;
   const cols = qualityColumns(bars);
   // Each section is checked here so that a bad option is reported under its full path.
-  const completenessConfig = resolveSection(CompletenessConfigSchema, DEFAULT_COMPLETENESS, config.completeness, ['config', 'completeness']);
+  const completenessConfig = resolveSection(CompletenessConfigSchema, DEFAULT_COMPLETENESS, config.completeness, [
+    'config',
+    'completeness',
+  ]);
   const validityConfig = resolveSection(ValidityConfigSchema, DEFAULT_VALIDITY, config.validity, ['config', 'validity']);
   const freshnessConfig = resolveSection(FreshnessConfigSchema, DEFAULT_FRESHNESS, config.freshness, ['config', 'freshness']);
   const consistencyConfig = resolveSection(ConsistencyConfigSchema, DEFAULT_CONSISTENCY, config.consistency, ['config', 'consistency']);
@@ -175,7 +178,13 @@ export function scoreQuality(bars: OhlcvSeries, options: ScoreQualityOptions): Q
   });
   const validity = checkValidity(cols, { timeframe: tf, config: validityConfig, ...(symbol === undefined ? {} : { symbol }) });
   const last = newestTime(cols.timestamp, cols.length);
-  const freshness = checkFreshness(Number.isFinite(last) ? last : undefined, tf, now, freshnessConfig, symbol === undefined ? {} : { symbol });
+  const freshness = checkFreshness(
+    Number.isFinite(last) ? last : undefined,
+    tf,
+    now,
+    freshnessConfig,
+    symbol === undefined ? {} : { symbol },
+  );
   const consistency = checkConsistency(cols, {
     timeframe: tf,
     ...(options.reference === undefined ? {} : { reference: options.reference }),

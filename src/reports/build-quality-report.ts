@@ -69,7 +69,8 @@ export function buildQualityReport(input: QualityReportInput): QualityReport {
       ['consistency', q.consistency],
     ];
     for (const [name, value] of metrics) {
-      if (value !== undefined && value < 0.95) recommendations.push(`${symbol}: ${name} is ${round(value)}; investigate the ${name} issues listed.`);
+      if (value !== undefined && value < 0.95)
+        recommendations.push(`${symbol}: ${name} is ${round(value)}; investigate the ${name} issues listed.`);
     }
   }
   const missing = input.issues24h.filter((issue) => issue.resolution === 'marked_missing');

@@ -48,7 +48,12 @@ export interface RetentionResult<S extends OhlcvSeries> {
  * applyRetention([old, recent], '1D', now).removed // { count: 0, from: null, to: null }
  * ```
  */
-export function applyRetention(bars: readonly Ohlcv[], tf: Timeframe, now: number, retention?: Retention): RetentionResult<readonly Ohlcv[]>;
+export function applyRetention(
+  bars: readonly Ohlcv[],
+  tf: Timeframe,
+  now: number,
+  retention?: Retention,
+): RetentionResult<readonly Ohlcv[]>;
 export function applyRetention(bars: OhlcvColumns, tf: Timeframe, now: number, retention?: Retention): RetentionResult<OhlcvColumns>;
 export function applyRetention(bars: OhlcvSeries, tf: Timeframe, now: number, retention?: Retention): RetentionResult<OhlcvSeries>;
 export function applyRetention(

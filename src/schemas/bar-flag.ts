@@ -29,12 +29,7 @@ export const BarFlagCode = {
 export type BarFlagCode = (typeof BarFlagCode)[keyof typeof BarFlagCode];
 
 /** Flag names by code; index 0 (a real bar) is `undefined`. */
-export const BAR_FLAG_BY_CODE: readonly (BarFlag | undefined)[] = [
-  undefined,
-  BarFlag.Interpolated,
-  BarFlag.ForwardFilled,
-  BarFlag.Clipped,
-];
+export const BAR_FLAG_BY_CODE: readonly (BarFlag | undefined)[] = [undefined, BarFlag.Interpolated, BarFlag.ForwardFilled, BarFlag.Clipped];
 
 /**
  * The column code of a flag (0 for none).

@@ -26,12 +26,7 @@ export const RequestPriority = {
 export type RequestPriority = (typeof RequestPriority)[keyof typeof RequestPriority];
 
 /** zod schema of {@link RequestPriority}. */
-export const RequestPrioritySchema = z.enum([
-  RequestPriority.Low,
-  RequestPriority.Normal,
-  RequestPriority.High,
-  RequestPriority.Urgent,
-]);
+export const RequestPrioritySchema = z.enum([RequestPriority.Low, RequestPriority.Normal, RequestPriority.High, RequestPriority.Urgent]);
 
 /** Kinds of data request. The specification defines one: `historical_data`. */
 export const RequestType = {

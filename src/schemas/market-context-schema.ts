@@ -15,12 +15,7 @@ export const TradingSession = {
 export type TradingSession = (typeof TradingSession)[keyof typeof TradingSession];
 
 /** zod schema of {@link TradingSession}. */
-export const TradingSessionSchema = z.enum([
-  TradingSession.Asia,
-  TradingSession.London,
-  TradingSession.NewYork,
-  TradingSession.OffSession,
-]);
+export const TradingSessionSchema = z.enum([TradingSession.Asia, TradingSession.London, TradingSession.NewYork, TradingSession.OffSession]);
 
 /** Direction of the trend of a timeframe. */
 export const Trend = {

@@ -36,13 +36,4 @@ export const OhlcvSchema = z.object({
 export type Ohlcv = z.output<typeof OhlcvSchema>;
 
 /** The fields of a bar that hold numbers and exist in `OhlcvColumns`. */
-export type OhlcvNumericField =
-  | 'timestamp'
-  | 'open'
-  | 'high'
-  | 'low'
-  | 'close'
-  | 'volume'
-  | 'quoteVolume'
-  | 'trades'
-  | 'takerBuyVolume';
+export type OhlcvNumericField = 'timestamp' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'quoteVolume' | 'trades' | 'takerBuyVolume';

@@ -1,5 +1,14 @@
 import type { DataIssue } from '../errors/result.js';
-import { fieldContext, isRecord, pushIssue, readCount, readNumber, readTimestamp, showValue, type FieldContext } from '../internal/parse-fields.js';
+import {
+  fieldContext,
+  isRecord,
+  pushIssue,
+  readCount,
+  readNumber,
+  readTimestamp,
+  showValue,
+  type FieldContext,
+} from '../internal/parse-fields.js';
 import type { BookLevel, OrderBook } from './order-book.js';
 import type { ParseOptions, ParseResult } from './parse-result.js';
 
@@ -66,7 +75,11 @@ export function parseOrderBook(input: unknown, options: ParseOptions = {}): Pars
   if (Array.isArray(input)) list = input;
   else if (isRecord(input)) list = [input];
   else {
-    issues.push({ code: 'invalid_type', path: [], message: `Expected an order-book snapshot or an array of them, got ${showValue(input)}` });
+    issues.push({
+      code: 'invalid_type',
+      path: [],
+      message: `Expected an order-book snapshot or an array of them, got ${showValue(input)}`,
+    });
     return { rows, issues, rejected: 0 };
   }
   const ctx = fieldContext(issues, options);
@@ -83,9 +96,7 @@ export function parseOrderBook(input: unknown, options: ParseOptions = {}): Pars
     const bids = readLevels(row.bids, ctx, [i, 'bids']);
     const asks = readLevels(row.asks, ctx, [i, 'asks']);
     const depthLevels =
-      row.depthLevels == null
-        ? Math.max(bids?.length ?? 0, asks?.length ?? 0)
-        : readCount(row.depthLevels, ctx, [i, 'depthLevels']);
+      row.depthLevels == null ? Math.max(bids?.length ?? 0, asks?.length ?? 0) : readCount(row.depthLevels, ctx, [i, 'depthLevels']);
     if (issues.length !== before || timestamp === undefined || bids === undefined || asks === undefined || depthLevels === undefined) {
       rejected++;
       continue;

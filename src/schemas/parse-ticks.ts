@@ -1,5 +1,14 @@
 import type { DataIssue } from '../errors/result.js';
-import { fieldContext, isRecord, pushIssue, readInteger, readNumber, readTimestamp, showValue, type FieldContext } from '../internal/parse-fields.js';
+import {
+  fieldContext,
+  isRecord,
+  pushIssue,
+  readInteger,
+  readNumber,
+  readTimestamp,
+  showValue,
+  type FieldContext,
+} from '../internal/parse-fields.js';
 import type { ParseOptions, ParseResult } from './parse-result.js';
 import type { Tick } from './tick.js';
 

@@ -3,11 +3,7 @@ import { ConfigError } from '../errors/config-error.js';
 import { DEFAULT_CONFIG, PipelineConfigSchema, type PipelineConfig } from './config.js';
 
 /** Every property optional, recursively; arrays are replaced whole. */
-export type DeepPartial<T> = T extends readonly unknown[]
-  ? T
-  : T extends object
-    ? { readonly [K in keyof T]?: DeepPartial<T[K]> }
-    : T;
+export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { readonly [K in keyof T]?: DeepPartial<T[K]> } : T;
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 

@@ -10,13 +10,7 @@ import type { FixedTimeframe } from '../time/timeframe.js';
  * - `volume_non_negative`: the volume is negative;
  * - `finite_values`: the high is `Infinity`.
  */
-export const ANOMALY_RULES = [
-  'high_gte_low',
-  'high_gte_open_close',
-  'low_lte_open_close',
-  'volume_non_negative',
-  'finite_values',
-] as const;
+export const ANOMALY_RULES = ['high_gte_low', 'high_gte_open_close', 'low_lte_open_close', 'volume_non_negative', 'finite_values'] as const;
 
 /** One of {@link ANOMALY_RULES}. */
 export type AnomalyRule = (typeof ANOMALY_RULES)[number];

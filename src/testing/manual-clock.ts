@@ -46,7 +46,8 @@ export class ManualClock implements Clock {
    * @throws ConfigError when `start` is not a finite number.
    */
   constructor(start = 1_735_689_600_000) {
-    if (!Number.isFinite(start)) throw new ConfigError(`Expected \`start\` to be epoch milliseconds, got \`${start}\``, { path: ['start'], value: start });
+    if (!Number.isFinite(start))
+      throw new ConfigError(`Expected \`start\` to be epoch milliseconds, got \`${start}\``, { path: ['start'], value: start });
     this.#now = start;
   }
 
@@ -75,7 +76,8 @@ export class ManualClock implements Clock {
    */
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted === true) return Promise.reject(signal.reason as Error);
-    if (Number.isNaN(ms)) return Promise.reject(new ConfigError('Expected `ms` to be a number of milliseconds, got `NaN`', { path: ['ms'], value: ms }));
+    if (Number.isNaN(ms))
+      return Promise.reject(new ConfigError('Expected `ms` to be a number of milliseconds, got `NaN`', { path: ['ms'], value: ms }));
     if (ms <= 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const onAbort = (): void => {
@@ -109,7 +111,10 @@ export class ManualClock implements Clock {
    */
   async advance(ms: number): Promise<void> {
     if (!(Number.isFinite(ms) && ms >= 0)) {
-      throw new ConfigError(`Expected \`ms\` to be a finite, non-negative number of milliseconds, got \`${ms}\``, { path: ['ms'], value: ms });
+      throw new ConfigError(`Expected \`ms\` to be a finite, non-negative number of milliseconds, got \`${ms}\``, {
+        path: ['ms'],
+        value: ms,
+      });
     }
     await this.advanceTo(this.#now + ms);
   }

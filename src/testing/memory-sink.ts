@@ -4,7 +4,16 @@ import { mulberry32 } from '../internal/seeded-random.js';
 import { TwoKeyMap } from '../internal/two-key-map.js';
 import { waitForAbort } from '../internal/testing-wait-for-abort.js';
 import type { Clock } from '../pipeline/clock.js';
-import type { DatasetRecord, DocumentBodies, DocumentName, RevisedBar, Sink, SinkRecord, SinkWriteOptions, SinkWriteResult } from '../pipeline/sink.js';
+import type {
+  DatasetRecord,
+  DocumentBodies,
+  DocumentName,
+  RevisedBar,
+  Sink,
+  SinkRecord,
+  SinkWriteOptions,
+  SinkWriteResult,
+} from '../pipeline/sink.js';
 import type { Alert } from '../schemas/alert-schema.js';
 import { DataFormat } from '../schemas/data-request-schema.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
@@ -157,7 +166,6 @@ function countOf(slot: Slot, revision: number): number {
   return revision === 0 ? slot.first : (slot.later?.[revision - 1] ?? 0);
 }
 
-
 function check(ok: boolean, key: string, value: unknown, expected: string): void {
   if (!ok) throw new ConfigError(`Expected \`${key}\` to be ${expected}, got \`${String(value)}\``, { path: [key], value });
 }
@@ -167,7 +175,12 @@ function checkFailure(fail: MemorySinkFailure): void {
     check(['never', 'always', 'fatal', 'hang'].includes(fail), 'fail', fail, "'never', 'always', 'fatal', 'hang' or { rate, seed }");
     return;
   }
-  check(typeof fail === 'object' && fail !== null && fail.rate >= 0 && fail.rate <= 1, 'fail.rate', (fail as { rate?: unknown } | null)?.rate, 'a probability between 0 and 1');
+  check(
+    typeof fail === 'object' && fail !== null && fail.rate >= 0 && fail.rate <= 1,
+    'fail.rate',
+    (fail as { rate?: unknown } | null)?.rate,
+    'a probability between 0 and 1',
+  );
   check(fail.seed === undefined || Number.isSafeInteger(fail.seed), 'fail.seed', fail.seed, 'an integer');
 }
 
@@ -225,7 +238,12 @@ export class MemorySink implements Sink {
     check(this.name.length > 0, 'name', this.name, 'a non-empty string');
     this.datasetFormats = [...(options.datasetFormats ?? [DataFormat.Json])];
     const formats: readonly string[] = Object.values(DataFormat);
-    check(this.datasetFormats.every((f) => formats.includes(f)), 'datasetFormats', this.datasetFormats, `a list of ${formats.join(', ')}`);
+    check(
+      this.datasetFormats.every((f) => formats.includes(f)),
+      'datasetFormats',
+      this.datasetFormats,
+      `a list of ${formats.join(', ')}`,
+    );
     this.#clock = options.clock;
     this.#accepts = options.accepts;
     this.#keepLog = options.keepLog ?? true;

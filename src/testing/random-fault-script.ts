@@ -82,7 +82,12 @@ export function randomFaultScript(options: RandomFaultScriptOptions): SourceFaul
   const steps = options.steps ?? 8;
   check(Number.isSafeInteger(steps) && steps >= 0, 'steps', steps, 'a non-negative integer');
   const kinds = options.kinds ?? SOURCE_FAULT_KINDS;
-  check(kinds.length > 0 && kinds.every((k) => (SOURCE_FAULT_KINDS as readonly string[]).includes(k)), 'kinds', kinds, `a non-empty list of ${SOURCE_FAULT_KINDS.join(', ')}`);
+  check(
+    kinds.length > 0 && kinds.every((k) => (SOURCE_FAULT_KINDS as readonly string[]).includes(k)),
+    'kinds',
+    kinds,
+    `a non-empty list of ${SOURCE_FAULT_KINDS.join(', ')}`,
+  );
   const symbols = options.symbols ?? [];
   const maxOutageMs = options.maxOutageMs ?? 300_000;
   check(Number.isFinite(maxOutageMs) && maxOutageMs >= 1000, 'maxOutageMs', maxOutageMs, 'at least 1000 ms');
@@ -113,7 +118,9 @@ export function randomFaultScript(options: RandomFaultScriptOptions): SourceFaul
       case 'error': {
         const server = random() < 0.5;
         script.push(
-          server ? { kind, from, times, failure: 'server_error', status: [500, 502, 503][int(0, 2)] as number, ...only } : { kind, from, times, failure: 'network', ...only },
+          server
+            ? { kind, from, times, failure: 'server_error', status: [500, 502, 503][int(0, 2)] as number, ...only }
+            : { kind, from, times, failure: 'network', ...only },
         );
         break;
       }

@@ -104,16 +104,7 @@ export interface SimulatedSourceOptions {
  * - `aborted`: the request's signal aborted before an answer.
  */
 export type SimulatedOutcome =
-  | 'pending'
-  | 'served'
-  | 'empty'
-  | 'error'
-  | 'outage'
-  | 'timeout'
-  | 'rate_limited'
-  | 'banned'
-  | 'rejected'
-  | 'aborted';
+  'pending' | 'served' | 'empty' | 'error' | 'outage' | 'timeout' | 'rate_limited' | 'banned' | 'rejected' | 'aborted';
 
 /** One `fetchOhlcv` call as the simulated market saw it. */
 export interface SimulatedRequest {
@@ -246,7 +237,12 @@ export class SimulatedSource implements Source {
     this.name = options.name ?? 'simulated';
     check(this.name.length > 0, 'name', this.name, 'a non-empty string');
     const timeframe: FixedTimeframe = options.timeframe ?? '1m';
-    check((TIMEFRAMES as readonly string[]).includes(timeframe) && isFixedTimeframe(timeframe), 'timeframe', timeframe, 'a fixed-width timeframe (1m … 1W)');
+    check(
+      (TIMEFRAMES as readonly string[]).includes(timeframe) && isFixedTimeframe(timeframe),
+      'timeframe',
+      timeframe,
+      'a fixed-width timeframe (1m … 1W)',
+    );
     this.timeframe = timeframe;
     this.#tfMs = timeframeMs(timeframe);
     this.includeForming = options.includeForming ?? true;
@@ -273,7 +269,12 @@ export class SimulatedSource implements Source {
     }
     const symbols = options.symbols ?? (options.bars === undefined ? DEFAULT_SYMBOLS : []);
     const generate = options.generate ?? {};
-    check(generate.timeframe === undefined || generate.timeframe === timeframe, 'generate.timeframe', generate.timeframe, `the source's timeframe (${timeframe})`);
+    check(
+      generate.timeframe === undefined || generate.timeframe === timeframe,
+      'generate.timeframe',
+      generate.timeframe,
+      `the source's timeframe (${timeframe})`,
+    );
     symbols.forEach((symbol, i) => {
       if (this.#markets.has(symbol)) return;
       const { bars, ...truth } = generateOhlcv({ ...generate, seed: (generate.seed ?? 1) + i, timeframe });
@@ -442,7 +443,8 @@ export class SimulatedSource implements Source {
     if (market === undefined) throw bad(`unknown symbol ${JSON.stringify(request.symbol)}`);
     if (request.timeframe !== this.timeframe) throw bad(`timeframe ${request.timeframe} not served (only ${this.timeframe})`);
     if (request.since !== undefined && !Number.isFinite(request.since)) throw bad(`invalid since ${String(request.since)}`);
-    if (request.limit !== undefined && !(Number.isSafeInteger(request.limit) && request.limit > 0)) throw bad(`invalid limit ${String(request.limit)}`);
+    if (request.limit !== undefined && !(Number.isSafeInteger(request.limit) && request.limit > 0))
+      throw bad(`invalid limit ${String(request.limit)}`);
     return market;
   }
 
@@ -468,7 +470,9 @@ export class SimulatedSource implements Source {
 
   #active(i: number, symbol: string, at: number): boolean {
     const fault = this.#faults[i] as ResolvedFault;
-    return (this.#remaining[i] as number) > 0 && at >= fault.from && at < fault.to && (fault.symbols === undefined || fault.symbols.has(symbol));
+    return (
+      (this.#remaining[i] as number) > 0 && at >= fault.from && at < fault.to && (fault.symbols === undefined || fault.symbols.has(symbol))
+    );
   }
 
   #spendFault(i: number, entry: MutableRequest): void {
@@ -607,7 +611,13 @@ export class SimulatedSource implements Source {
         if (next === undefined) return;
         let wake = bucketStart(next.timestamp, this.timeframe) + this.#tfMs;
         for (const fault of this.#faults) {
-          if (fault.step.kind === 'outage' && fault.from > now && fault.from < wake && (fault.symbols === undefined || fault.symbols.has(symbol))) wake = fault.from;
+          if (
+            fault.step.kind === 'outage' &&
+            fault.from > now &&
+            fault.from < wake &&
+            (fault.symbols === undefined || fault.symbols.has(symbol))
+          )
+            wake = fault.from;
         }
         await this.#clock.sleep(Math.max(wake - this.#clock.now(), 0), signal);
       }
@@ -618,7 +628,12 @@ export class SimulatedSource implements Source {
 
   #throwIfOutage(symbol: string, now: number): void {
     for (const fault of this.#faults) {
-      if (fault.step.kind === 'outage' && now >= fault.from && now < fault.to && (fault.symbols === undefined || fault.symbols.has(symbol))) {
+      if (
+        fault.step.kind === 'outage' &&
+        now >= fault.from &&
+        now < fault.to &&
+        (fault.symbols === undefined || fault.symbols.has(symbol))
+      ) {
         throw this.#error(`simulated outage until ${isoUtc(fault.to)}: stream disconnected`, { kind: 'network' });
       }
     }

@@ -2,22 +2,7 @@
  * The canonical timeframe names, shortest first. Minutes are lower-case `m`, hours `H`,
  * days `D`, weeks `W` and months `M` (so `1m` is a minute and `1M` a month).
  */
-export const TIMEFRAMES = [
-  '1m',
-  '3m',
-  '5m',
-  '15m',
-  '30m',
-  '1H',
-  '2H',
-  '4H',
-  '6H',
-  '8H',
-  '12H',
-  '1D',
-  '1W',
-  '1M',
-] as const;
+export const TIMEFRAMES = ['1m', '3m', '5m', '15m', '30m', '1H', '2H', '4H', '6H', '8H', '12H', '1D', '1W', '1M'] as const;
 
 /** A canonical timeframe name; see {@link TIMEFRAMES}. Parse user text with `parseTimeframe`. */
 export type Timeframe = (typeof TIMEFRAMES)[number];

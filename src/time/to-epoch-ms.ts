@@ -23,8 +23,7 @@ const MS_PER_UNIT: Readonly<Record<TimeUnit, number>> = { s: 1000, ms: 1, us: 1e
 const UNITS_BY_SIZE: readonly TimeUnit[] = ['s', 'ms', 'us', 'ns'];
 
 // Linear, anchored, no nested quantifiers: no catastrophic backtracking.
-const ISO =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
 
 function issue(code: string, message: string): Result<number, DataIssue> {
   return { ok: false, issues: [{ code, path: [], message }] };
@@ -72,10 +71,7 @@ function fromNumber(value: number, options: ToEpochMsOptions): Result<number, Da
       return checkMs(scaleToMs(value, scale), truncate, String(value));
     }
   }
-  return issue(
-    'ambiguous_unit',
-    `Cannot tell the unit of \`${value}\`: in s, ms, µs or ns it is outside 1990–2100; state \`unit\``,
-  );
+  return issue('ambiguous_unit', `Cannot tell the unit of \`${value}\`: in s, ms, µs or ns it is outside 1990–2100; state \`unit\``);
 }
 
 function fromBigInt(value: bigint, options: ToEpochMsOptions): Result<number, DataIssue> {
@@ -109,8 +105,14 @@ function fromString(text: string, options: ToEpochMsOptions): Result<number, Dat
   const base = Date.UTC(year, month - 1, day, hour, minute, second);
   const check = new Date(base);
   if (
-    month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59 ||
-    check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day
+    month < 1 ||
+    month > 12 ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59 ||
+    check.getUTCFullYear() !== year ||
+    check.getUTCMonth() !== month - 1 ||
+    check.getUTCDate() !== day
   ) {
     return issue('invalid_date', `\`${text}\` is not a real calendar date and time`);
   }

@@ -40,13 +40,7 @@ function show(value: unknown): string {
   return String(value);
 }
 
-function push(
-  issues: ValidationIssue<OhlcvRule>[],
-  rule: OhlcvRule,
-  index: number,
-  timestamp: number,
-  message: string,
-): void {
+function push(issues: ValidationIssue<OhlcvRule>[], rule: OhlcvRule, index: number, timestamp: number, message: string): void {
   issues.push({ rule, index, timestamp, severity: IssueSeverity.Error, message });
 }
 
@@ -106,13 +100,7 @@ function judge(
     }
     if (!Number.isInteger(t) || t < MIN_PLAUSIBLE_MS || t >= MAX_PLAUSIBLE_MS) {
       const hint = t >= MIN_PLAUSIBLE_MS / 1000 && t < MAX_PLAUSIBLE_MS / 1000 ? ' (seconds?)' : '';
-      push(
-        issues,
-        OhlcvRule.TimestampPlausible,
-        i,
-        t,
-        `Bar ${i}: timestamp ${t} is not an integer epoch-ms time in 1990–2100${hint}`,
-      );
+      push(issues, OhlcvRule.TimestampPlausible, i, t, `Bar ${i}: timestamp ${t} is not an integer epoch-ms time in 1990–2100${hint}`);
     } else if (tf !== undefined && !(grid.width > 0 ? (t - grid.origin) % grid.width === 0 : isAligned(t, tf))) {
       push(issues, OhlcvRule.TimestampAligned, i, t, `Bar ${i}: timestamp ${t} is not the open time of a ${tf} bucket`);
     }
@@ -121,12 +109,7 @@ function judge(
 }
 
 /** The column kernel; returns the number of invalid bars. */
-function scanColumns(
-  bars: OhlcvColumns,
-  issues: ValidationIssue<OhlcvRule>[],
-  grid: Grid,
-  tf: Timeframe | undefined,
-): number {
+function scanColumns(bars: OhlcvColumns, issues: ValidationIssue<OhlcvRule>[], grid: Grid, tf: Timeframe | undefined): number {
   const { width, perWidth, origin, monthly, minTime, maxTime } = grid;
   const n = bars.length;
   const ts = bars.timestamp;
@@ -150,9 +133,17 @@ function scanColumns(
     // the comparison is exact, so a misaligned time never passes. Calendar months always
     // take the slow path (their check calls date-fns, which would slow this loop down).
     if (
-      h >= o && h >= c && l <= o && l <= c && h < Infinity && l > -Infinity &&
-      v >= 0 && v < Infinity &&
-      t > prev && t >= minTime && t < maxTime &&
+      h >= o &&
+      h >= c &&
+      l <= o &&
+      l <= c &&
+      h < Infinity &&
+      l > -Infinity &&
+      v >= 0 &&
+      v < Infinity &&
+      t > prev &&
+      t >= minTime &&
+      t < maxTime &&
       (width > 0 ? Math.round((t - origin) * perWidth) * width === t - origin : !monthly && Math.floor(t) === t)
     ) {
       prev = t;
@@ -165,12 +156,7 @@ function scanColumns(
 }
 
 /** The row kernel: reads each field once, non-numbers as NaN; returns the number of invalid bars. */
-function scanRows(
-  rows: readonly Ohlcv[],
-  issues: ValidationIssue<OhlcvRule>[],
-  grid: Grid,
-  tf: Timeframe | undefined,
-): number {
+function scanRows(rows: readonly Ohlcv[], issues: ValidationIssue<OhlcvRule>[], grid: Grid, tf: Timeframe | undefined): number {
   const { width, perWidth, origin, monthly, minTime, maxTime } = grid;
   const n = rows.length;
   let invalid = 0;
@@ -184,9 +170,17 @@ function scanRows(
     const c = numberOrNaN(row?.close);
     const v = numberOrNaN(row?.volume);
     if (
-      h >= o && h >= c && l <= o && l <= c && h < Infinity && l > -Infinity &&
-      v >= 0 && v < Infinity &&
-      t > prev && t >= minTime && t < maxTime &&
+      h >= o &&
+      h >= c &&
+      l <= o &&
+      l <= c &&
+      h < Infinity &&
+      l > -Infinity &&
+      v >= 0 &&
+      v < Infinity &&
+      t > prev &&
+      t >= minTime &&
+      t < maxTime &&
       (width > 0 ? Math.round((t - origin) * perWidth) * width === t - origin : !monthly && Math.floor(t) === t)
     ) {
       prev = t;

@@ -40,12 +40,7 @@ function add(
   issues.push({ rule, index, timestamp, severity: IssueSeverity.Error, side, message: `${side}[${index}]: ${message}` });
 }
 
-function checkSide(
-  issues: OrderBookIssue[],
-  side: 'bids' | 'asks',
-  list: readonly Level[],
-  timestamp: number,
-): void {
+function checkSide(issues: OrderBookIssue[], side: 'bids' | 'asks', list: readonly Level[], timestamp: number): void {
   const order = side === 'bids' ? OrderBookRule.BidsDescending : OrderBookRule.AsksAscending;
   let prev = Number.NaN;
   for (let i = 0; i < list.length; i++) {
@@ -96,22 +91,28 @@ export function validateOrderBook(book: OrderBook): OrderBookValidationResult {
   checkSide(issues, 'bids', bids, timestamp);
   checkSide(issues, 'asks', asks, timestamp);
   if (!Number.isInteger(timestamp) || timestamp < MIN_PLAUSIBLE_MS || timestamp >= MAX_PLAUSIBLE_MS) {
-    whole(OrderBookRule.TimestampPlausible, IssueSeverity.Error, `timestamp ${show(raw?.timestamp)} is not an integer epoch-ms time in 1990–2100`);
+    whole(
+      OrderBookRule.TimestampPlausible,
+      IssueSeverity.Error,
+      `timestamp ${show(raw?.timestamp)} is not an integer epoch-ms time in 1990–2100`,
+    );
   }
   const bestBid = bids[0]?.price;
   const bestAsk = asks[0]?.price;
-  if (typeof bestBid === 'number' && typeof bestAsk === 'number' && Number.isFinite(bestBid) && Number.isFinite(bestAsk) && !(bestBid < bestAsk)) {
+  if (
+    typeof bestBid === 'number' &&
+    typeof bestAsk === 'number' &&
+    Number.isFinite(bestBid) &&
+    Number.isFinite(bestAsk) &&
+    !(bestBid < bestAsk)
+  ) {
     whole(OrderBookRule.NotCrossed, IssueSeverity.Error, `best bid ${bestBid} is not below best ask ${bestAsk}`);
   }
   const depth = raw?.depthLevels;
   if (typeof depth !== 'number' || !Number.isSafeInteger(depth) || depth < 0) {
     whole(OrderBookRule.DepthLevels, IssueSeverity.Error, `depthLevels ${show(depth)} is not a non-negative integer`);
   } else if (bids.length > depth || asks.length > depth) {
-    whole(
-      OrderBookRule.DepthLevels,
-      IssueSeverity.Error,
-      `${bids.length} bids and ${asks.length} asks exceed depthLevels ${depth}`,
-    );
+    whole(OrderBookRule.DepthLevels, IssueSeverity.Error, `${bids.length} bids and ${asks.length} asks exceed depthLevels ${depth}`);
   }
   if (bids.length === 0 && asks.length === 0) {
     whole(OrderBookRule.BookEmpty, IssueSeverity.Warning, 'the book has no bids and no asks');

@@ -48,10 +48,7 @@ function push(issues: ValidationIssue<TickRule>[], rule: TickRule, index: number
  * //    message: 'Trade 1: trade id 7 already appeared at index 0' }]
  * ```
  */
-export function validateTicks(
-  ticks: readonly Tick[],
-  options: ValidateTicksOptions = {},
-): ValidationResult<TickRule> {
+export function validateTicks(ticks: readonly Tick[], options: ValidateTicksOptions = {}): ValidationResult<TickRule> {
   const increasingIds: unknown = options.increasingIds ?? false;
   if (typeof increasingIds !== 'boolean') {
     throw new ConfigError(`Expected \`increasingIds\` to be a boolean, got \`${describeOption(increasingIds)}\``, {

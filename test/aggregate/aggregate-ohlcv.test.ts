@@ -52,7 +52,11 @@ describe('aggregateOhlcv', () => {
   });
 
   it('does not let a synthetic bar set open, high or low, whatever its volume', () => {
-    const input = [bar(0, 20, 21, 19, 20, 4, { flag: 'interpolated' }), bar(1, 10, 11, 9, 10, 1), bar(2, 10, 10, 10, 10, 0, { flag: 'forward_filled' })];
+    const input = [
+      bar(0, 20, 21, 19, 20, 4, { flag: 'interpolated' }),
+      bar(1, 10, 11, 9, 10, 1),
+      bar(2, 10, 10, 10, 10, 0, { flag: 'forward_filled' }),
+    ];
     const { bars } = aggregateOhlcv(input, '5m', { source: '1m', partialEnd: 'keep' });
     expect(bars[0]).toMatchObject({ open: 10, high: 11, low: 9, close: 10, volume: 5 });
   });
@@ -65,8 +69,18 @@ describe('aggregateOhlcv', () => {
     const withFiller = aggregateOhlcv([...traded, filler(14, 20)], '15m', { source: '1m' }).bars;
     expect(withFiller).toEqual([{ timestamp: T0, open: 10, high: 10 + 13 / 100, low: 9 - 13 / 100, close: 20, volume: 14, count: 15 }]);
     const synthetic = bar(14, 2, 30, 1, 2, 5, { flag: 'interpolated' });
-    expect(aggregateOhlcv([...traded, synthetic], '15m', { source: '1m' }).bars[0]).toMatchObject({ open: 10, high: 10 + 13 / 100, low: 9 - 13 / 100, close: 10, volume: 19 });
-    expect(aggregateOhlcv(toColumns([...traded, filler(14, 20)]), '15m', { source: '1m', exchangeExact: false }).bars).toMatchObject({ length: 1, high: Float64Array.of(20), low: Float64Array.of(9 - 13 / 100) });
+    expect(aggregateOhlcv([...traded, synthetic], '15m', { source: '1m' }).bars[0]).toMatchObject({
+      open: 10,
+      high: 10 + 13 / 100,
+      low: 9 - 13 / 100,
+      close: 10,
+      volume: 19,
+    });
+    expect(aggregateOhlcv(toColumns([...traded, filler(14, 20)]), '15m', { source: '1m', exchangeExact: false }).bars).toMatchObject({
+      length: 1,
+      high: Float64Array.of(20),
+      low: Float64Array.of(9 - 13 / 100),
+    });
   });
 
   it('flags a bar built only from synthetic bars and clears the flag when a real bar is in it', () => {
@@ -99,7 +113,14 @@ describe('aggregateOhlcv', () => {
   });
 
   it('drops a trailing partial bucket by default and keeps it, marked, on request', () => {
-    const input = [bar(0, 1, 2, 1, 2, 1), bar(1, 2, 2, 2, 2, 1), bar(2, 2, 2, 2, 2, 1), bar(3, 2, 2, 2, 2, 1), bar(4, 2, 2, 2, 2, 1), bar(5, 3, 3, 3, 3, 1)];
+    const input = [
+      bar(0, 1, 2, 1, 2, 1),
+      bar(1, 2, 2, 2, 2, 1),
+      bar(2, 2, 2, 2, 2, 1),
+      bar(3, 2, 2, 2, 2, 1),
+      bar(4, 2, 2, 2, 2, 1),
+      bar(5, 3, 3, 3, 3, 1),
+    ];
     const dropped = aggregateOhlcv(input, '5m', { source: '1m' });
     expect(dropped.bars.map((b) => b.timestamp)).toEqual([T0]);
     expect(dropped.partial).toEqual({ first: false, last: false });
@@ -110,10 +131,21 @@ describe('aggregateOhlcv', () => {
   });
 
   it('marks a leading partial bucket and drops it on request', () => {
-    const input = [bar(3, 1, 1, 1, 1, 1), bar(4, 1, 1, 1, 1, 1), bar(5, 1, 1, 1, 1, 1), bar(6, 1, 1, 1, 1, 1), bar(7, 1, 1, 1, 1, 1), bar(8, 1, 1, 1, 1, 1), bar(9, 1, 1, 1, 1, 1)];
+    const input = [
+      bar(3, 1, 1, 1, 1, 1),
+      bar(4, 1, 1, 1, 1, 1),
+      bar(5, 1, 1, 1, 1, 1),
+      bar(6, 1, 1, 1, 1, 1),
+      bar(7, 1, 1, 1, 1, 1),
+      bar(8, 1, 1, 1, 1, 1),
+      bar(9, 1, 1, 1, 1, 1),
+    ];
     const kept = aggregateOhlcv(input, '5m', { source: '1m' });
     expect(kept.partial).toEqual({ first: true, last: false });
-    expect(kept.bars.map((b) => [b.timestamp, b.count])).toEqual([[T0, 2], [min(5), 5]]);
+    expect(kept.bars.map((b) => [b.timestamp, b.count])).toEqual([
+      [T0, 2],
+      [min(5), 5],
+    ]);
     const dropped = aggregateOhlcv(input, '5m', { source: '1m', partialStart: 'drop' });
     expect(dropped.bars.map((b) => b.timestamp)).toEqual([min(5)]);
     expect(dropped.partial.first).toBe(false);
@@ -139,7 +171,12 @@ describe('aggregateOhlcv', () => {
 
   it('throws a ConfigError for a target the source does not divide or that is smaller', () => {
     const input = [bar(0, 1, 1, 1, 1, 1)];
-    for (const [source, target] of [['3m', '5m'], ['1H', '5m'], ['1W', '1M'], ['6H', '8H']] as const) {
+    for (const [source, target] of [
+      ['3m', '5m'],
+      ['1H', '5m'],
+      ['1W', '1M'],
+      ['6H', '8H'],
+    ] as const) {
       const error = thrown(() => aggregateOhlcv(input, target, { source }));
       expect(isConfigError(error), `${source} → ${target}`).toBe(true);
     }
@@ -223,7 +260,7 @@ describe('aggregateOhlcv', () => {
 
     it('conserves volume', () => {
       fc.assert(
-        fc.property(minuteBars({ flags: true }), fc.constantFrom('5m', '15m', '1H', '1D') , (bars, tf) => {
+        fc.property(minuteBars({ flags: true }), fc.constantFrom('5m', '15m', '1H', '1D'), (bars, tf) => {
           const out = aggregateOhlcv(bars, tf, keepAll).bars;
           expect(out.reduce((s, b) => s + b.volume, 0)).toBe(bars.reduce((s, b) => s + b.volume, 0));
         }),
@@ -273,10 +310,14 @@ describe('aggregateOhlcv', () => {
     it('equals itself after shuffle, sort and dedupe', () => {
       fc.assert(
         fc.property(
-          minuteBars().chain((bars) => fc.tuple(fc.constant(bars), fc.shuffledSubarray([...bars, ...bars], { minLength: 2 * bars.length }))),
+          minuteBars().chain((bars) =>
+            fc.tuple(fc.constant(bars), fc.shuffledSubarray([...bars, ...bars], { minLength: 2 * bars.length })),
+          ),
           ([bars, shuffled]) => {
             const seen = new Set<number>();
-            const cleaned = [...shuffled].sort((a, b) => a.timestamp - b.timestamp).filter((b) => !seen.has(b.timestamp) && seen.add(b.timestamp) !== undefined);
+            const cleaned = [...shuffled]
+              .sort((a, b) => a.timestamp - b.timestamp)
+              .filter((b) => !seen.has(b.timestamp) && seen.add(b.timestamp) !== undefined);
             expect(aggregateOhlcv(cleaned, '15m', keepAll)).toEqual(aggregateOhlcv(bars, '15m', keepAll));
           },
         ),
@@ -287,15 +328,20 @@ describe('aggregateOhlcv', () => {
       // A clean input is checked in the pass that builds its buckets; one duplicate sends it
       // through sanitizing first. Both routes must agree, with a declared or an inferred source.
       fc.assert(
-        fc.property(minuteBars({ maxLength: 300 }), fc.constantFrom('5m', '15m', '1H', '1D', '1W', '1M'), fc.boolean(), (bars, tf, declare) => {
-          fc.pre(bars.length > 0);
-          const options = declare ? keepAll : ({ partialEnd: 'keep' } as const);
-          const clean = aggregateOhlcv(toColumns(bars), tf, options);
-          const dirty = aggregateOhlcv(toColumns([...bars, bars[bars.length - 1] as Ohlcv]), tf, options);
-          expect(toRows(dirty.bars)).toEqual(toRows(clean.bars));
-          expect(dirty.partial).toEqual(clean.partial);
-          expect(dirty.issues.map((i) => i.code)).toEqual(['duplicate_timestamp', ...clean.issues.map((i) => i.code)]);
-        }),
+        fc.property(
+          minuteBars({ maxLength: 300 }),
+          fc.constantFrom('5m', '15m', '1H', '1D', '1W', '1M'),
+          fc.boolean(),
+          (bars, tf, declare) => {
+            fc.pre(bars.length > 0);
+            const options = declare ? keepAll : ({ partialEnd: 'keep' } as const);
+            const clean = aggregateOhlcv(toColumns(bars), tf, options);
+            const dirty = aggregateOhlcv(toColumns([...bars, bars[bars.length - 1] as Ohlcv]), tf, options);
+            expect(toRows(dirty.bars)).toEqual(toRows(clean.bars));
+            expect(dirty.partial).toEqual(clean.partial);
+            expect(dirty.issues.map((i) => i.code)).toEqual(['duplicate_timestamp', ...clean.issues.map((i) => i.code)]);
+          },
+        ),
       );
     });
 
@@ -434,7 +480,12 @@ describeFixtures('aggregateOhlcv on real exchange data', () => {
     expect(aggregateOhlcv(all['4H'].bars, '1D', { source: '4H', ...keep }).bars).toEqual(all['1D'].bars);
     const total = m1.reduce((s, b) => s + b.volume, 0);
     for (const tf of ['5m', '15m', '1H', '4H', '1D'] as const) {
-      expect(relDiff(all[tf].bars.reduce((s, b) => s + b.volume, 0), total)).toBeLessThanOrEqual(1e-9);
+      expect(
+        relDiff(
+          all[tf].bars.reduce((s, b) => s + b.volume, 0),
+          total,
+        ),
+      ).toBeLessThanOrEqual(1e-9);
       expect(all[tf].bars.reduce((s, b) => s + (b.count ?? 0), 0)).toBe(45_031);
     }
     // Starts at 23:01 on 12-31 and ends with the 05:31 bar: both ends are partial.

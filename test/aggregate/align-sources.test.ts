@@ -5,7 +5,14 @@ import type { Ohlcv } from '../../src/index.js';
 import { toColumns } from '../../src/formats/to-columns.js';
 
 const T0 = Date.UTC(2024, 0, 1);
-const bar = (m: number, close: number, extraMs = 0): Ohlcv => ({ timestamp: T0 + m * 60_000 + extraMs, open: close, high: close, low: close, close, volume: 1 });
+const bar = (m: number, close: number, extraMs = 0): Ohlcv => ({
+  timestamp: T0 + m * 60_000 + extraMs,
+  open: close,
+  high: close,
+  low: close,
+  close,
+  volume: 1,
+});
 
 describe('alignSources', () => {
   const a = [bar(0, 1), bar(1, 2), bar(4, 3)];
@@ -55,7 +62,10 @@ describe('alignSources', () => {
   });
 
   it('aligns to calendar months', () => {
-    const daily = [{ ...bar(0, 1), timestamp: Date.UTC(2024, 0, 1) }, { ...bar(0, 2), timestamp: Date.UTC(2024, 2, 1) }];
+    const daily = [
+      { ...bar(0, 1), timestamp: Date.UTC(2024, 0, 1) },
+      { ...bar(0, 2), timestamp: Date.UTC(2024, 2, 1) },
+    ];
     const out = alignSources({ daily }, '1M');
     expect(Array.from(out.timestamps)).toEqual([Date.UTC(2024, 0, 1), Date.UTC(2024, 1, 1), Date.UTC(2024, 2, 1)]);
   });

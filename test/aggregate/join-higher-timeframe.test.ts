@@ -46,7 +46,7 @@ describe('joinHigherTimeframe', () => {
 
   it('never attaches a bar that closes after the lower bar (no look-ahead, property)', () => {
     fc.assert(
-      fc.property(minuteBars({ maxLength: 200 }), fc.constantFrom('5m', '15m', '1H') , (bars, tf) => {
+      fc.property(minuteBars({ maxLength: 200 }), fc.constantFrom('5m', '15m', '1H'), (bars, tf) => {
         const width = { '5m': 5 * M, '15m': 15 * M, '1H': H }[tf];
         const higher = aggregateOhlcv(bars, tf, { source: '1m', partialEnd: 'keep' }).bars;
         const joined = joinHigherTimeframe(bars, '1m', higher, tf);

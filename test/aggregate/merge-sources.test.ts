@@ -8,7 +8,15 @@ import { toRows } from '../../src/formats/to-rows.js';
 import { minuteBars } from './support.js';
 
 const T0 = Date.UTC(2024, 0, 1);
-const bar = (m: number, close: number, extra: Partial<Ohlcv> = {}): Ohlcv => ({ timestamp: T0 + m * 60_000, open: close, high: close, low: close, close, volume: 1, ...extra });
+const bar = (m: number, close: number, extra: Partial<Ohlcv> = {}): Ohlcv => ({
+  timestamp: T0 + m * 60_000,
+  open: close,
+  high: close,
+  low: close,
+  close,
+  volume: 1,
+  ...extra,
+});
 
 describe('mergeSources', () => {
   it('keeps the primary, fills holes from the backup and records the origin', () => {
@@ -22,8 +30,12 @@ describe('mergeSources', () => {
 
   it('reports fields that differ beyond the tolerance where both have a real bar', () => {
     // 100 vs 100.05 is 0.05 % apart (within 0.1 %); 100 vs 100.5 is 0.4975 % apart.
-    const merged = mergeSources([bar(0, 100), bar(1, 100)], [bar(0, 100.05), { ...bar(1, 100), close: 100.5 }], { names: ['binance', 'kraken'] });
-    expect(merged.disagreements).toEqual([{ timestamp: T0 + 60_000, field: 'close', primary: 100, backup: 100.5, relativeDifference: 0.5 / 100.5 }]);
+    const merged = mergeSources([bar(0, 100), bar(1, 100)], [bar(0, 100.05), { ...bar(1, 100), close: 100.5 }], {
+      names: ['binance', 'kraken'],
+    });
+    expect(merged.disagreements).toEqual([
+      { timestamp: T0 + 60_000, field: 'close', primary: 100, backup: 100.5, relativeDifference: 0.5 / 100.5 },
+    ]);
     expect(merged.sources[merged.origin[0] as number]).toBe('binance');
     expect(mergeSources([bar(0, 100)], [bar(0, 100.05)], { tolerance: 0.0001 }).disagreements).toHaveLength(4);
   });

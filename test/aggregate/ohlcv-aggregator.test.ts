@@ -6,7 +6,14 @@ import { describeFixtures } from '../support/fixtures.js';
 import { freqtradeBars, ohlcvOnly } from './support.js';
 
 const T0 = Date.UTC(2024, 0, 1);
-const bar = (m: number, close: number, volume = 1): Ohlcv => ({ timestamp: T0 + m * 60_000, open: close, high: close + 1, low: close - 1, close, volume });
+const bar = (m: number, close: number, volume = 1): Ohlcv => ({
+  timestamp: T0 + m * 60_000,
+  open: close,
+  high: close + 1,
+  low: close - 1,
+  close,
+  volume,
+});
 
 describe('OhlcvAggregator', () => {
   it('emits a bucket as soon as its last source bar arrives', () => {

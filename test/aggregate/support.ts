@@ -78,7 +78,10 @@ export const minuteBars = (options: { maxLength?: number; flags?: boolean } = {}
         down: fc.integer({ min: 0, max: 8 }),
         closeAt: fc.integer({ min: 0, max: 16 }),
         volume: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 1000 })),
-        flag: options.flags === true ? fc.constantFrom(undefined, undefined, 'interpolated' as const, 'forward_filled' as const, 'clipped' as const) : fc.constant(undefined),
+        flag:
+          options.flags === true
+            ? fc.constantFrom(undefined, undefined, 'interpolated' as const, 'forward_filled' as const, 'clipped' as const)
+            : fc.constant(undefined),
       }),
       { maxLength: options.maxLength ?? 120 },
     )

@@ -3,7 +3,13 @@ import { TickAggregator } from '../../src/aggregate/tick-aggregator.js';
 import type { Tick } from '../../src/index.js';
 
 const T0 = Date.UTC(2024, 0, 1);
-const tick = (ms: number, price: number, quantity: number, side: 'buy' | 'sell', tradeId: number): Tick => ({ timestamp: T0 + ms, price, quantity, side, tradeId });
+const tick = (ms: number, price: number, quantity: number, side: 'buy' | 'sell', tradeId: number): Tick => ({
+  timestamp: T0 + ms,
+  price,
+  quantity,
+  side,
+  tradeId,
+});
 
 describe('TickAggregator', () => {
   it('sums quantity, taker-buy quantity, price × quantity and counts trades', () => {

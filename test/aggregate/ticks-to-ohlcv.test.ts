@@ -5,7 +5,13 @@ import { describeFixtures } from '../support/fixtures.js';
 import { ccxtTrades, freqtradeBars, ohlcvOnly, relDiff } from './support.js';
 
 const T0 = Date.UTC(2024, 0, 1);
-const tick = (ms: number, price: number, quantity: number, side: 'buy' | 'sell', tradeId: number): Tick => ({ timestamp: T0 + ms, price, quantity, side, tradeId });
+const tick = (ms: number, price: number, quantity: number, side: 'buy' | 'sell', tradeId: number): Tick => ({
+  timestamp: T0 + ms,
+  price,
+  quantity,
+  side,
+  tradeId,
+});
 
 describe('ticksToOhlcv', () => {
   const ticks = [tick(1_000, 10, 2, 'buy', 1), tick(30_000, 12, 1, 'sell', 2), tick(61_000, 11, 3, 'buy', 3)];
@@ -23,7 +29,17 @@ describe('ticksToOhlcv', () => {
     const kept = ticksToOhlcv(ticks, '1m', { partialEnd: 'keep' });
     expect(kept.partial.last).toBe(true);
     // Worked by hand: 20 + 12 = 32 quote; taker buys 2.
-    expect(kept.bars[0]).toEqual({ timestamp: T0, open: 10, high: 12, low: 10, close: 12, volume: 3, quoteVolume: 32, trades: 2, takerBuyVolume: 2 });
+    expect(kept.bars[0]).toEqual({
+      timestamp: T0,
+      open: 10,
+      high: 12,
+      low: 10,
+      close: 12,
+      volume: 3,
+      quoteVolume: 32,
+      trades: 2,
+      takerBuyVolume: 2,
+    });
   });
 
   it('does not mutate its input', () => {
@@ -66,6 +82,11 @@ describeFixtures('ticksToOhlcv on real Binance trades (XRP/ETH, 12,477 aggTrades
     const all = trades();
     const { bars } = ticksToOhlcv(all, '1H', { partialEnd: 'keep' });
     expect(bars.reduce((s, b) => s + (b.trades ?? 0), 0)).toBe(12_477);
-    expect(relDiff(bars.reduce((s, b) => s + b.volume, 0), all.reduce((s, t) => s + t.quantity, 0))).toBeLessThanOrEqual(1e-12);
+    expect(
+      relDiff(
+        bars.reduce((s, b) => s + b.volume, 0),
+        all.reduce((s, t) => s + t.quantity, 0),
+      ),
+    ).toBeLessThanOrEqual(1e-12);
   });
 });

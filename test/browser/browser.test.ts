@@ -48,7 +48,9 @@ async function bundleForBrowser(options: BuildOptions): Promise<Bundle> {
 /** The inputs of a bundle that are Node built-ins, and the imports it left external. */
 function nodeLeaks(metafile: Metafile): string[] {
   const inputs = Object.keys(metafile.inputs).filter((path) => path.startsWith('node:'));
-  const external = Object.values(metafile.outputs).flatMap((output) => output.imports.filter((i) => i.external === true).map((i) => i.path));
+  const external = Object.values(metafile.outputs).flatMap((output) =>
+    output.imports.filter((i) => i.external === true).map((i) => i.path),
+  );
   return [...inputs, ...external];
 }
 
@@ -71,7 +73,12 @@ describe('browser bundle', () => {
 
   it('fails to bundle code that imports a Node built-in (so a clean bundle means something)', async () => {
     const bundle = await bundleForBrowser({
-      stdin: { contents: "import { readFileSync } from 'node:fs';\nexport const read = readFileSync;\n", resolveDir: ROOT, sourcefile: 'leak.ts', loader: 'ts' },
+      stdin: {
+        contents: "import { readFileSync } from 'node:fs';\nexport const read = readFileSync;\n",
+        resolveDir: ROOT,
+        sourcefile: 'leak.ts',
+        loader: 'ts',
+      },
     });
     expect(bundle.errors).toEqual(['leak.ts:1: Could not resolve "node:fs"']);
   });
@@ -84,11 +91,20 @@ interface PageHooks {
 
 /** Bars in a UTC day per series: 1440 1m bars, and 1440 / (minutes per bar) of each other. */
 const DAY_OF_BARS = Object.fromEntries(
-  SCENARIO_SYMBOLS.flatMap((symbol) => Object.entries({ '1m': 1440, '5m': 288, '15m': 96, '1H': 24, '4H': 6, '1D': 1 }).map(([tf, n]) => [`${symbol} ${tf}`, n])),
+  SCENARIO_SYMBOLS.flatMap((symbol) =>
+    Object.entries({ '1m': 1440, '5m': 288, '15m': 96, '1H': 24, '4H': 6, '1D': 1 }).map(([tf, n]) => [`${symbol} ${tf}`, n]),
+  ),
 );
 
 /** The specification's state documents: two global ones, two per symbol. */
-const DOCUMENTS = ['data_status', 'latest_ohlcv BTCUSD', 'latest_ohlcv ETHUSD', 'market_context BTCUSD', 'market_context ETHUSD', 'quality_report'];
+const DOCUMENTS = [
+  'data_status',
+  'latest_ohlcv BTCUSD',
+  'latest_ohlcv ETHUSD',
+  'market_context BTCUSD',
+  'market_context ETHUSD',
+  'quality_report',
+];
 
 /**
  * Where two JSON values differ, as `path: a vs b`: structure, strings, booleans, nulls and
@@ -156,7 +172,15 @@ describeChromium(
       const { port } = server.address() as AddressInfo;
       browser = await chromium.launch({
         executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
       });
       page = await browser.newPage();
       page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -208,7 +232,9 @@ describeChromium(
       'computes bit-identical bars and documents from the same input bars',
       async () => {
         // The input made once, in Node, so no engine's Math functions come into it.
-        const input = Object.fromEntries(SCENARIO_SYMBOLS.map((symbol, i) => [symbol, generateOhlcv({ ...SCENARIO_GENERATE, seed: SCENARIO_GENERATE.seed + i }).bars]));
+        const input = Object.fromEntries(
+          SCENARIO_SYMBOLS.map((symbol, i) => [symbol, generateOhlcv({ ...SCENARIO_GENERATE, seed: SCENARIO_GENERATE.seed + i }).bars]),
+        );
         const inBrowser = await page.evaluate((bars) => (globalThis as unknown as PageHooks).runScenario(bars), input);
         const inNode = await runScenario(input);
         expect(pageErrors).toEqual([]);

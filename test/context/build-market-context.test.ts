@@ -88,7 +88,14 @@ const alert = (timestamp: string, symbol: string | undefined, message: string): 
   escalate: false,
 });
 
-const inputs = (): MarketContextInputs => ({ symbol: 'BTCUSD', now: NOW, daily: dailyBars(), fourHour: fourHourBars(), atr: atrSeries, alerts: [] });
+const inputs = (): MarketContextInputs => ({
+  symbol: 'BTCUSD',
+  now: NOW,
+  daily: dailyBars(),
+  fourHour: fourHourBars(),
+  atr: atrSeries,
+  alerts: [],
+});
 
 const toColumns = (rows: readonly Ohlcv[]): OhlcvColumns => ({
   length: rows.length,
@@ -128,7 +135,9 @@ describe('buildMarketContext', () => {
       { timestamp: '2025-01-30T09:00:00Z', type: 'data_quality', severity: 'warning', message: 'feed-wide' },
       { timestamp: '2025-01-30T10:00:00Z', type: 'data_quality', severity: 'warning', message: 'newest' },
     ]);
-    expect(buildMarketContext({ ...inputs(), alerts }, { events: { max: 1 } }).document.recent_events.map((e) => e.message)).toEqual(['newest']);
+    expect(buildMarketContext({ ...inputs(), alerts }, { events: { max: 1 } }).document.recent_events.map((e) => e.message)).toEqual([
+      'newest',
+    ]);
   });
 
   it('leaves fields without history null and says why', () => {
@@ -166,7 +175,12 @@ describe('buildMarketContext', () => {
 
   it('needs enough bars for trends, weeks and the ATR percentile', () => {
     const daily = dailyBars().slice(-6); // 2025-01-25 … 30: five completed days
-    const { document, missing } = buildMarketContext({ ...inputs(), daily, fourHour: fourHourBars().slice(-10), atr: atrSeries.slice(-10) });
+    const { document, missing } = buildMarketContext({
+      ...inputs(),
+      daily,
+      fourHour: fourHourBars().slice(-10),
+      atr: atrSeries.slice(-10),
+    });
     expect(document.trend_1D).toBeNull();
     expect(document.trend_4H).toBeNull();
     expect(document.key_levels.weekly_high).toBeNull(); // 2 daily bars in the week of the 20th
@@ -204,8 +218,12 @@ describe('buildMarketContext', () => {
           });
           expect(MarketContextSchema.safeParse(document).success).toBe(true);
           const nulls = [
-            ...Object.entries(document).filter(([, v]) => v === null).map(([k]) => k),
-            ...Object.entries(document.key_levels).filter(([, v]) => v === null).map(([k]) => `key_levels.${k}`),
+            ...Object.entries(document)
+              .filter(([, v]) => v === null)
+              .map(([k]) => k),
+            ...Object.entries(document.key_levels)
+              .filter(([, v]) => v === null)
+              .map(([k]) => `key_levels.${k}`),
           ].sort();
           expect(missing.map((m) => m.field).sort()).toEqual(nulls);
         },

@@ -86,10 +86,20 @@ describe('currentSession', () => {
   // multiple of 5 minutes) checked against Intl's reading of the zone's wall clock: a session is open exactly while its clock reads [start, end),
   // `current` is the one whose open run began last, and minutes count from that run's start.
   const switchDays = [
-    '2024-03-10', '2024-03-31', '2024-10-27', '2024-11-03', // US spring, EU spring, EU autumn, US autumn
-    '2025-03-09', '2025-03-30', '2025-10-26', '2025-11-02',
+    '2024-03-10',
+    '2024-03-31',
+    '2024-10-27',
+    '2024-11-03', // US spring, EU spring, EU autumn, US autumn
+    '2025-03-09',
+    '2025-03-30',
+    '2025-10-26',
+    '2025-11-02',
   ];
-  const windowSets: [string, readonly SessionWindow[], (now: number) => { active: readonly string[]; current: string | null; minutes: number | null }][] = [
+  const windowSets: [
+    string,
+    readonly SessionWindow[],
+    (now: number) => { active: readonly string[]; current: string | null; minutes: number | null },
+  ][] = [
     [
       'sessions',
       everyDay(DEFAULT_SESSIONS),
@@ -136,7 +146,9 @@ describe('currentSession', () => {
   }
 
   it('counts real minutes across a clock change inside a session', () => {
-    const overnight: SessionWindow<'asia'>[] = [{ name: 'asia', timeZone: 'America/New_York', start: '00:00', end: '06:00', days: ALL_DAYS }];
+    const overnight: SessionWindow<'asia'>[] = [
+      { name: 'asia', timeZone: 'America/New_York', start: '00:00', end: '06:00', days: ALL_DAYS },
+    ];
     // Spring 2025-03-09: opens 00:00 EST = 05:00Z; the clocks jump 02:00 EST → 03:00 EDT at
     // 07:00Z; it closes 06:00 EDT = 10:00Z, after 5 real hours.
     const spring = Date.parse('2025-03-09T09:59:00Z');
@@ -151,7 +163,9 @@ describe('currentSession', () => {
   });
 
   it('opens a window whose start the clocks skip at the jump', () => {
-    const skipped: SessionWindow<'london'>[] = [{ name: 'london', timeZone: 'America/New_York', start: '02:30', end: '05:00', days: ALL_DAYS }];
+    const skipped: SessionWindow<'london'>[] = [
+      { name: 'london', timeZone: 'America/New_York', start: '02:30', end: '05:00', days: ALL_DAYS },
+    ];
     // 2025-03-09 02:00 EST (07:00Z) becomes 03:00 EDT; 02:30 never happens.
     expect(currentSession(Date.parse('2025-03-09T06:59:00Z'), { sessions: skipped }).current).toBe('off_session');
     expect(currentSession(Date.parse('2025-03-09T07:10:00Z'), { sessions: skipped })).toMatchObject({
@@ -164,7 +178,10 @@ describe('currentSession', () => {
   it('spans midnight when the end is before the start, judging the day by the opening', () => {
     const late: SessionWindow<'asia'>[] = [{ name: 'asia', timeZone: 'UTC', start: '22:00', end: '02:00', days: [5] }];
     // Opens Friday 2025-01-31 22:00Z and runs into Saturday.
-    expect(currentSession(Date.parse('2025-02-01T01:00:00Z'), { sessions: late })).toMatchObject({ current: 'asia', minutesIntoSession: 180 });
+    expect(currentSession(Date.parse('2025-02-01T01:00:00Z'), { sessions: late })).toMatchObject({
+      current: 'asia',
+      minutesIntoSession: 180,
+    });
     expect(currentSession(Date.parse('2025-02-01T23:00:00Z'), { sessions: late }).current).toBe('off_session');
     expect(currentSession(Date.parse('2025-01-31T01:00:00Z'), { sessions: late }).current).toBe('off_session');
   });

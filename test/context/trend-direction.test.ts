@@ -64,7 +64,11 @@ describe('trendDirection', () => {
     // A long rise followed by 20 flat noisy bars is ranging with the default window of 20.
     const rise = series(100, 5, 1, 2, 7);
     const last = rise[rise.length - 1]?.close ?? 0;
-    const flat = series(20, 0, 2, 2, 8).map((b) => ({ high: b.high - 1000 + last, low: b.low - 1000 + last, close: b.close - 1000 + last }));
+    const flat = series(20, 0, 2, 2, 8).map((b) => ({
+      high: b.high - 1000 + last,
+      low: b.low - 1000 + last,
+      close: b.close - 1000 + last,
+    }));
     expect(trendDirection([...rise, ...flat])).toBe('ranging');
     expect(trendDirection([...rise, ...flat], { period: 60 })).toBe('bullish');
   });
@@ -78,17 +82,22 @@ describe('trendDirection', () => {
 
   it('does not change when prices are scaled or shifted, and flips when they are mirrored', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1e6 }), fc.double({ min: -2, max: 2, noNaN: true }), fc.double({ min: 0.1, max: 100, noNaN: true }), (seed, drift, scale) => {
-        const bars = series(30, drift, 2, 2, seed);
-        const base = trendDirection(bars);
-        const scaled = trendDirection(bars.map((b) => ({ high: b.high * scale, low: b.low * scale, close: b.close * scale })));
-        const shifted = trendDirection(bars.map((b) => ({ high: b.high + 500, low: b.low + 500, close: b.close + 500 })));
-        const mirrored = trendDirection(bars.map((b) => ({ high: 3000 - b.low, low: 3000 - b.high, close: 3000 - b.close })));
-        const flip = { bullish: 'bearish', bearish: 'bullish', ranging: 'ranging' } as const;
-        expect(scaled).toBe(base);
-        expect(shifted).toBe(base);
-        expect(mirrored).toBe(base === null ? null : flip[base]);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 1e6 }),
+        fc.double({ min: -2, max: 2, noNaN: true }),
+        fc.double({ min: 0.1, max: 100, noNaN: true }),
+        (seed, drift, scale) => {
+          const bars = series(30, drift, 2, 2, seed);
+          const base = trendDirection(bars);
+          const scaled = trendDirection(bars.map((b) => ({ high: b.high * scale, low: b.low * scale, close: b.close * scale })));
+          const shifted = trendDirection(bars.map((b) => ({ high: b.high + 500, low: b.low + 500, close: b.close + 500 })));
+          const mirrored = trendDirection(bars.map((b) => ({ high: 3000 - b.low, low: 3000 - b.high, close: 3000 - b.close })));
+          const flip = { bullish: 'bearish', bearish: 'bullish', ranging: 'ranging' } as const;
+          expect(scaled).toBe(base);
+          expect(shifted).toBe(base);
+          expect(mirrored).toBe(base === null ? null : flip[base]);
+        },
+      ),
     );
   });
 

@@ -45,10 +45,15 @@ describe('volatilityRegime', () => {
 
   it('never ranks a larger value lower', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: 1 }), fc.double({ min: 0, max: 100, noNaN: true }), fc.double({ min: 0, max: 100, noNaN: true }), (history, a, b) => {
-        const [lo, hi] = a <= b ? [a, b] : [b, a];
-        return (volatilityRegime(history, lo)?.percentile ?? NaN) <= (volatilityRegime(history, hi)?.percentile ?? NaN);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: 1 }),
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        (history, a, b) => {
+          const [lo, hi] = a <= b ? [a, b] : [b, a];
+          return (volatilityRegime(history, lo)?.percentile ?? NaN) <= (volatilityRegime(history, hi)?.percentile ?? NaN);
+        },
+      ),
     );
   });
 

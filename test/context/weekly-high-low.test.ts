@@ -44,7 +44,12 @@ describe('weeklyHighLow', () => {
 
   it('reads the week in progress up to now when asked', () => {
     // Monday 27th to Thursday 30th (the 30th opened before now): low 40000 on the 28th.
-    expect(weeklyHighLow(daily, now, { week: 'current' })).toEqual({ high: 45000, low: 40000, weekStart: Date.UTC(2025, 0, 27), barCount: 4 });
+    expect(weeklyHighLow(daily, now, { week: 'current' })).toEqual({
+      high: 45000,
+      low: 40000,
+      weekStart: Date.UTC(2025, 0, 27),
+      barCount: 4,
+    });
   });
 
   it('treats Sunday 23:59 as the old week and Monday 00:00 as the new one', () => {

@@ -18,24 +18,30 @@ const rowIssues = (issues: readonly { code: string; index: number }[]): [string,
 
 /** Clean bars with some duplicated, moved back in time or pushed off the minute grid. */
 const dirtyBars = minuteBars({ flags: true, maxLength: 80 }).chain((bars) =>
-  fc.array(fc.tuple(fc.nat(Math.max(0, bars.length - 1)), fc.constantFrom('duplicate', 'older', 'offgrid')), { maxLength: 6 }).map((edits) => {
-    const out = [...bars];
-    for (const [at, kind] of edits) {
-      const base = out[at];
-      if (base === undefined) continue;
-      const copy: Ohlcv =
-        kind === 'duplicate' ? { ...base, close: base.close + 1 } : kind === 'older' ? { ...base, timestamp: base.timestamp - 180_000 } : { ...base, timestamp: base.timestamp + 1_000 };
-      out.splice(at + 1, 0, copy);
-    }
-    return out;
-  }),
+  fc
+    .array(fc.tuple(fc.nat(Math.max(0, bars.length - 1)), fc.constantFrom('duplicate', 'older', 'offgrid')), { maxLength: 6 })
+    .map((edits) => {
+      const out = [...bars];
+      for (const [at, kind] of edits) {
+        const base = out[at];
+        if (base === undefined) continue;
+        const copy: Ohlcv =
+          kind === 'duplicate'
+            ? { ...base, close: base.close + 1 }
+            : kind === 'older'
+              ? { ...base, timestamp: base.timestamp - 180_000 }
+              : { ...base, timestamp: base.timestamp + 1_000 };
+        out.splice(at + 1, 0, copy);
+      }
+      return out;
+    }),
 );
 
 describe('OhlcvAggregator = aggregateOhlcv (contract)', () => {
   for (const target of ['5m', '15m', '1H', '1D'] as const) {
     it(`emits for every prefix what batch returns, 1m → ${target}`, () => {
       fc.assert(
-        fc.property(dirtyBars, fc.boolean(), fc.constantFrom('keep', 'drop') , (bars, exchangeExact, partialStart) => {
+        fc.property(dirtyBars, fc.boolean(), fc.constantFrom('keep', 'drop'), (bars, exchangeExact, partialStart) => {
           const streaming = new OhlcvAggregator({ source: '1m', target, exchangeExact, partialStart });
           const emitted: Ohlcv[] = [];
           const issues: { code: string; index: number }[] = [];

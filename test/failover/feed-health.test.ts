@@ -6,7 +6,13 @@ import { fail, finalState, limited, ok, runScript, tick } from './feed-script.js
 describe('feedHealth', () => {
   it('reports a healthy source as the data_status example does (latency 45 ms)', () => {
     const state = finalState(runScript([{ at: 1000, event: ok('primary', 45) }]));
-    expect(feedHealth(state, 2000)).toEqual({ status: 'healthy', lastResponseAt: 1000, latencyMs: 45, normalLatencyMs: 45, latencyElevated: false });
+    expect(feedHealth(state, 2000)).toEqual({
+      status: 'healthy',
+      lastResponseAt: 1000,
+      latencyMs: 45,
+      normalLatencyMs: 45,
+      latencyElevated: false,
+    });
   });
 
   it('reports healthy with nulls before the first request', () => {
@@ -20,9 +26,19 @@ describe('feedHealth', () => {
   });
 
   it('reports degraded after an error below the threshold, and down once detected', () => {
-    const one = finalState(runScript([{ at: 0, event: ok('primary') }, { at: 1000, event: fail('primary', 'server_error') }]));
+    const one = finalState(
+      runScript([
+        { at: 0, event: ok('primary') },
+        { at: 1000, event: fail('primary', 'server_error') },
+      ]),
+    );
     expect(feedHealth(one, 1000)).toMatchObject({ status: 'degraded', lastResponseAt: 1000 });
-    const timedOut = finalState(runScript([{ at: 0, event: ok('primary') }, { at: 30_000, event: fail('primary', 'timeout') }]));
+    const timedOut = finalState(
+      runScript([
+        { at: 0, event: ok('primary') },
+        { at: 30_000, event: fail('primary', 'timeout') },
+      ]),
+    );
     // A timeout is no answer: last_response stays at the last answer.
     expect(feedHealth(timedOut, 30_000)).toMatchObject({ status: 'down', lastResponseAt: 0 });
   });
@@ -39,7 +55,12 @@ describe('feedHealth', () => {
   });
 
   it('reports degraded while a Retry-After is in force, healthy after', () => {
-    const state = finalState(runScript([{ at: 0, event: ok('primary') }, { at: 1000, event: limited('primary', 5000) }]));
+    const state = finalState(
+      runScript([
+        { at: 0, event: ok('primary') },
+        { at: 1000, event: limited('primary', 5000) },
+      ]),
+    );
     expect(feedHealth(state, 5999).status).toBe('degraded');
     expect(feedHealth(state, 6000).status).toBe('healthy');
   });

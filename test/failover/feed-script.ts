@@ -60,7 +60,11 @@ export const fail = (
   source: 'primary' | 'backup',
   failure: 'network' | 'timeout' | 'server_error' | 'bad_data' = 'network',
 ): FeedEvent => ({ kind: 'failed', source, failure });
-export const limited = (source: 'primary' | 'backup', retryAfterMs: number, failure: 'rate_limited' | 'banned' = 'rate_limited'): FeedEvent => ({
+export const limited = (
+  source: 'primary' | 'backup',
+  retryAfterMs: number,
+  failure: 'rate_limited' | 'banned' = 'rate_limited',
+): FeedEvent => ({
   kind: 'failed',
   source,
   failure,

@@ -38,20 +38,31 @@ const REGIMES: Record<string, fc.Arbitrary<RawEvent>> = {
     { weight: 1, arbitrary: limitedArb },
     { weight: 3, arbitrary: tickArb },
   ),
-  primaryUp: fc.oneof({ weight: 6, arbitrary: succeeded(primary) }, { weight: 1, arbitrary: failed(backup) }, { weight: 2, arbitrary: tickArb }),
-  primaryDown: fc.oneof({ weight: 4, arbitrary: failed(primary) }, { weight: 2, arbitrary: succeeded(backup) }, { weight: 2, arbitrary: tickArb }),
+  primaryUp: fc.oneof(
+    { weight: 6, arbitrary: succeeded(primary) },
+    { weight: 1, arbitrary: failed(backup) },
+    { weight: 2, arbitrary: tickArb },
+  ),
+  primaryDown: fc.oneof(
+    { weight: 4, arbitrary: failed(primary) },
+    { weight: 2, arbitrary: succeeded(backup) },
+    { weight: 2, arbitrary: tickArb },
+  ),
   allDown: fc.oneof({ weight: 3, arbitrary: failed(sourceArb) }, { weight: 1, arbitrary: limitedArb }, { weight: 3, arbitrary: tickArb }),
 };
 
-const dtArb = fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max: 5000 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 400_000 }) });
+const dtArb = fc.oneof(
+  { weight: 8, arbitrary: fc.integer({ min: 0, max: 5000 }) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 400_000 }) },
+);
 
 /** Scripts made of segments of regimes, so that long outages and long recoveries both happen. */
 const scriptArb = (maxSegments: number): fc.Arbitrary<{ dt: number; event: RawEvent }[]> =>
   fc
     .array(
-      fc.constantFrom(...Object.keys(REGIMES)).chain((regime) =>
-        fc.array(fc.record({ dt: dtArb, event: REGIMES[regime] ?? tickArb }), { minLength: 1, maxLength: 40 }),
-      ),
+      fc
+        .constantFrom(...Object.keys(REGIMES))
+        .chain((regime) => fc.array(fc.record({ dt: dtArb, event: REGIMES[regime] ?? tickArb }), { minLength: 1, maxLength: 40 })),
       { minLength: 1, maxLength: maxSegments },
     )
     .map((segments) => segments.flat());
@@ -83,10 +94,20 @@ function problems(s: FeedState, policy: FeedPolicy): string[] {
   if (!KINDS.has(s.kind)) out.push(`unknown kind ${s.kind}`);
   const checkSource = (name: string, st: FeedSourceStats): void => {
     if (!Number.isInteger(st.consecutiveErrors) || st.consecutiveErrors < 0) out.push(`${name}.consecutiveErrors`);
-    for (const key of ['lastResponseAt', 'lastSuccessAt', 'latencyMs', 'failingSince', 'okSince', 'rateLimitedSince', 'rateLimitedUntil', 'lastBar'] as const) {
+    for (const key of [
+      'lastResponseAt',
+      'lastSuccessAt',
+      'latencyMs',
+      'failingSince',
+      'okSince',
+      'rateLimitedSince',
+      'rateLimitedUntil',
+      'lastBar',
+    ] as const) {
       if (!isTime(st[key])) out.push(`${name}.${key} = ${String(st[key])}`);
     }
-    if (st.latencies.length > policy.latencyWindow || st.latencies.some((l) => !(l >= 0 && Number.isFinite(l)))) out.push(`${name}.latencies`);
+    if (st.latencies.length > policy.latencyWindow || st.latencies.some((l) => !(l >= 0 && Number.isFinite(l))))
+      out.push(`${name}.latencies`);
     if (st.okSince !== null && st.failingSince !== null) out.push(`${name} both ok and failing`);
     if (st.down && st.failingSince === null) out.push(`${name} down without failingSince`);
   };
@@ -109,7 +130,13 @@ function problems(s: FeedState, policy: FeedPolicy): string[] {
 function check(steps: readonly { dt: number; event: RawEvent }[], policy: FeedPolicy, roundTripAt: number): void {
   let state = deepFreeze(initialFeedState(policy));
   let now = 1_000_000_000;
-  let episode: { detectedAt: number; retryAt: number | null; failoverAt: number | null; cachedAt: number | null; haltAt: number | null } | null = null;
+  let episode: {
+    detectedAt: number;
+    retryAt: number | null;
+    failoverAt: number | null;
+    cachedAt: number | null;
+    haltAt: number | null;
+  } | null = null;
   const lastSuccess: Record<FeedSource, number | null> = { primary: null, backup: null };
   let primaryOkSince: number | null = null;
   steps.forEach(({ dt, event: raw }, index) => {
@@ -124,9 +151,11 @@ function check(steps: readonly { dt: number; event: RawEvent }[], policy: FeedPo
     if (bad.length > 0) throw new Error(`invalid state: ${bad.join(', ')} at ${where}`);
     expect(JSON.parse(JSON.stringify(next))).toEqual(next);
 
-    if (prev.kind === 'healthy' && next.kind !== 'healthy') episode = { detectedAt: now, retryAt: null, failoverAt: null, cachedAt: null, haltAt: null };
+    if (prev.kind === 'healthy' && next.kind !== 'healthy')
+      episode = { detectedAt: now, retryAt: null, failoverAt: null, cachedAt: null, haltAt: null };
     if (event.kind === 'succeeded' && event.source === 'primary') primaryOkSince ??= now;
-    if (event.kind === 'failed' && event.source === 'primary' && event.failure !== 'rate_limited' && event.failure !== 'banned') primaryOkSince = null;
+    if (event.kind === 'failed' && event.source === 'primary' && event.failure !== 'rate_limited' && event.failure !== 'banned')
+      primaryOkSince = null;
 
     for (const action of actions) {
       const e = episode;
@@ -146,7 +175,8 @@ function check(steps: readonly { dt: number; event: RawEvent }[], policy: FeedPo
           }
           break;
         case 'use_cached':
-          if (e === null || (policy.hasBackup ? e.failoverAt === null : e.retryAt === null)) throw new Error(`use_cached skips a step at ${where}`);
+          if (e === null || (policy.hasBackup ? e.failoverAt === null : e.retryAt === null))
+            throw new Error(`use_cached skips a step at ${where}`);
           if (!policy.hasBackup && now < e.retryAt! + policy.failoverDelayMs) throw new Error(`use_cached before its delay at ${where}`);
           e.cachedAt = now;
           break;
@@ -160,7 +190,8 @@ function check(steps: readonly { dt: number; event: RawEvent }[], policy: FeedPo
           if (prev.kind === 'on_backup' && (primaryOkSince === null || now - primaryOkSince < policy.recoveryStableMs)) {
             throw new Error(`switch_back before recoveryStableMs at ${where}`);
           }
-          if (prev.kind === 'healthy' || prev.kind === 'detected' || prev.kind === 'retrying') throw new Error(`switch_back from ${prev.kind}`);
+          if (prev.kind === 'healthy' || prev.kind === 'detected' || prev.kind === 'retrying')
+            throw new Error(`switch_back from ${prev.kind}`);
           break;
         case 'escalate':
           if (action.reason === 'feed_offline') {
@@ -172,7 +203,8 @@ function check(steps: readonly { dt: number; event: RawEvent }[], policy: FeedPo
           }
           break;
         case 'backfill':
-          if (action.bars < 1 || action.bars > policy.maxBackfillBars || !policy.backfillOnRestore) throw new Error(`backfill size at ${where}`);
+          if (action.bars < 1 || action.bars > policy.maxBackfillBars || !policy.backfillOnRestore)
+            throw new Error(`backfill size at ${where}`);
           if (action.to - action.from !== (action.bars - 1) * MIN) throw new Error(`backfill range at ${where}`);
           break;
         default:

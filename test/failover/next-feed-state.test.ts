@@ -190,7 +190,14 @@ describe('nextFeedState', () => {
     it('resumes on the backup after a halt', () => {
       const results = runScript([...WHOLE_LADDER, { at: 90_000, event: ok('backup') }]);
       expect(trace(results).slice(-1)).toEqual([
-        [90_000, 'on_backup', [{ kind: 'failover', to: 'backup' }, { kind: 'resume', source: 'backup' }]],
+        [
+          90_000,
+          'on_backup',
+          [
+            { kind: 'failover', to: 'backup' },
+            { kind: 'resume', source: 'backup' },
+          ],
+        ],
       ]);
     });
 
@@ -292,7 +299,14 @@ describe('nextFeedState', () => {
       const policy = resolveFeedPolicy({ retryDelayMs: 0, failoverDelayMs: 0 });
       const results = runScript(THREE_ERRORS, { policy });
       expect(trace(results).slice(-1)).toEqual([
-        [3000, 'on_backup', [{ kind: 'retry', source: 'primary', at: 3000 }, { kind: 'failover', to: 'backup' }]],
+        [
+          3000,
+          'on_backup',
+          [
+            { kind: 'retry', source: 'primary', at: 3000 },
+            { kind: 'failover', to: 'backup' },
+          ],
+        ],
       ]);
     });
   });

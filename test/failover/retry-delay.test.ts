@@ -14,10 +14,20 @@ describe('retryDelay', () => {
 
   it('is finite and within [0, maxMs] for any attempt, policy and random value', () => {
     const policyArb: fc.Arbitrary<RetryPolicy> = fc
-      .record({ baseMs: fc.double({ min: 0, max: 1e6, noNaN: true }), factor: fc.double({ min: 1, max: 100, noNaN: true }), extra: fc.double({ min: 0, max: 1e9, noNaN: true }) })
+      .record({
+        baseMs: fc.double({ min: 0, max: 1e6, noNaN: true }),
+        factor: fc.double({ min: 1, max: 100, noNaN: true }),
+        extra: fc.double({ min: 0, max: 1e9, noNaN: true }),
+      })
       .map(({ baseMs, factor, extra }) => ({ baseMs, factor, maxMs: baseMs + extra }));
-    const attemptArb = fc.oneof(fc.integer({ min: 1, max: 100 }), fc.constantFrom(10_000, 1e9, Number.MAX_SAFE_INTEGER, Infinity, 0, -3, Number.NaN, 2.5));
-    const randomArb = fc.oneof(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.constantFrom(0, 0.9999999999999999, 1, -1, 2, Number.NaN));
+    const attemptArb = fc.oneof(
+      fc.integer({ min: 1, max: 100 }),
+      fc.constantFrom(10_000, 1e9, Number.MAX_SAFE_INTEGER, Infinity, 0, -3, Number.NaN, 2.5),
+    );
+    const randomArb = fc.oneof(
+      fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+      fc.constantFrom(0, 0.9999999999999999, 1, -1, 2, Number.NaN),
+    );
     fc.assert(
       fc.property(attemptArb, policyArb, randomArb, (attempt, policy, r) => {
         const delay = retryDelay(attempt, policy, () => r);

@@ -65,7 +65,8 @@ function simulateDay(config: RateLimitConfig, seed: number, saturate: boolean, m
         blocks.push({ firstGrant: grants.length, until: t + feedback.retryAfterMs! });
       } else if (r < 0.85) {
         feedback = { kind: 'rate_limited' }; // no Retry-After: the rest of the window is spent
-        if (config.kind === 'weight_window') blocks.push({ firstGrant: grants.length, until: Math.floor(t / windowMs) * windowMs + windowMs });
+        if (config.kind === 'weight_window')
+          blocks.push({ firstGrant: grants.length, until: Math.floor(t / windowMs) * windowMs + windowMs });
       } else {
         feedback = { kind: 'banned', retryAfterMs: 60_000 + Math.floor(random() * 240_000) };
         blocks.push({ firstGrant: grants.length, until: t + feedback.retryAfterMs! });

@@ -4,12 +4,25 @@ import { fromBinanceKlines } from '../../src/formats/from-binance-klines.js';
 import { describeFixtures, readFixture } from '../support/fixtures.js';
 
 const KLINE = [
-  '1637971200000', '0.00002853', '0.00002854', '0.00002851', '0.00002854', '36304.20000000',
-  '1637971259999', '1.03547608', '79', '19523.00000000', '0.55694227', '0',
+  '1637971200000',
+  '0.00002853',
+  '0.00002854',
+  '0.00002851',
+  '0.00002854',
+  '36304.20000000',
+  '1637971259999',
+  '1.03547608',
+  '79',
+  '19523.00000000',
+  '0.55694227',
+  '0',
 ];
 
 function csvRows(relative: string): string[][] {
-  return readFixture(relative).trim().split('\n').map((line) => line.trim().split(','));
+  return readFixture(relative)
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(','));
 }
 
 describe('fromBinanceKlines', () => {
@@ -67,11 +80,16 @@ describe('fromBinanceKlines', () => {
 
   it('never throws and accounts for every row', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.jsonValue(), fc.array(fc.oneof(fc.string(), fc.double(), fc.constant(null)), { minLength: 5, maxLength: 12 }))), (input) => {
-        const { rows, issues, rejected } = fromBinanceKlines(input);
-        expect(rejected).toBe(new Set(issues.map((i) => i.path[0])).size);
-        expect(rows.length + rejected).toBe(input.length);
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(fc.jsonValue(), fc.array(fc.oneof(fc.string(), fc.double(), fc.constant(null)), { minLength: 5, maxLength: 12 })),
+        ),
+        (input) => {
+          const { rows, issues, rejected } = fromBinanceKlines(input);
+          expect(rejected).toBe(new Set(issues.map((i) => i.path[0])).size);
+          expect(rows.length + rejected).toBe(input.length);
+        },
+      ),
     );
   });
 });

@@ -70,7 +70,9 @@ describeFixtures('fromCcxtTrades on freqtrade trade files', () => {
   });
 
   it('agrees with the raw Binance aggTrade under each ccxt trade', () => {
-    interface Raw { info: { a: number; p: string; q: string; T: number; m: boolean } }
+    interface Raw {
+      info: { a: number; p: string; q: string; T: number; m: boolean };
+    }
     const raw = readFixtureJson('real/freqtrade/XRP_OLD-trades.json.gz') as Raw[];
     const { rows } = fromCcxtTrades(raw);
     rows.forEach((tick, i) => {

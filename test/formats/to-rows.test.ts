@@ -38,8 +38,16 @@ describe('toRows', () => {
     expect(first).not.toHaveProperty('flag');
     expect(first).not.toHaveProperty('quoteVolume');
     expect(second).toEqual({
-      timestamp: 60_000, open: 2, high: 3, low: 1, close: 2.5, volume: 20,
-      quoteVolume: 50, takerBuyVolume: 9, flag: 'forward_filled', count: 5,
+      timestamp: 60_000,
+      open: 2,
+      high: 3,
+      low: 1,
+      close: 2.5,
+      volume: 20,
+      quoteVolume: 50,
+      takerBuyVolume: 9,
+      flag: 'forward_filled',
+      count: 5,
     });
   });
 

@@ -51,7 +51,8 @@ describe('fillGaps', () => {
   it('forward-fills a medium gap and asks to notify', () => {
     const { bars, reports } = fillGaps(frozen([row(0, 9, 10), row(6, 13, 14)]), '1m');
     expect(bars).toHaveLength(7);
-    for (const b of bars.slice(1, 6)) expect(b).toMatchObject({ open: 10, high: 10, low: 10, close: 10, volume: 0, flag: 'forward_filled' });
+    for (const b of bars.slice(1, 6))
+      expect(b).toMatchObject({ open: 10, high: 10, low: 10, close: 10, volume: 0, flag: 'forward_filled' });
     expect(reports[0]).toMatchObject({ resolution: 'forward_filled', size: 'medium', notify: true, escalate: false, filledBars: 5 });
   });
 
@@ -108,10 +109,20 @@ describe('fillGaps', () => {
           const source = kind === 'rows' ? input : columnsOf(input);
           const { bars } = fillGaps(source, '1m', strategies);
           const rows: Ohlcv[] = Array.isArray(bars)
-            ? (bars)
-            : Array.from({ length: (bars).length }, (_, i) => {
+            ? bars
+            : Array.from({ length: bars.length }, (_, i) => {
                 const c = bars;
-                return { timestamp: c.timestamp[i]!, open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close: c.close[i]!, volume: c.volume[i]!, ...(c.flags?.[i] ? { flag: c.flags[i] === BarFlagCode.Interpolated ? ('interpolated' as const) : ('forward_filled' as const) } : {}) };
+                return {
+                  timestamp: c.timestamp[i]!,
+                  open: c.open[i]!,
+                  high: c.high[i]!,
+                  low: c.low[i]!,
+                  close: c.close[i]!,
+                  volume: c.volume[i]!,
+                  ...(c.flags?.[i]
+                    ? { flag: c.flags[i] === BarFlagCode.Interpolated ? ('interpolated' as const) : ('forward_filled' as const) }
+                    : {}),
+                };
               });
           const real = rows.filter((b) => b.flag === undefined);
           expect(real).toEqual([...input]);
@@ -134,7 +145,9 @@ describeFixtures('fillGaps on real data', () => {
     const input = freqtradeRows('UNITTEST_BTC-1m.json');
     const { bars, reports } = fillGaps(input, '1m');
     expect(bars).toHaveLength(13_681 + 717);
-    expect(reports.filter((r) => r.resolution === 'interpolated').length + reports.filter((r) => r.resolution === 'forward_filled').length).toBe(538);
+    expect(
+      reports.filter((r) => r.resolution === 'interpolated').length + reports.filter((r) => r.resolution === 'forward_filled').length,
+    ).toBe(538);
     expect(detectGaps(bars, '1m').gaps).toEqual([]);
   });
 

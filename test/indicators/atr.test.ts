@@ -58,18 +58,39 @@ describe('atr', () => {
   it('seeds with the mean of the first period true ranges, then smooths with alpha 1/period', () => {
     // Worked by hand, period 3, first-range: TR = 2, max(3, |12−9|, |9−9|) = 3, max(1, 1, 0) = 1,
     // then max(4, |14−11|, |10−11|) = 4. ATR[2] = (2 + 3 + 1) / 3 = 2; ATR[3] = 2 + (4 − 2) / 3.
-    const out = atr(bars([[10, 8, 9], [12, 9, 11], [12, 11, 11.5], [14, 10, 13]]), { period: 3 });
+    const out = atr(
+      bars([
+        [10, 8, 9],
+        [12, 9, 11],
+        [12, 11, 11.5],
+        [14, 10, 13],
+      ]),
+      { period: 3 },
+    );
     expect(Array.from(out)).toEqual([NaN, NaN, 2, 2 + 2 / 3]);
   });
 
   it('starts one bar later with the talib seed, whose true range needs a previous close', () => {
     // Same bars, talib: TR from row 1 = 3, 1, 4. ATR[3] = (3 + 1 + 4) / 3.
-    const out = atr(bars([[10, 8, 9], [12, 9, 11], [12, 11, 11.5], [14, 10, 13]]), { period: 3, seed: 'talib' });
+    const out = atr(
+      bars([
+        [10, 8, 9],
+        [12, 9, 11],
+        [12, 11, 11.5],
+        [14, 10, 13],
+      ]),
+      { period: 3, seed: 'talib' },
+    );
     expect(Array.from(out)).toEqual([NaN, NaN, NaN, 8 / 3]);
   });
 
   it('restarts the warm-up after a break and measures nothing across it', () => {
-    const series = bars([[10, 8, 9], [11, 9, 10], [100, 98, 99], [101, 99, 100]]);
+    const series = bars([
+      [10, 8, 9],
+      [11, 9, 10],
+      [100, 98, 99],
+      [101, 99, 100],
+    ]);
     // Without the break, row 2's TR would be 100 − 10 = 90. With it, row 2 is a new first bar.
     const out = atr(series, { period: 2, breaks: [2] });
     expect(Array.from(out)).toEqual([NaN, 2, NaN, 2]);
@@ -95,7 +116,12 @@ describe('atr', () => {
   });
 
   it('lets synthetic bars repeat the current value and measures the next real bar from the last real close', () => {
-    const real = bars([[10, 8, 9], [11, 9, 10], [12, 10, 11], [13, 11, 12]]);
+    const real = bars([
+      [10, 8, 9],
+      [11, 9, 10],
+      [12, 10, 11],
+      [13, 11, 12],
+    ]);
     const filled: HighLowCloseRow[] = [
       real[0]!,
       real[1]!,
@@ -141,7 +167,12 @@ describe('atr', () => {
   });
 
   it('does not modify its input', () => {
-    const rows = Object.freeze(bars([[10, 8, 9], [12, 9, 11]]).map((row) => Object.freeze(row)));
+    const rows = Object.freeze(
+      bars([
+        [10, 8, 9],
+        [12, 9, 11],
+      ]).map((row) => Object.freeze(row)),
+    );
     expect(() => atr(rows, { period: 1, breaks: Object.freeze([1]) })).not.toThrow();
     expect(rows[0]).toEqual({ high: 10, low: 8, close: 9 });
   });

@@ -10,9 +10,13 @@ function hang(seen: { aborted?: unknown }): (signal: () => AbortSignal) => Promi
   return (signalOf) =>
     new Promise<never>(() => {
       const signal = signalOf();
-      signal.addEventListener('abort', () => {
-        seen.aborted = signal.reason;
-      }, { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          seen.aborted = signal.reason;
+        },
+        { once: true },
+      );
     });
 }
 

@@ -17,7 +17,11 @@ const bar = (i: number, revision = 0, close = 100 + i): RevisedBar => ({
 describe('MemoryStore', () => {
   it('returns bars in [start, end) in time order, across chunk boundaries', () => {
     const store = new MemoryStore();
-    store.upsert('X', '1m', Array.from({ length: 10_000 }, (_, i) => bar(i)));
+    store.upsert(
+      'X',
+      '1m',
+      Array.from({ length: 10_000 }, (_, i) => bar(i)),
+    );
     const got = store.range('X', '1m', 4000 * MIN, 4200 * MIN);
     expect(got.map((b) => b.timestamp / MIN)).toEqual(Array.from({ length: 200 }, (_, i) => 4000 + i));
     const columns = store.rangeColumns('X', '1m', 4000 * MIN, 4200 * MIN);
@@ -45,27 +49,41 @@ describe('MemoryStore', () => {
 
   it('prunes bars older than a cut-off and reports how many', () => {
     const store = new MemoryStore();
-    store.upsert('X', '1m', Array.from({ length: 100 }, (_, i) => bar(i)));
+    store.upsert(
+      'X',
+      '1m',
+      Array.from({ length: 100 }, (_, i) => bar(i)),
+    );
     expect(store.prune('X', '1m', 40 * MIN)).toBe(40);
     expect(store.range('X', '1m', 0, 1000 * MIN)[0]?.timestamp).toBe(40 * MIN);
     expect(store.prune('X', '1m', 40 * MIN)).toBe(0);
   });
 
-  it('holds at most 64 bytes per stored 1m bar for a long series (the issue\'s budget)', () => {
+  it("holds at most 64 bytes per stored 1m bar for a long series (the issue's budget)", () => {
     const store = new MemoryStore();
-    store.upsert('X', '1m', Array.from({ length: 100_000 }, (_, i) => bar(i)));
+    store.upsert(
+      'X',
+      '1m',
+      Array.from({ length: 100_000 }, (_, i) => bar(i)),
+    );
     // 6 Float64 columns (48 B) + flag (1 B) + revision (2 B) = 51 B per bar, plus one partly filled chunk.
     expect(store.byteLength / store.size('X', '1m')).toBeLessThanOrEqual(64);
   });
 
   it('ends up with the same bars whatever order they were upserted in', () => {
     fc.assert(
-      fc.property(fc.shuffledSubarray(Array.from({ length: 300 }, (_, i) => i), { minLength: 1 }), (order) => {
-        const store = new MemoryStore();
-        for (const i of order) store.upsert('X', '1m', [bar(i)]);
-        const got = store.range('X', '1m', 0, 1000 * MIN).map((b) => b.timestamp / MIN);
-        expect(got).toEqual([...order].sort((a, b) => a - b));
-      }),
+      fc.property(
+        fc.shuffledSubarray(
+          Array.from({ length: 300 }, (_, i) => i),
+          { minLength: 1 },
+        ),
+        (order) => {
+          const store = new MemoryStore();
+          for (const i of order) store.upsert('X', '1m', [bar(i)]);
+          const got = store.range('X', '1m', 0, 1000 * MIN).map((b) => b.timestamp / MIN);
+          expect(got).toEqual([...order].sort((a, b) => a - b));
+        },
+      ),
     );
   });
 });

@@ -54,7 +54,13 @@ describe('Pipeline documents', () => {
     const bars = generateOhlcv({ seed: 3, start: T0, count: 30 * 60, timeframe: '1m' }).bars;
     const clock = new ManualClock(T0 + 20 * HOUR + 1000);
     const sink = recordingSink();
-    const pipeline = new Pipeline({ primary: fakeSource('exchange_api', bars, clock), sinks: [sink], clock, start: T0, config: { symbols: ['BTCUSD'], timeframes: ['1m', '1H'] } });
+    const pipeline = new Pipeline({
+      primary: fakeSource('exchange_api', bars, clock),
+      sinks: [sink],
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m', '1H'] },
+    });
     const atrOfDocument = (): number | null => {
       const doc = sink.records.filter((r) => r.kind === 'document' && r.name === 'latest_ohlcv').at(-1);
       return doc?.kind === 'document' && doc.name === 'latest_ohlcv' ? doc.body.derived.atr_14_1H : null;
@@ -84,7 +90,13 @@ describe('Pipeline market context', () => {
     const bars = generateOhlcv({ seed: 5, start: T0, count: 3 * 24 * 60, timeframe: '1m' }).bars;
     const clock = new ManualClock(T0 + DAY + 2 * HOUR + 1000);
     const sink = recordingSink();
-    const pipeline = new Pipeline({ primary: fakeSource('exchange_api', bars, clock), sinks: [sink], clock, start: T0, config: { symbols: ['BTCUSD'], timeframes: ['1m', '1D'] } });
+    const pipeline = new Pipeline({
+      primary: fakeSource('exchange_api', bars, clock),
+      sinks: [sink],
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m', '1D'] },
+    });
     const pivot = (): number | null => {
       const doc = sink.records.filter((r) => r.kind === 'document' && r.name === 'market_context').at(-1);
       return doc?.kind === 'document' && doc.name === 'market_context' ? doc.body.key_levels.daily_pivot : null;
@@ -117,7 +129,14 @@ describe('Pipeline quality', () => {
     const clock = new ManualClock(T0 + 2600 * MIN + 1000);
     const source = fakeSource('exchange_api', bars, clock);
     const store = new MemoryStore();
-    const pipeline = new Pipeline({ primary: source, sinks: [recordingSink()], store, clock, start: T0, config: { symbols: ['BTCUSD'], timeframes: ['1m'] } });
+    const pipeline = new Pipeline({
+      primary: source,
+      sinks: [recordingSink()],
+      store,
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m'] },
+    });
     const events: QualityEvent[] = [];
     pipeline.on('quality', (e) => events.push(e));
     await pipeline.runOnce();
@@ -153,8 +172,18 @@ describe('Pipeline quality', () => {
     const all = series(1500, 1452, new Set());
     const gap = new Set([1450, 1451, 1452, 1453, 1454]);
     const clock = new ManualClock(T0 + 1500 * MIN + 1000);
-    const source = fakeSource('exchange_api', all.filter((b) => !gap.has((b.timestamp - T0) / MIN)), clock);
-    const pipeline = new Pipeline({ primary: source, sinks: [recordingSink()], clock, start: T0, config: { symbols: ['BTCUSD'], timeframes: ['1m'] } });
+    const source = fakeSource(
+      'exchange_api',
+      all.filter((b) => !gap.has((b.timestamp - T0) / MIN)),
+      clock,
+    );
+    const pipeline = new Pipeline({
+      primary: source,
+      sinks: [recordingSink()],
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m'] },
+    });
     const events: QualityEvent[] = [];
     pipeline.on('quality', (e) => events.push(e));
     await pipeline.runOnce();

@@ -44,7 +44,13 @@ describeFixtures('Pipeline on real exchange data', () => {
     expect(ours).toHaveLength(m5.length);
     ours.forEach((bar, i) => {
       const theirs = m5[i] as Ohlcv;
-      expect([bar.timestamp, bar.open, bar.high, bar.low, bar.close]).toEqual([theirs.timestamp, theirs.open, theirs.high, theirs.low, theirs.close]);
+      expect([bar.timestamp, bar.open, bar.high, bar.low, bar.close]).toEqual([
+        theirs.timestamp,
+        theirs.open,
+        theirs.high,
+        theirs.low,
+        theirs.close,
+      ]);
       expect(bar.volume).toBeCloseTo(theirs.volume, 6);
     });
     expect(latestView(sink.records, '1m')).toHaveLength(m1.length);
@@ -59,7 +65,13 @@ describe('Pipeline', () => {
     const bars = Array.from({ length: 60 }, (_, i) => flat(T0 + i * MIN, 100 + i)).filter((_, i) => !missing.has(i));
     const clock = new ManualClock(T0 + 60 * MIN + 1000);
     const sink = recordingSink();
-    const pipeline = new Pipeline({ primary: fakeSource('exchange_api', bars, clock), sinks: [sink], clock, start: T0, config: { symbols: ['BTCUSD'], timeframes: ['1m'] } });
+    const pipeline = new Pipeline({
+      primary: fakeSource('exchange_api', bars, clock),
+      sinks: [sink],
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m'] },
+    });
     const alerts: Alert[] = [];
     pipeline.on('alert', (a) => alerts.push(a));
     await pipeline.runOnce();
@@ -71,7 +83,8 @@ describe('Pipeline', () => {
     expect(at(10)).toMatchObject({ flag: 'interpolated', open: 109, close: 110, volume: 0 });
     expect(at(11)).toMatchObject({ flag: 'interpolated', open: 110, close: 111 });
     // Medium gap: flat at the previous close (bar 19 closed at 119).
-    for (let i = 20; i <= 25; i++) expect(at(i)).toMatchObject({ flag: 'forward_filled', open: 119, high: 119, low: 119, close: 119, volume: 0 });
+    for (let i = 20; i <= 25; i++)
+      expect(at(i)).toMatchObject({ flag: 'forward_filled', open: 119, high: 119, low: 119, close: 119, volume: 0 });
     // Large gap: no rows.
     expect(at(30)).toBeUndefined();
     expect(alerts.map((a) => [a.type, a.severity, a.escalate])).toEqual([
@@ -81,7 +94,11 @@ describe('Pipeline', () => {
       ['escalation', 'critical', true],
     ]);
     const report = sink.records.find((r) => r.kind === 'document' && r.name === 'quality_report');
-    expect(report?.kind === 'document' && report.name === 'quality_report' ? report.body.issues_24h.map((i) => [i.duration_bars, i.resolution]) : []).toEqual([
+    expect(
+      report?.kind === 'document' && report.name === 'quality_report'
+        ? report.body.issues_24h.map((i) => [i.duration_bars, i.resolution])
+        : [],
+    ).toEqual([
       [2, 'interpolated'],
       [6, 'forward_filled'],
       [15, 'marked_missing'],
@@ -91,9 +108,19 @@ describe('Pipeline', () => {
   it('replaces filled bars with real ones from a later answer and re-delivers them with a higher revision', async () => {
     const all = Array.from({ length: 30 }, (_, i) => flat(T0 + i * MIN, 100 + i));
     const clock = new ManualClock(T0 + 20 * MIN + 1000);
-    const source = fakeSource('exchange_api', all.filter((_, i) => i !== 7 && i !== 8), clock);
+    const source = fakeSource(
+      'exchange_api',
+      all.filter((_, i) => i !== 7 && i !== 8),
+      clock,
+    );
     const sink = recordingSink();
-    const pipeline = new Pipeline({ primary: source, sinks: [sink], clock, start: T0, config: { symbols: ['BTCUSD'], timeframes: ['1m', '5m'] } });
+    const pipeline = new Pipeline({
+      primary: source,
+      sinks: [sink],
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m', '5m'] },
+    });
     await pipeline.runOnce();
     // The exchange now has the two bars (a late backfill).
     source.bars = all;
@@ -119,7 +146,13 @@ describe('Pipeline', () => {
     bars[4] = { ...bars[4], high: 90 } as Ohlcv; // high < low
     const clock = new ManualClock(T0 + 10 * MIN + 1000);
     const sink = recordingSink();
-    const pipeline = new Pipeline({ primary: fakeSource('exchange_api', bars, clock), sinks: [sink], clock, start: T0, config: { symbols: ['BTCUSD'], timeframes: ['1m'] } });
+    const pipeline = new Pipeline({
+      primary: fakeSource('exchange_api', bars, clock),
+      sinks: [sink],
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m'] },
+    });
     const rejected: string[] = [];
     pipeline.on('rejected', (e) => rejected.push(...e.issues.map((i) => i.code)));
     await pipeline.runOnce();
@@ -136,7 +169,14 @@ describe('Pipeline', () => {
     const primary = fakeSource('exchange_api', bars, clock);
     const backup = fakeSource('data_provider', bars, clock);
     const sink = recordingSink();
-    const pipeline = new Pipeline({ primary, backup, sinks: [sink], clock, start: T0, config: { symbols: ['BTCUSD'], timeframes: ['1m'] } });
+    const pipeline = new Pipeline({
+      primary,
+      backup,
+      sinks: [sink],
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m'] },
+    });
     const kinds: string[] = [];
     pipeline.on('failover', (e) => kinds.push(e.to));
     await pipeline.runOnce();
@@ -177,7 +217,13 @@ describe('Pipeline', () => {
     const run = async (throwing: boolean) => {
       const clock = new ManualClock(T0 + 10 * MIN + 1000);
       const sink = recordingSink();
-      const pipeline = new Pipeline({ primary: fakeSource('x', bars, clock), sinks: [sink], clock, start: T0, config: { symbols: ['BTCUSD'], timeframes: ['1m', '5m'] } });
+      const pipeline = new Pipeline({
+        primary: fakeSource('x', bars, clock),
+        sinks: [sink],
+        clock,
+        start: T0,
+        config: { symbols: ['BTCUSD'], timeframes: ['1m', '5m'] },
+      });
       const listenerErrors: unknown[] = [];
       pipeline.on('error', (e) => {
         if (e.phase === 'listener') listenerErrors.push(e.error);
@@ -208,7 +254,14 @@ describe('Pipeline', () => {
         return Promise.reject(new SinkError('disk full', { sink: 'bad', retryable: true }));
       },
     });
-    const pipeline = new Pipeline({ primary: fakeSource('x', bars, clock), sinks: [bad, good], clock, start: T0, sinkMaxAttempts: 3, config: { symbols: ['BTCUSD'], timeframes: ['1m'] } });
+    const pipeline = new Pipeline({
+      primary: fakeSource('x', bars, clock),
+      sinks: [bad, good],
+      clock,
+      start: T0,
+      sinkMaxAttempts: 3,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m'] },
+    });
     const dead: string[] = [];
     pipeline.on('deadLetter', (e) => dead.push(`${e.sink}:${e.record.kind}:${e.attempts}`));
     await pipeline.runOnce();
@@ -217,14 +270,19 @@ describe('Pipeline', () => {
     for (let i = 0; i < 20; i++) await clock.advance(30_000);
     await pipeline.flush();
     expect(dead[0]).toBe('bad:bars:3');
-    expect(attempts).toBe(3 * (dead.length));
+    expect(attempts).toBe(3 * dead.length);
   });
 
   it('answers a data request with the dataset path, and fails unknown symbols, formats and dates with a reason', async () => {
     const bars = Array.from({ length: 3 * 60 }, (_, i) => flat(T0 + i * MIN, 100 + (i % 7)));
     const clock = new ManualClock(T0 + 3 * 60 * MIN + 1000);
     const files = recordingSink('files', { datasetFormats: ['json'] });
-    const pipeline = new Pipeline({ primary: fakeSource('x', bars, clock), sinks: [files], clock, config: { symbols: ['BTCUSD'], timeframes: ['1m', '1H'] } });
+    const pipeline = new Pipeline({
+      primary: fakeSource('x', bars, clock),
+      sinks: [files],
+      clock,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m', '1H'] },
+    });
     const progress: number[] = [];
     pipeline.on('progress', (e) => progress.push(e.done));
     const request = {
@@ -243,8 +301,7 @@ describe('Pipeline', () => {
       metadata: { first_timestamp: '2025-01-30T00:00:00Z', last_timestamp: '2025-01-30T02:00:00Z', gaps_filled: 0 },
     });
     expect(progress.at(-1)).toBe(180);
-    const fail = async (parameters: object) =>
-      pipeline.request({ ...request, parameters: { ...request.parameters, ...parameters } });
+    const fail = async (parameters: object) => pipeline.request({ ...request, parameters: { ...request.parameters, ...parameters } });
     expect(await fail({ symbol: 'XYZ' })).toMatchObject({ status: 'failed', error: 'unknown_symbol' });
     expect(await fail({ format: 'parquet' })).toMatchObject({ status: 'failed', error: 'unsupported_format' });
     expect(await fail({ start_date: '2025-02-01', end_date: '2025-01-01' })).toMatchObject({ status: 'failed', error: 'invalid_dates' });
@@ -255,7 +312,13 @@ describe('Pipeline', () => {
     const { bars } = generateOhlcv({ seed: 9, start: T0 - 20 * 86_400_000, count: 21 * 1440, timeframe: '1m' });
     const clock = new ManualClock(T0 + 10 * 60 * MIN + 30_000);
     const sink = recordingSink();
-    const pipeline = new Pipeline({ primary: fakeSource('exchange_api', bars, clock), sinks: [sink], clock, start: T0 - 20 * 86_400_000, config: { symbols: ['BTCUSD'] } });
+    const pipeline = new Pipeline({
+      primary: fakeSource('exchange_api', bars, clock),
+      sinks: [sink],
+      clock,
+      start: T0 - 20 * 86_400_000,
+      config: { symbols: ['BTCUSD'] },
+    });
     await pipeline.runOnce();
     await pipeline.flush();
     const doc = (name: string) => sink.records.find((r) => r.kind === 'document' && r.name === name);
@@ -275,7 +338,13 @@ describe('Pipeline', () => {
     const { bars } = generateOhlcv({ seed: 5, start: T0, count: 120, timeframe: '1m' });
     const clock = new ManualClock(T0 + 30 * MIN + 1000);
     const sink = recordingSink();
-    const options = { primary: fakeSource('x', bars, clock), sinks: [sink], clock, start: T0, config: { symbols: ['BTCUSD'], timeframes: ['1m', '5m'] as ('1m' | '5m')[] } };
+    const options = {
+      primary: fakeSource('x', bars, clock),
+      sinks: [sink],
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m', '5m'] as ('1m' | '5m')[] },
+    };
     const first = new Pipeline(options);
     await first.runOnce();
     await first.flush();
@@ -296,7 +365,13 @@ describe('Pipeline', () => {
     const clock = new ManualClock(T0 + 10 * MIN + 1000);
     const source = new SimulatedSource({ clock, bars: { BTCUSD: bars } });
     const sink = new MemorySink();
-    const pipeline = new Pipeline({ primary: source, sinks: [sink], clock, start: T0, config: { symbols: ['BTCUSD'], timeframes: ['1m', '5m'] } });
+    const pipeline = new Pipeline({
+      primary: source,
+      sinks: [sink],
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m', '5m'] },
+    });
     pipeline.start();
     await clock.advance(0);
     const polls = source.requests.length;
@@ -324,7 +399,13 @@ describe('Pipeline', () => {
       write: (_record, { signal }) =>
         new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true })),
     });
-    const pipeline = new Pipeline({ primary: fakeSource('x', bars, clock), sinks: [hanging], clock, start: T0, config: { symbols: ['BTCUSD'], timeframes: ['1m'] } });
+    const pipeline = new Pipeline({
+      primary: fakeSource('x', bars, clock),
+      sinks: [hanging],
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m'] },
+    });
     await pipeline.runOnce();
     pipeline.start();
     await pipeline.stop();

@@ -60,24 +60,29 @@ describe('QualityLedger', () => {
 
   it.each(methods)('judges bars fed in any split as checkValidity judges the whole series ($outlierMethod)', (validity) => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 0, max: 40 }), fc.array(fc.integer({ min: 1, max: 30 }), { minLength: 1, maxLength: 20 }), (seed, history, chunks) => {
-        const total = history + chunks.reduce((a, b) => a + b, 0);
-        const bars = troubled(seed, total);
-        const bad = badBars(bars, validity);
-        const ledger = new QualityLedger('1m', validity);
-        let end = history + (chunks[0] as number);
-        ledger.add(slice(bars, 0, end), history);
-        const expectBad = (): number => bad.subarray(history, end).reduce((a, b) => a + b, 0);
-        expect(ledger.size).toBe(end - history);
-        expect(ledger.invalid).toBe(expectBad());
-        for (const chunk of chunks.slice(1)) {
-          ledger.add(slice(bars, end, end + chunk), 0);
-          end += chunk;
+      fc.property(
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.array(fc.integer({ min: 1, max: 30 }), { minLength: 1, maxLength: 20 }),
+        (seed, history, chunks) => {
+          const total = history + chunks.reduce((a, b) => a + b, 0);
+          const bars = troubled(seed, total);
+          const bad = badBars(bars, validity);
+          const ledger = new QualityLedger('1m', validity);
+          let end = history + (chunks[0] as number);
+          ledger.add(slice(bars, 0, end), history);
+          const expectBad = (): number => bad.subarray(history, end).reduce((a, b) => a + b, 0);
+          expect(ledger.size).toBe(end - history);
           expect(ledger.invalid).toBe(expectBad());
-        }
-        expect(ledger.fed).toBe(bars.timestamp[total - 1]);
-        expect(ledger.inconsistent).toBe(0);
-      }),
+          for (const chunk of chunks.slice(1)) {
+            ledger.add(slice(bars, end, end + chunk), 0);
+            end += chunk;
+            expect(ledger.invalid).toBe(expectBad());
+          }
+          expect(ledger.fed).toBe(bars.timestamp[total - 1]);
+          expect(ledger.inconsistent).toBe(0);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -110,7 +115,15 @@ describe('QualityLedger', () => {
   it('counts as history only the bars the outlier windows take: unflagged ones (filled and clipped bars are skipped)', () => {
     const t0 = Date.UTC(2025, 0, 1);
     const flags = [undefined, 'forward_filled', undefined, 'clipped', 'interpolated', undefined] as const;
-    const bars = flags.map((flag, i) => ({ timestamp: t0 + i * MIN, open: 1, high: 1, low: 1, close: 1, volume: 1, ...(flag === undefined ? {} : { flag }) }));
+    const bars = flags.map((flag, i) => ({
+      timestamp: t0 + i * MIN,
+      open: 1,
+      high: 1,
+      low: 1,
+      close: 1,
+      volume: 1,
+      ...(flag === undefined ? {} : { flag }),
+    }));
     expect(QualityLedger.realBars(toColumns(bars), bars.length)).toBe(3);
     expect(QualityLedger.realBars(toColumns(bars), 4)).toBe(2);
   });

@@ -99,14 +99,22 @@ function expectedHigher(bars: readonly Ohlcv[], tf: Timeframe): Ohlcv[] {
 describe('Pipeline reliability', () => {
   it(`delivers every bar exactly once under ${SEEDS} seeded fault schedules`, async () => {
     const failures: string[] = [];
-    for (let seed = Number(process.env["RELIABILITY_FROM"] ?? 1); seed <= SEEDS; seed++) {
+    for (let seed = Number(process.env['RELIABILITY_FROM'] ?? 1); seed <= SEEDS; seed++) {
       const { sink, market, end } = await simulate(seed);
       const truth = market.closedBars('BTCUSD', end);
       const got = sink.bars('BTCUSD', '1m').filter((bar) => bar.timestamp < end - (end % MIN));
       const same = (a: Ohlcv, b: Ohlcv) =>
-        a.timestamp === b.timestamp && a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close && a.volume === b.volume && a.flag === undefined;
+        a.timestamp === b.timestamp &&
+        a.open === b.open &&
+        a.high === b.high &&
+        a.low === b.low &&
+        a.close === b.close &&
+        a.volume === b.volume &&
+        a.flag === undefined;
       if (got.length !== truth.length || got.some((bar, i) => !same(bar, truth[i] as Ohlcv))) {
-        failures.push(`seed ${seed}: 1m has ${got.length} bars (${got.filter((b) => b.flag !== undefined).length} synthetic), market ${truth.length}`);
+        failures.push(
+          `seed ${seed}: 1m has ${got.length} bars (${got.filter((b) => b.flag !== undefined).length} synthetic), market ${truth.length}`,
+        );
         continue;
       }
       for (const tf of TIMEFRAMES.slice(1)) {

@@ -60,7 +60,13 @@ function scriptedSink(clock: ManualClock, options: { readonly batches: boolean; 
     name: 'scripted',
     calls,
     write: (record, { signal }) => call('write', [record], signal),
-    ...(options.batches ? { writeMany: async (records: readonly SinkRecord[], { signal }: { signal: AbortSignal }): Promise<void> => { await call('writeMany', records, signal); } } : {}),
+    ...(options.batches
+      ? {
+          writeMany: async (records: readonly SinkRecord[], { signal }: { signal: AbortSignal }): Promise<void> => {
+            await call('writeMany', records, signal);
+          },
+        }
+      : {}),
   };
   return sink;
 }
@@ -133,7 +139,11 @@ describe('SinkChannel', () => {
     expect(labelsOf(sink.calls)).toEqual([['write', 'a']]);
     void channel.push(rec('c'));
     await channel.drain();
-    expect(labelsOf(sink.calls)).toEqual([['write', 'a'], ['write', 'b'], ['write', 'c']]);
+    expect(labelsOf(sink.calls)).toEqual([
+      ['write', 'a'],
+      ['write', 'b'],
+      ['write', 'c'],
+    ]);
   });
 
   it('starts an idle queue at once when drained', async () => {
@@ -172,7 +182,12 @@ describe('SinkChannel', () => {
     await microtasks();
     sink.calls[3]?.resolve();
     await channel.drain();
-    expect(labelsOf(sink.calls)).toEqual([['write', 'a'], ['write', 'b'], ['write', 'c'], ['write', 'd']]);
+    expect(labelsOf(sink.calls)).toEqual([
+      ['write', 'a'],
+      ['write', 'b'],
+      ['write', 'c'],
+      ['write', 'd'],
+    ]);
   });
 
   it('starts a full queue of a sink with writeMany at once', async () => {
@@ -230,7 +245,10 @@ describe('SinkChannel', () => {
     await tick(0);
     await tick(0);
     // c, d form the next batch (the queue was full again), e waits for space.
-    expect(labelsOf(sink.calls)).toEqual([['writeMany', 'a', 'b'], ['writeMany', 'c', 'd']]);
+    expect(labelsOf(sink.calls)).toEqual([
+      ['writeMany', 'a', 'b'],
+      ['writeMany', 'c', 'd'],
+    ]);
     sink.calls[1]?.resolve();
     await tick(0);
     await tick(0);
@@ -254,7 +272,10 @@ describe('SinkChannel', () => {
     void channel.pushAll([rec('a'), rec('b'), rec('c')]);
     await tick(0);
     // The batch failed; a failed once and sleeps retryDelay(1) = 1000 ms.
-    expect(labelsOf(sink.calls)).toEqual([['writeMany', 'a', 'b', 'c'], ['write', 'a']]);
+    expect(labelsOf(sink.calls)).toEqual([
+      ['writeMany', 'a', 'b', 'c'],
+      ['write', 'a'],
+    ]);
     await clock.advance(1_000);
     // a written at 1000; b fails at 1000, sleeps 1000; fails at 2000, sleeps 2000; fails at 4000: dead letter.
     await clock.advance(3_000);
@@ -292,7 +313,12 @@ describe('SinkChannel', () => {
     expect(channel.pending).toHaveLength(0);
     void channel.pushAll([rec('c'), rec('d')]);
     await tick(0);
-    expect(labelsOf(sink.calls)).toEqual([['writeMany', 'a', 'b'], ['write', 'a'], ['write', 'b'], ['writeMany', 'c', 'd']]);
+    expect(labelsOf(sink.calls)).toEqual([
+      ['writeMany', 'a', 'b'],
+      ['write', 'a'],
+      ['write', 'b'],
+      ['writeMany', 'c', 'd'],
+    ]);
   });
 
   // The same race after `drain()`: its waiters resolve inside #work, before the worker's
@@ -307,7 +333,10 @@ describe('SinkChannel', () => {
     void channel.push(rec('b'));
     await tick(0);
     await tick(0);
-    expect(labelsOf(sink.calls)).toEqual([['write', 'a'], ['write', 'b']]);
+    expect(labelsOf(sink.calls)).toEqual([
+      ['write', 'a'],
+      ['write', 'b'],
+    ]);
   });
 
   it('replaces a queued document by a newer version but queues one after a version in flight', async () => {
@@ -334,7 +363,13 @@ describe('SinkChannel', () => {
     await microtasks();
     sink.calls[4]?.resolve();
     await microtasks();
-    expect(labelsOf(sink.calls)).toEqual([['write', 'BTC@1'], ['write', 'BTC@3'], ['write', 'ETH@1'], ['write', 'BTC@4'], ['write', 'BTC@6']]);
+    expect(labelsOf(sink.calls)).toEqual([
+      ['write', 'BTC@1'],
+      ['write', 'BTC@3'],
+      ['write', 'ETH@1'],
+      ['write', 'BTC@4'],
+      ['write', 'BTC@6'],
+    ]);
     expect(channel.pending).toHaveLength(0);
   });
 
@@ -357,7 +392,12 @@ describe('SinkChannel', () => {
     await microtasks();
     sink.calls[3]?.resolve();
     await microtasks();
-    expect(labelsOf(sink.calls)).toEqual([['write', 'x'], ['write', 'BTC@1'], ['write', 'ETH@1'], ['write', 'BTC@3']]);
+    expect(labelsOf(sink.calls)).toEqual([
+      ['write', 'x'],
+      ['write', 'BTC@1'],
+      ['write', 'ETH@1'],
+      ['write', 'BTC@3'],
+    ]);
   });
 
   it('does not replace a document in a batch in flight, and replaces the next one queued after it', async () => {
@@ -382,14 +422,20 @@ describe('SinkChannel', () => {
 
   it('keeps the documents of a failed batch replaceable except the one being written', async () => {
     const clock = new ManualClock(0);
-    const sink = scriptedSink(clock, { batches: true, answer: (method) => {
-      if (method === 'writeMany') throw new Error('batch refused');
-      return 'hang';
-    } });
+    const sink = scriptedSink(clock, {
+      batches: true,
+      answer: (method) => {
+        if (method === 'writeMany') throw new Error('batch refused');
+        return 'hang';
+      },
+    });
     const { channel } = harness(clock, sink);
     void channel.pushAll([doc('BTC', 1), doc('ETH', 1)]);
     await tick(0);
-    expect(labelsOf(sink.calls)).toEqual([['writeMany', 'BTC@1', 'ETH@1'], ['write', 'BTC@1']]);
+    expect(labelsOf(sink.calls)).toEqual([
+      ['writeMany', 'BTC@1', 'ETH@1'],
+      ['write', 'BTC@1'],
+    ]);
     void channel.pushAll([doc('BTC', 2), doc('ETH', 2)]);
     // BTC@1 is in flight alone; ETH@1 waits, so ETH@2 takes its place.
     expect(channel.pending.map(label)).toEqual(['BTC@1', 'ETH@2', 'BTC@2']);
@@ -398,7 +444,10 @@ describe('SinkChannel', () => {
     sink.calls[2]?.resolve();
     await microtasks();
     // ETH@2 is the last record of the failed batch (written alone); BTC@2 is alone in the queue.
-    expect(labelsOf(sink.calls).slice(2)).toEqual([['write', 'ETH@2'], ['write', 'BTC@2']]);
+    expect(labelsOf(sink.calls).slice(2)).toEqual([
+      ['write', 'ETH@2'],
+      ['write', 'BTC@2'],
+    ]);
     void channel.close();
   });
 
@@ -414,12 +463,21 @@ describe('SinkChannel', () => {
     void channel.pushAll([rec('d'), rec('e')]);
     await expect(answer).resolves.toEqual({ outputPath: '/out/c' });
     await channel.drain();
-    expect(labelsOf(sink.calls)).toEqual([['writeMany', 'a', 'b'], ['write', 'c'], ['writeMany', 'd', 'e']]);
+    expect(labelsOf(sink.calls)).toEqual([
+      ['writeMany', 'a', 'b'],
+      ['write', 'c'],
+      ['writeMany', 'd', 'e'],
+    ]);
   });
 
   it('rejects deliver with the last error when the record becomes a dead letter', async () => {
     const clock = new ManualClock(0);
-    const sink = scriptedSink(clock, { batches: false, answer: () => { throw new Error('refused'); } });
+    const sink = scriptedSink(clock, {
+      batches: false,
+      answer: () => {
+        throw new Error('refused');
+      },
+    });
     const { channel, deadLetters } = harness(clock, sink, { maxAttempts: 2 });
     const answer = channel.deliver(rec('a'));
     const state = track(answer);
@@ -460,7 +518,11 @@ describe('SinkChannel', () => {
     await tick(0);
     await clock.advance(5_000);
     await channel.drain();
-    expect(labelsOf(sink.calls)).toEqual([['writeMany', 'a', 'b'], ['write', 'a'], ['write', 'b']]);
+    expect(labelsOf(sink.calls)).toEqual([
+      ['writeMany', 'a', 'b'],
+      ['write', 'a'],
+      ['write', 'b'],
+    ]);
     expect(failedAttempts.map((e) => (e as Error).name)).toEqual(['TimeoutError']);
   });
 
@@ -484,7 +546,12 @@ describe('SinkChannel', () => {
 
   it('cancels a retry sleep on close', async () => {
     const clock = new ManualClock(0);
-    const sink = scriptedSink(clock, { batches: false, answer: () => { throw new Error('refused'); } });
+    const sink = scriptedSink(clock, {
+      batches: false,
+      answer: () => {
+        throw new Error('refused');
+      },
+    });
     const { channel, deadLetters } = harness(clock, sink);
     void channel.push(rec('a'));
     await microtasks();
@@ -528,7 +595,10 @@ describe('SinkChannel', () => {
     hang = false;
     void channel.push(rec('d'));
     await channel.drain();
-    expect(labelsOf(sink.calls)).toEqual([['writeMany', 'a', 'b', 'c'], ['writeMany', 'a', 'b', 'c', 'd']]);
+    expect(labelsOf(sink.calls)).toEqual([
+      ['writeMany', 'a', 'b', 'c'],
+      ['writeMany', 'a', 'b', 'c', 'd'],
+    ]);
     await tick(0);
     expect(clock.pending).toBe(0);
   });

@@ -48,7 +48,9 @@ export function recordingSink(name = 'memory', options: Partial<Sink> = {}): Rec
 
 /** Every bar delivered for a timeframe, in delivery order. */
 export function delivered(records: readonly SinkRecord[], timeframe: string, symbol?: string): RevisedBar[] {
-  return records.flatMap((r) => (r.kind === 'bars' && r.timeframe === timeframe && (symbol === undefined || r.symbol === symbol) ? [...r.bars] : []));
+  return records.flatMap((r) =>
+    r.kind === 'bars' && r.timeframe === timeframe && (symbol === undefined || r.symbol === symbol) ? [...r.bars] : [],
+  );
 }
 
 /** The upserted view: the highest revision per timestamp. */

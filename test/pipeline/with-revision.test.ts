@@ -3,7 +3,19 @@ import { withRevision } from '../../src/pipeline/with-revision.js';
 
 describe('withRevision', () => {
   it('copies every field of the bar, optional ones included, and adds the revision', () => {
-    const bar = Object.freeze({ timestamp: 60_000, open: 1, high: 2, low: 0.5, close: 1.5, volume: 3, quoteVolume: 4, trades: 5, takerBuyVolume: 1, flag: 'interpolated' as const, count: 5 });
+    const bar = Object.freeze({
+      timestamp: 60_000,
+      open: 1,
+      high: 2,
+      low: 0.5,
+      close: 1.5,
+      volume: 3,
+      quoteVolume: 4,
+      trades: 5,
+      takerBuyVolume: 1,
+      flag: 'interpolated' as const,
+      count: 5,
+    });
     const revised = withRevision(bar, 2);
     expect(revised).toEqual({ ...bar, revision: 2 });
     expect(revised).not.toBe(bar);

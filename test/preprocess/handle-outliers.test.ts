@@ -88,7 +88,14 @@ describe('handleOutliers', () => {
           steps.map((s, i) => {
             const open = price;
             price *= 1 + s;
-            return Object.freeze({ timestamp: i * 60_000, open, high: Math.max(open, price) * 1.01, low: Math.min(open, price) * 0.99, close: price, volume: 1 });
+            return Object.freeze({
+              timestamp: i * 60_000,
+              open,
+              high: Math.max(open, price) * 1.01,
+              low: Math.min(open, price) * 0.99,
+              close: price,
+              volume: 1,
+            });
           }),
         );
         const { bars, outliers } = handleOutliers(input, { window, threshold });

@@ -16,13 +16,9 @@ describe('normalize', () => {
   });
 
   it('leaves non-finite values out and returns them as NaN', () => {
-    expect(Array.from(normalize([1, Number.NaN, 3, Number.POSITIVE_INFINITY, 5], { method: 'zscore' })).map((v) => Number.isNaN(v))).toEqual([
-      false,
-      true,
-      false,
-      true,
-      false,
-    ]);
+    expect(
+      Array.from(normalize([1, Number.NaN, 3, Number.POSITIVE_INFINITY, 5], { method: 'zscore' })).map((v) => Number.isNaN(v)),
+    ).toEqual([false, true, false, true, false]);
   });
 
   it('only centres constant values', () => {

@@ -51,7 +51,11 @@ describe('preprocess', () => {
     const { bars, report } = preprocess(Object.freeze([...base, spike]), { timeframe: '1m', outlierWindow: 4 });
     expect(report.outliers.clipped).toEqual([6]);
     expect(bars[6]?.flag).toBe('clipped');
-    const removed = preprocess(Object.freeze([...base, spike]), { timeframe: '1m', outlierWindow: 4, preprocessing: { outliers: 'remove' } });
+    const removed = preprocess(Object.freeze([...base, spike]), {
+      timeframe: '1m',
+      outlierWindow: 4,
+      preprocessing: { outliers: 'remove' },
+    });
     expect(removed.report.outliers.removed).toEqual([6]);
     expect(removed.bars).toHaveLength(6);
   });

@@ -15,11 +15,27 @@ describe('checkCompleteness', () => {
   it('counts expected and present bars and the runs of missing ones', () => {
     // Bars at minutes 0, 1 and 6: the window 10:00–10:07 expects 7 bars, 4 are missing (2..5).
     const result = checkCompleteness(minutes(0, 1, 6), { timeframe: '1m' });
-    expect(result).toMatchObject({ expected: 7, present: 3, missing: 4, longestGap: 4, maxGapBars: 5, withinMaxGap: true, start: T0, end: T0 + 7 * MIN });
+    expect(result).toMatchObject({
+      expected: 7,
+      present: 3,
+      missing: 4,
+      longestGap: 4,
+      maxGapBars: 5,
+      withinMaxGap: true,
+      start: T0,
+      end: T0 + 7 * MIN,
+    });
     expect(result.score).toBeCloseTo(3 / 7, 12);
     // 4 missing 1m bars is more than 3: critical, though within the 1m maximum of 5.
     expect(result.gaps).toEqual([{ timestamp: T0 + 2 * MIN, endTimestamp: T0 + 5 * MIN, count: 4, critical: true, overLimit: false }]);
-    expect(result.issues[0]).toMatchObject({ type: 'gap_detected', rule: 'critical_gap', severity: 'critical', timeframe: '1m', timestamp: T0 + 2 * MIN, count: 4 });
+    expect(result.issues[0]).toMatchObject({
+      type: 'gap_detected',
+      rule: 'critical_gap',
+      severity: 'critical',
+      timeframe: '1m',
+      timestamp: T0 + 2 * MIN,
+      count: 4,
+    });
   });
 
   it('judges runs against the per-timeframe maximum: 1m 5, 5m 2, 1H 1', () => {
@@ -29,8 +45,16 @@ describe('checkCompleteness', () => {
     expect(r5.issues[0]).toMatchObject({ rule: 'max_gap_bars', severity: 'warning' });
     expect(r5.withinMaxGap).toBe(false);
     const h = 3_600_000;
-    expect(checkCompleteness([bar(T0), bar(T0 + 2 * h)], { timeframe: '1H' }).gaps[0]).toMatchObject({ count: 1, overLimit: false, critical: false });
-    expect(checkCompleteness([bar(T0), bar(T0 + 3 * h)], { timeframe: '1H' }).gaps[0]).toMatchObject({ count: 2, overLimit: true, critical: false });
+    expect(checkCompleteness([bar(T0), bar(T0 + 2 * h)], { timeframe: '1H' }).gaps[0]).toMatchObject({
+      count: 1,
+      overLimit: false,
+      critical: false,
+    });
+    expect(checkCompleteness([bar(T0), bar(T0 + 3 * h)], { timeframe: '1H' }).gaps[0]).toMatchObject({
+      count: 2,
+      overLimit: true,
+      critical: false,
+    });
     // 15m has no maximum in the specification.
     expect(checkCompleteness([bar(T0), bar(T0 + 20 * 15 * MIN)], { timeframe: '15m' })).toMatchObject({ withinMaxGap: true });
   });
@@ -52,7 +76,14 @@ describe('checkCompleteness', () => {
 
   it('places a bar a few ms late in its bucket and counts duplicates once, in any order', () => {
     const rows = [bar(T0 + 2 * MIN), bar(T0 + 17), bar(T0 + MIN), bar(T0 + MIN), bar(Number.NaN)];
-    expect(checkCompleteness(rows, { timeframe: '1m' })).toMatchObject({ expected: 3, present: 3, missing: 0, ignored: 1, score: 1, gaps: [] });
+    expect(checkCompleteness(rows, { timeframe: '1m' })).toMatchObject({
+      expected: 3,
+      present: 3,
+      missing: 0,
+      ignored: 1,
+      score: 1,
+      gaps: [],
+    });
   });
 
   it('applies the 1 %-a-day standard on intraday timeframes', () => {
@@ -62,14 +93,22 @@ describe('checkCompleteness', () => {
     const result = checkCompleteness(rows, { timeframe: '1m' });
     expect(result.meetsDailyStandard).toBe(false);
     expect(result.daysOverLimit).toEqual([{ day, expected: 1440, missing: 15, share: 15 / 1440 }]);
-    expect(result.issues.find((i) => i.rule === 'max_missing_share_daily')).toMatchObject({ severity: 'warning', timestamp: day, count: 15 });
+    expect(result.issues.find((i) => i.rule === 'max_missing_share_daily')).toMatchObject({
+      severity: 'warning',
+      timestamp: day,
+      count: 15,
+    });
     const fewer = Array.from({ length: 1440 }, (_, m) => bar(day + m * MIN)).filter((_, m) => m < 100 || m >= 114);
     expect(checkCompleteness(fewer, { timeframe: '1m' }).meetsDailyStandard).toBe(true); // 14 / 1440 = 0.97 %
   });
 
   it('splits a run across UTC midnight between the two days', () => {
     const day = Date.UTC(2025, 0, 30);
-    const result = checkCompleteness([bar(day - 3_600_000), bar(day + 3_600_000)], { timeframe: '1H', start: day - 86_400_000, end: day + 86_400_000 });
+    const result = checkCompleteness([bar(day - 3_600_000), bar(day + 3_600_000)], {
+      timeframe: '1H',
+      start: day - 86_400_000,
+      end: day + 86_400_000,
+    });
     const gap = result.gaps.find((g) => g.timestamp === day - 3_600_000 + 3_600_000);
     expect(gap?.count).toBe(1);
     expect(result.daysOverLimit.map((d) => [d.day, d.missing, d.expected])).toEqual([
@@ -82,14 +121,24 @@ describe('checkCompleteness', () => {
     const rows = [Date.UTC(2024, 0, 1), Date.UTC(2024, 1, 1), Date.UTC(2024, 4, 1)].map(bar);
     const result = checkCompleteness(rows, { timeframe: '1M' });
     expect(result).toMatchObject({ expected: 5, present: 3, missing: 2 });
-    expect(result.gaps).toEqual([{ timestamp: Date.UTC(2024, 2, 1), endTimestamp: Date.UTC(2024, 3, 1), count: 2, critical: false, overLimit: false }]);
+    expect(result.gaps).toEqual([
+      { timestamp: Date.UTC(2024, 2, 1), endTimestamp: Date.UTC(2024, 3, 1), count: 2, critical: false, overLimit: false },
+    ]);
   });
 
   it('scores an empty series 0 with a no_data finding', () => {
     const result = checkCompleteness([], { timeframe: '1m', symbol: 'BTCUSD' });
     expect(result.score).toBe(0);
     expect(result.issues).toEqual([
-      { type: 'gap_detected', rule: 'no_data', severity: 'critical', symbol: 'BTCUSD', timeframe: '1m', count: 0, message: 'No 1m bar to score' },
+      {
+        type: 'gap_detected',
+        rule: 'no_data',
+        severity: 'critical',
+        symbol: 'BTCUSD',
+        timeframe: '1m',
+        count: 0,
+        message: 'No 1m bar to score',
+      },
     ]);
     expect(checkCompleteness([], { timeframe: '1m', start: T0, end: T0 + 5 * MIN })).toMatchObject({ score: 0, expected: 5, missing: 5 });
   });
@@ -163,7 +212,10 @@ describeFixtures('checkCompleteness on real data', () => {
     expect(result.gaps.filter((g) => g.count === 1)).toHaveLength(423);
     expect(result.gaps.filter((g) => g.count === 2)).toHaveLength(78);
     // "the longest is 7 bars (03:12→03:20 on 11-05)": the bars at 03:12 and 03:20 exist.
-    expect(result.gaps.find((g) => g.count === 7)).toMatchObject({ timestamp: Date.UTC(2017, 10, 5, 3, 13), endTimestamp: Date.UTC(2017, 10, 5, 3, 19) });
+    expect(result.gaps.find((g) => g.count === 7)).toMatchObject({
+      timestamp: Date.UTC(2017, 10, 5, 3, 13),
+      endTimestamp: Date.UTC(2017, 10, 5, 3, 19),
+    });
     expect(result.score).toBeCloseTo(13_681 / 14_398, 12);
   });
 
@@ -171,7 +223,11 @@ describeFixtures('checkCompleteness on real data', () => {
     const result = checkCompleteness(rowsOf('real/freqtrade/ADA_BTC-5m.json'), { timeframe: '5m' });
     expect(result.missing).toBe(40);
     expect(result.longestGap).toBe(33);
-    expect(result.gaps.find((g) => g.count === 33)).toMatchObject({ timestamp: Date.UTC(2018, 0, 15, 12, 0), endTimestamp: Date.UTC(2018, 0, 15, 14, 40), critical: true });
+    expect(result.gaps.find((g) => g.count === 33)).toMatchObject({
+      timestamp: Date.UTC(2018, 0, 15, 12, 0),
+      endTimestamp: Date.UTC(2018, 0, 15, 14, 40),
+      critical: true,
+    });
     expect(result.gaps.find((g) => g.count === 4)?.timestamp).toBe(Date.UTC(2018, 0, 15, 11, 10));
   });
 

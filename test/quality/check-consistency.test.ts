@@ -6,7 +6,14 @@ import { describeFixtures, readFixtureJson } from '../support/fixtures.js';
 
 const T0 = Date.UTC(2025, 0, 30, 10, 0);
 const MIN = 60_000;
-const bar = (timestamp: number, close = 100, volume = 5): Ohlcv => ({ timestamp, open: 100, high: Math.max(100, close), low: Math.min(100, close), close, volume });
+const bar = (timestamp: number, close = 100, volume = 5): Ohlcv => ({
+  timestamp,
+  open: 100,
+  high: Math.max(100, close),
+  low: Math.min(100, close),
+  close,
+  volume,
+});
 
 describe('checkConsistency', () => {
   it('checks alignment once per bar', () => {
@@ -14,7 +21,17 @@ describe('checkConsistency', () => {
     expect(result).toMatchObject({ checks: 3, passed: 2, misaligned: 1, compared: 0 });
     expect(result.score).toBeCloseTo(2 / 3, 12);
     expect(result.issues).toEqual([
-      { type: 'invalid_bar', rule: 'timestamp_aligned', severity: 'warning', symbol: 'BTCUSD', timeframe: '1m', timestamp: T0 + MIN + 17, endTimestamp: T0 + MIN + 17, count: 1, message: '1 bar is not aligned to the 1m grid' },
+      {
+        type: 'invalid_bar',
+        rule: 'timestamp_aligned',
+        severity: 'warning',
+        symbol: 'BTCUSD',
+        timeframe: '1m',
+        timestamp: T0 + MIN + 17,
+        endTimestamp: T0 + MIN + 17,
+        count: 1,
+        message: '1 bar is not aligned to the 1m grid',
+      },
     ]);
   });
 
@@ -29,19 +46,32 @@ describe('checkConsistency', () => {
     const ours = [bar(T0, 100), bar(T0 + MIN, 100), bar(T0 + 2 * MIN, 100)];
     // +0.05 % agrees (tolerance 0.1 %), +1 % does not; the reference lacks 10:02.
     const theirs = [bar(T0 + MIN, 101), bar(T0, 100.05)];
-    const result = checkConsistency(ours, { timeframe: '1m', reference: { kind: 'source', bars: theirs, name: 'kraken', fields: ['close'] } });
+    const result = checkConsistency(ours, {
+      timeframe: '1m',
+      reference: { kind: 'source', bars: theirs, name: 'kraken', fields: ['close'] },
+    });
     expect(result).toMatchObject({ compared: 2, checks: 5, passed: 4 });
     expect(result.disagreements).toEqual([
       { index: 1, timestamp: T0 + MIN, differences: [{ field: 'close', value: 100, reference: 101, relativeDifference: 1 / 101 }] },
     ]);
     expect(result.issues[0]).toMatchObject({ type: 'inconsistent_source', rule: 'reference_mismatch', count: 1 });
     expect(result.issues[0]?.message).toContain('kraken');
-    expect(checkConsistency(ours, { timeframe: '1m', reference: { kind: 'source', bars: theirs }, config: { relativeTolerance: 0.02 } }).disagreements).toEqual([]);
+    expect(
+      checkConsistency(ours, { timeframe: '1m', reference: { kind: 'source', bars: theirs }, config: { relativeTolerance: 0.02 } })
+        .disagreements,
+    ).toEqual([]);
   });
 
   it('compares a higher timeframe with the aggregate of its base bars, only where they cover a whole bucket', () => {
     // Base 1m bars 10:00–10:06; 5m bars at 10:00 (covered) and 10:05 (only two of five minutes).
-    const base = [0, 1, 2, 3, 4, 5, 6].map((m) => ({ timestamp: T0 + m * MIN, open: 10 + m, high: 20 + m, low: 5 + m, close: 11 + m, volume: 1 }));
+    const base = [0, 1, 2, 3, 4, 5, 6].map((m) => ({
+      timestamp: T0 + m * MIN,
+      open: 10 + m,
+      high: 20 + m,
+      low: 5 + m,
+      close: 11 + m,
+      volume: 1,
+    }));
     const five = [
       { timestamp: T0, open: 10, high: 24, low: 5, close: 15, volume: 5 },
       { timestamp: T0 + 5 * MIN, open: 0, high: 0, low: 0, close: 0, volume: 0 },
@@ -59,7 +89,10 @@ describe('checkConsistency', () => {
       { timestamp: T0 + 2 * MIN, open: 11.5, high: 13, low: 11.2, close: 12, volume: 2 },
     ];
     const three = [{ timestamp: T0, open: 10, high: 13, low: 9, close: 12, volume: 5 }];
-    expect(checkConsistency(three, { timeframe: '3m', reference: { kind: 'base', bars: base, timeframe: '1m' } })).toMatchObject({ compared: 1, disagreements: [] });
+    expect(checkConsistency(three, { timeframe: '3m', reference: { kind: 'base', bars: base, timeframe: '1m' } })).toMatchObject({
+      compared: 1,
+      disagreements: [],
+    });
   });
 
   it('scores an empty series 0 and stays finite on bad timestamps', () => {

@@ -8,7 +8,14 @@ const at = (minute: number, second: number): number => Date.UTC(2025, 0, 30, 10,
 
 describe('checkFreshness', () => {
   it('measures the delay from the bar close, not its open', () => {
-    expect(checkFreshness(OPEN, '1m', at(30, 30))).toEqual({ score: 1, stale: false, delayMs: 30_000, closeTime: at(30, 0), maxDelayMs: 60_000, issues: [] });
+    expect(checkFreshness(OPEN, '1m', at(30, 30))).toEqual({
+      score: 1,
+      stale: false,
+      delayMs: 30_000,
+      closeTime: at(30, 0),
+      maxDelayMs: 60_000,
+      issues: [],
+    });
   });
 
   it('keeps 1 up to the maximum delay, then falls linearly to 0 at twice it', () => {
@@ -56,7 +63,11 @@ describe('checkFreshness', () => {
 
   it('scores 0 without a usable last bar', () => {
     for (const last of [undefined, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(checkFreshness(last, '1m', OPEN)).toMatchObject({ score: 0, stale: true, issues: [{ type: 'stale_data', rule: 'no_data', severity: 'critical' }] });
+      expect(checkFreshness(last, '1m', OPEN)).toMatchObject({
+        score: 0,
+        stale: true,
+        issues: [{ type: 'stale_data', rule: 'no_data', severity: 'critical' }],
+      });
     }
   });
 

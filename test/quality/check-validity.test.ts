@@ -6,7 +6,15 @@ import { generateOhlcv } from '../../src/testing/generate-ohlcv.js';
 
 const T0 = Date.UTC(2025, 0, 30, 10, 0);
 const MIN = 60_000;
-const bar = (i: number, overrides: Partial<Ohlcv> = {}): Ohlcv => ({ timestamp: T0 + i * MIN, open: 100, high: 101, low: 99, close: 100, volume: 5, ...overrides });
+const bar = (i: number, overrides: Partial<Ohlcv> = {}): Ohlcv => ({
+  timestamp: T0 + i * MIN,
+  open: 100,
+  high: 101,
+  low: 99,
+  close: 100,
+  volume: 5,
+  ...overrides,
+});
 
 describe('checkValidity', () => {
   it('scores the share of bars that are valid and not outliers, counting a bar once', () => {

@@ -135,7 +135,14 @@ describe('detectOutliers', () => {
 describeFixtures('detectOutliers on real data', () => {
   type Raw = readonly [number, number, number, number, number, number];
   const rows = (): Ohlcv[] =>
-    (readFixtureJson('real/freqtrade/XRP_ETH-1m.json') as Raw[]).map(([timestamp, open, high, low, close, volume]) => ({ timestamp, open, high, low, close, volume }));
+    (readFixtureJson('real/freqtrade/XRP_ETH-1m.json') as Raw[]).map(([timestamp, open, high, low, close, volume]) => ({
+      timestamp,
+      open,
+      high,
+      low,
+      close,
+      volume,
+    }));
 
   it('flags the 1,091 zero-volume filler bars of XRP_ETH-1m when zero volume is not allowed (README)', () => {
     const result = detectOutliers(rows());

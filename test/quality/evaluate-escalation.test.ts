@@ -8,7 +8,10 @@ const MIN = 60_000;
 
 describe('evaluateEscalation', () => {
   it('does not escalate a healthy state', () => {
-    expect(evaluateEscalation({ now: NOW, feedOffline: false, qualityScore: 0.95, criticalGaps: [], unavailableSources: [] })).toEqual({ escalate: false, reasons: [] });
+    expect(evaluateEscalation({ now: NOW, feedOffline: false, qualityScore: 0.95, criticalGaps: [], unavailableSources: [] })).toEqual({
+      escalate: false,
+      reasons: [],
+    });
   });
 
   it('escalates when the feed is offline', () => {
@@ -20,7 +23,9 @@ describe('evaluateEscalation', () => {
 
   it('escalates when quality drops below 0.8, not at 0.8', () => {
     expect(evaluateEscalation({ now: NOW, qualityScore: 0.8 }).escalate).toBe(false);
-    expect(evaluateEscalation({ now: NOW, qualityScore: 0.79 }).reasons).toEqual([{ trigger: 'quality_below', reason: 'Quality score 0.790 is below 0.8' }]);
+    expect(evaluateEscalation({ now: NOW, qualityScore: 0.79 }).reasons).toEqual([
+      { trigger: 'quality_below', reason: 'Quality score 0.790 is below 0.8' },
+    ]);
     expect(evaluateEscalation({ now: NOW, qualityScore: Number.NaN }).reasons[0]?.trigger).toBe('quality_below');
     expect(evaluateEscalation({ now: NOW, qualityScore: 0.85 }, { qualityBelow: 0.9 }).escalate).toBe(true);
   });
@@ -42,7 +47,13 @@ describe('evaluateEscalation', () => {
   });
 
   it('escalates when a source has been unavailable for more than 5 minutes', () => {
-    const state = { now: NOW, unavailableSources: [{ source: 'binance', since: NOW - 5 * MIN }, { source: 'kraken', since: NOW - 6 * MIN }] };
+    const state = {
+      now: NOW,
+      unavailableSources: [
+        { source: 'binance', since: NOW - 5 * MIN },
+        { source: 'kraken', since: NOW - 6 * MIN },
+      ],
+    };
     expect(evaluateEscalation(state).reasons).toEqual([
       { trigger: 'source_unavailable', reason: 'Source kraken unavailable for 360 s (since 2025-01-30T10:24:00.000Z; limit 300 s)' },
     ]);
@@ -60,7 +71,10 @@ describe('evaluateEscalation', () => {
   });
 
   it('throws ConfigError for a non-finite now or a bad threshold', () => {
-    for (const run of [() => evaluateEscalation({ now: Number.NaN }), () => evaluateEscalation({ now: NOW }, { sourceUnavailableMs: -1 })]) {
+    for (const run of [
+      () => evaluateEscalation({ now: Number.NaN }),
+      () => evaluateEscalation({ now: NOW }, { sourceUnavailableMs: -1 }),
+    ]) {
       let error: unknown;
       try {
         run();

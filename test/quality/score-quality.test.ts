@@ -8,7 +8,15 @@ import { generateOhlcv } from '../../src/testing/generate-ohlcv.js';
 
 const T0 = Date.UTC(2025, 0, 30, 10, 0);
 const MIN = 60_000;
-const bar = (m: number, overrides: Partial<Ohlcv> = {}): Ohlcv => ({ timestamp: T0 + m * MIN, open: 100, high: 101, low: 99, close: 100, volume: 5, ...overrides });
+const bar = (m: number, overrides: Partial<Ohlcv> = {}): Ohlcv => ({
+  timestamp: T0 + m * MIN,
+  open: 100,
+  high: 101,
+  low: 99,
+  close: 100,
+  volume: 5,
+  ...overrides,
+});
 
 describe('scoreQuality', () => {
   it('scores clean, fresh data 1 with no issues', () => {
@@ -44,7 +52,11 @@ describe('scoreQuality', () => {
 
   it('accepts other weights and refuses negative ones or ones that do not sum to 1', () => {
     const bars = [bar(0), bar(2)];
-    const result = scoreQuality(bars, { timeframe: '1m', now: T0, config: { weights: { completeness: 1, validity: 0, freshness: 0, consistency: 0 } } });
+    const result = scoreQuality(bars, {
+      timeframe: '1m',
+      now: T0,
+      config: { weights: { completeness: 1, validity: 0, freshness: 0, consistency: 0 } },
+    });
     expect(result.score).toBeCloseTo(2 / 3, 12);
     for (const weights of [
       { completeness: 0.5, validity: 0.5, freshness: 0.25, consistency: -0.25 },
@@ -82,7 +94,14 @@ describe('scoreQuality', () => {
   it('gives findings that become quality-report issues once stamped with a symbol, ISO time and resolution', () => {
     const result = scoreQuality([bar(0), bar(3)], { timeframe: '1m', now: T0 + 4 * MIN, symbol: 'BTCUSD' });
     const gap = result.issues.find((i) => i.type === 'gap_detected');
-    const wire = { timestamp: new Date(gap?.timestamp ?? 0).toISOString(), type: gap?.type, symbol: gap?.symbol, timeframe: gap?.timeframe, duration_bars: gap?.count, resolution: 'interpolated' };
+    const wire = {
+      timestamp: new Date(gap?.timestamp ?? 0).toISOString(),
+      type: gap?.type,
+      symbol: gap?.symbol,
+      timeframe: gap?.timeframe,
+      duration_bars: gap?.count,
+      resolution: 'interpolated',
+    };
     expect(QualityIssueSchema.safeParse(wire).success).toBe(true);
     expect(wire).toMatchObject({ timestamp: '2025-01-30T10:01:00.000Z', duration_bars: 2 });
   });

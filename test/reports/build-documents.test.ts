@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildDataResponse,
-  buildDataStatus,
-  buildLatestOhlcv,
-  buildQualityReport,
-  createAlert,
-} from '../../src/reports/index.js';
-import {
-  AlertSchema,
-  DataResponseSchema,
-  DataStatusSchema,
-  LatestOhlcvSchema,
-  QualityReportSchema,
-} from '../../src/schemas/index.js';
+import { buildDataResponse, buildDataStatus, buildLatestOhlcv, buildQualityReport, createAlert } from '../../src/reports/index.js';
+import { AlertSchema, DataResponseSchema, DataStatusSchema, LatestOhlcvSchema, QualityReportSchema } from '../../src/schemas/index.js';
 import { EXAMPLE_DOCUMENTS } from '../schemas/example-documents.js';
 
 // Known answers: the specification's own example documents. Each builder, given the facts
@@ -79,7 +67,9 @@ describe('document builders and caller-owned inputs', () => {
     const daily = { high: null, low: null, volume: null };
     buildLatestOhlcv({ now: t + 60_000, symbol: 'X', latest: { '1m': bar }, atr14h1: null, daily });
     bar.close = 1.5;
-    expect(buildLatestOhlcv({ now: t + 60_000, symbol: 'X', latest: { '1m': bar }, atr14h1: null, daily }).timeframes['1m']?.close).toBe(1.5);
+    expect(buildLatestOhlcv({ now: t + 60_000, symbol: 'X', latest: { '1m': bar }, atr14h1: null, daily }).timeframes['1m']?.close).toBe(
+      1.5,
+    );
   });
 
   it('report a series status as it is now', () => {
@@ -108,7 +98,16 @@ describe('createAlert', () => {
   });
 
   it('numbers alerts beyond 999 without truncating', () => {
-    const alert = createAlert({ sequence: 1000, now: 0, severity: 'info', type: 'feed', message: '', affected: {}, actionTaken: '', escalate: false });
+    const alert = createAlert({
+      sequence: 1000,
+      now: 0,
+      severity: 'info',
+      type: 'feed',
+      message: '',
+      affected: {},
+      actionTaken: '',
+      escalate: false,
+    });
     expect(alert.alert_id).toBe('DATA-ALERT-1000');
   });
 });

@@ -36,7 +36,9 @@ function toColumns(rows: readonly Ohlcv[], withOptional = false): OhlcvColumns {
 
 describe('applyRetention', () => {
   it('cuts 1m bars older than 90 days and reports how many and which', () => {
-    const rows = Object.freeze([bar(NOW - 100 * DAY), bar(NOW - 91 * DAY), bar(NOW - 90 * DAY), bar(NOW - 60_000)].map((b) => Object.freeze(b)));
+    const rows = Object.freeze(
+      [bar(NOW - 100 * DAY), bar(NOW - 91 * DAY), bar(NOW - 90 * DAY), bar(NOW - 60_000)].map((b) => Object.freeze(b)),
+    );
     const { bars, removed, cutoff } = applyRetention(rows, '1m', NOW);
     expect(cutoff).toBe(NOW - 90 * DAY);
     expect(bars.map((b) => b.timestamp)).toEqual([NOW - 90 * DAY, NOW - 60_000]);

@@ -61,7 +61,12 @@ describe('DEFAULT_* constants', () => {
       criticalTimeframes: ['1m', '5m'],
     });
     // validity: price_change_threshold 0.10, volume_spike_threshold 20.0, zero_volume_allowed False; outliers > 5 std.
-    expect(DEFAULT_VALIDITY).toMatchObject({ priceChangeThreshold: 0.1, volumeSpikeThreshold: 20, zeroVolumeAllowed: false, outlierStdDevs: 5 });
+    expect(DEFAULT_VALIDITY).toMatchObject({
+      priceChangeThreshold: 0.1,
+      volumeSpikeThreshold: 20,
+      zeroVolumeAllowed: false,
+      outlierStdDevs: 5,
+    });
     // freshness: max_delay_1m 60, max_delay_5m 300, max_delay_1H 3600 (seconds); real-time feeds 1 second.
     expect(DEFAULT_FRESHNESS).toEqual({ maxDelayMs: { '1m': 60_000, '5m': 300_000, '1H': 3_600_000 }, realTimeMaxDelayMs: 1000 });
     // weights: completeness 0.3, validity 0.3, freshness 0.25, consistency 0.15; escalate when quality < 0.8;
@@ -71,13 +76,35 @@ describe('DEFAULT_* constants', () => {
     // gap_strategies: small 1–3 bars, medium 4–10 bars, large > 10 bars.
     expect(DEFAULT_GAP_STRATEGIES).toEqual({ smallMaxBars: 3, mediumMaxBars: 10 });
     // preprocessing_config: remove_duplicates, handle_outliers 'clip', outlier_threshold 5.0, returns, log returns, atr_period 14.
-    expect(DEFAULT_PREPROCESSING).toMatchObject({ removeDuplicates: true, outliers: 'clip', outlierThreshold: 5, returns: true, logReturns: true, atr: true, atrPeriod: 14 });
+    expect(DEFAULT_PREPROCESSING).toMatchObject({
+      removeDuplicates: true,
+      outliers: 'clip',
+      outlierThreshold: 5,
+      returns: true,
+      logReturns: true,
+      atr: true,
+      atrPeriod: 14,
+    });
     // retention: 1m 90 days, 5m 180, 15m 365, 1H 730, 4H and 1D unlimited.
-    expect(DEFAULT_RETENTION).toEqual({ '1m': 90 * DAY_MS, '5m': 180 * DAY_MS, '15m': 365 * DAY_MS, '1H': 730 * DAY_MS, '4H': null, '1D': null });
+    expect(DEFAULT_RETENTION).toEqual({
+      '1m': 90 * DAY_MS,
+      '5m': 180 * DAY_MS,
+      '15m': 365 * DAY_MS,
+      '1H': 730 * DAY_MS,
+      '4H': null,
+      '1D': null,
+    });
     // 'rate_limit': 1200 requests per minute.
     expect(DEFAULT_RATE_LIMIT).toEqual({ kind: 'token_bucket', requestsPerMinute: 1200 });
     // feed_failure_protocol: timeout 30, error_threshold 3, retry 5 s, failover 10 s, max_backfill_bars 100.
-    expect(DEFAULT_FEED_FAILURE).toMatchObject({ timeoutMs: 30_000, errorThreshold: 3, retryDelayMs: 5000, failoverDelayMs: 10_000, backfillOnRestore: true, maxBackfillBars: 100 });
+    expect(DEFAULT_FEED_FAILURE).toMatchObject({
+      timeoutMs: 30_000,
+      errorThreshold: 3,
+      retryDelayMs: 5000,
+      failoverDelayMs: 10_000,
+      backfillOnRestore: true,
+      maxBackfillBars: 100,
+    });
     // delivery_config: update_interval 1 s, buffer_size 100, formats parquet and json.
     expect(DEFAULT_DELIVERY).toEqual({ updateIntervalMs: 1000, bufferSize: 100, formats: ['parquet', 'json'] });
     expect(DEFAULT_CONFIG.symbols).toEqual(['BTCUSD', 'ETHUSD']);

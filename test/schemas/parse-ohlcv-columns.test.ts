@@ -19,7 +19,10 @@ describe('parseOhlcvColumns', () => {
   });
 
   it('builds optional columns with NaN for rows that lack the field, and flag codes', () => {
-    const { columns } = parseOhlcvColumns([{ ...bar, quoteVolume: 10 }, { ...bar, flag: 'forward_filled' }]);
+    const { columns } = parseOhlcvColumns([
+      { ...bar, quoteVolume: 10 },
+      { ...bar, flag: 'forward_filled' },
+    ]);
     expect(Array.from(columns.quoteVolume ?? [])).toEqual([10, Number.NaN]);
     expect(Array.from(columns.flags ?? [])).toEqual([0, 2]);
   });

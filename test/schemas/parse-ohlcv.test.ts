@@ -7,7 +7,19 @@ import { describeFixtures, readFixtureJson } from '../support/fixtures.js';
 const T = 1_738_233_000_000;
 const bar = { timestamp: T, open: 45050, high: 45080, low: 45020, close: 45060, volume: 125.5 } as const;
 
-const KNOWN_FIELDS = new Set(['timestamp', 'open', 'high', 'low', 'close', 'volume', 'quoteVolume', 'trades', 'takerBuyVolume', 'flag', 'count']);
+const KNOWN_FIELDS = new Set([
+  'timestamp',
+  'open',
+  'high',
+  'low',
+  'close',
+  'volume',
+  'quoteVolume',
+  'trades',
+  'takerBuyVolume',
+  'flag',
+  'count',
+]);
 
 function deepFreeze<V>(value: V): V {
   if (typeof value === 'object' && value !== null) {
@@ -103,7 +115,11 @@ describe('parseOhlcv', () => {
   });
 
   it('refuses bad optional fields', () => {
-    const result = parseOhlcv([{ ...bar, trades: -1 }, { ...bar, count: 1.5 }, { ...bar, flag: 'made_up' }]);
+    const result = parseOhlcv([
+      { ...bar, trades: -1 },
+      { ...bar, count: 1.5 },
+      { ...bar, flag: 'made_up' },
+    ]);
     expect(result.issues.map((i) => [i.code, i.path])).toEqual([
       ['invalid_value', [0, 'trades']],
       ['invalid_value', [1, 'count']],

@@ -20,12 +20,29 @@ describe('parseOrderBook', () => {
   });
 
   it('reads ccxt [price, amount] levels and derives depthLevels from the longer side', () => {
-    const ccxt = { timestamp: T, bids: [[45000, 1.5], [44999, 2, 3]], asks: [[45001, 0.5]], nonce: 7 };
+    const ccxt = {
+      timestamp: T,
+      bids: [
+        [45000, 1.5],
+        [44999, 2, 3],
+      ],
+      asks: [[45001, 0.5]],
+      nonce: 7,
+    };
     expect(parseOrderBook(ccxt).rows).toEqual([book]);
   });
 
   it('refuses the whole snapshot for one bad level and locates it', () => {
-    const result = parseOrderBook([{ ...book, asks: [{ price: 45001, quantity: 0.5 }, { price: Infinity, quantity: 1 }] }, { ...book, bids: [[45000, null]] }]);
+    const result = parseOrderBook([
+      {
+        ...book,
+        asks: [
+          { price: 45001, quantity: 0.5 },
+          { price: Infinity, quantity: 1 },
+        ],
+      },
+      { ...book, bids: [[45000, null]] },
+    ]);
     expect(result.rows).toEqual([]);
     expect(result.rejected).toBe(2);
     expect(result.issues.map((i) => [i.code, i.path])).toEqual([
@@ -55,7 +72,12 @@ describe('parseOrderBook', () => {
     const before = Reflect.ownKeys(Object.prototype).length;
     const level = fc.oneof(fc.tuple(fc.double(), fc.double()), fc.record({ price: fc.double(), quantity: fc.anything() }), fc.anything());
     const snapshot = fc.record(
-      { timestamp: fc.oneof(fc.constant(T), fc.anything()), bids: fc.array(level), asks: fc.oneof(fc.array(level), fc.anything()), depthLevels: fc.anything() },
+      {
+        timestamp: fc.oneof(fc.constant(T), fc.anything()),
+        bids: fc.array(level),
+        asks: fc.oneof(fc.array(level), fc.anything()),
+        depthLevels: fc.anything(),
+      },
       { requiredKeys: [] },
     );
     fc.assert(

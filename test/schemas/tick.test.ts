@@ -9,7 +9,11 @@ describe('TickSchema', () => {
   });
 
   it('refuses an unknown side, a string id and a NaN price', () => {
-    for (const row of [{ ...tick, side: 'short' }, { ...tick, tradeId: '13519807' }, { ...tick, price: NaN }]) {
+    for (const row of [
+      { ...tick, side: 'short' },
+      { ...tick, tradeId: '13519807' },
+      { ...tick, price: NaN },
+    ]) {
       expect(TickSchema.safeParse(row).success).toBe(false);
     }
   });

@@ -40,44 +40,54 @@ describe('generateOhlcv', () => {
 
   it('makes valid, aligned, strictly increasing bars that open at the previous close', () => {
     fc.assert(
-      fc.property(fc.integer(), fc.integer({ min: 1, max: 300 }), fc.double({ min: 0, max: 0.05, noNaN: true }), (seed, count, volatility) => {
-        const { bars } = generateOhlcv({ seed, count, volatility, timeframe: '5m' });
-        expect(bars).toHaveLength(count);
-        bars.forEach((bar, i) => {
-          expect(brokenRules(bar)).toEqual([]);
-          expect(bar.volume).toBeGreaterThan(0);
-          expect(bar.timestamp % (5 * MINUTE)).toBe(0);
-          if (i > 0) {
-            const previous = bars[i - 1] as Ohlcv;
-            expect(bar.timestamp - previous.timestamp).toBe(5 * MINUTE);
-            expect(bar.open).toBe(previous.close);
-          }
-        });
-      }),
+      fc.property(
+        fc.integer(),
+        fc.integer({ min: 1, max: 300 }),
+        fc.double({ min: 0, max: 0.05, noNaN: true }),
+        (seed, count, volatility) => {
+          const { bars } = generateOhlcv({ seed, count, volatility, timeframe: '5m' });
+          expect(bars).toHaveLength(count);
+          bars.forEach((bar, i) => {
+            expect(brokenRules(bar)).toEqual([]);
+            expect(bar.volume).toBeGreaterThan(0);
+            expect(bar.timestamp % (5 * MINUTE)).toBe(0);
+            if (i > 0) {
+              const previous = bars[i - 1] as Ohlcv;
+              expect(bar.timestamp - previous.timestamp).toBe(5 * MINUTE);
+              expect(bar.open).toBe(previous.close);
+            }
+          });
+        },
+      ),
       { numRuns: 50 },
     );
   });
 
   it('reports exactly the gaps it leaves, never at either end', () => {
     fc.assert(
-      fc.property(fc.integer(), fc.double({ min: 0, max: 0.3, noNaN: true }), fc.integer({ min: 1, max: 12 }), (seed, gapRate, maxGapBars) => {
-        const count = 400;
-        const { bars, gaps } = generateOhlcv({ seed, count, gapRate, maxGapBars });
-        // Find the gaps by hand from the timestamps.
-        const found = [];
-        for (let i = 1; i < bars.length; i++) {
-          const step = (bars[i] as Ohlcv).timestamp - (bars[i - 1] as Ohlcv).timestamp;
-          if (step > MINUTE) {
-            const start = (bars[i - 1] as Ohlcv).timestamp + MINUTE;
-            found.push({ start, end: (bars[i] as Ohlcv).timestamp, missing: (step - MINUTE) / MINUTE, index: i });
+      fc.property(
+        fc.integer(),
+        fc.double({ min: 0, max: 0.3, noNaN: true }),
+        fc.integer({ min: 1, max: 12 }),
+        (seed, gapRate, maxGapBars) => {
+          const count = 400;
+          const { bars, gaps } = generateOhlcv({ seed, count, gapRate, maxGapBars });
+          // Find the gaps by hand from the timestamps.
+          const found = [];
+          for (let i = 1; i < bars.length; i++) {
+            const step = (bars[i] as Ohlcv).timestamp - (bars[i - 1] as Ohlcv).timestamp;
+            if (step > MINUTE) {
+              const start = (bars[i - 1] as Ohlcv).timestamp + MINUTE;
+              found.push({ start, end: (bars[i] as Ohlcv).timestamp, missing: (step - MINUTE) / MINUTE, index: i });
+            }
           }
-        }
-        expect(gaps).toEqual(found);
-        expect(gaps.every((g) => g.missing >= 1 && g.missing <= maxGapBars)).toBe(true);
-        expect(bars.length + gaps.reduce((n, g) => n + g.missing, 0)).toBe(count);
-        expect(bars[0]?.timestamp).toBe(Date.UTC(2025, 0, 1));
-        expect(bars.at(-1)?.timestamp).toBe(Date.UTC(2025, 0, 1) + (count - 1) * MINUTE);
-      }),
+          expect(gaps).toEqual(found);
+          expect(gaps.every((g) => g.missing >= 1 && g.missing <= maxGapBars)).toBe(true);
+          expect(bars.length + gaps.reduce((n, g) => n + g.missing, 0)).toBe(count);
+          expect(bars[0]?.timestamp).toBe(Date.UTC(2025, 0, 1));
+          expect(bars.at(-1)?.timestamp).toBe(Date.UTC(2025, 0, 1) + (count - 1) * MINUTE);
+        },
+      ),
       { numRuns: 50 },
     );
   });
@@ -104,9 +114,9 @@ describe('generateOhlcv', () => {
     const byIndex = new Map(anomalies.map((a) => [a.index, a]));
     bars.forEach((bar, i) => {
       const anomaly = byIndex.get(i);
-      expect(brokenRules(bar)).toEqual(anomaly === undefined ? [] : [...anomaly.breaks].sort(
-        (a, b) => ANOMALY_RULES.indexOf(a) - ANOMALY_RULES.indexOf(b),
-      ));
+      expect(brokenRules(bar)).toEqual(
+        anomaly === undefined ? [] : [...anomaly.breaks].sort((a, b) => ANOMALY_RULES.indexOf(a) - ANOMALY_RULES.indexOf(b)),
+      );
       if (anomaly !== undefined) expect(anomaly.timestamp).toBe(bar.timestamp);
     });
   });

@@ -23,7 +23,12 @@ describe('ManualClock', () => {
     at('b2', 200);
     at('late', 1_000);
     await clock.advance(500);
-    expect(fired).toEqual([['a', 100], ['b1', 200], ['b2', 200], ['c', 300]]);
+    expect(fired).toEqual([
+      ['a', 100],
+      ['b1', 200],
+      ['b2', 200],
+      ['c', 300],
+    ]);
     expect(clock.now()).toBe(500);
     expect(clock.pending).toBe(1);
     await clock.advanceTo(1_000);

@@ -64,7 +64,12 @@ describe('MemorySink', () => {
     it('keeps the latest document per name and symbol, every alert and the forming bar', async () => {
       const sink = new MemorySink();
       const latest = (close: number): LatestOhlcv => ({ close }) as unknown as LatestOhlcv;
-      const doc = (symbol: string, close: number): DocumentRecord => ({ kind: 'document', name: 'latest_ohlcv', symbol, body: latest(close) });
+      const doc = (symbol: string, close: number): DocumentRecord => ({
+        kind: 'document',
+        name: 'latest_ohlcv',
+        symbol,
+        body: latest(close),
+      });
       await sink.write(doc('BTCUSD', 1), { signal });
       await sink.write(doc('ETHUSD', 2), { signal });
       await sink.write(doc('BTCUSD', 3), { signal });

@@ -17,7 +17,14 @@ describe('randomFaultScript', () => {
   it('draws valid, bounded steps sorted by start', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 20 }), (seed, steps) => {
-        const script = randomFaultScript({ seed, steps, ...options, symbols: ['BTCUSD', 'ETHUSD'], maxOutageMs: 120_000, maxLatencyMs: 2_000 });
+        const script = randomFaultScript({
+          seed,
+          steps,
+          ...options,
+          symbols: ['BTCUSD', 'ETHUSD'],
+          maxOutageMs: 120_000,
+          maxLatencyMs: 2_000,
+        });
         expect(script).toHaveLength(steps);
         // a SimulatedSource accepts every script
         new SimulatedSource({ clock: new ManualClock(T0), symbols: ['BTCUSD'], generate: { count: 1 }, faults: script });

@@ -138,8 +138,34 @@ describe('SimulatedSource', () => {
       await clock.advance(1_000);
       await rows(source, { symbol: 'ETHUSD' });
       expect(source.requests).toEqual([
-        { seq: 0, symbol: 'BTCUSD', timeframe: '1m', since: T0 + 8 * MIN, limit: 2, at: NOW, settledAt: NOW, outcome: 'served', faults: [], rows: 2, served: minutes(8, 9), corrupted: [], duplicated: [] },
-        { seq: 1, symbol: 'ETHUSD', timeframe: '1m', at: NOW + 1_000, settledAt: NOW + 1_000, outcome: 'served', faults: [], rows: 11, served: minutes(...range(0, 11)), corrupted: [], duplicated: [] },
+        {
+          seq: 0,
+          symbol: 'BTCUSD',
+          timeframe: '1m',
+          since: T0 + 8 * MIN,
+          limit: 2,
+          at: NOW,
+          settledAt: NOW,
+          outcome: 'served',
+          faults: [],
+          rows: 2,
+          served: minutes(8, 9),
+          corrupted: [],
+          duplicated: [],
+        },
+        {
+          seq: 1,
+          symbol: 'ETHUSD',
+          timeframe: '1m',
+          at: NOW + 1_000,
+          settledAt: NOW + 1_000,
+          outcome: 'served',
+          faults: [],
+          rows: 11,
+          served: minutes(...range(0, 11)),
+          corrupted: [],
+          duplicated: [],
+        },
       ]);
     });
 
@@ -173,7 +199,12 @@ describe('SimulatedSource', () => {
 
   describe('fault script', () => {
     it('fails with a network error or a server error', async () => {
-      const { source } = setup({ faults: [{ kind: 'error', times: 1 }, { kind: 'error', failure: 'server_error', status: 503, times: 1 }] });
+      const { source } = setup({
+        faults: [
+          { kind: 'error', times: 1 },
+          { kind: 'error', failure: 'server_error', status: 503, times: 1 },
+        ],
+      });
       const network = await failure(source.fetchOhlcv({ symbol: 'BTCUSD', timeframe: '1m' }));
       expect([network.kind, network.status]).toEqual(['network', undefined]);
       const server = await failure(source.fetchOhlcv({ symbol: 'BTCUSD', timeframe: '1m' }));
@@ -276,7 +307,12 @@ describe('SimulatedSource', () => {
     });
 
     it('answers 429 with Retry-After, by default until the next minute', async () => {
-      const { source } = setup({ faults: [{ kind: 'rate_limited', times: 1 }, { kind: 'rate_limited', times: 1, retryAfterMs: 5_000, usedWeight: 6100 }] });
+      const { source } = setup({
+        faults: [
+          { kind: 'rate_limited', times: 1 },
+          { kind: 'rate_limited', times: 1, retryAfterMs: 5_000, usedWeight: 6100 },
+        ],
+      });
       const first = await failure(source.fetchOhlcv({ symbol: 'BTCUSD', timeframe: '1m' }));
       // 00:10:30 → 00:11:00
       expect([first.kind, first.status, first.retryAfterMs, first.usedWeight]).toEqual(['rate_limited', 429, 30_000, undefined]);
@@ -299,7 +335,8 @@ describe('SimulatedSource', () => {
       const { source, clock } = setup({ faults: [{ kind: 'outage', from, to: from + 300_000 }] });
       expect(await rows(source, { limit: 1 })).toHaveLength(1);
       await clock.advanceTo(from);
-      for (let i = 0; i < 3; i++) expect((await failure(source.fetchOhlcv({ symbol: i === 1 ? 'ETHUSD' : 'BTCUSD', timeframe: '1m' }))).kind).toBe('network');
+      for (let i = 0; i < 3; i++)
+        expect((await failure(source.fetchOhlcv({ symbol: i === 1 ? 'ETHUSD' : 'BTCUSD', timeframe: '1m' }))).kind).toBe('network');
       await clock.advanceTo(from + 299_999);
       expect((await failure(source.fetchOhlcv({ symbol: 'BTCUSD', timeframe: '1m' }))).kind).toBe('network');
       await clock.advanceTo(from + 300_000); // `to` is exclusive
@@ -364,7 +401,9 @@ describe('SimulatedSource', () => {
     });
 
     it('applies row faults together, in script order, when nothing decides the answer', async () => {
-      const { source } = setup({ faults: [{ kind: 'duplicates', rate: 0.3 }, { kind: 'bad_rows', rate: 0.3, corruptions: ['nan_price'] }, { kind: 'out_of_order' }] });
+      const { source } = setup({
+        faults: [{ kind: 'duplicates', rate: 0.3 }, { kind: 'bad_rows', rate: 0.3, corruptions: ['nan_price'] }, { kind: 'out_of_order' }],
+      });
       const got = await rows(source, { since: T0 });
       const log = source.requests[0];
       expect(log?.faults).toEqual(['duplicates', 'bad_rows', 'out_of_order']);
@@ -426,7 +465,8 @@ describe('SimulatedSource', () => {
       const controller = new AbortController();
       const seen: [number, number][] = [];
       const done = (async () => {
-        for await (const bar of source.subscribe({ symbol: 'BTCUSD', timeframe: '1m', signal: controller.signal })) seen.push([bar.timestamp, clock.now()]);
+        for await (const bar of source.subscribe({ symbol: 'BTCUSD', timeframe: '1m', signal: controller.signal }))
+          seen.push([bar.timestamp, clock.now()]);
       })();
       await clock.advance(3 * MIN);
       // subscribed at 00:10:30: the 00:10 bar closes at 00:11:00, 00:11 at 00:12:00, …

@@ -44,11 +44,17 @@ describe('expectedBarCount', () => {
 
   it('agrees with a brute-force walk over the buckets', () => {
     fc.assert(
-      fc.property(timestampArb, timeframeArb, fc.integer({ min: 0, max: 400 }), fc.integer({ min: -5, max: 5 }), (start, tf, bars, jitter) => {
-        const width = tf === '1M' ? 31 * 86_400_000 : timeframeMs(tf);
-        const end = start + Math.round((bars + jitter / 10) * width);
-        expect(expectedBarCount(start, end, tf)).toBe(bruteForce(start, end, tf));
-      }),
+      fc.property(
+        timestampArb,
+        timeframeArb,
+        fc.integer({ min: 0, max: 400 }),
+        fc.integer({ min: -5, max: 5 }),
+        (start, tf, bars, jitter) => {
+          const width = tf === '1M' ? 31 * 86_400_000 : timeframeMs(tf);
+          const end = start + Math.round((bars + jitter / 10) * width);
+          expect(expectedBarCount(start, end, tf)).toBe(bruteForce(start, end, tf));
+        },
+      ),
       { numRuns: 300 },
     );
   });

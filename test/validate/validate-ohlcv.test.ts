@@ -18,7 +18,15 @@ function bar(i: number, overrides: Partial<Record<keyof Ohlcv, unknown>> = {}): 
 function columns(rows: readonly Ohlcv[]): OhlcvColumns {
   const pick = (f: 'timestamp' | 'open' | 'high' | 'low' | 'close' | 'volume'): Float64Array =>
     Float64Array.from(rows, (r) => (typeof r[f] === 'number' ? r[f] : Number.NaN));
-  return { length: rows.length, timestamp: pick('timestamp'), open: pick('open'), high: pick('high'), low: pick('low'), close: pick('close'), volume: pick('volume') };
+  return {
+    length: rows.length,
+    timestamp: pick('timestamp'),
+    open: pick('open'),
+    high: pick('high'),
+    low: pick('low'),
+    close: pick('close'),
+    volume: pick('volume'),
+  };
 }
 
 function rulesAt(rows: readonly Ohlcv[], options: Parameters<typeof validateOhlcv>[1] = {}): string[] {
@@ -88,9 +96,19 @@ describe('validateOhlcv', () => {
   });
 
   it('reports null, missing, NaN and infinite fields as finite_values only', () => {
-    const rows = [bar(0, { volume: null }), bar(1, { high: Number.POSITIVE_INFINITY }), bar(2, { close: Number.NaN }), bar(3, { open: undefined })];
+    const rows = [
+      bar(0, { volume: null }),
+      bar(1, { high: Number.POSITIVE_INFINITY }),
+      bar(2, { close: Number.NaN }),
+      bar(3, { open: undefined }),
+    ];
     const result = validateOhlcv(rows);
-    expect(result.issues.map((i) => `${i.index}:${i.rule}`)).toEqual(['0:finite_values', '1:finite_values', '2:finite_values', '3:finite_values']);
+    expect(result.issues.map((i) => `${i.index}:${i.rule}`)).toEqual([
+      '0:finite_values',
+      '1:finite_values',
+      '2:finite_values',
+      '3:finite_values',
+    ]);
     expect(result.issues[0]?.message).toBe('Bar 0: volume is null');
     expect(result.issues[1]?.message).toBe('Bar 1: high is Infinity');
     expect(result.invalidCount).toBe(4);
@@ -115,7 +133,9 @@ describe('validateOhlcv', () => {
     const monday = Date.UTC(2025, 0, 27);
     expect(rulesAt([bar(0, { timestamp: monday }), bar(0, { timestamp: monday + 7 * 86_400_000 })], { timeframe: '1W' })).toEqual([]);
     expect(rulesAt([bar(0, { timestamp: Date.UTC(2025, 0, 30) })], { timeframe: '1W' })).toEqual(['0:timestamp_aligned']);
-    expect(rulesAt([bar(0, { timestamp: Date.UTC(2024, 1, 1) }), bar(0, { timestamp: Date.UTC(2024, 2, 1) })], { timeframe: '1M' })).toEqual([]);
+    expect(
+      rulesAt([bar(0, { timestamp: Date.UTC(2024, 1, 1) }), bar(0, { timestamp: Date.UTC(2024, 2, 1) })], { timeframe: '1M' }),
+    ).toEqual([]);
     expect(rulesAt([bar(0, { timestamp: Date.UTC(2024, 1, 2) })], { timeframe: '1M' })).toEqual(['0:timestamp_aligned']);
   });
 
@@ -215,7 +235,14 @@ describeFixtures('validateOhlcv on real data', () => {
     const lines = readFixture('real/nautilus_trader/btc-perp-20211231-20220201_1m.csv').trim().split('\n').slice(1);
     const rows = lines.map((line) => {
       const [time = '', o, h, l, c, v] = line.split(',');
-      return { timestamp: Date.parse(`${time.slice(0, 19).replace(' ', 'T')}Z`), open: Number(o), high: Number(h), low: Number(l), close: Number(c), volume: Number(v) };
+      return {
+        timestamp: Date.parse(`${time.slice(0, 19).replace(' ', 'T')}Z`),
+        open: Number(o),
+        high: Number(h),
+        low: Number(l),
+        close: Number(c),
+        volume: Number(v),
+      };
     });
     expect(rows).toHaveLength(45_031);
     expect(validateOhlcv(columns(rows), { timeframe: '1m' }).issues).toEqual([]);
@@ -239,6 +266,8 @@ describeFixtures('validateOhlcv on real data', () => {
     const rows = toRows(readFixtureJson('real/freqtrade/futures/XRP_USDT_USDT-1h-mark.json') as Raw[]);
     const result = validateOhlcv(rows, { timeframe: '1H' });
     expect(result.invalidCount).toBe(100);
-    expect(new Set(result.issues.map((i) => `${i.rule}: ${i.message.replace(/^Bar \d+: /, '')}`))).toEqual(new Set(['finite_values: volume is null']));
+    expect(new Set(result.issues.map((i) => `${i.rule}: ${i.message.replace(/^Bar \d+: /, '')}`))).toEqual(
+      new Set(['finite_values: volume is null']),
+    );
   });
 });

@@ -41,7 +41,10 @@ describe('validateOrderBook', () => {
 
   it('warns about an empty or one-sided book without making it invalid', () => {
     expect(validateOrderBook(book([], []))).toMatchObject({ valid: true, issues: [{ rule: 'book_empty', severity: 'warning' }] });
-    expect(validateOrderBook(book([level(99)], []))).toMatchObject({ valid: true, issues: [{ rule: 'book_one_sided', severity: 'warning', message: 'the book has no asks' }] });
+    expect(validateOrderBook(book([level(99)], []))).toMatchObject({
+      valid: true,
+      issues: [{ rule: 'book_one_sided', severity: 'warning', message: 'the book has no asks' }],
+    });
   });
 
   it('never throws on a malformed book', () => {
@@ -58,7 +61,11 @@ describe('validateOrderBook', () => {
 
 describeFixtures('validateOrderBook on real data', () => {
   it('accepts the bids-only Binance depth snapshot with a one-sided warning (README: 100 bids, no asks)', () => {
-    const rows = readFixture('real/nautilus_trader/binance/btcusdt-depth-snap.csv').trim().split('\n').slice(1).map((l) => l.split(','));
+    const rows = readFixture('real/nautilus_trader/binance/btcusdt-depth-snap.csv')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
     const bids = rows.map((r) => ({ price: Number(r[6]), quantity: Number(r[7]) }));
     const result = validateOrderBook({ timestamp: Number(rows[0]?.[1]), bids, asks: [], depthLevels: 100 });
     expect(bids).toHaveLength(100);
@@ -66,7 +73,9 @@ describeFixtures('validateOrderBook on real data', () => {
   });
 
   it('validates every tardis 5-level binance-futures snapshot clean', () => {
-    const [header = '', ...lines] = readFixture('real/nautilus_trader/tardis/binance-futures_book_snapshot_5_BTCUSDT.csv').trim().split('\n');
+    const [header = '', ...lines] = readFixture('real/nautilus_trader/tardis/binance-futures_book_snapshot_5_BTCUSDT.csv')
+      .trim()
+      .split('\n');
     const names = header.split(',');
     const col = (name: string): number => names.indexOf(name);
     for (const line of lines) {
@@ -74,7 +83,12 @@ describeFixtures('validateOrderBook on real data', () => {
       const side = (s: 'bids' | 'asks'): OrderBook['bids'] =>
         [0, 1, 2, 3, 4].map((k) => ({ price: Number(f[col(`${s}[${k}].price`)]), quantity: Number(f[col(`${s}[${k}].amount`)]) }));
       // tardis timestamps are µs.
-      const result = validateOrderBook({ timestamp: Math.floor(Number(f[col('timestamp')]) / 1000), bids: side('bids'), asks: side('asks'), depthLevels: 5 });
+      const result = validateOrderBook({
+        timestamp: Math.floor(Number(f[col('timestamp')]) / 1000),
+        bids: side('bids'),
+        asks: side('asks'),
+        depthLevels: 5,
+      });
       expect(result).toEqual({ valid: true, issues: [] });
     }
     expect(lines.length).toBeGreaterThan(0);

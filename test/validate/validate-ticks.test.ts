@@ -32,7 +32,13 @@ describe('validateTicks', () => {
   it('reports a repeated trade id at the repeat, naming the first index', () => {
     const result = validateTicks([tick(0), tick(1), tick(2, { tradeId: 1000 })]);
     expect(result.issues).toEqual([
-      { rule: 'trade_id_unique', index: 2, timestamp: T0 + 2, severity: 'error', message: 'Trade 2: trade id 1000 already appeared at index 0' },
+      {
+        rule: 'trade_id_unique',
+        index: 2,
+        timestamp: T0 + 2,
+        severity: 'error',
+        message: 'Trade 2: trade id 1000 already appeared at index 0',
+      },
     ]);
   });
 
@@ -71,7 +77,9 @@ describe('validateTicks', () => {
 describeFixtures('validateTicks on real data', () => {
   it('validates the 12,477 Binance aggTrades clean, ids contiguous and increasing (README)', () => {
     const raw = readFixtureJson('real/freqtrade/XRP_ETH-trades.json.gz') as [number, string, null, string, number, number, number][];
-    const ticks = raw.map(([timestamp, id, , side, price, amount]) => ({ timestamp, price, quantity: amount, side, tradeId: Number(id) }) as Tick);
+    const ticks = raw.map(
+      ([timestamp, id, , side, price, amount]) => ({ timestamp, price, quantity: amount, side, tradeId: Number(id) }) as Tick,
+    );
     expect(ticks).toHaveLength(12_477);
     expect(validateTicks(ticks, { increasingIds: true }).issues).toEqual([]);
   });

@@ -26,3 +26,6 @@ export { applyServerFeedback } from './apply-server-feedback.js';
 export { RetryPolicySchema, DEFAULT_RETRY_POLICY } from './retry-policy.js';
 export type { RetryPolicy } from './retry-policy.js';
 export { retryDelay } from './retry-delay.js';
+export { sourcesToPoll } from './sources-to-poll.js';
+export { missedBars } from './missed-bars.js';
+export type { BarRange, MissedBars } from './missed-bars.js';

@@ -1,5 +1,6 @@
 import { failoverMedian } from '../internal/failover-median.js';
 import { DEFAULT_FEED_POLICY, type FeedPolicy } from './feed-policy.js';
+import { missedBars } from './missed-bars.js';
 import type {
   FeedAction,
   FeedDetection,
@@ -61,20 +62,14 @@ function useCached(s: Outage, now: number, policy: FeedPolicy, actions: FeedActi
   return { ...outageOf(s), kind: 'cached', since: now, haltAt: now + policy.haltAfterCachedMs };
 }
 
-/** Back to `healthy` on the primary; asks for the bars missed since `lastGoodBar`. */
+/** Back to `healthy` on the primary; asks for the bars missed since `lastGoodBar` ({@link missedBars}). */
 function recover(s: Outage, policy: FeedPolicy, actions: FeedAction[]): FeedState {
   const last = s.lastGoodBar;
   const newest = s.primary.lastBar;
   if (last !== null && newest !== null) {
-    const step = policy.barIntervalMs;
-    // Bars strictly between the last good bar and the newest bar the primary now delivers.
-    const missing = Math.max(0, Math.ceil((newest - last) / step) - 1);
-    const fetched = policy.backfillOnRestore ? Math.min(missing, policy.maxBackfillBars) : 0;
-    const skipped = missing - fetched;
-    if (skipped > 0) actions.push({ kind: 'gap', source: 'primary', from: last + step, to: last + skipped * step, bars: skipped });
-    if (fetched > 0) {
-      actions.push({ kind: 'backfill', source: 'primary', from: last + (skipped + 1) * step, to: last + missing * step, bars: fetched });
-    }
+    const { gap, backfill } = missedBars(last, newest, policy.barIntervalMs, policy.backfillOnRestore ? policy.maxBackfillBars : 0);
+    if (gap !== undefined) actions.push({ kind: 'gap', source: 'primary', ...gap });
+    if (backfill !== undefined) actions.push({ kind: 'backfill', source: 'primary', ...backfill });
   }
   return { kind: 'healthy', primary: s.primary, backup: s.backup };
 }

@@ -15,7 +15,7 @@ export type {
   AlertRecord,
   DatasetRecord,
 } from './sink.js';
-export type { Store } from './store.js';
+export type { Store, StoreSnapshot } from './store.js';
 export { MemoryStore } from './memory-store.js';
 export type { PipelineEvents } from './pipeline-events.js';
 export type { PipelineOptions, PipelineCheckpoint, SymbolCheckpoint } from './pipeline-options.js';

@@ -4,7 +4,7 @@ import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
 import { TwoKeyMap } from '../internal/two-key-map.js';
 import type { Timeframe } from '../time/timeframe.js';
 import type { RevisedBar } from './sink.js';
-import type { Store } from './store.js';
+import type { Store, StoreSnapshot } from './store.js';
 
 /** Bars per full chunk: a long series grows in steps of this many bars, never by doubling. */
 const CHUNK = 4096;
@@ -340,5 +340,10 @@ export class MemoryStore implements Store {
     const out: { symbol: string; timeframe: Timeframe; bars: RevisedBar[] }[] = [];
     for (const [symbol, timeframe, series] of this.#series.entries()) out.push({ symbol, timeframe, bars: series.all() });
     return out;
+  }
+
+  /** The same as {@link MemoryStore.entries}: what a pipeline checkpoint keeps of this store. */
+  snapshot(): StoreSnapshot {
+    return this.entries();
   }
 }

@@ -25,4 +25,14 @@ export interface Store {
   last(symbol: string, timeframe: Timeframe): RevisedBar | undefined | Promise<RevisedBar | undefined>;
   /** Removes bars older than `before` (epoch ms); returns how many were removed. */
   prune(symbol: string, timeframe: Timeframe, before: number): number | Promise<number>;
+  /**
+   * Every stored series, for a checkpoint. Optional: only a store that keeps its bars in memory
+   * (like `MemoryStore`) implements it, and then answers `upsert` at once; a checkpoint taken
+   * with such a store carries its bars, and restoring it upserts them. Stores that persist
+   * themselves leave it out.
+   */
+  snapshot?(): StoreSnapshot;
 }
+
+/** Every stored series of a store that keeps its bars in memory (see {@link Store.snapshot}). */
+export type StoreSnapshot = readonly { readonly symbol: string; readonly timeframe: Timeframe; readonly bars: readonly RevisedBar[] }[];

@@ -8,3 +8,5 @@ export { createAlert } from './create-alert.js';
 export type { AlertInput } from './create-alert.js';
 export { buildDataResponse } from './build-data-response.js';
 export type { DeliveredDataInput, FailedDataInput } from './build-data-response.js';
+export { feedActionAlert } from './feed-action-alert.js';
+export type { FeedAlertContext, FeedAlertInput } from './feed-action-alert.js';

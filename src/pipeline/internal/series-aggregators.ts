@@ -1,6 +1,6 @@
-import { OhlcvAggregator } from '../aggregate/ohlcv-aggregator.js';
-import type { Ohlcv } from '../schemas/ohlcv.js';
-import type { Timeframe } from '../time/timeframe.js';
+import { OhlcvAggregator } from '../../aggregate/ohlcv-aggregator.js';
+import type { Ohlcv } from '../../schemas/ohlcv.js';
+import type { Timeframe } from '../../time/timeframe.js';
 
 /**
  * The streaming aggregators of one symbol: one per higher timeframe, fed the base bars in

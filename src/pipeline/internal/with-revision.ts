@@ -1,5 +1,5 @@
-import type { Ohlcv } from '../schemas/ohlcv.js';
-import type { RevisedBar } from './sink.js';
+import type { Ohlcv } from '../../schemas/ohlcv.js';
+import type { RevisedBar } from '../sink.js';
 
 /**
  * A copy of `bar` carrying `revision`, always built in the same property order (the six

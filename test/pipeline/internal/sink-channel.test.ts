@@ -1,10 +1,10 @@
 import { setTimeout as tick } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { Deadlines } from '../../src/pipeline/deadlines.js';
-import type { Sink, SinkRecord, SinkWriteResult } from '../../src/pipeline/sink.js';
-import { SinkChannel, type SinkChannelOptions } from '../../src/pipeline/sink-channel.js';
-import type { LatestOhlcv } from '../../src/schemas/latest-ohlcv-schema.js';
-import { ManualClock } from '../../src/testing/manual-clock.js';
+import { Deadlines } from '../../../src/pipeline/internal/deadlines.js';
+import type { Sink, SinkRecord, SinkWriteResult } from '../../../src/pipeline/sink.js';
+import { SinkChannel, type SinkChannelOptions } from '../../../src/pipeline/internal/sink-channel.js';
+import type { LatestOhlcv } from '../../../src/schemas/latest-ohlcv-schema.js';
+import { ManualClock } from '../../../src/testing/manual-clock.js';
 
 /** A bars record named by its symbol (the tests only follow records, not bars). */
 function rec(id: string): SinkRecord {

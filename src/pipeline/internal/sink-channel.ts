@@ -1,8 +1,8 @@
-import { isSinkError } from '../errors/sink-error.js';
-import type { Clock } from './clock.js';
+import { isSinkError } from '../../errors/sink-error.js';
+import type { Clock } from '../clock.js';
 import type { Deadlines } from './deadlines.js';
-import { TwoKeyMap } from '../internal/two-key-map.js';
-import type { Sink, SinkRecord, SinkWriteResult } from './sink.js';
+import { TwoKeyMap } from '../../internal/two-key-map.js';
+import type { Sink, SinkRecord, SinkWriteResult } from '../sink.js';
 
 /** Settings of one sink's delivery queue. */
 export interface SinkChannelOptions {

@@ -1,8 +1,8 @@
 import { getEventListeners } from 'node:events';
 import { setTimeout as tick } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { Deadlines } from '../../src/pipeline/deadlines.js';
-import { ManualClock } from '../../src/testing/index.js';
+import { Deadlines } from '../../../src/pipeline/internal/deadlines.js';
+import { ManualClock } from '../../../src/testing/index.js';
 
 const timeout = (): Error => new Error('timed out');
 /** An operation that never answers and records whether its signal aborted. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withRevision } from '../../src/pipeline/with-revision.js';
+import { withRevision } from '../../../src/pipeline/internal/with-revision.js';
 
 describe('withRevision', () => {
   it('copies every field of the bar, optional ones included, and adds the revision', () => {

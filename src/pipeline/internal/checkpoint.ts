@@ -1,0 +1,70 @@
+import { ConfigError } from '../../errors/config-error.js';
+import type { PipelineCheckpoint, SymbolCheckpoint } from '../pipeline-options.js';
+import type { AlertLog } from './alert-log.js';
+import type { BackfillPlanner } from './backfill-planner.js';
+import type { Delivery } from './delivery.js';
+import type { EscalationTracker } from './escalation-tracker.js';
+import type { FeedController } from './feed-controller.js';
+import type { IssueLog } from './issue-log.js';
+import type { StoreAccess } from './store-access.js';
+
+/** The units whose state a checkpoint keeps. */
+export interface CheckpointUnits {
+  readonly feed: FeedController;
+  readonly issues: IssueLog;
+  readonly escalation: EscalationTracker;
+  readonly planner: BackfillPlanner;
+  readonly alerts: AlertLog;
+  readonly delivery: Delivery;
+  readonly store: StoreAccess;
+}
+
+/**
+ * The pipeline's state at `at` (epoch ms) as plain JSON, from each unit's own part: per symbol
+ * the feed state, the issues, the escalation memory and `syntheticSince`; the rate limiters;
+ * the alert numbering; the records pending per sink; and the store's snapshot when it takes one.
+ */
+export function takeCheckpoint(units: CheckpointUnits, at: number): PipelineCheckpoint {
+  const { feed, issues, escalation, planner, alerts, delivery, store } = units;
+  const { feeds, limiters } = feed.toJSON();
+  const symbols: Record<string, SymbolCheckpoint> = {};
+  for (const [symbol, state] of Object.entries(feeds)) {
+    const { criticalGaps, escalated } = escalation.toJSON(symbol);
+    symbols[symbol] = { feed: state, issues: issues.toJSON(symbol), criticalGaps, syntheticSince: planner.toJSON(symbol), escalated };
+  }
+  const snapshot = store.snapshot();
+  const checkpoint: PipelineCheckpoint = {
+    version: 1,
+    at,
+    symbols,
+    limiters,
+    alertSequence: alerts.sequence,
+    pending: delivery.pending(),
+    ...(snapshot === undefined ? {} : { store: snapshot }),
+  };
+  return JSON.parse(JSON.stringify(checkpoint)) as PipelineCheckpoint;
+}
+
+/**
+ * Gives each unit its part of a checkpoint back.
+ *
+ * @throws {@link ConfigError} for a checkpoint of another version.
+ */
+export function restoreCheckpoint(checkpoint: PipelineCheckpoint, units: CheckpointUnits): void {
+  if (checkpoint.version !== 1) {
+    throw new ConfigError(`Expected a checkpoint of version 1, got \`${String(checkpoint.version)}\``, {
+      path: ['checkpoint', 'version'],
+      value: checkpoint.version,
+    });
+  }
+  units.alerts.restore(checkpoint.alertSequence);
+  units.feed.restoreLimiters(checkpoint.limiters);
+  for (const [symbol, saved] of Object.entries(checkpoint.symbols)) {
+    units.feed.restoreFeed(symbol, saved.feed);
+    units.issues.restore(symbol, saved.issues);
+    units.escalation.restore(symbol, saved.criticalGaps, saved.escalated);
+    units.planner.restore(symbol, saved.syntheticSince);
+  }
+  if (checkpoint.store !== undefined) units.store.restore(checkpoint.store);
+  units.delivery.restore(checkpoint.pending);
+}

@@ -1,0 +1,188 @@
+import type { FeedSource } from '../../failover/feed-state.js';
+import { isoUtc } from '../../internal/iso-utc.js';
+import { scoreQuality, type QualityConfig } from '../../quality/score-quality.js';
+import { buildDataResponse } from '../../reports/build-data-response.js';
+import type { PipelineConfig } from '../../schemas/config.js';
+import { DataRequestSchema } from '../../schemas/data-request-schema.js';
+import type { DataResponse } from '../../schemas/data-response-schema.js';
+import { bucketEnd } from '../../time/bucket-end.js';
+import { bucketStart } from '../../time/bucket-start.js';
+import { DAY_MS } from '../../time/timeframe.js';
+import type { Clock } from '../clock.js';
+import type { RevisedBar } from '../sink.js';
+import type { Delivery } from './delivery.js';
+import type { FeedController } from './feed-controller.js';
+import type { Ingestor } from './ingestor.js';
+import type { PipelineEmitter } from './pipeline-emitter.js';
+import { isSynthetic } from './same-bar.js';
+import type { StoreAccess } from './store-access.js';
+
+/** The units {@link DataRequests} works with. */
+export interface DataRequestUnits {
+  readonly feed: FeedController;
+  readonly ingestor: Ingestor;
+  readonly store: StoreAccess;
+  readonly delivery: Delivery;
+  readonly emitter: PipelineEmitter;
+  readonly clock: Clock;
+  /** Runs `task` under the symbol's lock. */
+  readonly exclusive: (symbol: string, task: () => Promise<void>, signal: AbortSignal | undefined) => Promise<void>;
+}
+
+function compact(ms: number): string {
+  return isoUtc(ms).slice(0, 10).replaceAll('-', '');
+}
+
+/** A request's date: a day (`YYYY-MM-DD`, midnight UTC) or an ISO instant; NaN when it is neither. */
+function parseDate(date: string): number {
+  return Date.parse(date.length === 10 ? `${date}T00:00:00Z` : date);
+}
+
+/**
+ * Owns the specification's historical data requests: checks the request, fetches the base bars
+ * the store lacks at the start of the range (through the feed controller, ingested like any
+ * answer), scores the range with `scoreQuality` and writes the dataset to every sink that writes
+ * its format.
+ */
+export class DataRequests {
+  readonly #config: PipelineConfig;
+  readonly #qualityConfig: QualityConfig;
+  readonly #baseMs: number;
+  readonly #units: DataRequestUnits;
+
+  constructor(config: PipelineConfig, baseMs: number, units: DataRequestUnits) {
+    this.#config = config;
+    this.#baseMs = baseMs;
+    this.#units = units;
+    this.#qualityConfig = Object.freeze({
+      completeness: config.completeness,
+      validity: config.validity,
+      freshness: config.freshness,
+      consistency: config.consistency,
+      weights: config.weights,
+      escalation: config.escalation,
+    });
+  }
+
+  /** Answers a `data request` document (untrusted); see `Pipeline.request`. */
+  async answer(request: unknown, signal: AbortSignal | undefined): Promise<DataResponse> {
+    const parsed = DataRequestSchema.safeParse(request);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      return buildDataResponse({
+        requestId: requestIdOf(request),
+        reason: `Invalid data request at \`${first?.path.join('.') ?? ''}\`: ${first?.message ?? 'invalid'}`,
+        error: 'invalid_request',
+      });
+    }
+    const { request_id: requestId, parameters } = parsed.data;
+    const { symbol, timeframe, format } = parameters;
+    const config = this.#config;
+    if (!config.symbols.includes(symbol)) {
+      const reason = `Unknown symbol \`${symbol}\`; this pipeline serves ${config.symbols.join(', ')}`;
+      return buildDataResponse({ requestId, reason, error: 'unknown_symbol' });
+    }
+    if (!config.timeframes.includes(timeframe)) {
+      const reason = `Timeframe \`${timeframe}\` is not kept; this pipeline keeps ${config.timeframes.join(', ')}`;
+      return buildDataResponse({ requestId, reason, error: 'unsupported_timeframe' });
+    }
+    const start = parseDate(parameters.start_date);
+    const endBound = parseDate(parameters.end_date);
+    const end = parameters.end_date.length === 10 ? endBound + DAY_MS : endBound;
+    const now = this.#units.clock.now();
+    if (!Number.isFinite(start) || !Number.isFinite(end) || start >= end || start >= now) {
+      const reason = `Impossible dates: ${parameters.start_date} to ${parameters.end_date} (now ${isoUtc(now)})`;
+      return buildDataResponse({ requestId, reason, error: 'invalid_dates' });
+    }
+    if (this.#units.delivery.datasetSinks(format).length === 0) {
+      return buildDataResponse({ requestId, reason: `No sink writes ${format} datasets`, error: 'unsupported_format' });
+    }
+    const until = Math.min(end, bucketStart(now, config.baseTimeframe));
+    let partialReason: string | undefined;
+    await this.#units.exclusive(
+      symbol,
+      async () => {
+        partialReason = await this.#history(symbol, start, until, signal);
+      },
+      signal,
+    );
+    const bars = await this.#units.store.range(symbol, timeframe, start, end);
+    const firstBar = bars[0];
+    const lastBar = bars.at(-1);
+    const quality =
+      firstBar === undefined || lastBar === undefined
+        ? null
+        : scoreQuality(bars, {
+            timeframe,
+            now: bucketEnd(lastBar.timestamp, timeframe),
+            symbol,
+            start,
+            end: Math.min(end, bucketStart(now, timeframe)),
+            config: this.#qualityConfig,
+          }).score;
+    const path = `data/${symbol}_${timeframe}_${compact(start)}_${compact(end - 1)}.${format}`;
+    const written = await this.#units.delivery.deliverDataset(
+      { kind: 'dataset', requestId, symbol, timeframe, format, path, bars },
+      signal,
+    );
+    partialReason ??= written.failure;
+    return buildDataResponse({
+      requestId,
+      rows: bars.length,
+      outputPath: written.outputPath,
+      qualityScore: quality,
+      firstTimestamp: firstBar?.timestamp ?? null,
+      lastTimestamp: lastBar?.timestamp ?? null,
+      gapsFilled: bars.filter(isSynthetic).length,
+      ...(partialReason === undefined ? {} : { partialReason }),
+    });
+  }
+
+  /** Fetches the base bars of `[start, end)` the store lacks before its first stored bar; returns why it stopped short, if it did. */
+  async #history(symbol: string, start: number, end: number, signal: AbortSignal | undefined): Promise<string | undefined> {
+    const { feed, ingestor, store, emitter } = this.#units;
+    const w = this.#baseMs;
+    const stored = await store.range(symbol, this.#config.baseTimeframe, start, end);
+    const until = stored[0]?.timestamp ?? end;
+    if (until <= start) return undefined;
+    const total = Math.round((until - start) / w);
+    const which: FeedSource = feed.state(symbol).kind === 'on_backup' && feed.source('backup') !== undefined ? 'backup' : 'primary';
+    const source = feed.source(which) ?? feed.source('primary');
+    if (source === undefined) return undefined;
+    const limit = source.maxLimit ?? 1000;
+    let since = start;
+    let previous: RevisedBar | undefined;
+    let done = 0;
+    while (since < until) {
+      let rows: readonly unknown[];
+      let latencyMs: number;
+      try {
+        const answer = await feed.request(source, symbol, since, Math.min(limit, Math.round((until - since) / w)), signal);
+        latencyMs = answer.latencyMs;
+        rows = answer.rows.filter((row) => {
+          const t = (row as { timestamp?: unknown } | null)?.timestamp;
+          return typeof t !== 'number' || t < until;
+        });
+      } catch (error) {
+        if (signal?.aborted === true) throw signal.reason;
+        feed.failed(symbol, which, source, error);
+        return `${source.name} failed after ${done} of ${total} bars: ${error instanceof Error ? error.message : String(error)}`;
+      }
+      feed.succeeded(symbol, which, latencyMs, undefined);
+      const outcome = await ingestor.ingest(symbol, rows, source.name, signal, previous);
+      done += rows.length;
+      emitter.emit('progress', { symbol, phase: 'request', done: Math.min(done, total), total });
+      if (outcome.newest === undefined || rows.length === 0) break;
+      since = outcome.newest + w;
+      previous = outcome.lastStored;
+    }
+    return undefined;
+  }
+}
+
+/** The `request_id` of an invalid request when it has a usable one, else `unknown`. */
+function requestIdOf(request: unknown): string {
+  if (typeof request !== 'object' || request === null) return 'unknown';
+  const id = (request as { request_id?: unknown }).request_id;
+  return typeof id === 'string' && id !== '' ? id : 'unknown';
+}

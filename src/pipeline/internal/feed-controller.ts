@@ -1,0 +1,238 @@
+import { isSourceError, SourceError } from '../../errors/source-error.js';
+import { applyServerFeedback } from '../../failover/apply-server-feedback.js';
+import { createRateLimiter } from '../../failover/create-rate-limiter.js';
+import type { FeedPolicy } from '../../failover/feed-policy.js';
+import type { FeedAction, FeedEvent, FeedSource, FeedState } from '../../failover/feed-state.js';
+import { initialFeedState } from '../../failover/initial-feed-state.js';
+import { nextFeedDeadline } from '../../failover/next-feed-deadline.js';
+import { nextFeedState } from '../../failover/next-feed-state.js';
+import type { RateLimiterState, RateLimitFeedback } from '../../failover/rate-limiter-state.js';
+import { sourcesToPoll } from '../../failover/sources-to-poll.js';
+import { tryAcquire } from '../../failover/try-acquire.js';
+import type { RateLimitConfig } from '../../schemas/config.js';
+import type { Timeframe } from '../../time/timeframe.js';
+import type { Clock } from '../clock.js';
+import type { Deadlines } from './deadlines.js';
+import type { Source } from '../source.js';
+import type { PipelineEmitter } from './pipeline-emitter.js';
+
+/** One answer of `fetchOhlcv`: its rows and how long the round trip took (ms). */
+export interface SourceAnswer {
+  readonly rows: readonly unknown[];
+  readonly latencyMs: number;
+}
+
+/** A source the feed controller may ask, with which of the feed's two it is. */
+export interface FeedSourceRef {
+  readonly which: FeedSource;
+  readonly source: Source;
+}
+
+/** What {@link FeedController} needs besides the sources. */
+export interface FeedControllerOptions {
+  readonly policy: FeedPolicy;
+  readonly rateLimit: RateLimitConfig;
+  readonly baseTimeframe: Timeframe;
+  /** A request without an answer for this long (ms) is abandoned and counts as a timeout. */
+  readonly timeoutMs: number;
+  readonly clock: Clock;
+  readonly deadlines: Deadlines;
+  readonly emitter: PipelineEmitter;
+  /** Carries out each action the feed state machine asks for (alerts, escalation), in order. */
+  readonly onAction: (symbol: string, action: FeedAction, state: FeedState, now: number) => void;
+}
+
+/** The answer of `fetchOhlcv`: rows, optionally with the rate-limit weight the server reports as used. */
+function answerRows(answer: unknown): { rows: readonly unknown[]; usedWeight: number | undefined } {
+  if (Array.isArray(answer)) return { rows: answer, usedWeight: undefined };
+  if (typeof answer === 'object' && answer !== null && Array.isArray((answer as { rows?: unknown }).rows)) {
+    const { rows, usedWeight } = answer as { rows: readonly unknown[]; usedWeight?: unknown };
+    return { rows, usedWeight: typeof usedWeight === 'number' && Number.isFinite(usedWeight) ? usedWeight : undefined };
+  }
+  return { rows: [], usedWeight: undefined };
+}
+
+/**
+ * Owns feed control: each symbol's failover state (the failover module's machine), each
+ * source's rate limiter, which symbols have an open stream, and every request to a source
+ * (through its limiter, with the feed timeout). It tells the machine what happened — answers,
+ * failures, time passing — emits `failover` when the state moves and hands each action to
+ * `onAction`. Which source to ask in each state is the failover module's rule (`sourcesToPoll`).
+ */
+export class FeedController {
+  readonly #primary: Source;
+  readonly #backup: Source | undefined;
+  readonly #options: FeedControllerOptions;
+  readonly #feeds = new Map<string, FeedState>();
+  readonly #limiters = new Map<string, RateLimiterState>();
+  readonly #streaming = new Set<string>();
+
+  constructor(primary: Source, backup: Source | undefined, options: FeedControllerOptions) {
+    this.#primary = primary;
+    this.#backup = backup;
+    this.#options = options;
+  }
+
+  /** The names of the two sources (`backup` when there is none), as alerts and documents name them. */
+  get names(): Readonly<Record<FeedSource, string>> {
+    return { primary: this.#primary.name, backup: this.#backup?.name ?? 'backup' };
+  }
+
+  /** Which of the feed's sources exist. */
+  get configured(): readonly FeedSource[] {
+    return this.#backup === undefined ? ['primary'] : ['primary', 'backup'];
+  }
+
+  /** The failover state of `symbol`'s feed (a symbol asked about is tracked from then on). */
+  state(symbol: string): FeedState {
+    let state = this.#feeds.get(symbol);
+    if (state === undefined) {
+      state = initialFeedState(this.#options.policy);
+      this.#feeds.set(symbol, state);
+    }
+    return state;
+  }
+
+  /** The feed states of every symbol seen so far. */
+  states(): IterableIterator<FeedState> {
+    return this.#feeds.values();
+  }
+
+  /** The sources to ask for `symbol` now, in order (those the pipeline has). */
+  toPoll(symbol: string): FeedSourceRef[] {
+    const refs: FeedSourceRef[] = [];
+    for (const which of sourcesToPoll(this.state(symbol))) {
+      const source = this.source(which);
+      if (source !== undefined) refs.push({ which, source });
+    }
+    return refs;
+  }
+
+  /** The source behind `which`. */
+  source(which: FeedSource): Source | undefined {
+    return which === 'primary' ? this.#primary : this.#backup;
+  }
+
+  /** Whether `symbol`'s primary stream is open. */
+  isStreaming(symbol: string): boolean {
+    return this.#streaming.has(symbol);
+  }
+
+  /** Marks `symbol`'s primary stream as open or closed. */
+  setStreaming(symbol: string, open: boolean): void {
+    if (open) this.#streaming.add(symbol);
+    else this.#streaming.delete(symbol);
+  }
+
+  /** The earliest time-driven step of any feed due after `after` (epoch ms), or `null` when none is. */
+  nextDeadline(after: number): number | null {
+    let next: number | null = null;
+    for (const feed of this.#feeds.values()) {
+      const due = nextFeedDeadline(feed, this.#options.policy);
+      if (due !== null && due > after && (next === null || due < next)) next = due;
+    }
+    return next;
+  }
+
+  /** Whether `symbol`'s feed is healthy with no time-driven step pending. */
+  isSteady(symbol: string): boolean {
+    const feed = this.state(symbol);
+    return feed.kind === 'healthy' && nextFeedDeadline(feed, this.#options.policy) === null;
+  }
+
+  /**
+   * One `fetchOhlcv` of the base timeframe through the source's rate limiter, with the feed
+   * timeout; the server's used weight goes back to the limiter. Rejects with the source's error
+   * (or a timeout `SourceError`).
+   */
+  async request(source: Source, symbol: string, since: number, limit: number, signal: AbortSignal | undefined): Promise<SourceAnswer> {
+    await this.#acquire(source, signal);
+    const { timeoutMs, clock, deadlines, baseTimeframe } = this.#options;
+    const started = clock.now();
+    const answer = answerRows(
+      await deadlines.run(
+        timeoutMs,
+        signal,
+        () => new SourceError(`${source.name} did not answer within ${timeoutMs} ms`, { kind: 'timeout', source: source.name }),
+        (requestSignal) =>
+          source.fetchOhlcv({
+            symbol,
+            timeframe: baseTimeframe,
+            since,
+            limit,
+            get signal() {
+              return requestSignal();
+            },
+          }),
+      ),
+    );
+    if (answer.usedWeight !== undefined) this.#feedback(source, { kind: 'used_weight', used: answer.usedWeight, sentAt: started });
+    return { rows: answer.rows, latencyMs: clock.now() - started };
+  }
+
+  /** Only time passed for `symbol`: due steps of the ladder happen. */
+  tick(symbol: string): void {
+    // With no step pending (a healthy feed) a tick changes nothing.
+    if (nextFeedDeadline(this.state(symbol), this.#options.policy) === null) return;
+    this.#event(symbol, { kind: 'tick' });
+  }
+
+  /**
+   * `which` answered for `symbol` with bars up to `newestBar` (open time). A stream's bar had
+   * no request: its latency is `NaN`, which the machine ignores.
+   */
+  succeeded(symbol: string, which: FeedSource, latencyMs: number, newestBar: number | undefined): void {
+    this.#event(symbol, { kind: 'succeeded', source: which, latencyMs, ...(newestBar === undefined ? {} : { newestBar }) });
+  }
+
+  /** A request of `which` for `symbol` failed with `error`: reported on `error`, and rate limits go to the limiter. */
+  failed(symbol: string, which: FeedSource, source: Source, error: unknown): void {
+    const kind = isSourceError(error) ? error.kind : 'network';
+    const retryAfterMs = isSourceError(error) ? error.retryAfterMs : undefined;
+    if (isSourceError(error) && error.usedWeight !== undefined) this.#feedback(source, { kind: 'used_weight', used: error.usedWeight });
+    if (kind === 'rate_limited' || kind === 'banned')
+      this.#feedback(source, retryAfterMs === undefined ? { kind } : { kind, retryAfterMs });
+    this.#options.emitter.emit('error', { phase: 'source', error, symbol });
+    this.#event(symbol, { kind: 'failed', source: which, failure: kind, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+  }
+
+  /** The feed states and limiters, for a checkpoint. */
+  toJSON(): { feeds: Record<string, FeedState>; limiters: Record<string, RateLimiterState> } {
+    return { feeds: Object.fromEntries(this.#feeds), limiters: Object.fromEntries(this.#limiters) };
+  }
+
+  /** Puts a checkpoint's feed state of `symbol` back. */
+  restoreFeed(symbol: string, state: FeedState): void {
+    this.#feeds.set(symbol, state);
+  }
+
+  /** Puts a checkpoint's limiter states back. */
+  restoreLimiters(limiters: Readonly<Record<string, RateLimiterState>>): void {
+    for (const [name, state] of Object.entries(limiters)) this.#limiters.set(name, state);
+  }
+
+  #event(symbol: string, event: FeedEvent): void {
+    const now = this.#options.clock.now();
+    const before = this.state(symbol);
+    const { state, actions } = nextFeedState(before, event, now, this.#options.policy);
+    this.#feeds.set(symbol, state);
+    if (before.kind === state.kind && actions.length === 0) return;
+    this.#options.emitter.emit('failover', { symbol, from: before.kind, to: state.kind, actions, at: now });
+    for (const action of actions) this.#options.onAction(symbol, action, state, now);
+  }
+
+  async #acquire(source: Source, signal: AbortSignal | undefined): Promise<void> {
+    for (;;) {
+      const state = this.#limiters.get(source.name) ?? createRateLimiter(this.#options.rateLimit);
+      const decision = tryAcquire(state, this.#options.clock.now(), source.requestWeight ?? 1);
+      this.#limiters.set(source.name, decision.state);
+      if (decision.granted) return;
+      await this.#options.clock.sleep(decision.waitMs, signal);
+    }
+  }
+
+  #feedback(source: Source, feedback: RateLimitFeedback): void {
+    const state = this.#limiters.get(source.name) ?? createRateLimiter(this.#options.rateLimit);
+    this.#limiters.set(source.name, applyServerFeedback(state, this.#options.clock.now(), feedback));
+  }
+}

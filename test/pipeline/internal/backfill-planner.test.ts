@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { BackfillPlanner } from '../../../src/pipeline/internal/backfill-planner.js';
+import { StoreAccess } from '../../../src/pipeline/internal/store-access.js';
+import { MemoryStore } from '../../../src/pipeline/memory-store.js';
+import type { RevisedBar } from '../../../src/pipeline/sink.js';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2025, 0, 30);
+
+function bar(i: number, flag?: 'forward_filled'): RevisedBar {
+  return { timestamp: T0 + i * MIN, open: 1, high: 1, low: 1, close: 1, volume: 1, revision: 0, ...(flag === undefined ? {} : { flag }) };
+}
+
+function planner(bars: readonly RevisedBar[], maxBackfillBars = 100): BackfillPlanner {
+  const store = new MemoryStore();
+  store.upsert('BTCUSD', '1m', bars);
+  return new BackfillPlanner(new StoreAccess(store), { baseTimeframe: '1m', baseMs: MIN, maxBackfillBars, start: undefined });
+}
+
+describe('BackfillPlanner', () => {
+  it('starts after the last stored bar, never more than the backfill limit back', async () => {
+    // Last stored 00:00; the bar forming at 00:10: 00:01 is next. With a limit of 3, 00:07.
+    expect(await planner([bar(0)]).since('BTCUSD', T0 + 10 * MIN)).toBe(T0 + MIN);
+    await expect(planner([bar(0)], 3).since('BTCUSD', T0 + 10 * MIN)).resolves.toBe(T0 + 7 * MIN);
+  });
+
+  it('carries out a backfill action once: from the first bar of its range the store lacks', async () => {
+    // 00:00–00:09 stored except 00:04 (missing) and 00:06 (filled); the feed asks for 00:01–00:08.
+    const p = planner([0, 1, 2, 3, 5, 7, 8, 9].map((i) => bar(i)).concat(bar(6, 'forward_filled')));
+    p.backfill('BTCUSD', { from: T0 + MIN, to: T0 + 8 * MIN, bars: 8 });
+    expect(await p.since('BTCUSD', T0 + 10 * MIN)).toBe(T0 + 4 * MIN);
+    // Done: the next fetch continues after the last stored bar again.
+    expect(await p.since('BTCUSD', T0 + 10 * MIN)).toBe(T0 + 10 * MIN);
+  });
+
+  it('needs no fetch for a backfill the store already holds', async () => {
+    const p = planner([0, 1, 2, 3].map((i) => bar(i)));
+    p.backfill('BTCUSD', { from: T0 + MIN, to: T0 + 2 * MIN, bars: 2 });
+    expect(await p.since('BTCUSD', T0 + 4 * MIN)).toBe(T0 + 4 * MIN);
+  });
+
+  it('re-requests filled bars within reach until real ones replace them', async () => {
+    const p = planner([bar(0), bar(1, 'forward_filled'), bar(2)]);
+    p.noteSynthetic('BTCUSD', T0 + MIN);
+    expect(await p.since('BTCUSD', T0 + 3 * MIN)).toBe(T0 + MIN);
+    // Out of reach (limit 100 bars back from 02:00): forgotten.
+    expect(await p.since('BTCUSD', T0 + 120 * MIN)).toBe(T0 + 20 * MIN);
+    expect(p.syntheticSince('BTCUSD')).toBeNull();
+  });
+});

@@ -64,7 +64,8 @@ export interface SymbolCheckpoint {
  * The pipeline's state as plain JSON: `JSON.parse(JSON.stringify(pipeline.checkpoint()))`
  * given to a new pipeline as `options.checkpoint` resumes without losing or duplicating bars.
  * Records still queued for a sink are kept and re-delivered (delivery is at-least-once; sinks
- * upsert). With a `MemoryStore`, the stored bars are included; other stores persist themselves.
+ * upsert). With a store that takes snapshots (`Store.snapshot`, as `MemoryStore` does), the stored
+ * bars are included; other stores persist themselves.
  */
 export interface PipelineCheckpoint {
   /** Format version. */
@@ -79,6 +80,6 @@ export interface PipelineCheckpoint {
   readonly alertSequence: number;
   /** Records not yet delivered, per sink name, oldest first. */
   readonly pending: Readonly<Record<string, readonly SinkRecord[]>>;
-  /** The stored bars, when the store is a `MemoryStore`. */
+  /** The stored bars, when the store takes snapshots (`Store.snapshot`). */
   readonly store?: readonly { readonly symbol: string; readonly timeframe: Timeframe; readonly bars: readonly RevisedBar[] }[];
 }

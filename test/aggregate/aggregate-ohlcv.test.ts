@@ -5,8 +5,8 @@ import { isConfigError } from '../../src/errors/config-error.js';
 import type { Ohlcv, OhlcvColumns } from '../../src/index.js';
 import { toColumns } from '../../src/formats/to-columns.js';
 import { toRows } from '../../src/formats/to-rows.js';
-import { describeFixtures, readFixtureJson } from '../support/fixtures.js';
-import { freqtradeBars, minuteBars, nautilusBars, ohlcvOnly, relDiff, tradingSignalsBars } from './support.js';
+import { describeFixtures, freqtradeBars, nautilusBars, readFixtureJson, tradingSignalsBars } from '../support/fixtures.js';
+import { minuteBars, ohlcvOnly, relDiff } from './support.js';
 
 const T0 = Date.UTC(2024, 0, 1); // a Monday
 const min = (m: number): number => T0 + m * 60_000;

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { OhlcvAggregator } from '../../src/aggregate/ohlcv-aggregator.js';
 import { isConfigError } from '../../src/errors/config-error.js';
 import type { Ohlcv } from '../../src/index.js';
-import { describeFixtures } from '../support/fixtures.js';
-import { freqtradeBars, ohlcvOnly } from './support.js';
+import { describeFixtures, freqtradeBars } from '../support/fixtures.js';
+import { ohlcvOnly } from './support.js';
 
 const T0 = Date.UTC(2024, 0, 1);
 const bar = (m: number, close: number, volume = 1): Ohlcv => ({

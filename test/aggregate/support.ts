@@ -1,54 +1,6 @@
-/** Loaders and generators shared by the aggregate tests (not a test file). */
+/** Comparisons and generators shared by the aggregate tests (not a test file); fixtures load through `../support/fixtures.ts`. */
 import fc from 'fast-check';
-import type { Ohlcv, Tick } from '../../src/index.js';
-import { readFixture, readFixtureJson } from '../support/fixtures.js';
-
-/** freqtrade's OHLCV JSON `[[open_time_ms, o, h, l, c, v], …]` as rows. */
-export function freqtradeBars(relative: string): Ohlcv[] {
-  return (readFixtureJson(relative) as number[][]).map(([timestamp, open, high, low, close, volume]) => ({
-    timestamp: timestamp as number,
-    open: open as number,
-    high: high as number,
-    low: low as number,
-    close: close as number,
-    volume: volume as number,
-  }));
-}
-
-/** trading-signals' candle objects (decimal strings) as rows. */
-export function tradingSignalsBars(relative: string): Ohlcv[] {
-  return (readFixtureJson(relative) as Record<string, string | number>[]).map((c) => ({
-    timestamp: Number(c['openTimeInMillis']),
-    open: Number(c['open']),
-    high: Number(c['high']),
-    low: Number(c['low']),
-    close: Number(c['close']),
-    volume: Number(c['volume']),
-  }));
-}
-
-/** ccxt list-form trades `[ts, id, type, side, price, amount, cost]` as ticks. */
-export function ccxtTrades(relative: string): Tick[] {
-  return (readFixtureJson(relative) as [number, string, null, 'buy' | 'sell', number, number, number][]).map(
-    ([timestamp, id, , side, price, quantity]) => ({ timestamp, tradeId: Number(id), side, price, quantity }),
-  );
-}
-
-/** nautilus' `timestamp,open,high,low,close,volume` CSV with naive-UTC datetimes as rows. */
-export function nautilusBars(relative: string): Ohlcv[] {
-  const lines = readFixture(relative).trim().split('\n').slice(1);
-  return lines.map((line) => {
-    const [time, open, high, low, close, volume] = line.split(',');
-    return {
-      timestamp: Date.parse(`${(time as string).replace(' ', 'T').slice(0, 23)}Z`),
-      open: Number(open),
-      high: Number(high),
-      low: Number(low),
-      close: Number(close),
-      volume: Number(volume),
-    };
-  });
-}
+import type { Ohlcv } from '../../src/index.js';
 
 /** Relative difference `|a − b| / max(|a|, |b|)` (0 when both are 0). */
 export function relDiff(a: number, b: number): number {

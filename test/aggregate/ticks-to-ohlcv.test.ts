@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ticksToOhlcv } from '../../src/aggregate/ticks-to-ohlcv.js';
 import type { Ohlcv, Tick } from '../../src/index.js';
-import { describeFixtures } from '../support/fixtures.js';
-import { ccxtTrades, freqtradeBars, ohlcvOnly, relDiff } from './support.js';
+import { ccxtTrades, describeFixtures, freqtradeBars } from '../support/fixtures.js';
+import { ohlcvOnly, relDiff } from './support.js';
 
 const T0 = Date.UTC(2024, 0, 1);
 const tick = (ms: number, price: number, quantity: number, side: 'buy' | 'sell', tradeId: number): Tick => ({

@@ -5,8 +5,7 @@ import { isConfigError } from '../../src/errors/config-error.js';
 import type { Ohlcv } from '../../src/schemas/ohlcv.js';
 import type { OhlcvColumns } from '../../src/schemas/ohlcv-columns.js';
 import type { Timeframe } from '../../src/time/timeframe.js';
-import { describeFixtures } from '../support/fixtures.js';
-import { cmeCalendar, cmeRows, freqtradeRows } from './load-fixtures.js';
+import { CME_6EH4_BREAKS, cmeCalendar, cmeRows, describeFixtures, freqtradeBars } from '../support/fixtures.js';
 
 const M = 60_000;
 const bar = (timestamp: number, close = 1): Ohlcv => ({ timestamp, open: close, high: close, low: close, close, volume: 1 });
@@ -124,7 +123,7 @@ describe('detectGaps', () => {
 
 describeFixtures('detectGaps on real data (fixtures/real/README.md)', () => {
   it('finds 538 gaps and 717 missing bars in freqtrade UNITTEST_BTC-1m', () => {
-    const { gaps, issues } = detectGaps(freqtradeRows('UNITTEST_BTC-1m.json'), '1m');
+    const { gaps, issues } = detectGaps(freqtradeBars('real/freqtrade/UNITTEST_BTC-1m.json'), '1m');
     expect(issues).toEqual([]);
     expect(gaps).toHaveLength(538);
     expect(gaps.reduce((s, g) => s + g.missingBars, 0)).toBe(717);
@@ -136,7 +135,7 @@ describeFixtures('detectGaps on real data (fixtures/real/README.md)', () => {
   });
 
   it('finds the 2018-01-15 cluster in freqtrade ADA_BTC-5m, with its 33-bar outage', () => {
-    const gaps = detectGaps(freqtradeRows('ADA_BTC-5m.json'), '5m').gaps;
+    const gaps = detectGaps(freqtradeBars('real/freqtrade/ADA_BTC-5m.json'), '5m').gaps;
     expect(gaps.reduce((s, g) => s + g.missingBars, 0)).toBe(40);
     const day = (h: number, m: number): number => Date.UTC(2018, 0, 15, h, m);
     expect(gaps.map((g) => [g.start, g.missingBars])).toEqual([
@@ -150,28 +149,26 @@ describeFixtures('detectGaps on real data (fixtures/real/README.md)', () => {
   });
 
   it('finds the two isolated bars missing from freqtrade ZEC_BTC-5m', () => {
-    expect(detectGaps(freqtradeRows('ZEC_BTC-5m.json'), '5m').gaps.map((g) => [g.start, g.missingBars])).toEqual([
+    expect(detectGaps(freqtradeBars('real/freqtrade/ZEC_BTC-5m.json'), '5m').gaps.map((g) => [g.start, g.missingBars])).toEqual([
       [Date.UTC(2018, 0, 26, 20, 25), 1],
       [Date.UTC(2018, 0, 27, 0, 55), 1],
     ]);
   });
 
   it('finds in the feather-derived XRP_ETH-5m exactly the zero-volume bars the feather lost', () => {
-    const json = freqtradeRows('XRP_ETH-5m.json');
+    const json = freqtradeBars('real/freqtrade/XRP_ETH-5m.json');
     expect(detectGaps(json, '5m').gaps).toEqual([]);
     const lost = json.filter((r) => r.volume === 0).map((r) => r.timestamp);
     expect(lost).toHaveLength(6);
-    const gaps = detectGaps(freqtradeRows('derived/XRP_ETH-5m.from-feather.json'), '5m').gaps;
+    const gaps = detectGaps(freqtradeBars('real/freqtrade/derived/XRP_ETH-5m.from-feather.json'), '5m').gaps;
     expect(gaps.map((g) => g.start)).toEqual(lost);
     expect(gaps.every((g) => g.missingBars === 1)).toBe(true);
   });
 
   describe('CME 6EH4 1m (nautilus_trader)', () => {
-    const TOTAL = 13_263;
-    const DAILY = 18;
-    const WEEKEND = 4;
-    const WEEKEND_BARS = 2_940; // Fri 22:00 → Sun 23:00 (open times) is 49 h
-    const DAILY_BARS = 60; // the README's "61 minutes" is from the last bar (22:00) to the next (23:01)
+    // The fixture README's counts. Fri 22:00 → Sun 23:00 (open times) is 49 h; the README's
+    // "61 minutes" for a daily break is from the last bar (22:00) to the next (23:01).
+    const { missingBars: TOTAL, daily: DAILY, weekends: WEEKEND, weekendBars: WEEKEND_BARS, dailyBars: DAILY_BARS } = CME_6EH4_BREAKS;
 
     it('without a calendar, finds the session breaks as gaps', () => {
       const rows = cmeRows();

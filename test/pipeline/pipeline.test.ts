@@ -12,22 +12,17 @@ import { generateOhlcv } from '../../src/testing/generate-ohlcv.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 import { MemorySink } from '../../src/testing/memory-sink.js';
 import { SimulatedSource } from '../../src/testing/simulated-source.js';
-import { describeFixtures, readFixtureJson } from '../support/fixtures.js';
+import { describeFixtures, freqtradeBars } from '../support/fixtures.js';
 import { delivered, fakeSource, flat, latestView, recordingSink } from './support.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2025, 0, 30);
 
-function freqtrade(relative: string): Ohlcv[] {
-  const rows = readFixtureJson(relative) as [number, number, number, number, number, number][];
-  return rows.map(([timestamp, open, high, low, close, volume]) => ({ timestamp, open, high, low, close, volume }));
-}
-
 describeFixtures('Pipeline on real exchange data', () => {
   it("delivers the exchange's own 5m candles from its 1m candles (XRP/ETH, Binance)", async () => {
     // Known answer: Binance's own 5m candles (freqtrade fixture), built by Binance from trades.
-    const m1 = freqtrade('real/freqtrade/XRP_ETH-1m.json');
-    const m5 = freqtrade('real/freqtrade/XRP_ETH-5m.json');
+    const m1 = freqtradeBars('real/freqtrade/XRP_ETH-1m.json');
+    const m5 = freqtradeBars('real/freqtrade/XRP_ETH-5m.json');
     const end = (m1.at(-1) as Ohlcv).timestamp + MIN;
     const clock = new ManualClock(end + 30_000);
     const sink = recordingSink();

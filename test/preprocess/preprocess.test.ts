@@ -3,8 +3,7 @@ import { preprocess } from '../../src/preprocess/preprocess.js';
 import { isConfigError } from '../../src/errors/config-error.js';
 import type { Ohlcv } from '../../src/schemas/ohlcv.js';
 import type { Timeframe } from '../../src/time/timeframe.js';
-import { describeFixtures } from '../support/fixtures.js';
-import { freqtradeRows } from '../gaps/load-fixtures.js';
+import { describeFixtures, freqtradeBars } from '../support/fixtures.js';
 import { bar, columnsOf, M, rowsOf } from './series.js';
 
 /** Closes that alternate ±1 % for 6 bars (window 4 fills), then a 10 % jump (see handleOutliers.test.ts). */
@@ -106,7 +105,7 @@ describe('preprocess', () => {
 
 describeFixtures('preprocess on real data', () => {
   it('fills the 717 missing bars of freqtrade UNITTEST_BTC-1m and keeps the real ones', () => {
-    const input = freqtradeRows('UNITTEST_BTC-1m.json');
+    const input = freqtradeBars('real/freqtrade/UNITTEST_BTC-1m.json');
     const { bars, sourceIndex, report, atr } = preprocess(Object.freeze(input), { timeframe: '1m', preprocessing: { outliers: 'flag' } });
     expect(bars).toHaveLength(13_681 + 717);
     expect(report.gaps.interpolated + report.gaps.forwardFilled).toBe(717);
@@ -124,7 +123,7 @@ describeFixtures('preprocess on real data', () => {
   });
 
   it('restarts the features after the 33-bar outage of ADA_BTC-5m', () => {
-    const { bars, report, returns, atr } = preprocess(freqtradeRows('ADA_BTC-5m.json'), { timeframe: '5m' });
+    const { bars, report, returns, atr } = preprocess(freqtradeBars('real/freqtrade/ADA_BTC-5m.json'), { timeframe: '5m' });
     expect(report.gaps.breaks).toHaveLength(1);
     const k = report.gaps.breaks[0] as number;
     expect(bars[k]?.timestamp).toBe(Date.UTC(2018, 0, 15, 14, 45));

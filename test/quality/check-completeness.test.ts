@@ -4,7 +4,7 @@ import { isConfigError } from '../../src/errors/config-error.js';
 import { checkCompleteness } from '../../src/quality/check-completeness.js';
 import type { Ohlcv } from '../../src/schemas/ohlcv.js';
 import { generateOhlcv } from '../../src/testing/generate-ohlcv.js';
-import { describeFixtures, readFixtureJson } from '../support/fixtures.js';
+import { describeFixtures, freqtradeBars } from '../support/fixtures.js';
 
 const T0 = Date.UTC(2025, 0, 30, 10, 0);
 const MIN = 60_000;
@@ -200,13 +200,9 @@ describe('checkCompleteness', () => {
   });
 });
 
-type Raw = readonly [number, number, number, number, number, number];
-const rowsOf = (rel: string): Ohlcv[] =>
-  (readFixtureJson(rel) as Raw[]).map(([timestamp, open, high, low, close, volume]) => ({ timestamp, open, high, low, close, volume }));
-
 describeFixtures('checkCompleteness on real data', () => {
   it('finds the 717 missing bars and 538 gaps of UNITTEST_BTC-1m, the longest 7 bars at 03:13 (README)', () => {
-    const result = checkCompleteness(rowsOf('real/freqtrade/UNITTEST_BTC-1m.json'), { timeframe: '1m' });
+    const result = checkCompleteness(freqtradeBars('real/freqtrade/UNITTEST_BTC-1m.json'), { timeframe: '1m' });
     expect(result).toMatchObject({ expected: 13_681 + 717, present: 13_681, missing: 717, longestGap: 7, withinMaxGap: false });
     expect(result.gaps).toHaveLength(538);
     expect(result.gaps.filter((g) => g.count === 1)).toHaveLength(423);
@@ -220,7 +216,7 @@ describeFixtures('checkCompleteness on real data', () => {
   });
 
   it('finds the ADA_BTC-5m cluster: 40 missing bars and a 33-bar outage after 11:55 (README)', () => {
-    const result = checkCompleteness(rowsOf('real/freqtrade/ADA_BTC-5m.json'), { timeframe: '5m' });
+    const result = checkCompleteness(freqtradeBars('real/freqtrade/ADA_BTC-5m.json'), { timeframe: '5m' });
     expect(result.missing).toBe(40);
     expect(result.longestGap).toBe(33);
     expect(result.gaps.find((g) => g.count === 33)).toMatchObject({
@@ -232,7 +228,7 @@ describeFixtures('checkCompleteness on real data', () => {
   });
 
   it('finds no gap in the gap-free XRP_ETH-1m', () => {
-    const result = checkCompleteness(rowsOf('real/freqtrade/XRP_ETH-1m.json'), { timeframe: '1m' });
+    const result = checkCompleteness(freqtradeBars('real/freqtrade/XRP_ETH-1m.json'), { timeframe: '1m' });
     expect(result).toMatchObject({ missing: 0, score: 1, present: 3_560 });
   });
 });

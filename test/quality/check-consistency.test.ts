@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isConfigError } from '../../src/errors/config-error.js';
 import { checkConsistency } from '../../src/quality/check-consistency.js';
 import type { Ohlcv } from '../../src/schemas/ohlcv.js';
-import { describeFixtures, readFixtureJson } from '../support/fixtures.js';
+import { describeFixtures, freqtradeBars } from '../support/fixtures.js';
 
 const T0 = Date.UTC(2025, 0, 30, 10, 0);
 const MIN = 60_000;
@@ -126,15 +126,11 @@ describe('checkConsistency', () => {
   });
 });
 
-type Raw = readonly [number, number, number, number, number, number];
-const rowsOf = (rel: string): Ohlcv[] =>
-  (readFixtureJson(rel) as Raw[]).map(([timestamp, open, high, low, close, volume]) => ({ timestamp, open, high, low, close, volume }));
-
 describeFixtures('checkConsistency on real data', () => {
   it('finds the one in-progress 30m candle of UNITTEST_BTC against its own 5m bars (README: 111 of 112 equal)', () => {
-    const result = checkConsistency(rowsOf('real/freqtrade/UNITTEST_BTC-30m.json'), {
+    const result = checkConsistency(freqtradeBars('real/freqtrade/UNITTEST_BTC-30m.json'), {
       timeframe: '30m',
-      reference: { kind: 'base', bars: rowsOf('real/freqtrade/UNITTEST_BTC-5m.json'), timeframe: '5m' },
+      reference: { kind: 'base', bars: freqtradeBars('real/freqtrade/UNITTEST_BTC-5m.json'), timeframe: '5m' },
     });
     expect(result.compared).toBe(112);
     expect(result.disagreements).toHaveLength(1);
@@ -147,16 +143,16 @@ describeFixtures('checkConsistency on real data', () => {
   });
 
   it('matches all 712 Binance XRP_ETH 5m bars with the 1m aggregate once fillers add no price (README)', () => {
-    const result = checkConsistency(rowsOf('real/freqtrade/XRP_ETH-5m.json'), {
+    const result = checkConsistency(freqtradeBars('real/freqtrade/XRP_ETH-5m.json'), {
       timeframe: '5m',
-      reference: { kind: 'base', bars: rowsOf('real/freqtrade/XRP_ETH-1m.json'), timeframe: '1m' },
+      reference: { kind: 'base', bars: freqtradeBars('real/freqtrade/XRP_ETH-1m.json'), timeframe: '1m' },
       config: { relativeTolerance: 0 },
     });
     expect(result).toMatchObject({ compared: 712, disagreements: [], score: 1 });
   });
 
   it('finds the 59 funding-rate timestamps off the 8H grid', () => {
-    const result = checkConsistency(rowsOf('real/freqtrade/futures/XRP_USDT_USDT-8h-funding_rate.json'), { timeframe: '8H' });
+    const result = checkConsistency(freqtradeBars('real/freqtrade/futures/XRP_USDT_USDT-8h-funding_rate.json'), { timeframe: '8H' });
     expect(result).toMatchObject({ checks: 91, misaligned: 59 });
     expect(result.score).toBeCloseTo(32 / 91, 12);
   });

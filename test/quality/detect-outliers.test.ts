@@ -5,7 +5,7 @@ import { detectOutliers } from '../../src/quality/detect-outliers.js';
 import type { Ohlcv } from '../../src/schemas/ohlcv.js';
 import type { OhlcvColumns } from '../../src/schemas/ohlcv-columns.js';
 import { generateOhlcv } from '../../src/testing/generate-ohlcv.js';
-import { describeFixtures, readFixtureJson } from '../support/fixtures.js';
+import { describeFixtures, freqtradeBars } from '../support/fixtures.js';
 
 const T0 = Date.UTC(2025, 0, 30, 10, 0);
 const MIN = 60_000;
@@ -133,16 +133,7 @@ describe('detectOutliers', () => {
 });
 
 describeFixtures('detectOutliers on real data', () => {
-  type Raw = readonly [number, number, number, number, number, number];
-  const rows = (): Ohlcv[] =>
-    (readFixtureJson('real/freqtrade/XRP_ETH-1m.json') as Raw[]).map(([timestamp, open, high, low, close, volume]) => ({
-      timestamp,
-      open,
-      high,
-      low,
-      close,
-      volume,
-    }));
+  const rows = (): Ohlcv[] => freqtradeBars('real/freqtrade/XRP_ETH-1m.json');
 
   it('flags the 1,091 zero-volume filler bars of XRP_ETH-1m when zero volume is not allowed (README)', () => {
     const result = detectOutliers(rows());

@@ -401,8 +401,8 @@ describe('SqliteStore under a kill', () => {
     expect(outcome.killed).toBe(false);
     expect(problems(outcome)).toEqual([]);
     // The scenario the kill points are taken from has fills and replacements.
-    expect(outcome.log.some((c) => c.method === 'upsert' && c.synthetic === true)).toBe(true);
-    expect(outcome.log.some((c) => c.method === 'upsert' && c.revised === true)).toBe(true);
+    expect(outcome.log).toContainEqual(expect.objectContaining({ method: 'upsert', synthetic: true }));
+    expect(outcome.log).toContainEqual(expect.objectContaining({ method: 'upsert', revised: true }));
     const db = new Database(outcome.file, { readonly: true });
     // Filled bars were replaced by real ones (revision > 0), and none is left synthetic.
     expect(db.prepare('SELECT count(*) FROM bars WHERE revision > 0').pluck().get()).toBeGreaterThan(0);

@@ -97,6 +97,6 @@ describeFixtures('fromCcxtOhlcv on freqtrade data', () => {
     const { rows, issues } = fromCcxtOhlcv(json);
     expect(rows).toHaveLength(0);
     expect(issues).toHaveLength(100);
-    expect(issues.every((i) => i.path[1] === 'volume' && i.code === 'invalid_type')).toBe(true);
+    expect(issues.filter((i) => !(i.path[1] === 'volume' && i.code === 'invalid_type'))).toEqual([]);
   });
 });

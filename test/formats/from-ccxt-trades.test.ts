@@ -66,7 +66,7 @@ describeFixtures('fromCcxtTrades on freqtrade trade files', () => {
     expect(dict.issues).toEqual([]);
     expect(list.rows).toHaveLength(12_477); // fixtures/real/README.md
     expect(dict.rows).toEqual(list.rows);
-    expect(list.rows.every((t) => TickSchema.safeParse(t).success)).toBe(true);
+    expect(list.rows.filter((t) => !TickSchema.safeParse(t).success)).toEqual([]);
   });
 
   it('agrees with the raw Binance aggTrade under each ccxt trade', () => {

@@ -25,3 +25,5 @@ export type { ScoreQualityOptions, QualityScore, QualityMetrics, QualityConfig }
 export { EscalationTrigger } from './escalation-trigger.js';
 export { evaluateEscalation } from './evaluate-escalation.js';
 export type { EscalationState, EscalationGap, UnavailableSource, EscalationReason, EscalationDecision } from './evaluate-escalation.js';
+export { QualityTracker } from './quality-tracker.js';
+export type { TrackedQuality } from './quality-tracker.js';

@@ -1,8 +1,7 @@
 import { qualityColumns } from '../internal/quality-columns.js';
 import { weighQuality } from '../internal/quality-weigh.js';
 import { contextFields } from '../internal/quality-findings.js';
-import { describeOption, requireFinite, requireTimeframe, resolveSection } from '../internal/quality-options.js';
-import { ConfigError } from '../errors/config-error.js';
+import { requireFinite, requireTimeframe, resolveSection } from '../internal/quality-options.js';
 import { AlertSeverity } from '../schemas/alert-schema.js';
 import {
   CompletenessConfigSchema,
@@ -14,9 +13,7 @@ import {
   FreshnessConfigSchema,
   ValidityConfigSchema,
   DEFAULT_ESCALATION,
-  DEFAULT_QUALITY_WEIGHTS,
   EscalationConfigSchema,
-  QualityWeightsSchema,
   type CompletenessConfig,
   type ConsistencyConfig,
   type EscalationConfig,
@@ -32,6 +29,7 @@ import { checkConsistency, type ConsistencyReference, type ConsistencyResult } f
 import { checkFreshness, type FreshnessResult } from './check-freshness.js';
 import { checkValidity, type ValidityResult } from './check-validity.js';
 import { QualityCheck, type QualityFinding } from './quality-finding.js';
+import { resolveWeights } from './internal/resolve-weights.js';
 
 /**
  * The configuration sections the quality score reads; each is optional and partial (merged
@@ -103,18 +101,6 @@ export interface QualityScore {
   readonly freshness: FreshnessResult;
   /** The consistency check in full. */
   readonly consistency: ConsistencyResult;
-}
-
-function resolveWeights(weights: unknown): QualityWeights {
-  if (weights === undefined) return DEFAULT_QUALITY_WEIGHTS;
-  const parsed = QualityWeightsSchema.safeParse(weights);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const path = ['config', 'weights', ...(issue?.path ?? [])];
-  throw new ConfigError(
-    `Invalid option at \`${path.map(String).join('.')}\`: ${issue?.message ?? 'invalid'}, got \`${describeOption(weights)}\``,
-    { path, value: weights, cause: parsed.error },
-  );
 }
 
 /**

@@ -112,7 +112,7 @@ export class SeriesQuality {
     const newest = await this.#store.last(symbol, tf);
     let ledger = this.#ledgers.get(symbol, tf);
     if (ledger === undefined) {
-      ledger = new QualityLedger(tf, this.#config.validity);
+      ledger = new QualityLedger(tf, this.#config);
       this.#ledgers.set(symbol, tf, ledger);
       const history = QualityLedger.history(this.#config.validity);
       for (let slots = history; ; slots *= 2) {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { QualityLedger } from '../../src/pipeline/quality-ledger.js';
+import { QualityTracker } from '../../src/quality/quality-tracker.js';
 import { checkValidity } from '../../src/quality/check-validity.js';
 import { DEFAULT_VALIDITY, type ValidityConfig } from '../../src/schemas/config.js';
 import type { OhlcvColumns } from '../../src/schemas/ohlcv-columns.js';
@@ -52,7 +52,7 @@ function badBars(bars: OhlcvColumns, validity: ValidityConfig): Uint8Array {
   return bad;
 }
 
-describe('QualityLedger', () => {
+describe('QualityTracker', () => {
   const methods: ValidityConfig[] = [
     { ...DEFAULT_VALIDITY, outlierWindow: 12, volumeWindow: 5 },
     { ...DEFAULT_VALIDITY, outlierWindow: 12, volumeWindow: 5, outlierMethod: 'mad' },
@@ -68,19 +68,19 @@ describe('QualityLedger', () => {
           const total = history + chunks.reduce((a, b) => a + b, 0);
           const bars = troubled(seed, total);
           const bad = badBars(bars, validity);
-          const ledger = new QualityLedger('1m', validity);
+          const tracker = new QualityTracker('1m', { validity });
           let end = history + (chunks[0] as number);
-          ledger.add(slice(bars, 0, end), history);
+          tracker.add(slice(bars, 0, end), history);
           const expectBad = (): number => bad.subarray(history, end).reduce((a, b) => a + b, 0);
-          expect(ledger.size).toBe(end - history);
-          expect(ledger.invalid).toBe(expectBad());
+          expect(tracker.size).toBe(end - history);
+          expect(tracker.invalid).toBe(expectBad());
           for (const chunk of chunks.slice(1)) {
-            ledger.add(slice(bars, end, end + chunk), 0);
+            tracker.add(slice(bars, end, end + chunk), 0);
             end += chunk;
-            expect(ledger.invalid).toBe(expectBad());
+            expect(tracker.invalid).toBe(expectBad());
           }
-          expect(ledger.fed).toBe(bars.timestamp[total - 1]);
-          expect(ledger.inconsistent).toBe(0);
+          expect(tracker.fed).toBe(bars.timestamp[total - 1]);
+          expect(tracker.inconsistent).toBe(0);
         },
       ),
       { numRuns: 60 },
@@ -94,22 +94,22 @@ describe('QualityLedger', () => {
     const t0 = Date.UTC(2025, 0, 1);
     const bar = (i: number, close: number) => ({ timestamp: t0 + i * MIN, open: close, high: close, low: close, close, volume: 10 });
     const calm = Array.from({ length: 30 }, (_, i) => bar(i, i % 2 === 0 ? 100 : 100.1));
-    const ledger = new QualityLedger('1m', validity);
-    ledger.add(toColumns(calm), 20);
-    expect(ledger.invalid).toBe(0);
-    ledger.add(toColumns([bar(30, 111)]), 0);
-    expect([ledger.size, ledger.invalid]).toEqual([11, 1]);
+    const tracker = new QualityTracker('1m', { validity });
+    tracker.add(toColumns(calm), 20);
+    expect(tracker.invalid).toBe(0);
+    tracker.add(toColumns([bar(30, 111)]), 0);
+    expect([tracker.size, tracker.invalid]).toEqual([11, 1]);
   });
 
   it('counts bars off the timeframe grid as inconsistent and drops bars before a time', () => {
     const t0 = Date.UTC(2025, 0, 1);
     const bars = [0, 5, 10, 16, 20].map((m) => ({ timestamp: t0 + m * MIN, open: 1, high: 1, low: 1, close: 1, volume: 1 }));
-    const ledger = new QualityLedger('5m', DEFAULT_VALIDITY);
-    ledger.add(toColumns(bars), 0);
-    expect([ledger.size, ledger.inconsistent]).toEqual([5, 1]);
-    ledger.dropBefore(t0 + 20 * MIN);
-    expect([ledger.size, ledger.inconsistent, ledger.first()]).toEqual([1, 0, t0 + 20 * MIN]);
-    expect(ledger.countSince(t0)).toBe(1);
+    const tracker = new QualityTracker('5m');
+    tracker.add(toColumns(bars), 0);
+    expect([tracker.size, tracker.inconsistent]).toEqual([5, 1]);
+    tracker.dropBefore(t0 + 20 * MIN);
+    expect([tracker.size, tracker.inconsistent, tracker.first()]).toEqual([1, 0, t0 + 20 * MIN]);
+    expect(tracker.countSince(t0)).toBe(1);
   });
 
   it('counts as history only the bars the outlier windows take: unflagged ones (filled and clipped bars are skipped)', () => {
@@ -124,7 +124,7 @@ describe('QualityLedger', () => {
       volume: 1,
       ...(flag === undefined ? {} : { flag }),
     }));
-    expect(QualityLedger.realBars(toColumns(bars), bars.length)).toBe(3);
-    expect(QualityLedger.realBars(toColumns(bars), 4)).toBe(2);
+    expect(QualityTracker.realBars(toColumns(bars), bars.length)).toBe(3);
+    expect(QualityTracker.realBars(toColumns(bars), 4)).toBe(2);
   });
 });

@@ -55,13 +55,16 @@ export interface TrackedQuality {
  * - freshness = `checkFreshness`'s score of the newest bar at `now`;
  * - score = the four weighted as `scoreQuality` weighs them.
  *
- * For bars on the grid in strictly increasing time, these equal
- * `scoreQuality(windowBars, { timeframe, now, config })` (no `start` or `end`: completeness is
- * measured from the window's first bar, not from the window's start), except that validity
- * judges the window's first bars against the bars fed before the window, where `scoreQuality`
- * over the window alone starts its outlier windows empty. `test/quality/quality-tracker.test.ts`
- * proves it. A bar off the grid counts as a bar for completeness here, where `checkCompleteness`
- * counts grid buckets.
+ * These are `scoreQuality(windowBars, { timeframe, now, config })`'s metrics and score (no
+ * `start` or `end`: completeness is measured from the window's first bar, not from the
+ * window's start), with two differences by definition, both proved in
+ * `test/quality/quality-tracker.test.ts`:
+ * - validity judges the window's first bars against the bars fed before the window (as
+ *   `checkValidity` over every bar fed does), where `scoreQuality` over the window alone starts
+ *   its outlier windows empty; the two agree when the window holds every bar fed;
+ * - completeness counts bars against the grid slots from the first slot at or after the
+ *   window's first bar, where `checkCompleteness` counts occupied buckets from the bucket that
+ *   holds it: they differ when the first bar is off the grid, or when two bars share a bucket.
  *
  * Invariant: timestamps fed strictly increase and are finite; every bar fed (judged or
  * history) opens at or before {@link QualityTracker.fed}; the bars held are those judged

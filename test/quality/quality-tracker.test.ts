@@ -133,6 +133,60 @@ describe('QualityTracker', () => {
     expect(QualityTracker.realBars(toColumns(bars), bars.length)).toBe(3);
     expect(QualityTracker.realBars(toColumns(bars), 4)).toBe(2);
   });
+
+  it('scores the documented example', () => {
+    // Three 1m bars of four slots (10:00, 10:01, 10:03; 10:02 missing), the newest closed 5 s
+    // before now: completeness 3/4, the rest 1, weighted 0.3/0.3/0.25/0.15 (the specification's weights).
+    const t = Date.UTC(2025, 0, 30, 10, 0);
+    // Frozen: the tracker never writes to what it is fed (strict mode throws on a write).
+    const bar = (m: number) => Object.freeze({ timestamp: t + m * MIN, open: 100, high: 101, low: 99, close: 100, volume: 5 });
+    const tracker = new QualityTracker('1m');
+    tracker.addRows(Object.freeze([bar(0), bar(1)]));
+    tracker.addRows(Object.freeze([bar(3)]));
+    expect(tracker.score(t + 4 * MIN + 5_000)).toEqual({
+      metrics: { completeness: 0.75, validity: 1, freshness: 1, consistency: 1 },
+      score: 0.3 * 0.75 + 0.3 + 0.25 + 0.15,
+      bars: 3,
+      barsToday: 3,
+    });
+  });
+
+  it('moves its window to max(1 day, 30 bars) before now and has no score once the window is empty', () => {
+    const t = Date.UTC(2025, 0, 30);
+    const bar = (time: number) => ({ timestamp: time, open: 1, high: 1, low: 1, close: 1, volume: 1 });
+    const hourly = new QualityTracker('1H');
+    expect(hourly.windowStart(t)).toBe(t - 30 * HOUR);
+    hourly.addRows([bar(t - 31 * HOUR), bar(t - 30 * HOUR), bar(t - HOUR)]);
+    expect(hourly.score(t)?.bars).toBe(2);
+    expect(hourly.first()).toBe(t - 30 * HOUR);
+    expect(new QualityTracker('1m').windowStart(t)).toBe(t - DAY);
+    expect(hourly.score(t + 30 * HOUR)).toBeUndefined();
+  });
+
+  it('refreshes only freshness, and returns the same score while freshness holds', () => {
+    // 1H, maximum delay 1 h by default: the bar opening at 10:00 closes at 11:00; at 12:30 it
+    // is 1.5 h late, half-way from 1 h to 2 h, so freshness is 0.5.
+    const t = Date.UTC(2025, 0, 30, 10);
+    const tracker = new QualityTracker('1H');
+    tracker.addRows([{ timestamp: t, open: 1, high: 1, low: 1, close: 1, volume: 1 }]);
+    const first = tracker.score(t + HOUR + 60_000) as TrackedQuality;
+    expect(tracker.refreshed(first, t + HOUR + 120_000, t)).toBe(first);
+    const later = tracker.refreshed(first, t + 2.5 * HOUR, t);
+    expect(later).toEqual({ ...first, metrics: { ...first.metrics, freshness: 0.5 }, score: 0.3 + 0.3 + 0.25 * 0.5 + 0.15 });
+  });
+
+  it('rejects an unknown timeframe and weights that do not sum to 1, naming the option', () => {
+    expect(() => new QualityTracker('7x' as '1m')).toThrow(/`timeframe`.*"7x"/);
+    const weights = { completeness: 0.5, validity: 0.5, freshness: 0.5, consistency: 0 };
+    let error: unknown;
+    try {
+      new QualityTracker('1m', { weights });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isConfigError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/config\.weights/);
+  });
 });
 
 /** The timeframes tried, with their bar widths (ms): the window is 1 day for 1m, 30 bars for 1H and 1D. */
@@ -357,60 +411,5 @@ describe('QualityTracker, the streaming twin of scoreQuality', () => {
       }),
       { numRuns: 300 },
     );
-  });
-});
-
-describe('QualityTracker', () => {
-  it('scores the documented example', () => {
-    // Three 1m bars of four slots (10:00, 10:01, 10:03; 10:02 missing), the newest closed 5 s
-    // before now: completeness 3/4, the rest 1, weighted 0.3/0.3/0.25/0.15 (the specification's weights).
-    const t = Date.UTC(2025, 0, 30, 10, 0);
-    const bar = (m: number) => ({ timestamp: t + m * MIN, open: 100, high: 101, low: 99, close: 100, volume: 5 });
-    const tracker = new QualityTracker('1m');
-    tracker.addRows([bar(0), bar(1)]);
-    tracker.addRows([bar(3)]);
-    expect(tracker.score(t + 4 * MIN + 5_000)).toEqual({
-      metrics: { completeness: 0.75, validity: 1, freshness: 1, consistency: 1 },
-      score: 0.3 * 0.75 + 0.3 + 0.25 + 0.15,
-      bars: 3,
-      barsToday: 3,
-    });
-  });
-
-  it('moves its window to max(1 day, 30 bars) before now and has no score once the window is empty', () => {
-    const t = Date.UTC(2025, 0, 30);
-    const bar = (time: number) => ({ timestamp: time, open: 1, high: 1, low: 1, close: 1, volume: 1 });
-    const hourly = new QualityTracker('1H');
-    expect(hourly.windowStart(t)).toBe(t - 30 * HOUR);
-    hourly.addRows([bar(t - 31 * HOUR), bar(t - 30 * HOUR), bar(t - HOUR)]);
-    expect(hourly.score(t)?.bars).toBe(2);
-    expect(hourly.first()).toBe(t - 30 * HOUR);
-    expect(new QualityTracker('1m').windowStart(t)).toBe(t - DAY);
-    expect(hourly.score(t + 30 * HOUR)).toBeUndefined();
-  });
-
-  it('refreshes only freshness, and returns the same score while freshness holds', () => {
-    // 1H, maximum delay 1 h by default: the bar opening at 10:00 closes at 11:00; at 12:30 it
-    // is 1.5 h late, half-way from 1 h to 2 h, so freshness is 0.5.
-    const t = Date.UTC(2025, 0, 30, 10);
-    const tracker = new QualityTracker('1H');
-    tracker.addRows([{ timestamp: t, open: 1, high: 1, low: 1, close: 1, volume: 1 }]);
-    const first = tracker.score(t + HOUR + 60_000) as TrackedQuality;
-    expect(tracker.refreshed(first, t + HOUR + 120_000, t)).toBe(first);
-    const later = tracker.refreshed(first, t + 2.5 * HOUR, t);
-    expect(later).toEqual({ ...first, metrics: { ...first.metrics, freshness: 0.5 }, score: 0.3 + 0.3 + 0.25 * 0.5 + 0.15 });
-  });
-
-  it('rejects an unknown timeframe and weights that do not sum to 1, naming the option', () => {
-    expect(() => new QualityTracker('7x' as '1m')).toThrow(/`timeframe`.*"7x"/);
-    const weights = { completeness: 0.5, validity: 0.5, freshness: 0.5, consistency: 0 };
-    let error: unknown;
-    try {
-      new QualityTracker('1m', { weights });
-    } catch (caught) {
-      error = caught;
-    }
-    expect(isConfigError(error)).toBe(true);
-    expect((error as Error).message).toMatch(/config\.weights/);
   });
 });

@@ -1,14 +1,10 @@
-import { freshnessAt } from '../../internal/quality-freshness.js';
-import { weighQuality } from '../../internal/quality-weigh.js';
-import type { QualityMetrics } from '../../quality/score-quality.js';
+import { QualityTracker, type QualityMetrics, type TrackedQuality } from '../../quality/index.js';
 import type { PipelineConfig } from '../../schemas/config.js';
 import type { OhlcvColumns } from '../../schemas/ohlcv-columns.js';
 import type { Ohlcv } from '../../schemas/ohlcv.js';
 import { bucketEnd } from '../../time/bucket-end.js';
 import { bucketStart } from '../../time/bucket-start.js';
-import { expectedBarCount } from '../../time/expected-bar-count.js';
-import { DAY_MS, type Timeframe } from '../../time/timeframe.js';
-import { QualityLedger } from '../quality-ledger.js';
+import type { Timeframe } from '../../time/timeframe.js';
 import type { RevisedBar } from '../sink.js';
 import { TwoKeyMap } from '../../internal/two-key-map.js';
 import type { PipelineEmitter } from './pipeline-emitter.js';
@@ -25,6 +21,8 @@ export interface SeriesState {
   readonly metrics: QualityMetrics | undefined;
   /** The weighted score in [0, 1]. */
   readonly score: number | undefined;
+  /** The tracker's answer behind `metrics`, `score` and `barsToday`; `undefined` when the window holds no bar. */
+  readonly quality: TrackedQuality | undefined;
 }
 
 /** Index of the first bar opening at or after `time` (bars in time order, usually few after it). */
@@ -39,18 +37,15 @@ function widthOf(timestamp: number, tf: Timeframe): number {
 }
 
 /**
- * Owns the quality of every series: a ledger per series that judges each bar as it is stored,
- * which series changed since the last documents, and each series' last state. The window is
- * max(1 day, 30 bars) back from `now`; completeness is the share of grid slots from the window's
- * first bar to the newest that hold a bar, validity and consistency the shares of bars judged
- * valid and consistent, freshness the quality module's rule at `now`, weighted as
- * `scoreQuality` weighs them.
+ * Owns the quality of every series: a `QualityTracker` per series, fed each bar as it is stored
+ * (the quality module owns the window, the verdicts, the metrics and the weighing), which series
+ * changed since the last documents, and each series' last state.
  */
 export class SeriesQuality {
   readonly #config: PipelineConfig;
   readonly #store: StoreAccess;
   readonly #emitter: PipelineEmitter;
-  readonly #ledgers = new TwoKeyMap<string, Timeframe, QualityLedger>();
+  readonly #trackers = new TwoKeyMap<string, Timeframe, QualityTracker>();
   readonly #states = new TwoKeyMap<string, Timeframe, SeriesState>();
   readonly #changed = new Map<string, Set<Timeframe>>();
 
@@ -61,17 +56,17 @@ export class SeriesQuality {
   }
 
   /**
-   * Bars of a series were stored: the series changed for the next documents, and its ledger
-   * judges them now. A bar at or before the newest one the ledger was fed replaces a bar it
-   * judged: the ledger starts over from the store.
+   * Bars of a series were stored: the series changed for the next documents, and its tracker
+   * judges them now. A bar at or before the newest one the tracker was fed replaces a bar it
+   * judged: the tracker starts over from the store.
    */
   stored(symbol: string, tf: Timeframe, bars: readonly RevisedBar[]): void {
     if (bars.length === 0) return;
     this.#changedOf(symbol).add(tf);
-    const ledger = this.#ledgers.get(symbol, tf);
-    if (ledger === undefined) return;
-    if ((bars[0] as RevisedBar).timestamp <= ledger.fed) this.#ledgers.delete(symbol, tf);
-    else ledger.addRows(bars);
+    const tracker = this.#trackers.get(symbol, tf);
+    if (tracker === undefined) return;
+    if ((bars[0] as RevisedBar).timestamp <= tracker.fed) this.#trackers.delete(symbol, tf);
+    else tracker.addRows(bars);
   }
 
   /** The timeframes of `symbol` that got bars since the last call (taken: the next call starts empty). */
@@ -85,7 +80,7 @@ export class SeriesQuality {
   /**
    * The state of a series without reading the store, or `undefined` when it needs a read: a
    * series without new bars since the last documents on the same UTC day (only freshness moves
-   * with the clock), or one whose ledger was fed every stored bar as it arrived (the steady
+   * with the clock), or one whose tracker was fed every stored bar as it arrived (the steady
    * state, when the store answers at once).
    */
   stateAtOnce(symbol: string, tf: Timeframe, now: number, changed: boolean): SeriesState | undefined {
@@ -93,80 +88,72 @@ export class SeriesQuality {
       const unchanged = this.#unchanged(symbol, tf, now);
       if (unchanged !== undefined) return unchanged;
     }
-    const ledger = this.#ledgers.get(symbol, tf);
-    if (ledger === undefined) return undefined;
+    const tracker = this.#trackers.get(symbol, tf);
+    if (tracker === undefined) return undefined;
     const newest = this.#store.peekLast(symbol, tf);
-    if (newest === NOT_AT_ONCE || (newest?.timestamp ?? Number.NEGATIVE_INFINITY) > ledger.fed) return undefined;
-    return this.#scored(symbol, tf, ledger, newest, now);
+    if (newest === NOT_AT_ONCE || (newest?.timestamp ?? Number.NEGATIVE_INFINITY) > tracker.fed) return undefined;
+    return this.#scored(symbol, tf, tracker, newest, now);
   }
 
   /**
-   * The state of a series, reading from the store what its ledger lacks: a new ledger reads the
+   * The state of a series, reading from the store what its tracker lacks: a new tracker reads the
    * window's bars after the real bars the outlier windows need before them (further back while
    * filled bars stand in for real ones, up to 4 windows). Call it under the symbol's lock: a
-   * stream must not feed the same ledger meanwhile.
+   * stream must not feed the same tracker meanwhile.
    */
   async state(symbol: string, tf: Timeframe, now: number): Promise<SeriesState> {
-    const width = widthOf(now, tf);
-    const windowStart = now - Math.max(DAY_MS, 30 * width);
     const newest = await this.#store.last(symbol, tf);
-    let ledger = this.#ledgers.get(symbol, tf);
-    if (ledger === undefined) {
-      ledger = new QualityLedger(tf, this.#config);
-      this.#ledgers.set(symbol, tf, ledger);
-      const history = QualityLedger.history(this.#config.validity);
+    let tracker = this.#trackers.get(symbol, tf);
+    if (tracker === undefined) {
+      tracker = new QualityTracker(tf, this.#config);
+      this.#trackers.set(symbol, tf, tracker);
+      const windowStart = tracker.windowStart(now);
+      const width = widthOf(now, tf);
+      const history = QualityTracker.history(this.#config.validity);
       for (let slots = history; ; slots *= 2) {
         const bars = await this.#store.columns(symbol, tf, windowStart - slots * width, now);
         const from = firstAtOrAfter(bars, windowStart);
-        if (slots >= 4 * history || QualityLedger.realBars(bars, from) >= history) {
-          ledger.add(bars, from);
+        if (slots >= 4 * history || QualityTracker.realBars(bars, from) >= history) {
+          tracker.add(bars, from);
           break;
         }
       }
-    } else if ((newest?.timestamp ?? Number.NEGATIVE_INFINITY) > ledger.fed) {
-      // Stored bars the ledger was not fed as they arrived; those already before the window only move the outlier windows on.
-      const bars = await this.#store.columns(symbol, tf, ledger.fed + 1, now);
-      ledger.add(bars, firstAtOrAfter(bars, windowStart));
+    } else if ((newest?.timestamp ?? Number.NEGATIVE_INFINITY) > tracker.fed) {
+      // Stored bars the tracker was not fed as they arrived; those already before the window only move the outlier windows on.
+      const bars = await this.#store.columns(symbol, tf, tracker.fed + 1, now);
+      tracker.add(bars, firstAtOrAfter(bars, tracker.windowStart(now)));
     }
-    return this.#scored(symbol, tf, ledger, newest, now);
+    return this.#scored(symbol, tf, tracker, newest, now);
   }
 
   /** Bars before `cutoff` (epoch ms) left the store: they leave the window too. */
   pruned(symbol: string, tf: Timeframe, cutoff: number): void {
-    this.#ledgers.get(symbol, tf)?.dropBefore(cutoff);
+    this.#trackers.get(symbol, tf)?.dropBefore(cutoff);
   }
 
   #unchanged(symbol: string, tf: Timeframe, now: number): SeriesState | undefined {
     const cached = this.#states.get(symbol, tf);
     if (cached === undefined || cached.dayStart !== bucketStart(now, '1D')) return undefined;
-    if (cached.metrics === undefined || cached.latest === undefined) return cached;
-    const freshness = freshnessAt(cached.latest.timestamp, tf, now, this.#config.freshness);
-    if (freshness === cached.metrics.freshness) return cached;
-    const metrics: QualityMetrics = { ...cached.metrics, freshness };
-    const updated: SeriesState = { ...cached, metrics, score: weighQuality(metrics, this.#config.weights) };
+    if (cached.quality === undefined || cached.latest === undefined) return cached;
+    const tracker = this.#trackers.get(symbol, tf);
+    if (tracker === undefined) return undefined;
+    const quality = tracker.refreshed(cached.quality, now, cached.latest.timestamp);
+    if (quality === cached.quality) return cached;
+    const updated: SeriesState = { ...cached, metrics: quality.metrics, score: quality.score, quality };
     this.#states.set(symbol, tf, updated);
     return updated;
   }
 
-  /** Scores a series from its ledger (its window moved to `now`) and its newest stored bar. */
-  #scored(symbol: string, tf: Timeframe, ledger: QualityLedger, newest: Ohlcv | undefined, now: number): SeriesState {
+  /** Scores a series from its tracker (its window moved to `now`) and its newest stored bar. */
+  #scored(symbol: string, tf: Timeframe, tracker: QualityTracker, newest: Ohlcv | undefined, now: number): SeriesState {
     const dayStart = bucketStart(now, '1D');
-    ledger.dropBefore(now - Math.max(DAY_MS, 30 * widthOf(now, tf)));
-    const first = ledger.first();
-    const latest = first === undefined ? undefined : (newest as RevisedBar | undefined);
-    let state: SeriesState = { dayStart, latest, barsToday: 0, metrics: undefined, score: undefined };
-    if (first !== undefined && latest !== undefined) {
-      const n = ledger.size;
-      const expected = expectedBarCount(first, bucketEnd(latest.timestamp, tf), tf);
-      const metrics: QualityMetrics = {
-        completeness: expected > 0 ? Math.min(1, n / expected) : 0,
-        validity: (n - ledger.invalid) / n,
-        freshness: freshnessAt(latest.timestamp, tf, now, this.#config.freshness),
-        consistency: (n - ledger.inconsistent) / n,
-      };
-      const score = weighQuality(metrics, this.#config.weights);
-      state = { dayStart, latest, barsToday: ledger.countSince(dayStart), metrics, score };
-      if (this.#emitter.listened('quality')) this.#emitter.emit('quality', { symbol, timeframe: tf, score, metrics, bars: n });
+    const quality = newest === undefined ? undefined : tracker.score(now, newest.timestamp);
+    const state: SeriesState =
+      quality === undefined
+        ? { dayStart, latest: undefined, barsToday: 0, metrics: undefined, score: undefined, quality }
+        : { dayStart, latest: newest as RevisedBar, barsToday: quality.barsToday, metrics: quality.metrics, score: quality.score, quality };
+    if (quality !== undefined && this.#emitter.listened('quality')) {
+      this.#emitter.emit('quality', { symbol, timeframe: tf, score: quality.score, metrics: quality.metrics, bars: quality.bars });
     }
     this.#states.set(symbol, tf, state);
     return state;

@@ -20,8 +20,9 @@ export interface MissedBars {
  * The failover protocol's backfill rule ("backfill on restore, at most 100 bars"): of the bars
  * that open strictly after `lastBar` and strictly before `nextBar`, the newest `maxBars` are
  * fetched and the older ones are reported as a gap. The feed state machine applies it when the
- * primary recovers (`backfill` and `gap` actions); the `Pipeline` applies it to every catch-up
- * fetch, so a feed that paused (a restart, a halt) never asks for more than `maxBars` old bars.
+ * primary recovers (`backfill` and `gap` actions); the `Pipeline`'s fetch planning applies it to
+ * every catch-up fetch, so a feed that paused (a restart, a halt) never asks for more than
+ * `maxBars` old bars.
  *
  * @param lastBar - Open time of the last bar held, epoch ms.
  * @param nextBar - Open time of the first bar not missed (the newest bar delivered, or the bar still forming), epoch ms.

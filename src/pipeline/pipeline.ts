@@ -102,6 +102,9 @@ export class Pipeline {
       throw new ConfigError('Expected `baseTimeframe` to have a fixed width, got `1M`', { path: ['config', 'baseTimeframe'], value: base });
     }
     const baseMs = timeframeMs(base);
+    const store = new StoreAccess(options.store ?? new MemoryStore());
+    // Fails first (ConfigError) when the base does not divide a target.
+    const higher = new HigherTimeframes(store, base, baseMs, [...new Set(config.timeframes.filter((tf) => tf !== base))]);
     const { primary, backup } = options;
     if (backup !== undefined && backup.name === primary.name) {
       throw new ConfigError(`Expected the backup source to have its own name, got \`${backup.name}\` twice`, {
@@ -117,8 +120,6 @@ export class Pipeline {
     this.#clock = clock;
     this.#pollDelayMs = options.pollDelayMs ?? 1000;
     this.#deadlines = new Deadlines(clock);
-    const store = new StoreAccess(options.store ?? new MemoryStore());
-    const higher = new HigherTimeframes(store, base, baseMs, [...new Set(config.timeframes.filter((tf) => tf !== base))]);
     const delivery = new Delivery(sinks, {
       bufferSize: config.delivery.bufferSize,
       maxAttempts: options.sinkMaxAttempts ?? 5,
@@ -298,6 +299,7 @@ export class Pipeline {
 
   /** Runs `task` under `symbol`'s lock, after the symbol's warm-up on first use. */
   async #exclusive(symbol: string, task: () => Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+    this.#feed.track(symbol);
     await this.#locks.run(
       symbol,
       async () => {

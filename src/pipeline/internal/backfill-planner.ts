@@ -25,8 +25,11 @@ export class BackfillPlanner {
   readonly #options: BackfillPlannerOptions;
   /** Per symbol: open time of the oldest filled base bar that may still be replaced by a real one. */
   readonly #syntheticSince = new Map<string, number>();
-  /** Per symbol: the bars a `backfill` action asked for that may not be stored yet. */
-  readonly #backfills = new Map<string, BarRange>();
+  /**
+   * Per symbol: the ranges `backfill` actions asked for that are not done yet, each with the
+   * first bar the store lacked when the next fetch was planned (`undefined` before that).
+   */
+  readonly #backfills = new Map<string, { readonly range: BarRange; unstored: number | undefined }[]>();
 
   constructor(store: StoreAccess, options: BackfillPlannerOptions) {
     this.#store = store;
@@ -55,18 +58,43 @@ export class BackfillPlanner {
   }
 
   /**
-   * Carries out the feed state machine's `backfill` action: the next fetch of `symbol` starts
-   * at the first bar of `range` the store lacks (or holds only filled), if any.
+   * Carries out the feed state machine's `backfill` action: the fetches of `symbol` start at the
+   * first bar of `range` the store lacks (or holds only filled) until a fetch from there is
+   * answered, the store holds the range, or it falls out of reach.
    */
   backfill(symbol: string, range: BarRange): void {
     const pending = this.#backfills.get(symbol);
-    this.#backfills.set(symbol, pending === undefined || range.from < pending.from ? range : pending);
+    if (pending === undefined) this.#backfills.set(symbol, [{ range, unstored: undefined }]);
+    else pending.push({ range, unstored: undefined });
+  }
+
+  /** Whether `symbol` needs no fetch beyond the next bar: no filled bar waits for a real one and no backfill is pending. */
+  isCaughtUp(symbol: string): boolean {
+    return !this.#syntheticSince.has(symbol) && !this.#backfills.has(symbol);
+  }
+
+  /** The oldest open time a fetch may start at (epoch ms), with `closedEnd` the open time of the bar still forming. */
+  reach(closedEnd: number): number {
+    return closedEnd - this.#options.maxBackfillBars * this.#options.baseMs;
+  }
+
+  /**
+   * A fetch of `symbol` from `since` (epoch ms) was answered: the pending backfills whose first
+   * missing bar it asked for are done — bars the source does not have then are a gap, not a
+   * reason to ask again every cycle.
+   */
+  answered(symbol: string, since: number): void {
+    const pending = this.#backfills.get(symbol);
+    if (pending === undefined) return;
+    const left = pending.filter((p) => p.unstored === undefined || p.unstored < since);
+    if (left.length === 0) this.#backfills.delete(symbol);
+    else this.#backfills.set(symbol, left);
   }
 
   /** Open time (epoch ms) where the next fetch of `symbol` starts, with `closedEnd` the open time of the bar still forming. */
   async since(symbol: string, closedEnd: number): Promise<number> {
     const { baseTimeframe, baseMs, maxBackfillBars, start } = this.#options;
-    const reach = closedEnd - maxBackfillBars * baseMs;
+    const reach = this.reach(closedEnd);
     const last = await this.#store.last(symbol, baseTimeframe);
     if (last === undefined) return start ?? reach;
     // Beyond the backfill limit the missed bars are not fetched: the hole is reported as a gap
@@ -94,22 +122,29 @@ export class BackfillPlanner {
   }
 
   /**
-   * The first bar of `symbol`'s pending backfill (within reach) that the store lacks or holds
-   * filled. The action is carried out once: the fetch that follows asks from there, and bars the
-   * source does not have then are a gap, not a reason to ask again every cycle.
+   * The first bar within reach that a pending backfill of `symbol` lacks in the store (or holds
+   * only filled); ranges the store holds, or that fell out of reach, are done.
    */
   async #unstored(symbol: string, reach: number): Promise<number | undefined> {
-    const range = this.#backfills.get(symbol);
-    if (range === undefined) return undefined;
-    this.#backfills.delete(symbol);
+    const pending = this.#backfills.get(symbol);
+    if (pending === undefined) return undefined;
     const { baseTimeframe, baseMs } = this.#options;
-    const from = Math.max(range.from, reach);
-    const stored = await this.#store.range(symbol, baseTimeframe, from, range.to + baseMs);
-    let expected = from;
-    for (const bar of stored) {
-      if (bar.timestamp !== expected || isSynthetic(bar)) break;
-      expected += baseMs;
+    let first: number | undefined;
+    const left: typeof pending = [];
+    for (const p of pending) {
+      const from = Math.max(p.range.from, reach);
+      let expected = from;
+      for (const bar of await this.#store.range(symbol, baseTimeframe, from, p.range.to + baseMs)) {
+        if (bar.timestamp !== expected || isSynthetic(bar)) break;
+        expected += baseMs;
+      }
+      if (expected > p.range.to) continue;
+      p.unstored = expected;
+      left.push(p);
+      first = first === undefined ? expected : Math.min(first, expected);
     }
-    return expected > range.to ? undefined : expected;
+    if (left.length === 0) this.#backfills.delete(symbol);
+    else this.#backfills.set(symbol, left);
+    return first;
   }
 }

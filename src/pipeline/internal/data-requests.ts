@@ -1,4 +1,3 @@
-import type { FeedSource } from '../../failover/feed-state.js';
 import { isoUtc } from '../../internal/iso-utc.js';
 import { scoreQuality, type QualityConfig } from '../../quality/score-quality.js';
 import { buildDataResponse } from '../../reports/build-data-response.js';
@@ -11,7 +10,7 @@ import { DAY_MS } from '../../time/timeframe.js';
 import type { Clock } from '../clock.js';
 import type { RevisedBar } from '../sink.js';
 import type { Delivery } from './delivery.js';
-import type { FeedController } from './feed-controller.js';
+import type { FeedController, FeedSourceRef } from './feed-controller.js';
 import type { Ingestor } from './ingestor.js';
 import type { PipelineEmitter } from './pipeline-emitter.js';
 import { isSynthetic } from './same-bar.js';
@@ -146,9 +145,9 @@ export class DataRequests {
     const until = stored[0]?.timestamp ?? end;
     if (until <= start) return undefined;
     const total = Math.round((until - start) / w);
-    const which: FeedSource = feed.state(symbol).kind === 'on_backup' && feed.source('backup') !== undefined ? 'backup' : 'primary';
-    const source = feed.source(which) ?? feed.source('primary');
-    if (source === undefined) return undefined;
+    // The source the feed serves from now (the failover module's answer); the primary while a retry is pending.
+    const ref: FeedSourceRef = feed.toPoll(symbol)[0] ?? { which: 'primary', source: feed.primary };
+    const { which, source } = ref;
     const limit = source.maxLimit ?? 1000;
     let since = start;
     let previous: RevisedBar | undefined;

@@ -16,7 +16,8 @@ export interface FeedActionUnits {
 /**
  * Carries out one action of `symbol`'s feed state machine at `now` (epoch ms), `state` being the
  * state it moved to. The reports module says which actions raise which alert; escalations go
- * through the escalation tracker (so each is raised once per outage) and recovery clears them;
+ * through the escalation tracker, which remembers them until the feed recovers (the machine
+ * escalates each outage once);
  * `backfill` asks the planner to fetch the bars the store lacks. A `gap` needs no step of its
  * own: the fetch never reaches further back than the backfill, so the bars before it are the
  * hole the gaps module reports (and fills by size) when the fetched bars are stored.

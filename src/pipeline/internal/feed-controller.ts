@@ -38,7 +38,7 @@ export interface FeedControllerOptions {
   readonly clock: Clock;
   readonly deadlines: Deadlines;
   readonly emitter: PipelineEmitter;
-  /** Carries out each action the feed state machine asks for (alerts, escalation), in order. */
+  /** Carries out each action the feed state machine asks for (alerts, escalation, backfill), in order. */
   readonly onAction: (symbol: string, action: FeedAction, state: FeedState, now: number) => void;
 }
 
@@ -93,6 +93,14 @@ export class FeedController {
     return state;
   }
 
+  /**
+   * Starts tracking `symbol` (its feed state, and so its part of a checkpoint) if it is not
+   * tracked yet: every symbol the pipeline works on is.
+   */
+  track(symbol: string): void {
+    this.state(symbol);
+  }
+
   /** The feed states of every symbol seen so far. */
   states(): IterableIterator<FeedState> {
     return this.#feeds.values();
@@ -108,6 +116,11 @@ export class FeedController {
     return refs;
   }
 
+  /** The primary source. */
+  get primary(): Source {
+    return this.#primary;
+  }
+
   /** The source behind `which`. */
   source(which: FeedSource): Source | undefined {
     return which === 'primary' ? this.#primary : this.#backup;
@@ -120,6 +133,7 @@ export class FeedController {
 
   /** Marks `symbol`'s primary stream as open or closed. */
   setStreaming(symbol: string, open: boolean): void {
+    this.track(symbol);
     if (open) this.#streaming.add(symbol);
     else this.#streaming.delete(symbol);
   }

@@ -95,7 +95,7 @@ export class Ingestor {
     const last = await store.last(symbol, this.#base);
     let from: number | undefined;
     if (last !== undefined) {
-      const reach = bucketStart(clock.now(), this.#base) - this.#config.feedFailure.maxBackfillBars * this.#baseMs;
+      const reach = planner.reach(bucketStart(clock.now(), this.#base));
       const recent = await store.range(symbol, this.#base, reach, last.timestamp + this.#baseMs);
       const synthetic = recent.find(isSynthetic)?.timestamp;
       if (synthetic !== undefined) planner.noteSynthetic(symbol, synthetic);

@@ -37,14 +37,15 @@ export class Poller {
   }
 
   /**
-   * Whether a cycle of `symbol` would do nothing: its stream is open, its feed steady, no filled
-   * bar waits for a real one, and the store already holds the last closed base bar (the stream
+   * Whether a cycle of `symbol` would do nothing: its stream is open, its feed steady, the
+   * planner wants nothing older than the next bar (no filled bar waits for a real one, no
+   * backfill is pending), and the store already holds the last closed base bar (the stream
    * delivered it). Decided without waiting for the symbol's lock: a bar being stored meanwhile
    * only makes it `false`.
    */
   isCurrent(symbol: string): boolean {
     const { feed, planner, store, clock } = this.#units;
-    if (!feed.isStreaming(symbol) || !feed.isSteady(symbol) || planner.syntheticSince(symbol) !== null) return false;
+    if (!feed.isStreaming(symbol) || !feed.isSteady(symbol) || !planner.isCaughtUp(symbol)) return false;
     const last = store.peekLast(symbol, this.#base);
     return last !== NOT_AT_ONCE && last !== undefined && last.timestamp + this.#baseMs >= bucketStart(clock.now(), this.#base);
   }
@@ -63,6 +64,7 @@ export class Poller {
     let since = await planner.since(symbol, closedEnd);
     // An open stream delivers each bar as it closes: with none due and the feed healthy, a poll would only ask again.
     if (feed.isStreaming(symbol) && feed.state(symbol).kind === 'healthy' && since >= closedEnd) return;
+    const first = since;
     const total = Math.max(0, Math.round((closedEnd - since) / this.#baseMs));
     const limit = source.maxLimit ?? 1000;
     let done = 0;
@@ -77,6 +79,7 @@ export class Poller {
         return;
       }
       const outcome = await ingestor.ingest(symbol, answer.rows, source.name, signal, previous);
+      if (since === first) planner.answered(symbol, first);
       feed.succeeded(symbol, which, answer.latencyMs, outcome.newest);
       done += answer.rows.length;
       if (total > limit) emitter.emit('progress', { symbol, phase: 'backfill', done: Math.min(done, total), total });

@@ -46,7 +46,8 @@ export class SeriesQuality {
   readonly #store: StoreAccess;
   readonly #emitter: PipelineEmitter;
   readonly #trackers = new TwoKeyMap<string, Timeframe, QualityTracker>();
-  readonly #states = new TwoKeyMap<string, Timeframe, SeriesState>();
+  /** Per series: the last state and the tracker that scored it (which refreshes its freshness even after it was replaced). */
+  readonly #states = new TwoKeyMap<string, Timeframe, { readonly state: SeriesState; readonly tracker: QualityTracker }>();
   readonly #changed = new Map<string, Set<Timeframe>>();
 
   constructor(config: PipelineConfig, store: StoreAccess, emitter: PipelineEmitter) {
@@ -65,7 +66,8 @@ export class SeriesQuality {
     this.#changedOf(symbol).add(tf);
     const tracker = this.#trackers.get(symbol, tf);
     if (tracker === undefined) return;
-    if ((bars[0] as RevisedBar).timestamp <= tracker.fed) this.#trackers.delete(symbol, tf);
+    const fed = tracker.fed;
+    if (bars.some((bar) => bar.timestamp <= fed)) this.#trackers.delete(symbol, tf);
     else tracker.addRows(bars);
   }
 
@@ -132,15 +134,14 @@ export class SeriesQuality {
   }
 
   #unchanged(symbol: string, tf: Timeframe, now: number): SeriesState | undefined {
-    const cached = this.#states.get(symbol, tf);
-    if (cached === undefined || cached.dayStart !== bucketStart(now, '1D')) return undefined;
+    const entry = this.#states.get(symbol, tf);
+    const cached = entry?.state;
+    if (entry === undefined || cached === undefined || cached.dayStart !== bucketStart(now, '1D')) return undefined;
     if (cached.quality === undefined || cached.latest === undefined) return cached;
-    const tracker = this.#trackers.get(symbol, tf);
-    if (tracker === undefined) return undefined;
-    const quality = tracker.refreshed(cached.quality, now, cached.latest.timestamp);
+    const quality = entry.tracker.refreshed(cached.quality, now, cached.latest.timestamp);
     if (quality === cached.quality) return cached;
     const updated: SeriesState = { ...cached, metrics: quality.metrics, score: quality.score, quality };
-    this.#states.set(symbol, tf, updated);
+    this.#states.set(symbol, tf, { state: updated, tracker: entry.tracker });
     return updated;
   }
 
@@ -155,7 +156,7 @@ export class SeriesQuality {
     if (quality !== undefined && this.#emitter.listened('quality')) {
       this.#emitter.emit('quality', { symbol, timeframe: tf, score: quality.score, metrics: quality.metrics, bars: quality.bars });
     }
-    this.#states.set(symbol, tf, state);
+    this.#states.set(symbol, tf, { state, tracker });
     return state;
   }
 

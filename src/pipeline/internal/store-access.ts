@@ -1,3 +1,4 @@
+import { ConfigError } from '../../errors/config-error.js';
 import { toColumns } from '../../formats/to-columns.js';
 import type { OhlcvColumns } from '../../schemas/ohlcv-columns.js';
 import type { Timeframe } from '../../time/timeframe.js';
@@ -67,9 +68,21 @@ export class StoreAccess {
   /**
    * Puts a checkpoint's snapshot back, when the store takes snapshots (other stores persist
    * themselves). Such a store keeps its bars in memory and answers `upsert` at once.
+   *
+   * @throws {@link ConfigError} when a store that takes snapshots answers `upsert` with a promise.
    */
   restore(snapshot: StoreSnapshot): void {
     if (this.#store.snapshot === undefined) return;
-    for (const { symbol, timeframe, bars } of snapshot) void this.#store.upsert(symbol, timeframe, bars);
+    for (const { symbol, timeframe, bars } of snapshot) {
+      const done = this.#store.upsert(symbol, timeframe, bars);
+      if (isPromiseLike(done)) {
+        // Observed, so that its outcome is never an unhandled rejection; the error says why.
+        Promise.resolve(done).catch(() => undefined);
+        throw new ConfigError('Expected a store that takes snapshots to answer `upsert` at once, got a promise', {
+          path: ['store', 'upsert'],
+          value: 'a promise',
+        });
+      }
+    }
   }
 }

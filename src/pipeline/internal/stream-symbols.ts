@@ -17,9 +17,9 @@ export interface StreamUnits {
  */
 export function streamSymbols(symbols: readonly string[], signal: AbortSignal, units: StreamUnits): Promise<void>[] {
   const { feed, ingestor, exclusive } = units;
-  const primary = feed.source('primary');
-  const subscribe = primary?.subscribe?.bind(primary);
-  if (primary === undefined || subscribe === undefined) return [];
+  const primary = feed.primary;
+  const subscribe = primary.subscribe?.bind(primary);
+  if (subscribe === undefined) return [];
   const timeframe = ingestor.baseTimeframe;
   return symbols.map(async (symbol) => {
     try {

@@ -24,12 +24,14 @@ describe('BackfillPlanner', () => {
     await expect(planner([bar(0)], 3).since('BTCUSD', T0 + 10 * MIN)).resolves.toBe(T0 + 7 * MIN);
   });
 
-  it('carries out a backfill action once: from the first bar of its range the store lacks', async () => {
+  it('carries out a backfill action until a fetch from the first bar of its range the store lacks is answered', async () => {
     // 00:00–00:09 stored except 00:04 (missing) and 00:06 (filled); the feed asks for 00:01–00:08.
     const p = planner([0, 1, 2, 3, 5, 7, 8, 9].map((i) => bar(i)).concat(bar(6, 'forward_filled')));
     p.backfill('BTCUSD', { from: T0 + MIN, to: T0 + 8 * MIN, bars: 8 });
+    expect(p.isCaughtUp('BTCUSD')).toBe(false);
     expect(await p.since('BTCUSD', T0 + 10 * MIN)).toBe(T0 + 4 * MIN);
-    // Done: the next fetch continues after the last stored bar again.
+    p.answered('BTCUSD', T0 + 4 * MIN);
+    // Done (the source was asked; bars it lacks are a gap): the next fetch continues after the last stored bar.
     expect(await p.since('BTCUSD', T0 + 10 * MIN)).toBe(T0 + 10 * MIN);
   });
 
@@ -46,5 +48,24 @@ describe('BackfillPlanner', () => {
     // Out of reach (limit 100 bars back from 02:00): forgotten.
     expect(await p.since('BTCUSD', T0 + 120 * MIN)).toBe(T0 + 20 * MIN);
     expect(p.syntheticSince('BTCUSD')).toBeNull();
+  });
+});
+
+describe('BackfillPlanner with several backfills', () => {
+  it('keeps every pending range: the next fetch starts at the first bar any of them lacks', async () => {
+    // 00:00–00:59 stored except 00:40–00:45; one range is stored already, the other lacks 00:40.
+    const p = planner(
+      Array.from({ length: 60 }, (_, i) => i)
+        .filter((i) => i < 40 || i > 45)
+        .map((i) => bar(i)),
+    );
+    p.backfill('BTCUSD', { from: T0 + 10 * MIN, to: T0 + 20 * MIN, bars: 11 });
+    p.backfill('BTCUSD', { from: T0 + 38 * MIN, to: T0 + 50 * MIN, bars: 13 });
+    expect(await p.since('BTCUSD', T0 + 60 * MIN)).toBe(T0 + 40 * MIN);
+    // Not answered yet: asked again. Answered from 00:40: done.
+    expect(await p.since('BTCUSD', T0 + 60 * MIN)).toBe(T0 + 40 * MIN);
+    p.answered('BTCUSD', T0 + 40 * MIN);
+    expect(await p.since('BTCUSD', T0 + 60 * MIN)).toBe(T0 + 60 * MIN);
+    expect(p.isCaughtUp('BTCUSD')).toBe(true);
   });
 });

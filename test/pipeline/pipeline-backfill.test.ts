@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { SourceError } from '../../src/errors/source-error.js';
+import { MemoryStore } from '../../src/pipeline/memory-store.js';
+import { Pipeline } from '../../src/pipeline/pipeline.js';
+import type { Source } from '../../src/pipeline/source.js';
+import { ManualClock } from '../../src/testing/manual-clock.js';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2025, 0, 30, 10, 0);
+const bar = (i: number): Record<string, number> => ({ timestamp: T0 + i * MIN, open: 100, high: 101, low: 99, close: 100, volume: 5 });
+
+/** An exchange whose REST answers every closed bar unless `down`, and whose stream yields what the test pushes. */
+function exchange(clock: ManualClock): { source: Source; push: (row: unknown) => void; setDown: (down: boolean) => void } {
+  let down = false;
+  const queue: unknown[] = [];
+  let wake: (() => void) | undefined;
+  const source: Source = {
+    name: 'exchange',
+    fetchOhlcv(request) {
+      if (down) return Promise.reject(new SourceError('down', { kind: 'network', source: 'exchange' }));
+      const closedEnd = Math.floor(clock.now() / MIN) * MIN;
+      const rows = [];
+      for (let t = request.since ?? 0; t < closedEnd && rows.length < (request.limit ?? 1000); t += MIN) rows.push(bar((t - T0) / MIN));
+      return Promise.resolve(rows);
+    },
+    async *subscribe({ signal }) {
+      while (signal?.aborted !== true) {
+        if (queue.length > 0) {
+          yield queue.shift();
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          signal?.addEventListener('abort', () => resolve(), { once: true });
+        });
+      }
+    },
+  };
+  return {
+    source,
+    push: (row) => {
+      queue.push(row);
+      wake?.();
+    },
+    setDown: (value) => {
+      down = value;
+    },
+  };
+}
+
+/** Minutes from 10:00 in [from, to) the store lacks. */
+function missing(store: MemoryStore, from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let i = from; i < to; i++) if (store.range('BTCUSD', '1m', T0 + i * MIN, T0 + (i + 1) * MIN).length === 0) out.push(i);
+  return out;
+}
+
+/** 10:00–10:09 stored; then REST and stream are silent for 20 minutes; the stream comes back with 10:29. */
+async function recoverThroughStream(): Promise<
+  { pipeline: Pipeline; store: MemoryStore; clock: ManualClock } & ReturnType<typeof exchange>
+> {
+  const clock = new ManualClock(T0 + 10 * MIN + 1000);
+  const ex = exchange(clock);
+  const store = new MemoryStore();
+  const pipeline = new Pipeline({ primary: ex.source, store, clock, config: { symbols: ['BTCUSD'], timeframes: ['1m'] } });
+  const actions: string[] = [];
+  pipeline.on('failover', (e) => actions.push(...e.actions.map((a) => a.kind)));
+  pipeline.start();
+  await clock.advance(0);
+  expect(store.last('BTCUSD', '1m')?.timestamp).toBe(T0 + 9 * MIN);
+  ex.setDown(true);
+  for (let m = 11; m <= 30; m++) await clock.advance(MIN);
+  ex.setDown(false);
+  ex.push(bar(29));
+  await clock.advance(0);
+  // The feed state machine asks for the bars missed since 10:09 (the specification's backfill on restore).
+  expect(actions).toContain('backfill');
+  return { pipeline, store, clock, ...ex };
+}
+
+describe('Pipeline backfill on restore', () => {
+  it('fetches the bars missed during an outage even while the stream delivers every new bar first', async () => {
+    const { pipeline, store, clock, push } = await recoverThroughStream();
+    for (let m = 30; m < 35; m++) {
+      // Each bar arrives by stream at its close, before the poll (close + pollDelayMs).
+      await clock.advance(MIN - 500);
+      push(bar(m));
+      await clock.advance(500);
+    }
+    await pipeline.stop();
+    expect(missing(store, 10, 35)).toEqual([]);
+  });
+
+  it('keeps a backfill whose first fetch failed and carries it out on the next poll', async () => {
+    const { pipeline, store, clock, setDown } = await recoverThroughStream();
+    setDown(true);
+    await clock.advance(MIN);
+    setDown(false);
+    for (let m = 0; m < 5; m++) await clock.advance(MIN);
+    await pipeline.stop();
+    expect(missing(store, 10, 35)).toEqual([]);
+  });
+});

@@ -5,13 +5,13 @@ import { bucketEnd } from '../time/bucket-end.js';
 import { FIRST_MONDAY_MS } from '../time/bucket-start.js';
 import { FIXED_WIDTH_MS, type Timeframe } from '../time/timeframe.js';
 import { toRows } from '../formats/to-rows.js';
-import { rowsToCountedColumns } from '../internal/aggregate-columns.js';
+import { rowsToCountedColumns } from './internal/counted-columns.js';
 import type { MutableColumns } from '../internal/columns.js';
-import { aggregateIssue } from '../internal/aggregate-issues.js';
+import { aggregateIssue } from './internal/aggregate-issue-of.js';
 import { isoTime } from '../internal/iso-utc.js';
-import { reduceCheckedToBuckets, reduceToBuckets, type BucketedColumns, type ReduceSpec } from '../internal/aggregate-kernel.js';
-import { sanitizeSeries, type SanitizedSeries, type SourceGrid } from '../internal/aggregate-sanitize.js';
-import { assertAggregatable, gridDivides, inferTimeframe, orderingWidth, timeframeOption } from '../internal/aggregate-timeframes.js';
+import { reduceCheckedToBuckets, reduceToBuckets, type BucketedColumns, type ReduceSpec } from './internal/reduce-to-buckets.js';
+import { sanitizeSeries, type SanitizedSeries, type SourceGrid } from './internal/sanitize-series.js';
+import { assertAggregatable, gridDivides, inferTimeframe, orderingWidth, timeframeOption } from './internal/timeframe-pairs.js';
 import type { AggregateIssue } from './aggregate-issue.js';
 
 /** What to do with a bucket the input does not fully cover. */

@@ -5,11 +5,11 @@ import { bucketEnd } from '../time/bucket-end.js';
 import { bucketStart } from '../time/bucket-start.js';
 import { FIXED_WIDTH_MS, type Timeframe } from '../time/timeframe.js';
 import { toRows } from '../formats/to-rows.js';
-import { rowsToCountedColumns } from '../internal/aggregate-columns.js';
-import { gatherColumns } from '../internal/aggregate-gather.js';
-import { aggregateIssue } from '../internal/aggregate-issues.js';
+import { rowsToCountedColumns } from './internal/counted-columns.js';
+import { gatherColumns } from './internal/gather-aligned.js';
+import { aggregateIssue } from './internal/aggregate-issue-of.js';
 import { isoTime } from '../internal/iso-utc.js';
-import { timeframeOption } from '../internal/aggregate-timeframes.js';
+import { timeframeOption } from './internal/timeframe-pairs.js';
 import type { SourceIssue } from './aggregate-issue.js';
 
 /**

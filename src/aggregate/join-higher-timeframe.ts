@@ -4,7 +4,7 @@ import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/
 import { bucketEnd } from '../time/bucket-end.js';
 import { FIXED_WIDTH_MS, type Timeframe } from '../time/timeframe.js';
 import { toRows } from '../formats/to-rows.js';
-import { orderingWidth, timeframeOption } from '../internal/aggregate-timeframes.js';
+import { orderingWidth, timeframeOption } from './internal/timeframe-pairs.js';
 
 /** A lower-timeframe bar with the last higher-timeframe bar that had closed when it closed. */
 export type JoinedBar = Ohlcv & {

@@ -4,9 +4,9 @@ import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/
 import { BarFlagCode } from '../schemas/bar-flag.js';
 import { DEFAULT_CONSISTENCY } from '../schemas/config.js';
 import { toRows } from '../formats/to-rows.js';
-import { rowsToCountedColumns } from '../internal/aggregate-columns.js';
-import { gatherColumns } from '../internal/aggregate-gather.js';
-import { sanitizeSeries } from '../internal/aggregate-sanitize.js';
+import { rowsToCountedColumns } from './internal/counted-columns.js';
+import { gatherColumns } from './internal/gather-aligned.js';
+import { sanitizeSeries } from './internal/sanitize-series.js';
 import type { SourceIssue } from './aggregate-issue.js';
 
 /** Codes of the `origin` array of {@link mergeSources}: which input a merged bar came from. */

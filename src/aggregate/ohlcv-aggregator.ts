@@ -3,10 +3,10 @@ import type { Ohlcv } from '../schemas/ohlcv.js';
 import { bucketEnd } from '../time/bucket-end.js';
 import { bucketStart } from '../time/bucket-start.js';
 import { FIXED_WIDTH_MS, type Timeframe } from '../time/timeframe.js';
-import { BucketState } from '../internal/aggregate-bucket-state.js';
-import { aggregateIssue } from '../internal/aggregate-issues.js';
+import { BucketState } from './internal/bucket-state.js';
+import { aggregateIssue } from './internal/aggregate-issue-of.js';
 import { isoTime } from '../internal/iso-utc.js';
-import { assertAggregatable, timeframeOption } from '../internal/aggregate-timeframes.js';
+import { assertAggregatable, timeframeOption } from './internal/timeframe-pairs.js';
 import { DEFAULT_AGGREGATION, type PartialBucketPolicy } from './aggregate-ohlcv.js';
 import type { AggregateIssue } from './aggregate-issue.js';
 

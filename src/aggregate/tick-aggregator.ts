@@ -3,9 +3,9 @@ import type { Tick } from '../schemas/tick.js';
 import { bucketEnd } from '../time/bucket-end.js';
 import { bucketStart } from '../time/bucket-start.js';
 import { FIXED_WIDTH_MS, type Timeframe } from '../time/timeframe.js';
-import { aggregateIssue } from '../internal/aggregate-issues.js';
+import { aggregateIssue } from './internal/aggregate-issue-of.js';
 import { isoTime } from '../internal/iso-utc.js';
-import { timeframeOption } from '../internal/aggregate-timeframes.js';
+import { timeframeOption } from './internal/timeframe-pairs.js';
 import type { AggregateIssue } from './aggregate-issue.js';
 
 /** Options of {@link TickAggregator}. */

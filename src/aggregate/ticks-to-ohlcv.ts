@@ -2,7 +2,7 @@ import { ConfigError } from '../errors/config-error.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import type { Tick } from '../schemas/tick.js';
 import type { Timeframe } from '../time/timeframe.js';
-import { aggregateIssue } from '../internal/aggregate-issues.js';
+import { aggregateIssue } from './internal/aggregate-issue-of.js';
 import { isoTime } from '../internal/iso-utc.js';
 import { DEFAULT_AGGREGATION, type AggregateResult, type PartialBucketPolicy } from './aggregate-ohlcv.js';
 import { TickAggregator } from './tick-aggregator.js';

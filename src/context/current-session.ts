@@ -1,4 +1,4 @@
-import { instantOf, latestOpened, openWindows, parseWindows, type OffsetCache, type ParsedWindow } from '../internal/context-windows.js';
+import { instantOf, latestOpened, openWindows, parseWindows, type OffsetCache, type ParsedWindow } from './internal/session-windows.js';
 import { ConfigError } from '../errors/config-error.js';
 import { TradingSession } from '../schemas/market-context-schema.js';
 import { MINUTE_MS } from '../time/timeframe.js';

@@ -1,4 +1,4 @@
-import { refreshRateLimiter } from '../internal/rate-limiter-refresh.js';
+import { refreshRateLimiter } from './internal/refresh-rate-limiter.js';
 import { DEFAULT_BAN_MS, type RateLimitBlock, type RateLimitFeedback, type RateLimiterState } from './rate-limiter-state.js';
 
 function block(state: RateLimiterState, until: number, reason: RateLimitBlock): RateLimiterState {

@@ -1,4 +1,4 @@
-import { failoverMedian } from '../internal/failover-median.js';
+import { failoverMedian } from './internal/median.js';
 import type { FeedSource, FeedState } from './feed-state.js';
 
 /** Health of one source as the `data_status` document shows it. */

@@ -1,4 +1,4 @@
-import { failoverMedian } from '../internal/failover-median.js';
+import { failoverMedian } from './internal/median.js';
 import { DEFAULT_FEED_POLICY, type FeedPolicy } from './feed-policy.js';
 import { missedBars } from './missed-bars.js';
 import type {

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors/config-error.js';
-import { refreshRateLimiter } from '../internal/rate-limiter-refresh.js';
+import { refreshRateLimiter } from './internal/refresh-rate-limiter.js';
 import type { RateLimitDecision, RateLimiterState } from './rate-limiter-state.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { DataIssue } from '../errors/result.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
-import { pushIssue, readFinite, readTimestamp, showValue } from '../internal/format-fields.js';
+import { pushIssue, readFinite, readTimestamp, showValue } from './internal/read-fields.js';
 import type { ParseResult } from '../schemas/parse-result.js';
 
 const PRICE_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;

@@ -1,6 +1,6 @@
 import type { DataIssue } from '../errors/result.js';
 import type { Tick } from '../schemas/tick.js';
-import { pushIssue, readFinite, readTimestamp, showValue } from '../internal/format-fields.js';
+import { pushIssue, readFinite, readTimestamp, showValue } from './internal/read-fields.js';
 import type { ParseResult } from '../schemas/parse-result.js';
 
 const DIGITS = /^\d{1,16}$/;

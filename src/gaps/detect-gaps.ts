@@ -1,7 +1,7 @@
 import type { DataIssue } from '../errors/result.js';
-import { checkCalendar, checkTimeframe, gridOf } from '../internal/gaps-options.js';
+import { checkCalendar, checkTimeframe, gridOf } from '../internal/gap-options.js';
 import { timestampsOf } from '../internal/columns.js';
-import { scanGaps } from '../internal/gaps-scan.js';
+import { scanGaps } from '../internal/gap-scan.js';
 import type { OhlcvSeries } from '../schemas/ohlcv-columns.js';
 import type { Timeframe } from '../time/timeframe.js';
 

@@ -1,5 +1,5 @@
-import { breaksAfterLargeGaps, fillColumns, fillRows, planFill } from '../internal/gaps-fill.js';
-import { checkCalendar, checkTimeframe, gridOf, resolveGapStrategies } from '../internal/gaps-options.js';
+import { breaksAfterLargeGaps, fillColumns, fillRows, planFill } from '../internal/gap-fill.js';
+import { checkCalendar, checkTimeframe, gridOf, resolveGapStrategies } from '../internal/gap-options.js';
 import { timestampsOf } from '../internal/columns.js';
 import type { GapStrategies } from '../schemas/config.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';

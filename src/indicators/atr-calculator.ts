@@ -1,4 +1,4 @@
-import { isSyntheticFlag, resolveAtrOptions } from '../internal/indicators-options.js';
+import { isSyntheticFlag, resolveAtrOptions } from './internal/atr-options.js';
 import { AtrSeed, type AtrCalculatorOptions } from './atr-options.js';
 import type { HighLowCloseRow } from './indicator-input.js';
 

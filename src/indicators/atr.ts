@@ -1,5 +1,5 @@
-import { atrKernel, highLowCloseColumns } from '../internal/indicators-atr.js';
-import { resolveAtrOptions, resolveBreaks } from '../internal/indicators-options.js';
+import { atrKernel, highLowCloseColumns } from './internal/atr-kernel.js';
+import { resolveAtrOptions, resolveBreaks } from './internal/atr-options.js';
 import type { AtrOptions } from './atr-options.js';
 import type { HighLowCloseSeries } from './indicator-input.js';
 

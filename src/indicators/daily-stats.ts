@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors/config-error.js';
-import { isSyntheticCode, isSyntheticFlag } from '../internal/indicators-options.js';
+import { isSyntheticCode, isSyntheticFlag } from './internal/atr-options.js';
 import type { BarFlag } from '../schemas/bar-flag.js';
 import { DAY_MS } from '../time/timeframe.js';
 

@@ -1,4 +1,4 @@
-import { closeChanges } from '../internal/indicators-returns.js';
+import { closeChanges } from './internal/close-changes.js';
 import type { CloseSeries, SeriesBreakOptions } from './indicator-input.js';
 
 /**

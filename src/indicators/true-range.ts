@@ -1,5 +1,5 @@
-import { highLowCloseColumns, trueRangeKernel } from '../internal/indicators-atr.js';
-import { isTalibSeed, resolveBreaks } from '../internal/indicators-options.js';
+import { highLowCloseColumns, trueRangeKernel } from './internal/atr-kernel.js';
+import { isTalibSeed, resolveBreaks } from './internal/atr-options.js';
 import type { AtrSeed } from './atr-options.js';
 import type { HighLowCloseSeries, SeriesBreakOptions } from './indicator-input.js';
 

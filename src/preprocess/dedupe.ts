@@ -1,7 +1,7 @@
 import type { DataIssue } from '../errors/result.js';
 import { ConfigError } from '../errors/config-error.js';
 import { timestampsOf } from '../internal/columns.js';
-import { dedupeColumns, dedupeRows, planDedupe, sameColumns, sameRows } from '../internal/preprocess-dedupe.js';
+import { dedupeColumns, dedupeRows, planDedupe, sameColumns, sameRows } from './internal/dedupe-kernel.js';
 import { DEFAULT_PREPROCESSING } from '../schemas/config.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';

@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors/config-error.js';
 import { toColumns } from '../formats/to-columns.js';
-import { resolveBreaks } from '../internal/indicators-options.js';
-import { applyOutliersToColumns, applyOutliersToRows, scanOutliers } from '../internal/preprocess-outliers.js';
+import { resolveBreaks } from '../indicators/internal/atr-options.js';
+import { applyOutliersToColumns, applyOutliersToRows, scanOutliers } from './internal/outlier-kernel.js';
 import { DEFAULT_PREPROCESSING, DEFAULT_VALIDITY } from '../schemas/config.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';

@@ -1,9 +1,9 @@
-import { fillColumns, breaksAfterLargeGaps, planFill, type FillPlan } from '../internal/gaps-fill.js';
-import { checkCalendar, checkTimeframe, gridOf, resolveGapStrategies, resolveSection } from '../internal/gaps-options.js';
+import { fillColumns, breaksAfterLargeGaps, planFill, type FillPlan } from '../internal/gap-fill.js';
+import { checkCalendar, checkTimeframe, gridOf, resolveGapStrategies, resolveSection } from '../internal/gap-options.js';
 import { gatherColumns, rowAt } from '../internal/columns.js';
 import { toColumns } from '../formats/to-columns.js';
-import { dedupeColumns, planDedupe, sameColumns } from '../internal/preprocess-dedupe.js';
-import { applyOutliersToColumns, scanOutliers } from '../internal/preprocess-outliers.js';
+import { dedupeColumns, planDedupe, sameColumns } from './internal/dedupe-kernel.js';
+import { applyOutliersToColumns, scanOutliers } from './internal/outlier-kernel.js';
 import { timeOrder } from '../internal/time-order.js';
 import { GapResolution, type GapReport } from '../gaps/fill-gaps.js';
 import type { GapIssue, MarketCalendar } from '../gaps/detect-gaps.js';

@@ -1,8 +1,8 @@
-import { qualityColumns } from '../internal/quality-columns.js';
+import { qualityColumns } from '../internal/loose-columns.js';
 import { timeOrder } from '../internal/time-order.js';
-import { contextFields } from '../internal/quality-findings.js';
+import { contextFields } from './internal/summarise-findings.js';
 import { isoTime } from '../internal/iso-utc.js';
-import { describeOption, requireFinite, requireTimeframe, resolveSection } from '../internal/quality-options.js';
+import { describeOption, requireFinite, requireTimeframe, resolveSection } from '../internal/options.js';
 import { ConfigError } from '../errors/config-error.js';
 import { AlertSeverity } from '../schemas/alert-schema.js';
 import { CompletenessConfigSchema, DEFAULT_COMPLETENESS, type CompletenessConfig } from '../schemas/config.js';

@@ -1,8 +1,8 @@
-import { aggregateForConsistency } from '../internal/quality-aggregate.js';
-import { qualityColumns } from '../internal/quality-columns.js';
+import { aggregateForConsistency } from './internal/aggregate-for-consistency.js';
+import { qualityColumns } from '../internal/loose-columns.js';
 import { timeOrder } from '../internal/time-order.js';
-import { summarise } from '../internal/quality-findings.js';
-import { describeOption, requireTimeframe, resolveSection } from '../internal/quality-options.js';
+import { summarise } from './internal/summarise-findings.js';
+import { describeOption, requireTimeframe, resolveSection } from '../internal/options.js';
 import { ConfigError } from '../errors/config-error.js';
 import { AlertSeverity } from '../schemas/alert-schema.js';
 import { ConsistencyConfigSchema, DEFAULT_CONSISTENCY, type ConsistencyConfig } from '../schemas/config.js';

@@ -1,7 +1,7 @@
-import { contextFields } from '../internal/quality-findings.js';
+import { contextFields } from './internal/summarise-findings.js';
 import { isoTime } from '../internal/iso-utc.js';
-import { closeTimeOf, freshnessScore, maxDelayOf } from '../internal/quality-freshness.js';
-import { requireFinite, requireTimeframe, resolveSection } from '../internal/quality-options.js';
+import { closeTimeOf, freshnessScore, maxDelayOf } from './internal/freshness.js';
+import { requireFinite, requireTimeframe, resolveSection } from '../internal/options.js';
 import { AlertSeverity } from '../schemas/alert-schema.js';
 import { DEFAULT_FRESHNESS, FreshnessConfigSchema, type FreshnessConfig } from '../schemas/config.js';
 import { QualityIssueType } from '../schemas/quality-report-schema.js';

@@ -1,6 +1,6 @@
-import { qualityColumns } from '../internal/quality-columns.js';
-import { summarise } from '../internal/quality-findings.js';
-import { requireTimeframe, resolveSection } from '../internal/quality-options.js';
+import { qualityColumns } from '../internal/loose-columns.js';
+import { summarise } from './internal/summarise-findings.js';
+import { requireTimeframe, resolveSection } from '../internal/options.js';
 import { AlertSeverity } from '../schemas/alert-schema.js';
 import { DEFAULT_VALIDITY, ValidityConfigSchema, type ValidityConfig } from '../schemas/config.js';
 import type { OhlcvSeries } from '../schemas/ohlcv-columns.js';

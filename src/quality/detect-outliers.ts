@@ -1,6 +1,6 @@
-import { qualityColumns } from '../internal/quality-columns.js';
-import { resolveSection } from '../internal/quality-options.js';
-import { outlierState, scanOutliers } from '../internal/quality-outlier-scan.js';
+import { qualityColumns } from '../internal/loose-columns.js';
+import { resolveSection } from '../internal/options.js';
+import { outlierState, scanOutliers } from './internal/outlier-scan.js';
 import { DEFAULT_VALIDITY, ValidityConfigSchema, type ValidityConfig } from '../schemas/config.js';
 import type { OhlcvSeries } from '../schemas/ohlcv-columns.js';
 import type { OutlierRule } from './outlier-rule.js';

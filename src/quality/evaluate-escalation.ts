@@ -1,5 +1,5 @@
 import { isoTime } from '../internal/iso-utc.js';
-import { requireFinite, resolveSection } from '../internal/quality-options.js';
+import { requireFinite, resolveSection } from '../internal/options.js';
 import { DEFAULT_ESCALATION, EscalationConfigSchema, type EscalationConfig } from '../schemas/config.js';
 import type { Timeframe } from '../time/timeframe.js';
 import { EscalationTrigger } from './escalation-trigger.js';

@@ -1,7 +1,7 @@
-import { outlierState, scanOutliers, type OutlierState } from '../internal/quality-outlier-scan.js';
-import { freshnessAt } from '../internal/quality-freshness.js';
-import { requireTimeframe, resolveSection } from '../internal/quality-options.js';
-import { weighQuality } from '../internal/quality-weigh.js';
+import { outlierState, scanOutliers, type OutlierState } from './internal/outlier-scan.js';
+import { freshnessAt } from './internal/freshness.js';
+import { requireTimeframe, resolveSection } from '../internal/options.js';
+import { weighQuality } from './internal/weigh-quality.js';
 import { BarFlagCode } from '../schemas/bar-flag.js';
 import {
   DEFAULT_FRESHNESS,

@@ -1,7 +1,7 @@
-import { qualityColumns } from '../internal/quality-columns.js';
-import { weighQuality } from '../internal/quality-weigh.js';
-import { contextFields } from '../internal/quality-findings.js';
-import { requireFinite, requireTimeframe, resolveSection } from '../internal/quality-options.js';
+import { qualityColumns } from '../internal/loose-columns.js';
+import { weighQuality } from './internal/weigh-quality.js';
+import { contextFields } from './internal/summarise-findings.js';
+import { requireFinite, requireTimeframe, resolveSection } from '../internal/options.js';
 import { AlertSeverity } from '../schemas/alert-schema.js';
 import {
   CompletenessConfigSchema,

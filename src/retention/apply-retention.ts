@@ -1,4 +1,4 @@
-import { retentionFilterColumns, retentionSliceColumns } from '../internal/retention-columns.js';
+import { retentionFilterColumns, retentionSliceColumns } from './internal/cut-columns.js';
 import { DEFAULT_RETENTION, type Retention } from '../schemas/config.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CountSchema, FractionSchema } from '../internal/wire-fields.js';
+import { CountSchema, FractionSchema } from './internal/wire-fields.js';
 import { IsoTimestampSchema } from './iso-timestamp-schema.js';
 
 /**

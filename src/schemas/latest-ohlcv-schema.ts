@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WireNumberSchema } from '../internal/wire-fields.js';
+import { WireNumberSchema } from './internal/wire-fields.js';
 import { IsoTimestampSchema } from './iso-timestamp-schema.js';
 import { TimeframeSchema } from './timeframe-schema.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WireNumberSchema } from '../internal/wire-fields.js';
+import { WireNumberSchema } from './internal/wire-fields.js';
 import { AlertSeveritySchema, AlertTypeSchema } from './alert-schema.js';
 import { IsoTimestampSchema } from './iso-timestamp-schema.js';
 

@@ -1,6 +1,6 @@
 import type { DataIssue } from '../errors/result.js';
-import { fieldContext, isRecord, showValue } from '../internal/parse-fields.js';
-import { parseOhlcvRowSlowly } from '../internal/parse-ohlcv-row.js';
+import { fieldContext, isRecord, showValue } from './internal/read-fields.js';
+import { parseOhlcvRowSlowly } from './internal/read-ohlcv-row.js';
 import { MAX_PLAUSIBLE_MS, MIN_PLAUSIBLE_MS } from '../time/to-epoch-ms.js';
 import { barFlagCode } from './bar-flag.js';
 import type { OhlcvColumns } from './ohlcv-columns.js';

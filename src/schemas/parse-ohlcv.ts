@@ -1,6 +1,6 @@
 import type { DataIssue } from '../errors/result.js';
-import { fieldContext, isRecord, showValue } from '../internal/parse-fields.js';
-import { isPlainBar, isReusableBar, parseOhlcvRowSlowly } from '../internal/parse-ohlcv-row.js';
+import { fieldContext, isRecord, showValue } from './internal/read-fields.js';
+import { isPlainBar, isReusableBar, parseOhlcvRowSlowly } from './internal/read-ohlcv-row.js';
 import type { Ohlcv } from './ohlcv.js';
 import type { ParseOptions, ParseResult } from './parse-result.js';
 

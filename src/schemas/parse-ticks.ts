@@ -8,7 +8,7 @@ import {
   readTimestamp,
   showValue,
   type FieldContext,
-} from '../internal/parse-fields.js';
+} from './internal/read-fields.js';
 import type { ParseOptions, ParseResult } from './parse-result.js';
 import type { Tick } from './tick.js';
 

@@ -1,5 +1,5 @@
 import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
-import { generateBars, resolveGenerateOptions } from '../internal/generate-bars.js';
+import { generateBars, resolveGenerateOptions } from './internal/generate-bars.js';
 import type { GenerateOhlcvOptions, GeneratedTruth } from './generate-ohlcv-options.js';
 
 /** What `generateOhlcvColumns` returns: the columns and the truth about them. */

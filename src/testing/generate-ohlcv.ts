@@ -1,5 +1,5 @@
 import type { Ohlcv } from '../schemas/ohlcv.js';
-import { generateBars, resolveGenerateOptions } from '../internal/generate-bars.js';
+import { generateBars, resolveGenerateOptions } from './internal/generate-bars.js';
 import type { GenerateOhlcvOptions, GeneratedTruth } from './generate-ohlcv-options.js';
 
 /** What `generateOhlcv` returns: the rows and the truth about them. */

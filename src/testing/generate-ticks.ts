@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors/config-error.js';
 import type { Tick } from '../schemas/tick.js';
-import { mulberry32, normal } from '../internal/seeded-random.js';
+import { mulberry32, normal } from './internal/seeded-random.js';
 
 /** Options of {@link generateTicks}; every field has a default. */
 export interface GenerateTicksOptions {

@@ -1,8 +1,8 @@
 import { ConfigError } from '../errors/config-error.js';
 import { SinkError } from '../errors/sink-error.js';
-import { mulberry32 } from '../internal/seeded-random.js';
+import { mulberry32 } from './internal/seeded-random.js';
 import { TwoKeyMap } from '../internal/two-key-map.js';
-import { waitForAbort } from '../internal/testing-wait-for-abort.js';
+import { waitForAbort } from './internal/wait-for-abort.js';
 import type { Clock } from '../pipeline/clock.js';
 import type {
   DatasetRecord,

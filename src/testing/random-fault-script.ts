@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors/config-error.js';
-import { mulberry32 } from '../internal/seeded-random.js';
+import { mulberry32 } from './internal/seeded-random.js';
 import { SOURCE_FAULT_KINDS, type SourceFault, type SourceFaultKind } from './source-fault.js';
 
 /** Options of {@link randomFaultScript}. */

@@ -1,10 +1,10 @@
 import { ConfigError } from '../errors/config-error.js';
 import { SourceError, type SourceErrorOptions } from '../errors/source-error.js';
 import { isoUtc } from '../internal/iso-utc.js';
-import { mulberry32 } from '../internal/seeded-random.js';
-import { hashSeed } from '../internal/testing-hash.js';
-import { waitForAbort } from '../internal/testing-wait-for-abort.js';
-import { corruptRows, duplicateRows, resolveFaultScript, shuffleRows, type ResolvedFault } from '../internal/testing-fault-script.js';
+import { mulberry32 } from './internal/seeded-random.js';
+import { hashSeed } from './internal/hash-seed.js';
+import { waitForAbort } from './internal/wait-for-abort.js';
+import { corruptRows, duplicateRows, resolveFaultScript, shuffleRows, type ResolvedFault } from './internal/fault-script.js';
 import type { Clock } from '../pipeline/clock.js';
 import type { OhlcvAnswer, OhlcvRequest, Source } from '../pipeline/source.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';

@@ -1,5 +1,5 @@
-import { requireTimeframe } from '../internal/quality-options.js';
-import { numberOrNaN } from '../internal/quality-columns.js';
+import { requireTimeframe } from '../internal/options.js';
+import { numberOrNaN } from '../internal/loose-columns.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
 import { FIRST_MONDAY_MS } from '../time/bucket-start.js';

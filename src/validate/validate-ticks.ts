@@ -1,4 +1,4 @@
-import { describeOption } from '../internal/quality-options.js';
+import { describeOption } from '../internal/options.js';
 import { ConfigError } from '../errors/config-error.js';
 import type { Tick } from '../schemas/tick.js';
 import { MAX_PLAUSIBLE_MS, MIN_PLAUSIBLE_MS } from '../time/to-epoch-ms.js';

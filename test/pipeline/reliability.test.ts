@@ -18,7 +18,7 @@ import { ManualClock } from '../../src/testing/manual-clock.js';
 import { MemorySink } from '../../src/testing/memory-sink.js';
 import { randomFaultScript } from '../../src/testing/random-fault-script.js';
 import { SimulatedSource } from '../../src/testing/simulated-source.js';
-import { mulberry32 } from '../../src/internal/seeded-random.js';
+import { mulberry32 } from '../../src/testing/internal/seeded-random.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2025, 0, 30);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isConfigError } from '../../src/errors/config-error.js';
-import { weighQuality } from '../../src/internal/quality-weigh.js';
+import { weighQuality } from '../../src/quality/internal/weigh-quality.js';
 import { QualityTracker, type TrackedQuality } from '../../src/quality/quality-tracker.js';
 import { checkValidity } from '../../src/quality/check-validity.js';
 import { scoreQuality, type QualityConfig, type QualityMetrics } from '../../src/quality/score-quality.js';

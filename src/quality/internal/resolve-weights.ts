@@ -1,4 +1,4 @@
-import { describeOption } from '../../internal/quality-options.js';
+import { describeOption } from '../../internal/options.js';
 import { ConfigError } from '../../errors/config-error.js';
 import { DEFAULT_QUALITY_WEIGHTS, QualityWeightsSchema, type QualityWeights } from '../../schemas/config.js';
 

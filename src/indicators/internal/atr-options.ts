@@ -2,9 +2,9 @@
  * Option checks and small helpers shared by the `indicators/` kernels. Never exported from the
  * package.
  */
-import { ConfigError } from '../errors/config-error.js';
-import { BarFlag, BarFlagCode } from '../schemas/bar-flag.js';
-import { AtrSeed, DEFAULT_ATR_OPTIONS, type AtrCalculatorOptions } from '../indicators/atr-options.js';
+import { ConfigError } from '../../errors/config-error.js';
+import { BarFlag, BarFlagCode } from '../../schemas/bar-flag.js';
+import { AtrSeed, DEFAULT_ATR_OPTIONS, type AtrCalculatorOptions } from '../atr-options.js';
 
 /** ATR options after defaults and checks. */
 export interface ResolvedAtrOptions {

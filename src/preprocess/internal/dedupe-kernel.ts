@@ -1,9 +1,9 @@
 /** The dedupe kernel shared by `dedupe` and `preprocess`. Never exported from the package. */
-import type { DuplicateIssue, DuplicatePolicy } from '../preprocess/dedupe.js';
-import type { Ohlcv } from '../schemas/ohlcv.js';
-import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
-import { BarFlagCode } from '../schemas/bar-flag.js';
-import { gatherColumns, OPTIONAL_COLUMNS, type MutableColumns } from './columns.js';
+import type { DuplicateIssue, DuplicatePolicy } from '../dedupe.js';
+import type { Ohlcv } from '../../schemas/ohlcv.js';
+import type { OhlcvColumns } from '../../schemas/ohlcv-columns.js';
+import { BarFlagCode } from '../../schemas/bar-flag.js';
+import { gatherColumns, OPTIONAL_COLUMNS, type MutableColumns } from '../../internal/columns.js';
 
 /** A group of bars sharing a timestamp, in input order, and its output position. */
 interface Group {

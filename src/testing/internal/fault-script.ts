@@ -2,8 +2,8 @@
  * The fault script of `SimulatedSource`: validation (once, at construction) and the row
  * transformations of the `bad_rows`, `duplicates` and `out_of_order` steps.
  */
-import { ConfigError } from '../errors/config-error.js';
-import { BAD_ROW_KINDS, SOURCE_FAULT_KINDS, type BadRowKind, type SourceFault } from '../testing/source-fault.js';
+import { ConfigError } from '../../errors/config-error.js';
+import { BAD_ROW_KINDS, SOURCE_FAULT_KINDS, type BadRowKind, type SourceFault } from '../source-fault.js';
 
 /** A validated step with its window made explicit. */
 export interface ResolvedFault {

@@ -4,11 +4,11 @@
  * they arrive) judges every bar as one call over the whole series would. Never exported from
  * the package.
  */
-import type { Outlier } from '../quality/detect-outliers.js';
-import { OutlierRule } from '../quality/outlier-rule.js';
-import type { ValidityConfig } from '../schemas/config.js';
-import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
-import { RollingMedian, RollingSum } from './quality-rolling.js';
+import type { Outlier } from '../detect-outliers.js';
+import { OutlierRule } from '../outlier-rule.js';
+import type { ValidityConfig } from '../../schemas/config.js';
+import type { OhlcvColumns } from '../../schemas/ohlcv-columns.js';
+import { RollingMedian, RollingSum } from './rolling-windows.js';
 
 /** Scale factor of the MAD to estimate a normal distribution's standard deviation. */
 const MAD_TO_SIGMA = 1.4826;

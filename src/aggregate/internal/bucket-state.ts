@@ -1,6 +1,6 @@
-import type { Ohlcv } from '../schemas/ohlcv.js';
-import { BAR_FLAG_BY_CODE, BarFlagCode, barFlagCode } from '../schemas/bar-flag.js';
-import { combinedFlag } from './aggregate-kernel.js';
+import type { Ohlcv } from '../../schemas/ohlcv.js';
+import { BAR_FLAG_BY_CODE, BarFlagCode, barFlagCode } from '../../schemas/bar-flag.js';
+import { combinedFlag } from './reduce-to-buckets.js';
 
 /**
  * The still-forming bucket of a streaming aggregator: the same reductions as the batch kernel,

@@ -3,11 +3,11 @@
  * against those built from its base timeframe), until `aggregate/` owns it. Never exported
  * from the package.
  */
-import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
-import { bucketEnd } from '../time/bucket-end.js';
-import { FIRST_MONDAY_MS, bucketStart } from '../time/bucket-start.js';
-import { FIXED_WIDTH_MS, type Timeframe } from '../time/timeframe.js';
-import { timeOrder } from './time-order.js';
+import type { OhlcvColumns } from '../../schemas/ohlcv-columns.js';
+import { bucketEnd } from '../../time/bucket-end.js';
+import { FIRST_MONDAY_MS, bucketStart } from '../../time/bucket-start.js';
+import { FIXED_WIDTH_MS, type Timeframe } from '../../time/timeframe.js';
+import { timeOrder } from '../../internal/time-order.js';
 
 /** Buckets built from base bars; only buckets the base series covers completely. */
 export interface AggregatedBuckets {

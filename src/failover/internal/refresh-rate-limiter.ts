@@ -1,4 +1,4 @@
-import type { RateLimiterState } from '../failover/rate-limiter-state.js';
+import type { RateLimiterState } from '../rate-limiter-state.js';
 
 /**
  * The limiter as of `now`: the bucket refilled, or the window moved on; a block that has

@@ -3,7 +3,7 @@
  * Never exported from the package.
  */
 import type { Gap, GapIssue, MarketCalendar } from '../gaps/detect-gaps.js';
-import type { Grid } from './gaps-options.js';
+import type { Grid } from './gap-options.js';
 
 /** What the scan found. */
 export interface GapScan {

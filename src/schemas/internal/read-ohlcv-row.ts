@@ -2,10 +2,10 @@
  * The two ways `parseOhlcv` and `parseOhlcvColumns` read a row: a fast check for the common
  * clean row, and a field-by-field reader that collects every issue. Never exported.
  */
-import { BarFlag } from '../schemas/bar-flag.js';
-import type { Ohlcv } from '../schemas/ohlcv.js';
-import { MAX_PLAUSIBLE_MS, MIN_PLAUSIBLE_MS } from '../time/to-epoch-ms.js';
-import { pushIssue, readCount, readNumber, readTimestamp, showValue, type FieldContext } from './parse-fields.js';
+import { BarFlag } from '../bar-flag.js';
+import type { Ohlcv } from '../ohlcv.js';
+import { MAX_PLAUSIBLE_MS, MIN_PLAUSIBLE_MS } from '../../time/to-epoch-ms.js';
+import { pushIssue, readCount, readNumber, readTimestamp, showValue, type FieldContext } from './read-fields.js';
 
 const FLAGS: ReadonlySet<unknown> = new Set<unknown>([BarFlag.Interpolated, BarFlag.ForwardFilled, BarFlag.Clipped]);
 

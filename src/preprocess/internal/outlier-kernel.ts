@@ -1,9 +1,9 @@
 /** The outlier kernel shared by `handleOutliers` and `preprocess`. Never exported. */
-import type { OutlierMethod } from '../preprocess/handle-outliers.js';
-import { BarFlag, BarFlagCode } from '../schemas/bar-flag.js';
-import type { Ohlcv } from '../schemas/ohlcv.js';
-import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
-import { copyColumns, gatherColumns, type MutableColumns } from './columns.js';
+import type { OutlierMethod } from '../handle-outliers.js';
+import { BarFlag, BarFlagCode } from '../../schemas/bar-flag.js';
+import type { Ohlcv } from '../../schemas/ohlcv.js';
+import type { OhlcvColumns } from '../../schemas/ohlcv-columns.js';
+import { copyColumns, gatherColumns, type MutableColumns } from '../../internal/columns.js';
 
 /** Outliers found: indices (ascending) and, for each, the band its prices are clipped to. */
 export interface OutlierScan {

@@ -1,10 +1,10 @@
-import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
-import { BarFlagCode } from '../schemas/bar-flag.js';
-import { bucketEnd } from '../time/bucket-end.js';
-import { FIRST_MONDAY_MS, bucketStart } from '../time/bucket-start.js';
-import { DAY_MS, FIXED_WIDTH_MS, type Timeframe } from '../time/timeframe.js';
-import type { MutableColumns } from './columns.js';
-import { gcd, type SourceGrid } from './aggregate-sanitize.js';
+import type { OhlcvColumns } from '../../schemas/ohlcv-columns.js';
+import { BarFlagCode } from '../../schemas/bar-flag.js';
+import { bucketEnd } from '../../time/bucket-end.js';
+import { FIRST_MONDAY_MS, bucketStart } from '../../time/bucket-start.js';
+import { DAY_MS, FIXED_WIDTH_MS, type Timeframe } from '../../time/timeframe.js';
+import type { MutableColumns } from '../../internal/columns.js';
+import { gcd, type SourceGrid } from './sanitize-series.js';
 
 /** Buckets of one target built from a clean (strictly increasing) input. */
 export interface BucketedColumns {

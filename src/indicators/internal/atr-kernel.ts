@@ -1,9 +1,9 @@
 /**
  * Single-pass kernels behind `trueRange` and `atr`. Never exported from the package.
  */
-import { BarFlagCode } from '../schemas/bar-flag.js';
-import type { HighLowCloseColumns, HighLowCloseRow, HighLowCloseSeries } from '../indicators/indicator-input.js';
-import { isSyntheticCode, isSyntheticFlag } from './indicators-options.js';
+import { BarFlagCode } from '../../schemas/bar-flag.js';
+import type { HighLowCloseColumns, HighLowCloseRow, HighLowCloseSeries } from '../indicator-input.js';
+import { isSyntheticCode, isSyntheticFlag } from './atr-options.js';
 
 /** Rows as columns (one pass, three arrays and a flag array only when a row is synthetic). */
 export function highLowCloseColumns(series: HighLowCloseSeries): HighLowCloseColumns {

@@ -9,8 +9,8 @@
  * hour; none of the defaults does.)
  */
 import { tzOffset } from '@date-fns/tz';
-import { ConfigError } from '../errors/config-error.js';
-import { DAY_MS, MINUTE_MS } from '../time/timeframe.js';
+import { ConfigError } from '../../errors/config-error.js';
+import { DAY_MS, MINUTE_MS } from '../../time/timeframe.js';
 
 /** A window after checks: minutes of the local day and a bitmask of ISO weekdays. */
 export interface ParsedWindow {

@@ -1,6 +1,6 @@
-import { toColumns } from '../formats/to-columns.js';
-import type { Ohlcv } from '../schemas/ohlcv.js';
-import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
+import { toColumns } from '../../formats/to-columns.js';
+import type { Ohlcv } from '../../schemas/ohlcv.js';
+import type { OhlcvColumns } from '../../schemas/ohlcv-columns.js';
 
 /**
  * Rows to columns for aggregation: `toColumns`, except that when some row has `count`, a row

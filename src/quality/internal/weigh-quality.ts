@@ -1,4 +1,4 @@
-import type { QualityWeights } from '../schemas/config.js';
+import type { QualityWeights } from '../../schemas/config.js';
 
 /** The four quality metrics, each in [0, 1] (the shape of `QualityMetrics`). */
 interface Metrics {

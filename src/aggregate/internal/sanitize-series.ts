@@ -1,8 +1,8 @@
-import type { AggregateIssue } from '../aggregate/aggregate-issue.js';
-import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
-import { gatherColumns } from './columns.js';
-import { aggregateIssue } from './aggregate-issues.js';
-import { isoTime } from './iso-utc.js';
+import type { AggregateIssue } from '../aggregate-issue.js';
+import type { OhlcvColumns } from '../../schemas/ohlcv-columns.js';
+import { gatherColumns } from '../../internal/columns.js';
+import { aggregateIssue } from './aggregate-issue-of.js';
+import { isoTime } from '../../internal/iso-utc.js';
 
 /** A grid bars must open on: width and origin in epoch ms. */
 export interface SourceGrid {

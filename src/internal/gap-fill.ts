@@ -8,9 +8,9 @@ import { BarFlag, BarFlagCode } from '../schemas/bar-flag.js';
 import type { GapStrategies } from '../schemas/config.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
-import type { Grid } from './gaps-options.js';
+import type { Grid } from './gap-options.js';
 import { OPTIONAL_COLUMNS, type MutableColumns } from './columns.js';
-import { scanGaps, type GapScan } from './gaps-scan.js';
+import { scanGaps, type GapScan } from './gap-scan.js';
 
 /** A fill plan: one report per gap, and how many rows it inserts in total. */
 export interface FillPlan {

@@ -2,9 +2,9 @@
  * The bar generator behind `generateOhlcv` and `generateOhlcvColumns`: one pass that emits
  * each row through a callback, so rows and columns come from the same random sequence.
  */
-import { ConfigError } from '../errors/config-error.js';
-import { isFixedTimeframe, TIMEFRAMES, type FixedTimeframe } from '../time/timeframe.js';
-import { timeframeMs } from '../time/timeframe-ms.js';
+import { ConfigError } from '../../errors/config-error.js';
+import { isFixedTimeframe, TIMEFRAMES, type FixedTimeframe } from '../../time/timeframe.js';
+import { timeframeMs } from '../../time/timeframe-ms.js';
 import {
   ANOMALY_RULES,
   DEFAULT_GENERATE_OHLCV,
@@ -14,7 +14,7 @@ import {
   type GeneratedDuplicate,
   type GeneratedGap,
   type GeneratedTruth,
-} from '../testing/generate-ohlcv-options.js';
+} from '../generate-ohlcv-options.js';
 import { mulberry32, normal } from './seeded-random.js';
 
 /** Receives one generated row. */

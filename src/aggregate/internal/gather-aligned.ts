@@ -1,5 +1,5 @@
-import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
-import type { MutableColumns } from './columns.js';
+import type { OhlcvColumns } from '../../schemas/ohlcv-columns.js';
+import type { MutableColumns } from '../../internal/columns.js';
 
 type OptionalField = 'quoteVolume' | 'trades' | 'takerBuyVolume' | 'count';
 const OPTIONAL: readonly OptionalField[] = ['quoteVolume', 'trades', 'takerBuyVolume', 'count'];

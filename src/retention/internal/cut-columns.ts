@@ -1,4 +1,4 @@
-import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
+import type { OhlcvColumns } from '../../schemas/ohlcv-columns.js';
 
 const FLOAT_KEYS = ['quoteVolume', 'trades', 'takerBuyVolume', 'count'] as const;
 

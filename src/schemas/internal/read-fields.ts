@@ -3,8 +3,8 @@
  * returns the value, or `undefined` after pushing one issue at `[...base, field]`.
  * Never throws; never writes to the input.
  */
-import type { DataIssue } from '../errors/result.js';
-import { toEpochMs, type TimeUnit } from '../time/to-epoch-ms.js';
+import type { DataIssue } from '../../errors/result.js';
+import { toEpochMs, type TimeUnit } from '../../time/to-epoch-ms.js';
 
 /** A plain decimal or scientific number: no hex, no blanks, no empty string (`Number('')` is 0). */
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;

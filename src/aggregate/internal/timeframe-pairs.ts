@@ -1,7 +1,7 @@
-import { ConfigError } from '../errors/config-error.js';
-import { parseTimeframe } from '../time/parse-timeframe.js';
-import { DAY_MS, FIXED_WIDTH_MS, TIMEFRAMES, type FixedTimeframe, type Timeframe } from '../time/timeframe.js';
-import { FIRST_MONDAY_MS } from '../time/bucket-start.js';
+import { ConfigError } from '../../errors/config-error.js';
+import { parseTimeframe } from '../../time/parse-timeframe.js';
+import { DAY_MS, FIXED_WIDTH_MS, TIMEFRAMES, type FixedTimeframe, type Timeframe } from '../../time/timeframe.js';
+import { FIRST_MONDAY_MS } from '../../time/bucket-start.js';
 
 /** Reads a timeframe option (canonical or ccxt spelling) or throws a `ConfigError` at `path`. */
 export function timeframeOption(value: unknown, path: readonly PropertyKey[]): Timeframe {

@@ -3,9 +3,9 @@
  * explains its verdict) and the pipeline, which re-scores every series' freshness each cycle.
  * Never exported from the package.
  */
-import type { FreshnessConfig } from '../schemas/config.js';
-import { bucketEnd } from '../time/bucket-end.js';
-import { FIXED_WIDTH_MS, type Timeframe } from '../time/timeframe.js';
+import type { FreshnessConfig } from '../../schemas/config.js';
+import { bucketEnd } from '../../time/bucket-end.js';
+import { FIXED_WIDTH_MS, type Timeframe } from '../../time/timeframe.js';
 
 /** When the bar that opens at `open` closes, epoch ms; NaN when `open` is not finite or has no calendar month. */
 export function closeTimeOf(open: number, tf: Timeframe): number {

@@ -2,8 +2,8 @@
  * Field readers shared by the `formats/` converters. Each reader returns the value, or
  * `undefined` after pushing one issue located at `[index, field]`. Never throws.
  */
-import type { DataIssue } from '../errors/result.js';
-import { toEpochMs, type TimeUnit } from '../time/to-epoch-ms.js';
+import type { DataIssue } from '../../errors/result.js';
+import { toEpochMs, type TimeUnit } from '../../time/to-epoch-ms.js';
 
 // A plain decimal or scientific number: no hex, no blanks, no empty string (which
 // `Number()` would read as 0).

@@ -2,10 +2,10 @@
  * Summaries of per-bar results as `QualityFinding`s (one per rule, with count and first and
  * last timestamps). Never exported from the package.
  */
-import type { AlertSeverity } from '../schemas/alert-schema.js';
-import type { QualityIssueType } from '../schemas/quality-report-schema.js';
-import type { Timeframe } from '../time/timeframe.js';
-import type { QualityFinding } from '../quality/quality-finding.js';
+import type { AlertSeverity } from '../../schemas/alert-schema.js';
+import type { QualityIssueType } from '../../schemas/quality-report-schema.js';
+import type { Timeframe } from '../../time/timeframe.js';
+import type { QualityFinding } from '../quality-finding.js';
 
 /** Where findings are stamped: symbol and timeframe when known. */
 export interface FindingContext {

@@ -5,50 +5,7 @@ import type { GapStrategies } from '../schemas/config.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
 import type { Timeframe } from '../time/timeframe.js';
-import type { GapSize } from './classify-gap.js';
-import type { Gap, GapIssue, MarketCalendar } from './detect-gaps.js';
-
-/**
- * What {@link fillGaps} did with a gap:
- * - `interpolated`: small gap, bars inserted by linear interpolation (flag `interpolated`);
- * - `forward_filled`: medium gap, bars inserted at the previous close (flag `forward_filled`);
- * - `marked_missing`: no bars inserted (a large gap, or a gap bordering a closed calendar period).
- */
-export const GapResolution = {
-  Interpolated: 'interpolated',
-  ForwardFilled: 'forward_filled',
-  MarkedMissing: 'marked_missing',
-} as const;
-
-/** One of the values of {@link GapResolution}. */
-export type GapResolution = (typeof GapResolution)[keyof typeof GapResolution];
-
-/** The trace {@link fillGaps} leaves for one gap. */
-export interface GapReport {
-  /** The gap, with `before`/`after` indices into the input of `fillGaps`. */
-  readonly gap: Gap;
-  /** Its size class under the strategies used. */
-  readonly size: GapSize;
-  /** What was done. */
-  readonly resolution: GapResolution;
-  /** Missing bars in the gap (same as `gap.missingBars`). */
-  readonly missingBars: number;
-  /** Bars inserted: `missingBars` when interpolated or forward-filled, else 0. */
-  readonly filledBars: number;
-  /** Whether to notify (the specification's rule for medium gaps). */
-  readonly notify: boolean;
-  /**
-   * Whether to escalate (the specification's rule for large gaps, which are marked missing
-   * and excluded from features).
-   */
-  readonly escalate: boolean;
-  /**
-   * Whether the gap borders a closed calendar period rather than a real bar on one side.
-   * Such a gap is `marked_missing` whatever its size: filling it would carry a price
-   * across the closed period.
-   */
-  readonly sessionEdge: boolean;
-}
+import type { GapIssue, GapReport, MarketCalendar } from './gap.js';
 
 /** Options of {@link fillGaps}. */
 export interface FillGapsOptions {

@@ -1,5 +1,6 @@
 import { atrKernel, highLowCloseColumns } from './internal/atr-kernel.js';
-import { resolveAtrOptions, resolveBreaks } from './internal/atr-options.js';
+import { resolveBreaks } from '../internal/options.js';
+import { resolveAtrOptions } from './internal/atr-options.js';
 import type { AtrOptions } from './atr-options.js';
 import type { HighLowCloseSeries } from './indicator-input.js';
 

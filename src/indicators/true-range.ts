@@ -1,5 +1,6 @@
 import { highLowCloseColumns, trueRangeKernel } from './internal/atr-kernel.js';
-import { isTalibSeed, resolveBreaks } from './internal/atr-options.js';
+import { resolveBreaks } from '../internal/options.js';
+import { isTalibSeed } from './internal/atr-options.js';
 import type { AtrSeed } from './atr-options.js';
 import type { HighLowCloseSeries, SeriesBreakOptions } from './indicator-input.js';
 

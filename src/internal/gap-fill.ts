@@ -2,8 +2,7 @@
  * The gap-fill kernels shared by `fillGaps` and `preprocess`. Never exported from the package.
  */
 import { sizeOf, GapSize } from '../gaps/classify-gap.js';
-import type { MarketCalendar } from '../gaps/detect-gaps.js';
-import { GapResolution, type GapReport } from '../gaps/fill-gaps.js';
+import { GapResolution, type GapReport, type MarketCalendar } from '../gaps/gap.js';
 import { BarFlag, BarFlagCode } from '../schemas/bar-flag.js';
 import type { GapStrategies } from '../schemas/config.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';

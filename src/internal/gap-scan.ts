@@ -2,7 +2,7 @@
  * The gap-detection kernel shared by `detectGaps`, `fillGaps` and `preprocess`.
  * Never exported from the package.
  */
-import type { Gap, GapIssue, MarketCalendar } from '../gaps/detect-gaps.js';
+import type { Gap, GapIssue, MarketCalendar } from '../gaps/gap.js';
 import type { Grid } from './gap-options.js';
 
 /** What the scan found. */

@@ -1,5 +1,5 @@
 /**
- * Option checks shared by `validate/` and `quality/`: timeframes, finite numbers and config
+ * Option checks shared by the modules: timeframes, finite numbers, restart indices and config
  * sections merged over their defaults. Never exported from the package.
  */
 import type { z } from 'zod';
@@ -94,3 +94,31 @@ export function resolveSection<T extends object>(schema: z.ZodType<T>, defaults:
     { path, value, cause: parsed.error },
   );
 }
+
+/**
+ * The restart indices that matter for a series of `length` bars, sorted ascending and unique
+ * (only 1 … length − 1). Throws `ConfigError` on an entry that is not a non-negative integer.
+ */
+export function resolveBreaks(breaks: ArrayLike<number> | undefined, length: number): Int32Array {
+  if (breaks === undefined || breaks.length === 0) return EMPTY;
+  const kept: number[] = [];
+  for (let k = 0; k < breaks.length; k++) {
+    const index = breaks[k];
+    if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0) {
+      throw new ConfigError(`Expected \`breaks[${k}]\` to be a non-negative integer, got \`${String(index)}\``, {
+        path: ['breaks', k],
+        value: index,
+      });
+    }
+    if (index > 0 && index < length) kept.push(index);
+  }
+  kept.sort((a, b) => a - b);
+  const out = new Int32Array(kept.length);
+  let n = 0;
+  for (const index of kept) {
+    if (n === 0 || out[n - 1] !== index) out[n++] = index;
+  }
+  return out.subarray(0, n);
+}
+
+const EMPTY = new Int32Array(0);

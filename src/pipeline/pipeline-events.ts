@@ -1,5 +1,5 @@
 import type { FeedAction, FeedStateKind } from '../failover/feed-state.js';
-import type { GapReport } from '../gaps/fill-gaps.js';
+import type { GapReport } from '../gaps/gap.js';
 import type { QualityMetrics } from '../quality/score-quality.js';
 import type { Alert } from '../schemas/alert-schema.js';
 import type { DataIssue } from '../errors/result.js';

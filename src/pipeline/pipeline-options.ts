@@ -1,6 +1,6 @@
 import type { FeedState } from '../failover/feed-state.js';
 import type { RateLimiterState } from '../failover/rate-limiter-state.js';
-import type { MarketCalendar } from '../gaps/detect-gaps.js';
+import type { MarketCalendar } from '../gaps/gap.js';
 import type { EscalationGap } from '../quality/evaluate-escalation.js';
 import type { PipelineConfig } from '../schemas/config.js';
 import type { QualityIssue } from '../schemas/quality-report-schema.js';

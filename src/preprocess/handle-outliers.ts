@@ -1,19 +1,11 @@
 import { ConfigError } from '../errors/config-error.js';
 import { toColumns } from '../formats/to-columns.js';
-import { resolveBreaks } from '../indicators/internal/atr-options.js';
+import { resolveBreaks } from '../internal/options.js';
 import { applyOutliersToColumns, applyOutliersToRows, scanOutliers } from './internal/outlier-kernel.js';
 import { DEFAULT_PREPROCESSING, DEFAULT_VALIDITY } from '../schemas/config.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
-
-/**
- * What to do with an outlier bar:
- * - `clip`: its open, high, low and close are clipped into the band (OHLC order is kept, so the
- *   bar stays valid) and it carries flag `clipped`;
- * - `remove`: the bar is dropped;
- * - `flag`: nothing changes; the bar is only listed.
- */
-export type OutlierMethod = 'clip' | 'remove' | 'flag';
+import type { OutlierMethod } from './outlier-method.js';
 
 /** Options of {@link handleOutliers}. */
 export interface HandleOutliersOptions {

@@ -5,8 +5,7 @@ import { toColumns } from '../formats/to-columns.js';
 import { dedupeColumns, planDedupe, sameColumns } from './internal/dedupe-kernel.js';
 import { applyOutliersToColumns, scanOutliers } from './internal/outlier-kernel.js';
 import { timeOrder } from '../internal/time-order.js';
-import { GapResolution, type GapReport } from '../gaps/fill-gaps.js';
-import type { GapIssue, MarketCalendar } from '../gaps/detect-gaps.js';
+import { GapResolution, type GapIssue, type GapReport, type MarketCalendar } from '../gaps/gap.js';
 import { atr, logReturns, returns } from '../indicators/index.js';
 import { ConfigError } from '../errors/config-error.js';
 import { BarFlagCode } from '../schemas/bar-flag.js';
@@ -20,7 +19,7 @@ import {
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
 import type { Timeframe } from '../time/timeframe.js';
-import type { DuplicateIssue } from './dedupe.js';
+import type { DuplicateIssue } from './duplicate-issue.js';
 
 /** Options of {@link preprocess}: the timeframe, plus the configuration sections it uses. */
 export interface PreprocessOptions {

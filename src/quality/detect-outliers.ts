@@ -3,28 +3,7 @@ import { resolveSection } from '../internal/options.js';
 import { outlierState, scanOutliers } from './internal/outlier-scan.js';
 import { DEFAULT_VALIDITY, ValidityConfigSchema, type ValidityConfig } from '../schemas/config.js';
 import type { OhlcvSeries } from '../schemas/ohlcv-columns.js';
-import type { OutlierRule } from './outlier-rule.js';
-
-/** One bar judged an outlier by one rule. */
-export interface Outlier {
-  /** The rule that flagged it. */
-  readonly rule: OutlierRule;
-  /** Position of the bar in the input, from 0. */
-  readonly index: number;
-  /** The bar's open time, epoch ms. */
-  readonly timestamp: number;
-  /**
-   * The measured value: for `price_change` the close-to-close change (a signed fraction,
-   * 0.12 = +12 %); for `volume_spike` the volume as a multiple of its rolling mean; for
-   * `zero_volume` 0; for `return_outlier` the return's distance from the window's centre in
-   * (robust) standard deviations, signed.
-   */
-  readonly value: number;
-  /** The threshold it crossed (fraction, multiple or deviations; 0 for `zero_volume`). */
-  readonly threshold: number;
-  /** Human-readable explanation with the values. */
-  readonly message: string;
-}
+import type { Outlier } from './outlier.js';
 
 /** What {@link detectOutliers} returns. */
 export interface OutlierResult {
@@ -38,7 +17,7 @@ export interface OutlierResult {
 
 /**
  * Finds the bars whose price or volume is implausible against the recent past (rules of
- * {@link OutlierRule}): a single-bar close-to-close change beyond `priceChangeThreshold`
+ * `OutlierRule`): a single-bar close-to-close change beyond `priceChangeThreshold`
  * (10 %), volume beyond `volumeSpikeThreshold` (20×) its mean over the previous
  * `volumeWindow` (20) real bars, zero volume when not allowed, and returns more than
  * `outlierStdDevs` (5) deviations from the previous `outlierWindow` (100) returns — by mean

@@ -19,7 +19,7 @@ import { expectedBarCount } from '../time/expected-bar-count.js';
 import { isAligned } from '../time/is-aligned.js';
 import { DAY_MS, type Timeframe } from '../time/timeframe.js';
 import { validateOhlcv } from '../validate/validate-ohlcv.js';
-import type { Outlier } from './detect-outliers.js';
+import type { Outlier } from './outlier.js';
 import { INCONSISTENT, INVALID, JudgedBars } from './internal/judged-bars.js';
 import { resolveWeights } from './internal/resolve-weights.js';
 import { RowScratch } from './internal/row-scratch.js';

@@ -1,5 +1,5 @@
 /**
- * Option checks and small helpers shared by the `indicators/` kernels. Never exported from the
+ * ATR option checks and the synthetic-bar test of the `indicators/` kernels. Never exported from the
  * package.
  */
 import { ConfigError } from '../../errors/config-error.js';
@@ -35,34 +35,6 @@ export function isTalibSeed(seed: AtrSeed | undefined): boolean {
   }
   return value === AtrSeed.Talib;
 }
-
-/**
- * The restart indices that matter for a series of `length` bars, sorted ascending and unique
- * (only 1 … length − 1). Throws `ConfigError` on an entry that is not a non-negative integer.
- */
-export function resolveBreaks(breaks: ArrayLike<number> | undefined, length: number): Int32Array {
-  if (breaks === undefined || breaks.length === 0) return EMPTY;
-  const kept: number[] = [];
-  for (let k = 0; k < breaks.length; k++) {
-    const index = breaks[k];
-    if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0) {
-      throw new ConfigError(`Expected \`breaks[${k}]\` to be a non-negative integer, got \`${String(index)}\``, {
-        path: ['breaks', k],
-        value: index,
-      });
-    }
-    if (index > 0 && index < length) kept.push(index);
-  }
-  kept.sort((a, b) => a - b);
-  const out = new Int32Array(kept.length);
-  let n = 0;
-  for (const index of kept) {
-    if (n === 0 || out[n - 1] !== index) out[n++] = index;
-  }
-  return out.subarray(0, n);
-}
-
-const EMPTY = new Int32Array(0);
 
 /** Whether a `BarFlagCode` marks a bar the library made up (interpolated or forward-filled). */
 export function isSyntheticCode(code: number | undefined): boolean {

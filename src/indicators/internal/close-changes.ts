@@ -2,7 +2,8 @@
  * The single-pass kernel behind `returns` and `logReturns`. Never exported from the package.
  */
 import type { CloseColumns, CloseRow, CloseSeries } from '../indicator-input.js';
-import { isSyntheticCode, isSyntheticFlag, resolveBreaks } from './atr-options.js';
+import { resolveBreaks } from '../../internal/options.js';
+import { isSyntheticCode, isSyntheticFlag } from './atr-options.js';
 
 /**
  * Per-bar change of the close against the last usable close of the same segment: simple

@@ -1,4 +1,4 @@
-import type { GapReport } from '../../gaps/fill-gaps.js';
+import type { GapReport } from '../../gaps/gap.js';
 import { isoUtc } from '../../internal/iso-utc.js';
 import type { CompletenessConfig } from '../../schemas/config.js';
 import type { Timeframe } from '../../time/timeframe.js';

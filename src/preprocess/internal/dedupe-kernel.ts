@@ -1,5 +1,5 @@
 /** The dedupe kernel shared by `dedupe` and `preprocess`. Never exported from the package. */
-import type { DuplicateIssue, DuplicatePolicy } from '../dedupe.js';
+import type { DuplicateIssue, DuplicatePolicy } from '../duplicate-issue.js';
 import type { Ohlcv } from '../../schemas/ohlcv.js';
 import type { OhlcvColumns } from '../../schemas/ohlcv-columns.js';
 import { BarFlagCode } from '../../schemas/bar-flag.js';

@@ -1,5 +1,5 @@
 /** The outlier kernel shared by `handleOutliers` and `preprocess`. Never exported. */
-import type { OutlierMethod } from '../handle-outliers.js';
+import type { OutlierMethod } from '../outlier-method.js';
 import { BarFlag, BarFlagCode } from '../../schemas/bar-flag.js';
 import type { Ohlcv } from '../../schemas/ohlcv.js';
 import type { OhlcvColumns } from '../../schemas/ohlcv-columns.js';

@@ -4,7 +4,7 @@
  * they arrive) judges every bar as one call over the whole series would. Never exported from
  * the package.
  */
-import type { Outlier } from '../detect-outliers.js';
+import type { Outlier } from '../outlier.js';
 import { OutlierRule } from '../outlier-rule.js';
 import type { ValidityConfig } from '../../schemas/config.js';
 import type { OhlcvColumns } from '../../schemas/ohlcv-columns.js';

@@ -1,3 +1,4 @@
+import { requireTimeframe } from '../internal/options.js';
 import { ConfigError } from '../errors/config-error.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
@@ -11,7 +12,7 @@ import { aggregateIssue } from './internal/aggregate-issue-of.js';
 import { isoTime } from '../internal/iso-utc.js';
 import { reduceCheckedToBuckets, reduceToBuckets, type BucketedColumns, type ReduceSpec } from './internal/reduce-to-buckets.js';
 import { sanitizeSeries, type SanitizedSeries, type SourceGrid } from './internal/sanitize-series.js';
-import { assertAggregatable, gridDivides, inferTimeframe, orderingWidth, timeframeOption } from './internal/timeframe-pairs.js';
+import { assertAggregatable, gridDivides, inferTimeframe, orderingWidth } from './internal/timeframe-pairs.js';
 import type { AggregateIssue } from './aggregate-issue.js';
 
 /** What to do with a bucket the input does not fully cover. */
@@ -124,7 +125,7 @@ function resolveOptions(options: AggregateOptions): ResolvedOptions {
     return value;
   };
   return {
-    source: options.source === undefined ? undefined : timeframeOption(options.source, ['source']),
+    source: options.source === undefined ? undefined : requireTimeframe(options.source, ['source']),
     exchangeExact: flag('exchangeExact'),
     partialStart: policy('partialStart'),
     partialEnd: policy('partialEnd'),
@@ -399,7 +400,7 @@ export function aggregateOhlcv(
   const given: readonly Timeframe[] = many ? (target as readonly Timeframe[]) : [target as Timeframe];
   const targets = given.map((tf, k) => {
     const path = many ? ['targets', k] : ['target'];
-    const parsed = timeframeOption(tf, path);
+    const parsed = requireTimeframe(tf, path);
     if (resolved.source !== undefined) assertAggregatable(resolved.source, parsed, path);
     return parsed;
   });

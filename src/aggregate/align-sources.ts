@@ -1,3 +1,4 @@
+import { requireTimeframe } from '../internal/options.js';
 import { ConfigError } from '../errors/config-error.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
@@ -9,7 +10,6 @@ import { rowsToCountedColumns } from './internal/counted-columns.js';
 import { gatherColumns } from './internal/gather-aligned.js';
 import { aggregateIssue } from './internal/aggregate-issue-of.js';
 import { isoTime } from '../internal/iso-utc.js';
-import { timeframeOption } from './internal/timeframe-pairs.js';
 import type { SourceIssue } from './aggregate-issue.js';
 
 /**
@@ -93,7 +93,7 @@ export function alignSources<const T extends Readonly<Record<string, OhlcvSeries
   timeframe: Timeframe,
   options: AlignSourcesOptions = {},
 ): AlignedSources<T> {
-  const tf = timeframeOption(timeframe, ['timeframe']);
+  const tf = requireTimeframe(timeframe, ['timeframe']);
   const grid = options.grid ?? 'full';
   if (grid !== 'full' && grid !== 'union' && grid !== 'intersection') {
     throw new ConfigError(`Expected \`grid\` to be 'full', 'union' or 'intersection', got \`${String(grid)}\``, {

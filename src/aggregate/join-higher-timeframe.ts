@@ -1,10 +1,11 @@
+import { requireTimeframe } from '../internal/options.js';
 import { ConfigError } from '../errors/config-error.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
 import { bucketEnd } from '../time/bucket-end.js';
 import { FIXED_WIDTH_MS, type Timeframe } from '../time/timeframe.js';
 import { toRows } from '../formats/to-rows.js';
-import { orderingWidth, timeframeOption } from './internal/timeframe-pairs.js';
+import { orderingWidth } from './internal/timeframe-pairs.js';
 
 /** A lower-timeframe bar with the last higher-timeframe bar that had closed when it closed. */
 export type JoinedBar = Ohlcv & {
@@ -103,8 +104,8 @@ export function joinHigherTimeframe(
   higher: OhlcvSeries,
   higherTf: Timeframe,
 ): JoinedBar[] | Int32Array {
-  const lowTf = timeframeOption(lowerTf, ['lowerTf']);
-  const highTf = timeframeOption(higherTf, ['higherTf']);
+  const lowTf = requireTimeframe(lowerTf, ['lowerTf']);
+  const highTf = requireTimeframe(higherTf, ['higherTf']);
   if (orderingWidth(highTf) < orderingWidth(lowTf)) {
     throw new ConfigError(`Expected \`higherTf\` to be at least \`${lowTf}\`, got \`${highTf}\``, { path: ['higherTf'], value: higherTf });
   }

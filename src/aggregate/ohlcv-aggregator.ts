@@ -1,3 +1,4 @@
+import { requireTimeframe } from '../internal/options.js';
 import { ConfigError } from '../errors/config-error.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { bucketEnd } from '../time/bucket-end.js';
@@ -6,7 +7,7 @@ import { FIXED_WIDTH_MS, type Timeframe } from '../time/timeframe.js';
 import { BucketState } from './internal/bucket-state.js';
 import { aggregateIssue } from './internal/aggregate-issue-of.js';
 import { isoTime } from '../internal/iso-utc.js';
-import { assertAggregatable, timeframeOption } from './internal/timeframe-pairs.js';
+import { assertAggregatable } from './internal/timeframe-pairs.js';
 import { DEFAULT_AGGREGATION, type PartialBucketPolicy } from './aggregate-ohlcv.js';
 import type { AggregateIssue } from './aggregate-issue.js';
 
@@ -78,8 +79,8 @@ export class OhlcvAggregator {
    * @throws ConfigError for an unknown timeframe, a target `source` does not divide, or an invalid option.
    */
   constructor(options: OhlcvAggregatorOptions) {
-    this.source = timeframeOption(options.source, ['source']);
-    this.target = timeframeOption(options.target, ['target']);
+    this.source = requireTimeframe(options.source, ['source']);
+    this.target = requireTimeframe(options.target, ['target']);
     assertAggregatable(this.source, this.target, ['target']);
     const exact = options.exchangeExact ?? DEFAULT_AGGREGATION.exchangeExact;
     const count = options.count ?? DEFAULT_AGGREGATION.count;

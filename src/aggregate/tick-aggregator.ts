@@ -1,3 +1,4 @@
+import { requireTimeframe } from '../internal/options.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import type { Tick } from '../schemas/tick.js';
 import { bucketEnd } from '../time/bucket-end.js';
@@ -5,7 +6,6 @@ import { bucketStart } from '../time/bucket-start.js';
 import { FIXED_WIDTH_MS, type Timeframe } from '../time/timeframe.js';
 import { aggregateIssue } from './internal/aggregate-issue-of.js';
 import { isoTime } from '../internal/iso-utc.js';
-import { timeframeOption } from './internal/timeframe-pairs.js';
 import type { AggregateIssue } from './aggregate-issue.js';
 
 /** Options of {@link TickAggregator}. */
@@ -60,7 +60,7 @@ export class TickAggregator {
    * @throws ConfigError for an unknown timeframe.
    */
   constructor(options: TickAggregatorOptions) {
-    this.timeframe = timeframeOption(options.timeframe, ['timeframe']);
+    this.timeframe = requireTimeframe(options.timeframe, ['timeframe']);
   }
 
   /**

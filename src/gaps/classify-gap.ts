@@ -1,4 +1,4 @@
-import { resolveGapStrategies } from '../internal/gap-options.js';
+import { resolveGapStrategies } from '../internal/options.js';
 import type { GapStrategies } from '../schemas/config.js';
 
 /**

@@ -1,6 +1,7 @@
-import { checkCalendar, checkTimeframe, gridOf } from '../internal/gap-options.js';
+import { checkCalendar, requireTimeframe } from '../internal/options.js';
+import { gridOf } from '../time/timeframe-grid.js';
 import { timestampsOf } from '../internal/columns.js';
-import { scanGaps } from '../internal/gap-scan.js';
+import { scanGaps } from '../internal/gap-kernels.js';
 import type { OhlcvSeries } from '../schemas/ohlcv-columns.js';
 import type { Timeframe } from '../time/timeframe.js';
 import type { Gap, GapIssue, MarketCalendar } from './gap.js';
@@ -49,7 +50,7 @@ export interface GapDetection {
  * ```
  */
 export function detectGaps(bars: OhlcvSeries, timeframe: Timeframe, options: DetectGapsOptions = {}): GapDetection {
-  const grid = gridOf(checkTimeframe(timeframe));
+  const grid = gridOf(requireTimeframe(timeframe, ['timeframe']));
   const calendar = checkCalendar(options.calendar);
   return scanGaps(timestampsOf(bars), grid, calendar);
 }

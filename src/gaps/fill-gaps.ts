@@ -1,5 +1,6 @@
-import { breaksAfterLargeGaps, fillColumns, fillRows, planFill } from '../internal/gap-fill.js';
-import { checkCalendar, checkTimeframe, gridOf, resolveGapStrategies } from '../internal/gap-options.js';
+import { breaksAfterLargeGaps, fillColumns, fillRows, planFill } from '../internal/gap-kernels.js';
+import { checkCalendar, requireTimeframe, resolveGapStrategies } from '../internal/options.js';
+import { gridOf } from '../time/timeframe-grid.js';
 import { timestampsOf } from '../internal/columns.js';
 import type { GapStrategies } from '../schemas/config.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
@@ -74,7 +75,7 @@ export function fillGaps<S extends OhlcvSeries>(
   options: FillGapsOptions = {},
 ): FillGapsResult<S extends OhlcvColumns ? OhlcvColumns : Ohlcv[]> {
   type Out = S extends OhlcvColumns ? OhlcvColumns : Ohlcv[];
-  const grid = gridOf(checkTimeframe(timeframe));
+  const grid = gridOf(requireTimeframe(timeframe, ['timeframe']));
   const resolved = resolveGapStrategies(strategies);
   const calendar = checkCalendar(options.calendar);
   const series: OhlcvSeries = bars;

@@ -1,9 +1,11 @@
 /**
- * Option checks shared by the modules: timeframes, finite numbers, restart indices and config
- * sections merged over their defaults. Never exported from the package.
+ * The option checks and the value printer shared by the modules: timeframes, finite numbers,
+ * restart indices, calendars, gap strategies and config sections merged over their defaults. Never exported from the package.
  */
 import type { z } from 'zod';
 import { ConfigError } from '../errors/config-error.js';
+import { DEFAULT_GAP_STRATEGIES, GapStrategiesSchema, type GapStrategies } from '../schemas/config.js';
+import { TIMEFRAMES } from '../time/timeframe.js';
 import { parseTimeframe } from '../time/parse-timeframe.js';
 import type { Timeframe } from '../time/timeframe.js';
 
@@ -22,12 +24,22 @@ export function describeOption(value: unknown): string {
   }
 }
 
-/** The canonical timeframe named by `value` (ccxt spellings accepted); throws `ConfigError` otherwise. */
+/**
+ * The timeframe check of every public function that takes a timeframe: the canonical timeframe
+ * named by `value`, in any spelling `parseTimeframe` accepts (`1H`, `1h`, `60m`, …); throws
+ * `ConfigError` at `path` otherwise, with one message for every entry point.
+ *
+ * @example
+ * ```ts
+ * requireTimeframe('60m', ['timeframe']) // '1H'
+ * requireTimeframe('7x', ['timeframe'])  // throws: Expected `timeframe` to be a timeframe such as 1m, …, 1M (or 1h, 4h, 1d, 1w), got `"7x"`
+ * ```
+ */
 export function requireTimeframe(value: unknown, path: readonly PropertyKey[]): Timeframe {
   const parsed = typeof value === 'string' ? parseTimeframe(value) : undefined;
   if (parsed?.ok === true) return parsed.value;
   throw new ConfigError(
-    `Expected \`${path.map(String).join('.')}\` to be a timeframe such as 1m, 5m, 1H or 1D, got \`${describeOption(value)}\``,
+    `Expected \`${path.map(String).join('.')}\` to be a timeframe such as ${TIMEFRAMES.join(', ')} (or 1h, 4h, 1d, 1w), got \`${describeOption(value)}\``,
     { path, value },
   );
 }
@@ -122,3 +134,29 @@ export function resolveBreaks(breaks: ArrayLike<number> | undefined, length: num
 }
 
 const EMPTY = new Int32Array(0);
+
+/** Strategies already resolved, by the object they were resolved from (frozen, so they cannot change). */
+const RESOLVED_STRATEGIES = new WeakMap<object, GapStrategies>();
+
+/** Gap strategies after defaults and validation. */
+export function resolveGapStrategies(overrides: Partial<GapStrategies> | undefined): GapStrategies {
+  if (overrides === undefined || overrides === DEFAULT_GAP_STRATEGIES) return DEFAULT_GAP_STRATEGIES;
+  const cached = RESOLVED_STRATEGIES.get(overrides);
+  if (cached !== undefined) return cached;
+  const resolved = Object.freeze(resolveSection(GapStrategiesSchema, DEFAULT_GAP_STRATEGIES, overrides, []));
+  // A result passed back in (a caller that resolved once) is not validated again, nor frozen overrides.
+  RESOLVED_STRATEGIES.set(resolved, resolved);
+  if (Object.isFrozen(overrides)) RESOLVED_STRATEGIES.set(overrides, resolved);
+  return resolved;
+}
+
+/** Throws `ConfigError` unless `calendar` is a function or undefined. */
+export function checkCalendar(calendar: unknown): ((timestamp: number) => boolean) | undefined {
+  if (calendar !== undefined && typeof calendar !== 'function') {
+    throw new ConfigError(`Expected \`calendar\` to be a function, got \`${describeOption(calendar)}\``, {
+      path: ['calendar'],
+      value: calendar,
+    });
+  }
+  return calendar as ((timestamp: number) => boolean) | undefined;
+}

@@ -1,5 +1,6 @@
-import { fillColumns, breaksAfterLargeGaps, planFill, type FillPlan } from '../internal/gap-fill.js';
-import { checkCalendar, checkTimeframe, gridOf, resolveGapStrategies, resolveSection } from '../internal/gap-options.js';
+import { fillColumns, breaksAfterLargeGaps, planFill, type FillPlan } from '../internal/gap-kernels.js';
+import { checkCalendar, requireTimeframe, resolveGapStrategies, resolveSection } from '../internal/options.js';
+import { gridOf } from '../time/timeframe-grid.js';
 import { gatherColumns, rowAt } from '../internal/columns.js';
 import { toColumns } from '../formats/to-columns.js';
 import { dedupeColumns, planDedupe, sameColumns } from './internal/dedupe-kernel.js';
@@ -158,11 +159,11 @@ export function preprocess<S extends OhlcvSeries>(
   options: PreprocessOptions,
 ): PreprocessResult<S extends OhlcvColumns ? OhlcvColumns : Ohlcv[]> {
   type Out = S extends OhlcvColumns ? OhlcvColumns : Ohlcv[];
-  const grid = gridOf(checkTimeframe(options.timeframe));
+  const grid = gridOf(requireTimeframe(options.timeframe, ['timeframe']));
   const recipe =
     options.preprocessing === undefined
       ? DEFAULT_PREPROCESSING
-      : resolveSection(PreprocessingConfigSchema, DEFAULT_PREPROCESSING, options.preprocessing, 'preprocessing');
+      : resolveSection(PreprocessingConfigSchema, DEFAULT_PREPROCESSING, options.preprocessing, ['preprocessing']);
   const strategies = resolveGapStrategies(options.gaps);
   const calendar = checkCalendar(options.calendar);
   const window: unknown = options.outlierWindow ?? DEFAULT_VALIDITY.outlierWindow;

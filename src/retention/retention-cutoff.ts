@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/config-error.js';
+import { requireTimeframe } from '../internal/options.js';
 import { DEFAULT_RETENTION, type Retention } from '../schemas/config.js';
 import { bucketStart } from '../time/bucket-start.js';
 import type { Timeframe } from '../time/timeframe.js';
@@ -13,7 +14,8 @@ import type { Timeframe } from '../time/timeframe.js';
  * @param retention - Retention per timeframe in ms (`null` or absent: unlimited); the
  *   specification's table by default (1m 90 d, 5m 180 d, 15m 365 d, 1H 730 d, 4H and 1D unlimited).
  * @returns Epoch ms, or `undefined` when `tf` is kept forever.
- * @throws {@link ConfigError} when the retention of `tf` is not a positive, finite number of ms.
+ * @throws {@link ConfigError} when `tf` is not a timeframe (any spelling `parseTimeframe` accepts),
+ *   or its retention is not a positive, finite number of ms.
  *
  * @example
  * ```ts
@@ -22,13 +24,14 @@ import type { Timeframe } from '../time/timeframe.js';
  * ```
  */
 export function retentionCutoff(tf: Timeframe, now: number, retention: Retention = DEFAULT_RETENTION): number | undefined {
-  const keepMs = retention[tf];
+  const canonical = requireTimeframe(tf, ['tf']);
+  const keepMs = retention[canonical];
   if (keepMs === undefined || keepMs === null) return undefined;
   if (!(typeof keepMs === 'number' && keepMs > 0 && Number.isFinite(keepMs))) {
-    throw new ConfigError(`Expected \`retention.${tf}\` to be a positive number of ms or null, got \`${String(keepMs)}\``, {
-      path: ['retention', tf],
+    throw new ConfigError(`Expected \`retention.${canonical}\` to be a positive number of ms or null, got \`${String(keepMs)}\``, {
+      path: ['retention', canonical],
       value: keepMs,
     });
   }
-  return bucketStart(now - keepMs, tf);
+  return bucketStart(now - keepMs, canonical);
 }

@@ -181,7 +181,7 @@ describe('aggregateOhlcv', () => {
       expect(isConfigError(error), `${source} → ${target}`).toBe(true);
     }
     const unknown = thrown(() => aggregateOhlcv(input, '7m' as '5m'));
-    expect(isConfigError(unknown) && unknown.message).toContain('`7m`');
+    expect(isConfigError(unknown) && unknown.message).toContain('`"7m"`');
     expect(isConfigError(thrown(() => aggregateOhlcv(input, '5m', { partialEnd: 'maybe' as 'keep' })))).toBe(true);
     expect(isConfigError(thrown(() => aggregateOhlcv(input, ['5m', '4m' as '5m'], { source: '1m' })))).toBe(true);
   });

@@ -1,20 +1,6 @@
 import { ConfigError } from '../../errors/config-error.js';
-import { parseTimeframe } from '../../time/parse-timeframe.js';
 import { DAY_MS, FIXED_WIDTH_MS, TIMEFRAMES, type FixedTimeframe, type Timeframe } from '../../time/timeframe.js';
 import { FIRST_MONDAY_MS } from '../../time/bucket-start.js';
-
-/** Reads a timeframe option (canonical or ccxt spelling) or throws a `ConfigError` at `path`. */
-export function timeframeOption(value: unknown, path: readonly PropertyKey[]): Timeframe {
-  const parsed = parseTimeframe(value as string);
-  if (parsed.ok) return parsed.value;
-  throw new ConfigError(
-    `Expected \`${path.map(String).join('.')}\` to be a timeframe such as ${TIMEFRAMES.join(', ')}, got \`${String(value)}\``,
-    {
-      path,
-      value,
-    },
-  );
-}
 
 /** Width in ms of a timeframe, with `1M` counted as 31 days (only for ordering). */
 export function orderingWidth(tf: Timeframe): number {

@@ -6,6 +6,7 @@ import { bucketEnd } from '../time/bucket-end.js';
 import { FIXED_WIDTH_MS, type Timeframe } from '../time/timeframe.js';
 import { toRows } from '../formats/to-rows.js';
 import { orderingWidth } from './internal/timeframe-pairs.js';
+import { partitionPoint } from '../internal/search.js';
 
 /** A lower-timeframe bar with the last higher-timeframe bar that had closed when it closed. */
 export type JoinedBar = Ohlcv & {
@@ -52,14 +53,7 @@ function matchIndices(
     const close = lowerClose[i] as number;
     if (close < previous) {
       // Lower bars out of order: binary search for the last higher close <= close.
-      let lo = 0;
-      let hi = nHigher;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if ((higherClose[order[mid] as number] as number) <= close) lo = mid + 1;
-        else hi = mid;
-      }
-      h = lo - 1;
+      h = partitionPoint(0, nHigher, (k) => (higherClose[order[k] as number] as number) <= close) - 1;
     } else {
       while (h + 1 < nHigher && (higherClose[order[h + 1] as number] as number) <= close) h++;
     }

@@ -11,6 +11,7 @@ import type { Ohlcv } from '../schemas/ohlcv.js';
 import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
 import type { Grid } from '../time/timeframe-grid.js';
 import { OPTIONAL_COLUMNS, type MutableColumns } from './columns.js';
+import { lowerBound } from './search.js';
 
 /** What the scan found. */
 export interface GapScan {
@@ -289,16 +290,4 @@ export function breaksAfterLargeGaps(reports: readonly GapReport[], outTs: Array
     if (index < outTs.length && breaks[breaks.length - 1] !== index) breaks.push(index);
   }
   return breaks;
-}
-
-/** First index with `ts[i] >= value` in an ascending array. */
-export function lowerBound(ts: ArrayLike<number>, value: number): number {
-  let lo = 0;
-  let hi = ts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((ts[mid] as number) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

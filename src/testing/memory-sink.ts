@@ -18,6 +18,7 @@ import type { Alert } from '../schemas/alert-schema.js';
 import { DataFormat } from '../schemas/data-request-schema.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import type { Timeframe } from '../time/timeframe.js';
+import { lowerBound } from '../internal/search.js';
 
 /**
  * How a {@link MemorySink} answers writes.
@@ -142,18 +143,6 @@ interface Series {
   readonly timeframe: Timeframe;
   readonly times: number[];
   readonly slots: Slot[];
-}
-
-/** Index of the first time at or after `t` in ascending `times`. */
-function lowerBound(times: readonly number[], t: number): number {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((times[mid] as number) < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function slotAt(series: Series | undefined, t: number): Slot | undefined {

@@ -14,6 +14,7 @@ import { timeframeMs } from '../time/timeframe-ms.js';
 import { generateOhlcv } from './generate-ohlcv.js';
 import type { GenerateOhlcvOptions, GeneratedTruth } from './generate-ohlcv-options.js';
 import { BAD_ROW_KINDS, type SourceFault, type SourceFaultKind } from './source-fault.js';
+import { partitionPoint } from '../internal/search.js';
 
 /** Options of {@link SimulatedSource}. Only `clock` is required. */
 export interface SimulatedSourceOptions {
@@ -154,14 +155,7 @@ function check(ok: boolean, key: string, value: unknown, expected: string): void
 
 /** Index of the first bar with `timestamp >= t` (bars sorted by timestamp). */
 function lowerBound(bars: readonly Ohlcv[], t: number): number {
-  let lo = 0;
-  let hi = bars.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((bars[mid] as Ohlcv).timestamp < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return partitionPoint(0, bars.length, (i) => (bars[i] as Ohlcv).timestamp < t);
 }
 
 /** Index of the first bar with `timestamp > t`. */

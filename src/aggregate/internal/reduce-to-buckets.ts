@@ -5,6 +5,7 @@ import { FIRST_MONDAY_MS, bucketStart } from '../../time/bucket-start.js';
 import { DAY_MS, FIXED_WIDTH_MS, type Timeframe } from '../../time/timeframe.js';
 import type { MutableColumns } from '../../internal/columns.js';
 import { gcd, type SourceGrid } from './sanitize-series.js';
+import { lowerBound } from '../../internal/search.js';
 
 /** Buckets of one target built from a clean (strictly increasing) input. */
 export interface BucketedColumns {
@@ -344,12 +345,7 @@ function bucketLimit(ts: Float64Array, n: number, a: number, end: number, stepHi
   }
   // Here ts[lo] < end, and hi === n or ts[hi] >= end.
   if (hi - 1 > lo && (ts[hi - 1] as number) < end) return hi;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >>> 1;
-    if ((ts[mid] as number) < end) lo = mid;
-    else hi = mid;
-  }
-  return hi;
+  return lowerBound(ts, end, lo + 1, hi);
 }
 
 function isSyntheticAt(flags: Uint8Array, i: number): boolean {

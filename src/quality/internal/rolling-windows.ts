@@ -3,6 +3,7 @@
  * median with median absolute deviation. Each is allocated once per call and updated in place: no allocation per bar.
  * Never exported from the package.
  */
+import { lowerBound } from '../../internal/search.js';
 
 /** Sum of the last `size` values pushed. Recomputed exactly at each wrap, so rounding does not drift. */
 export class RollingSum {
@@ -36,18 +37,6 @@ export class RollingSum {
   }
 }
 
-/** Index of the first element of `sorted[0 … length)` not below `x`. */
-function lowerBound(sorted: Float64Array, length: number, x: number): number {
-  let lo = 0;
-  let hi = length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] ?? 0) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /**
  * Median and median absolute deviation of the last `size` values pushed. The window is kept
  * sorted (binary search and `copyWithin`), so the median is read directly and the MAD is
@@ -73,11 +62,11 @@ export class RollingMedian {
     const sorted = this.sorted;
     if (this.filled === this.size) {
       const old = this.ring[this.pos] ?? 0;
-      const at = lowerBound(sorted, this.filled, old);
+      const at = lowerBound(sorted, old, 0, this.filled);
       sorted.copyWithin(at, at + 1, this.filled);
       this.filled--;
     }
-    const at = lowerBound(sorted, this.filled, x);
+    const at = lowerBound(sorted, x, 0, this.filled);
     sorted.copyWithin(at + 1, at, this.filled);
     sorted[at] = x;
     this.filled++;
@@ -100,7 +89,7 @@ export class RollingMedian {
     const s = this.sorted;
     if (n === 0) return Number.NaN;
     // Deviations left of the split grow leftwards, right of it rightwards: merge them.
-    let right = lowerBound(s, n, median);
+    let right = lowerBound(s, median, 0, n);
     let left = right - 1;
     const target = n >>> 1; // index of the upper middle deviation
     let lower = 0;

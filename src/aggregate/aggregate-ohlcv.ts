@@ -14,6 +14,7 @@ import { reduceCheckedToBuckets, reduceToBuckets, type BucketedColumns, type Red
 import { sanitizeSeries, type SanitizedSeries, type SourceGrid } from './internal/sanitize-series.js';
 import { assertAggregatable, gridDivides, inferTimeframe, orderingWidth } from './internal/timeframe-pairs.js';
 import type { AggregateIssue } from './aggregate-issue.js';
+import { EMPTY_COLUMNS, sliceColumns } from './internal/slice-columns.js';
 
 /** What to do with a bucket the input does not fully cover. */
 export type PartialBucketPolicy = 'keep' | 'drop';
@@ -137,35 +138,6 @@ function gridOf(tf: Timeframe): SourceGrid | undefined {
   if (tf === '1M') return undefined;
   return { widthMs: FIXED_WIDTH_MS[tf], originMs: tf === '1W' ? FIRST_MONDAY_MS : 0, name: tf };
 }
-
-function sliceColumns(columns: MutableColumns, from: number, to: number, withCount: boolean): OhlcvColumns {
-  const cut = (a: Float64Array): Float64Array => (from === 0 && to === a.length ? a : a.subarray(from, to));
-  const out: MutableColumns = {
-    length: to - from,
-    timestamp: cut(columns.timestamp),
-    open: cut(columns.open),
-    high: cut(columns.high),
-    low: cut(columns.low),
-    close: cut(columns.close),
-    volume: cut(columns.volume),
-  };
-  if (columns.quoteVolume !== undefined) out.quoteVolume = cut(columns.quoteVolume);
-  if (columns.trades !== undefined) out.trades = cut(columns.trades);
-  if (columns.takerBuyVolume !== undefined) out.takerBuyVolume = cut(columns.takerBuyVolume);
-  if (columns.flags !== undefined) out.flags = from === 0 && to === columns.flags.length ? columns.flags : columns.flags.subarray(from, to);
-  if (withCount && columns.count !== undefined) out.count = cut(columns.count);
-  return out;
-}
-
-const EMPTY_COLUMNS: OhlcvColumns = {
-  length: 0,
-  timestamp: new Float64Array(0),
-  open: new Float64Array(0),
-  high: new Float64Array(0),
-  low: new Float64Array(0),
-  close: new Float64Array(0),
-  volume: new Float64Array(0),
-};
 
 /** The engine shared by every overload: columns in, columns out, one result per target. */
 function aggregateColumns(input: OhlcvColumns, targets: readonly Timeframe[], options: ResolvedOptions): AggregateResult<OhlcvColumns>[] {

@@ -1,3 +1,10 @@
+/**
+ * The batch aggregation kernel: one pass over a clean series per target, buckets found by a
+ * galloping search, every reduction (OHLC, volumes, flags, counts, traded) in the same loop.
+ * One file because it is the hot kernel of `aggregateOhlcv`: the bucket loop and the
+ * reductions it inlines share their locals, and splitting them costs a call per bucket.
+ * Never exported from the package.
+ */
 import type { OhlcvColumns } from '../../schemas/ohlcv-columns.js';
 import { BarFlagCode } from '../../schemas/bar-flag.js';
 import { bucketEnd } from '../../time/bucket-end.js';

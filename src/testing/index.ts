@@ -23,7 +23,7 @@ export { generateTicks, DEFAULT_GENERATE_TICKS } from './generate-ticks.js';
 export type { GenerateTicksOptions } from './generate-ticks.js';
 export { ManualClock } from './manual-clock.js';
 export { SimulatedSource } from './simulated-source.js';
-export type { SimulatedSourceOptions, SimulatedRequest, SimulatedOutcome } from './simulated-source.js';
+export type { SimulatedSourceOptions, SimulatedRequest, SimulatedOutcome } from './simulated-source-options.js';
 export { SOURCE_FAULT_KINDS, BAD_ROW_KINDS } from './source-fault.js';
 export type { SourceFault, SourceFaultKind, SourceFaultWhen, BadRowKind } from './source-fault.js';
 export { randomFaultScript } from './random-fault-script.js';

@@ -1,167 +1,23 @@
-import { ConfigError } from '../errors/config-error.js';
 import { SourceError, type SourceErrorOptions } from '../errors/source-error.js';
 import { isoUtc } from '../internal/iso-utc.js';
 import { mulberry32 } from './internal/seeded-random.js';
 import { hashSeed } from './internal/hash-seed.js';
-import { waitForAbort } from './internal/wait-for-abort.js';
-import { corruptRows, duplicateRows, resolveFaultScript, shuffleRows, type ResolvedFault } from './internal/fault-script.js';
+import { answerFault } from './internal/fault-answer.js';
+import { resolveFaultScript, transformRows, type ResolvedFault } from './internal/fault-script.js';
 import type { Clock } from '../pipeline/clock.js';
 import type { OhlcvAnswer, OhlcvRequest, Source } from '../pipeline/source.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { bucketStart } from '../time/bucket-start.js';
-import { isFixedTimeframe, TIMEFRAMES, type FixedTimeframe, type Timeframe } from '../time/timeframe.js';
+import { isFixedTimeframe, TIMEFRAMES, type FixedTimeframe } from '../time/timeframe.js';
 import { timeframeMs } from '../time/timeframe-ms.js';
-import { generateOhlcv } from './generate-ohlcv.js';
-import type { GenerateOhlcvOptions, GeneratedTruth } from './generate-ohlcv-options.js';
-import { BAD_ROW_KINDS, type SourceFault, type SourceFaultKind } from './source-fault.js';
-import { partitionPoint } from '../internal/search.js';
-
-/** Options of {@link SimulatedSource}. Only `clock` is required. */
-export interface SimulatedSourceOptions {
-  /** The clock the market follows: which bars are closed, fault windows, latency. */
-  readonly clock: Clock;
-  /**
-   * The source's name (`Source.name`).
-   * @defaultValue 'simulated'
-   */
-  readonly name?: string;
-  /**
-   * The one timeframe the market holds and serves; requests for another are answered with a
-   * `bad_data` `SourceError`.
-   * @defaultValue '1m'
-   */
-  readonly timeframe?: FixedTimeframe;
-  /**
-   * Bars to serve, per symbol (served as given — anomalies included — but sorted by
-   * `timestamp`; the input is not mutated).
-   * @defaultValue none
-   */
-  readonly bars?: Readonly<Record<string, readonly Ohlcv[]>>;
-  /**
-   * Symbols whose bars are generated with `generate`: the `i`-th symbol of this list gets
-   * `generateOhlcv({ ...generate, seed: (generate.seed ?? 1) + i, timeframe })`, so a test
-   * can rebuild any series. Symbols that also appear in `bars` are served from `bars`.
-   * @defaultValue `['BTCUSD', 'ETHUSD']` when `bars` is omitted, else none
-   */
-  readonly symbols?: readonly string[];
-  /**
-   * Generator options for `symbols` (see `generateOhlcv`; its defaults apply, e.g. 1440 bars
-   * from 2025-01-01T00:00:00Z). `timeframe`, if set, must equal the source's `timeframe`.
-   * @defaultValue `{}`
-   */
-  readonly generate?: GenerateOhlcvOptions;
-  /**
-   * Whether answers include the bar still forming at `clock.now()`. A simulation knows only
-   * final bars, so the forming bar carries its final values (a real exchange's forming bar
-   * changes until it closes).
-   * @defaultValue true
-   */
-  readonly includeForming?: boolean;
-  /**
-   * The largest `limit` one request may ask for (`Source.maxLimit`); larger limits are
-   * clamped to it, as exchanges do.
-   * @defaultValue 1000
-   */
-  readonly maxLimit?: number;
-  /**
-   * Rate-limit weight of one request (`Source.requestWeight`).
-   * @defaultValue 1
-   */
-  readonly requestWeight?: number;
-  /**
-   * Weight allowed per clock-aligned minute (Binance's model). A request that brings the
-   * minute's used weight above it is answered with HTTP 429 (`rate_limited`, `retryAfterMs`
-   * until the next minute, `usedWeight`). The rejected request's weight counts too.
-   * @defaultValue Infinity (no limit)
-   */
-  readonly weightLimit?: number;
-  /**
-   * Whether answers report the minute's used weight (`OhlcvAnswer.usedWeight`, like Binance's
-   * `X-MBX-USED-WEIGHT-1M` header).
-   * @defaultValue false
-   */
-  readonly reportUsedWeight?: boolean;
-  /**
-   * The fault script; see {@link SourceFault} for how steps combine.
-   * @defaultValue [] (a perfect market)
-   */
-  readonly faults?: readonly SourceFault[];
-  /**
-   * Seed of the faults' random choices (a step's own `seed` overrides it).
-   * @defaultValue 1
-   */
-  readonly seed?: number;
-}
-
-/**
- * What became of a request, as logged in {@link SimulatedSource.requests}.
- *
- * - `pending`: waiting (a `latency` step, or a `hang` not yet aborted);
- * - `served`: answered with rows (possibly changed by `bad_rows`, `duplicates`, `out_of_order`);
- * - `empty`: answered `[]` by an `empty` step;
- * - `error`, `outage`, `timeout`, `rate_limited`, `banned`: rejected by that step (or, for
- *   `rate_limited`, by `weightLimit`);
- * - `rejected`: a bad request (unknown symbol, other timeframe, invalid `since`/`limit`);
- * - `aborted`: the request's signal aborted before an answer.
- */
-export type SimulatedOutcome =
-  'pending' | 'served' | 'empty' | 'error' | 'outage' | 'timeout' | 'rate_limited' | 'banned' | 'rejected' | 'aborted';
-
-/** One `fetchOhlcv` call as the simulated market saw it. */
-export interface SimulatedRequest {
-  /** Sequence number, from 0. */
-  readonly seq: number;
-  /** The requested symbol. */
-  readonly symbol: string;
-  /** The requested timeframe. */
-  readonly timeframe: Timeframe;
-  /** The requested `since`, epoch ms, when given. */
-  readonly since?: number;
-  /** The requested `limit`, when given. */
-  readonly limit?: number;
-  /** Clock time when the request arrived, epoch ms. */
-  readonly at: number;
-  /** Clock time when it was answered or rejected, epoch ms; absent while pending. */
-  readonly settledAt?: number;
-  /** What became of it. */
-  readonly outcome: SimulatedOutcome;
-  /** Kinds of the fault steps that acted on it, in script order (a step may appear more than once). */
-  readonly faults: readonly SourceFaultKind[];
-  /** Number of rows answered (after `duplicates`), 0 unless served. */
-  readonly rows: number;
-  /** Open times of the real bars the answer was built from (before any fault changed it), oldest first. */
-  readonly served: readonly number[];
-  /** Open times of the rows a `bad_rows` step spoiled. */
-  readonly corrupted: readonly number[];
-  /** Open times of the rows a `duplicates` step repeated. */
-  readonly duplicated: readonly number[];
-}
+import type { GeneratedTruth } from './generate-ohlcv-options.js';
+import { buildMarkets, check, lowerBound, requestProblem, selectBars, type Market } from './internal/simulated-market.js';
+import type { SimulatedRequest, SimulatedSourceOptions } from './simulated-source-options.js';
+import type { SourceFault } from './source-fault.js';
 
 type MutableRequest = { -readonly [K in keyof SimulatedRequest]: SimulatedRequest[K] };
 
-interface Market {
-  readonly bars: readonly Ohlcv[];
-  readonly truth: GeneratedTruth | undefined;
-}
-
-const DEFAULT_SYMBOLS = ['BTCUSD', 'ETHUSD'] as const;
 const MINUTE = 60_000;
-const BAN_MS = 120_000;
-const GARBAGE_KINDS = BAD_ROW_KINDS;
-
-function check(ok: boolean, key: string, value: unknown, expected: string): void {
-  if (!ok) throw new ConfigError(`Expected \`${key}\` to be ${expected}, got \`${String(value)}\``, { path: key.split('.'), value });
-}
-
-/** Index of the first bar with `timestamp >= t` (bars sorted by timestamp). */
-function lowerBound(bars: readonly Ohlcv[], t: number): number {
-  return partitionPoint(0, bars.length, (i) => (bars[i] as Ohlcv).timestamp < t);
-}
-
-/** Index of the first bar with `timestamp > t`. */
-function upperBound(bars: readonly Ohlcv[], t: number): number {
-  return lowerBound(bars, t + 1);
-}
 
 /**
  * A simulated exchange for tests: a `Source` that serves given or generated bars of one
@@ -208,7 +64,7 @@ export class SimulatedSource implements Source {
 
   readonly #clock: Clock;
   readonly #tfMs: number;
-  readonly #markets = new Map<string, Market>();
+  readonly #markets: ReadonlyMap<string, Market>;
   readonly #faults: readonly ResolvedFault[];
   readonly #remaining: number[];
   readonly #seed: number;
@@ -252,30 +108,7 @@ export class SimulatedSource implements Source {
     this.#faults = resolveFaultScript(options.faults ?? []);
     this.#remaining = this.#faults.map((f) => f.times);
 
-    for (const [symbol, bars] of Object.entries(options.bars ?? {})) {
-      check(Array.isArray(bars), `bars.${symbol}`, bars, 'an array of bars');
-      const rows = bars.map((bar, i) => {
-        check(Number.isFinite(bar.timestamp), `bars.${symbol}.${i}.timestamp`, bar.timestamp, 'epoch milliseconds');
-        return Object.freeze({ ...bar });
-      });
-      rows.sort((a, b) => a.timestamp - b.timestamp);
-      this.#markets.set(symbol, { bars: Object.freeze(rows), truth: undefined });
-    }
-    const symbols = options.symbols ?? (options.bars === undefined ? DEFAULT_SYMBOLS : []);
-    const generate = options.generate ?? {};
-    check(
-      generate.timeframe === undefined || generate.timeframe === timeframe,
-      'generate.timeframe',
-      generate.timeframe,
-      `the source's timeframe (${timeframe})`,
-    );
-    symbols.forEach((symbol, i) => {
-      if (this.#markets.has(symbol)) return;
-      const { bars, ...truth } = generateOhlcv({ ...generate, seed: (generate.seed ?? 1) + i, timeframe });
-      for (const bar of bars) Object.freeze(bar);
-      this.#markets.set(symbol, { bars: Object.freeze(bars), truth });
-    });
-    check(this.#markets.size > 0, 'symbols', '[]', 'at least one symbol (from `bars` or `symbols`)');
+    this.#markets = buildMarkets(options, timeframe);
   }
 
   /** The symbols the market knows, in the order given (`bars` first). */
@@ -398,7 +231,7 @@ export class SimulatedSource implements Source {
         usedWeight: used,
       });
     }
-    const rows: unknown[] = this.#select(market.bars, request, at);
+    const rows: unknown[] = selectBars(market.bars, request, bucketStart(at, this.timeframe), this.includeForming, this.maxLimit);
     entry.served = rows.map((r) => (r as Ohlcv).timestamp);
 
     // Plan: latency adds up; the first deciding step wins; otherwise transformations apply.
@@ -433,12 +266,8 @@ export class SimulatedSource implements Source {
   /** The market of a valid request; a bad request throws a `bad_data` `SourceError` (HTTP 400). */
   #market(request: OhlcvRequest): Market {
     const market = this.#markets.get(request.symbol);
-    const bad = (message: string): SourceError => this.#error(`HTTP 400: ${message}`, { kind: 'bad_data', status: 400 });
-    if (market === undefined) throw bad(`unknown symbol ${JSON.stringify(request.symbol)}`);
-    if (request.timeframe !== this.timeframe) throw bad(`timeframe ${request.timeframe} not served (only ${this.timeframe})`);
-    if (request.since !== undefined && !Number.isFinite(request.since)) throw bad(`invalid since ${String(request.since)}`);
-    if (request.limit !== undefined && !(Number.isSafeInteger(request.limit) && request.limit > 0))
-      throw bad(`invalid limit ${String(request.limit)}`);
+    const problem = requestProblem(request, market, this.timeframe);
+    if (problem !== undefined || market === undefined) throw this.#error(`HTTP 400: ${problem}`, { kind: 'bad_data', status: 400 });
     return market;
   }
 
@@ -453,15 +282,6 @@ export class SimulatedSource implements Source {
     return this.#weightUsed;
   }
 
-  #select(bars: readonly Ohlcv[], request: OhlcvRequest, at: number): Ohlcv[] {
-    const forming = bucketStart(at, this.timeframe);
-    const end = this.includeForming ? upperBound(bars, forming) : lowerBound(bars, forming);
-    const limit = Math.min(request.limit ?? this.maxLimit, this.maxLimit);
-    if (request.since === undefined) return bars.slice(Math.max(0, end - limit), end);
-    const start = lowerBound(bars, request.since);
-    return bars.slice(start, Math.min(end, start + limit));
-  }
-
   #active(i: number, symbol: string, at: number): boolean {
     const fault = this.#faults[i] as ResolvedFault;
     return (
@@ -474,80 +294,25 @@ export class SimulatedSource implements Source {
     entry.faults = [...entry.faults, (this.#faults[i] as ResolvedFault).step.kind];
   }
 
-  #random(i: number, step: { readonly seed?: number }, entry: MutableRequest): () => number {
-    return mulberry32(hashSeed(step.seed ?? this.#seed, i, entry.seq));
+  #random(i: number, step: SourceFault, entry: MutableRequest): () => number {
+    const seed = 'seed' in step ? step.seed : undefined;
+    return mulberry32(hashSeed(seed ?? this.#seed, i, entry.seq));
   }
 
   #transform(i: number, rows: unknown[], entry: MutableRequest): unknown[] {
     const step = (this.#faults[i] as ResolvedFault).step;
-    const stamps = (touched: readonly number[], from: readonly unknown[]): number[] =>
-      touched.map((k) => (from[k] as { timestamp?: unknown } | undefined)?.timestamp).filter((t): t is number => typeof t === 'number');
-    switch (step.kind) {
-      case 'bad_rows': {
-        if (rows.length === 0) return rows;
-        this.#spendFault(i, entry);
-        const out = corruptRows(rows, step.rate ?? 0.1, step.corruptions ?? GARBAGE_KINDS, this.#random(i, step, entry));
-        entry.corrupted = [...entry.corrupted, ...stamps(out.touched, rows)];
-        return out.rows;
-      }
-      case 'duplicates': {
-        if (rows.length === 0) return rows;
-        this.#spendFault(i, entry);
-        const out = duplicateRows(rows, step.rate ?? 0.1, this.#random(i, step, entry));
-        entry.duplicated = [...entry.duplicated, ...stamps(out.touched, rows)];
-        return out.rows;
-      }
-      case 'out_of_order': {
-        if (rows.length < 2) return rows;
-        this.#spendFault(i, entry);
-        return shuffleRows(rows, this.#random(i, step, entry)).rows;
-      }
-      default:
-        return rows;
-    }
+    const out = transformRows(step, rows, this.#random(i, step, entry));
+    if (out === undefined) return rows;
+    this.#spendFault(i, entry);
+    const stamps = out.touched.map((k) => (rows[k] as { timestamp?: unknown } | undefined)?.timestamp).filter((t) => typeof t === 'number');
+    if (step.kind === 'bad_rows') entry.corrupted = [...entry.corrupted, ...stamps];
+    if (step.kind === 'duplicates') entry.duplicated = [...entry.duplicated, ...stamps];
+    return out.rows;
   }
 
   async #decide(i: number, entry: MutableRequest, at: number, signal: AbortSignal | undefined): Promise<OhlcvAnswer> {
-    const fault = this.#faults[i] as ResolvedFault;
-    const step = fault.step;
     this.#spendFault(i, entry);
-    switch (step.kind) {
-      case 'empty':
-        entry.outcome = 'empty';
-        return { rows: [] };
-      case 'hang':
-        return waitForAbort(signal);
-      case 'timeout':
-        entry.outcome = 'timeout';
-        throw this.#error('simulated timeout', { kind: 'timeout' });
-      case 'outage':
-        entry.outcome = 'outage';
-        throw this.#error(`simulated outage until ${isoUtc(fault.to)}`, { kind: 'network' });
-      case 'error':
-        entry.outcome = 'error';
-        if (step.failure === 'server_error') {
-          const status = step.status ?? 500;
-          throw this.#error(`HTTP ${status}: simulated server error`, { kind: 'server_error', status });
-        }
-        throw this.#error('simulated network error (connection reset)', { kind: 'network' });
-      case 'rate_limited': {
-        entry.outcome = 'rate_limited';
-        const retryAfterMs = step.retryAfterMs ?? bucketStart(at, '1m') + MINUTE - at;
-        throw this.#error(`HTTP 429: too many requests, retry after ${retryAfterMs} ms`, {
-          kind: 'rate_limited',
-          status: 429,
-          retryAfterMs,
-          ...(step.usedWeight === undefined ? {} : { usedWeight: step.usedWeight }),
-        });
-      }
-      case 'banned': {
-        entry.outcome = 'banned';
-        const retryAfterMs = step.retryAfterMs ?? (Number.isFinite(fault.to) ? fault.to - at : BAN_MS);
-        throw this.#error(`HTTP 418: IP banned for ${retryAfterMs} ms`, { kind: 'banned', status: 418, retryAfterMs });
-      }
-      default:
-        return { rows: [] };
-    }
+    return answerFault(this.#faults[i] as ResolvedFault, entry, at, signal, (message, options) => this.#error(message, options));
   }
 
   #error(message: string, options: Omit<SourceErrorOptions, 'source'>): SourceError {

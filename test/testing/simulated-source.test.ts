@@ -6,7 +6,8 @@ import type { OhlcvRequest } from '../../src/pipeline/source.js';
 import type { Ohlcv } from '../../src/schemas/ohlcv.js';
 import { generateOhlcv } from '../../src/testing/generate-ohlcv.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
-import { SimulatedSource, type SimulatedSourceOptions } from '../../src/testing/simulated-source.js';
+import { SimulatedSource } from '../../src/testing/simulated-source.js';
+import type { SimulatedSourceOptions } from '../../src/testing/simulated-source-options.js';
 import type { SourceFault } from '../../src/testing/source-fault.js';
 
 const MIN = 60_000;

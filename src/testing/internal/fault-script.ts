@@ -166,3 +166,21 @@ export function shuffleRows(rows: readonly unknown[], random: () => number): Tra
   if (order.length >= 2 && order.every((v, i) => v === i)) [order[0], order[1]] = [1, 0];
   return { rows: order.map((i) => rows[i]), touched: order.filter((v, i) => v !== i) };
 }
+
+/**
+ * What the row-changing step `step` (`bad_rows`, `duplicates`, `out_of_order`) does to an
+ * answer's rows, drawing from `random`; `undefined` when it does not act (another kind, no
+ * rows, or fewer than two rows to shuffle), so the step is not spent.
+ */
+export function transformRows(step: SourceFault, rows: readonly unknown[], random: () => number): Transformed | undefined {
+  switch (step.kind) {
+    case 'bad_rows':
+      return rows.length === 0 ? undefined : corruptRows(rows, step.rate ?? 0.1, step.corruptions ?? BAD_ROW_KINDS, random);
+    case 'duplicates':
+      return rows.length === 0 ? undefined : duplicateRows(rows, step.rate ?? 0.1, random);
+    case 'out_of_order':
+      return rows.length < 2 ? undefined : shuffleRows(rows, random);
+    default:
+      return undefined;
+  }
+}

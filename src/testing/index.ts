@@ -29,4 +29,4 @@ export type { SourceFault, SourceFaultKind, SourceFaultWhen, BadRowKind } from '
 export { randomFaultScript } from './random-fault-script.js';
 export type { RandomFaultScriptOptions } from './random-fault-script.js';
 export { MemorySink } from './memory-sink.js';
-export type { MemorySinkOptions, MemorySinkFailure, MemorySinkWrite, MemorySinkWriteOutcome, BarDelivery } from './memory-sink.js';
+export type { MemorySinkOptions, MemorySinkFailure, MemorySinkWrite, MemorySinkWriteOutcome, BarDelivery } from './memory-sink-options.js';

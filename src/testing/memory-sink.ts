@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors/config-error.js';
 import { SinkError } from '../errors/sink-error.js';
 import { mulberry32 } from './internal/seeded-random.js';
+import { DeliveryLedger } from './internal/delivery-ledger.js';
 import { TwoKeyMap } from '../internal/two-key-map.js';
 import { waitForAbort } from './internal/wait-for-abort.js';
 import type { Clock } from '../pipeline/clock.js';
@@ -18,142 +19,9 @@ import type { Alert } from '../schemas/alert-schema.js';
 import { DataFormat } from '../schemas/data-request-schema.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import type { Timeframe } from '../time/timeframe.js';
-import { lowerBound } from '../internal/search.js';
-
-/**
- * How a {@link MemorySink} answers writes.
- *
- * - `'never'`: every write succeeds;
- * - `'always'`: every write rejects with a retryable `SinkError`;
- * - `'fatal'`: every write rejects with a `SinkError` with `retryable: false`;
- * - `'hang'`: writes (and `flush`) never answer; they reject with `signal.reason` when their
- *   signal aborts;
- * - `{ rate, seed, retryable }`: each write fails with probability `rate` (0–1), drawn from a
- *   generator seeded with `seed` (default 1) — the same sequence of writes fails the same way.
- */
-export type MemorySinkFailure =
-  | 'never'
-  | 'always'
-  | 'fatal'
-  | 'hang'
-  | {
-      /** Probability (0–1) that a write fails. */
-      readonly rate: number;
-      /**
-       * Seed of the draws.
-       * @defaultValue 1
-       */
-      readonly seed?: number;
-      /**
-       * Whether the failures are retryable.
-       * @defaultValue true
-       */
-      readonly retryable?: boolean;
-    };
-
-/** Options of {@link MemorySink}; all optional. */
-export interface MemorySinkOptions {
-  /**
-   * The sink's name (`Sink.name`).
-   * @defaultValue 'memory'
-   */
-  readonly name?: string;
-  /**
-   * The clock used for `slowMs` and for the `at` of logged writes; required when `slowMs` is
-   * positive.
-   * @defaultValue none
-   */
-  readonly clock?: Clock;
-  /**
-   * Dataset formats the sink accepts (`Sink.datasetFormats`).
-   * @defaultValue ['json']
-   */
-  readonly datasetFormats?: readonly DataFormat[];
-  /**
-   * How writes are answered; change it later with {@link MemorySink.setFailure}.
-   * @defaultValue 'never'
-   */
-  readonly fail?: MemorySinkFailure;
-  /**
-   * Each write (and `flush`) first waits this many ms on the clock (`clock.sleep(ms, signal)`,
-   * so an abort ends the wait); change it later with {@link MemorySink.setSlowMs}.
-   * @defaultValue 0
-   */
-  readonly slowMs?: number;
-  /**
-   * Which records the sink wants (`Sink.accepts`); datasets in a format outside
-   * `datasetFormats` are refused whatever it says.
-   * @defaultValue every record
-   */
-  readonly accepts?: (record: SinkRecord) => boolean;
-  /**
-   * Whether to keep the write log and the records (`writes`, `records`). Benchmarks that
-   * stream millions of bars turn it off to hold only the views (bars, counts, documents,
-   * alerts, datasets).
-   * @defaultValue true
-   */
-  readonly keepLog?: boolean;
-}
-
-/** What became of one write, as logged in {@link MemorySink.writes}. */
-export type MemorySinkWriteOutcome = 'pending' | 'written' | 'failed' | 'aborted';
-
-/** One call of {@link MemorySink.write}. */
-export interface MemorySinkWrite {
-  /** Sequence number, from 0. */
-  readonly seq: number;
-  /** The record as given. */
-  readonly record: SinkRecord;
-  /** Clock time of the call, epoch ms (when the sink has a clock). */
-  readonly at?: number;
-  /** What became of it; `pending` until it settles. */
-  readonly outcome: MemorySinkWriteOutcome;
-  /** The rejection, for `failed` and `aborted` writes. */
-  readonly error?: unknown;
-}
-
-/** How many times one bar revision was written successfully. */
-export interface BarDelivery {
-  /** The series' symbol. */
-  readonly symbol: string;
-  /** The series' timeframe. */
-  readonly timeframe: Timeframe;
-  /** The bar's open time, epoch ms. */
-  readonly timestamp: number;
-  /** The bar's revision. */
-  readonly revision: number;
-  /** Successful deliveries of this `(symbol, timeframe, timestamp, revision)`; 1 is exactly once. */
-  readonly count: number;
-}
+import type { BarDelivery, MemorySinkFailure, MemorySinkOptions, MemorySinkWrite } from './memory-sink-options.js';
 
 type MutableWrite = { -readonly [K in keyof MemorySinkWrite]: MemorySinkWrite[K] };
-
-/** One open time of one series: the bar held, and deliveries counted by revision. */
-interface Slot {
-  bar: RevisedBar;
-  /** Deliveries of revision 0. */
-  first: number;
-  /** Deliveries of revision r ≥ 1 at index r − 1; absent until one arrives. */
-  later: number[] | undefined;
-}
-
-/** A series' slots in time order (bars mostly arrive in order: appending is the fast path). */
-interface Series {
-  readonly symbol: string;
-  readonly timeframe: Timeframe;
-  readonly times: number[];
-  readonly slots: Slot[];
-}
-
-function slotAt(series: Series | undefined, t: number): Slot | undefined {
-  if (series === undefined) return undefined;
-  const i = lowerBound(series.times, t);
-  return series.times[i] === t ? series.slots[i] : undefined;
-}
-
-function countOf(slot: Slot, revision: number): number {
-  return revision === 0 ? slot.first : (slot.later?.[revision - 1] ?? 0);
-}
 
 function check(ok: boolean, key: string, value: unknown, expected: string): void {
   if (!ok) throw new ConfigError(`Expected \`${key}\` to be ${expected}, got \`${String(value)}\``, { path: [key], value });
@@ -206,7 +74,7 @@ export class MemorySink implements Sink {
   readonly #keepLog: boolean;
   readonly #writes: MutableWrite[] = [];
   readonly #records: SinkRecord[] = [];
-  readonly #series = new TwoKeyMap<string, Timeframe, Series>();
+  readonly #ledger = new DeliveryLedger();
   readonly #forming = new TwoKeyMap<string, Timeframe, Ohlcv>();
   readonly #documents = new TwoKeyMap<DocumentName, string | undefined, unknown>();
   readonly #alerts: Alert[] = [];
@@ -314,9 +182,7 @@ export class MemorySink implements Sink {
    * ```
    */
   bars(symbol: string, timeframe: Timeframe): RevisedBar[] {
-    const series = this.#series.get(symbol, timeframe);
-    if (series === undefined) return [];
-    return series.slots.map((slot) => slot.bar);
+    return this.#ledger.bars(symbol, timeframe);
   }
 
   /**
@@ -340,8 +206,7 @@ export class MemorySink implements Sink {
    * @returns The count; 0 when never delivered.
    */
   deliveryCount(symbol: string, timeframe: Timeframe, timestamp: number, revision: number): number {
-    const slot = slotAt(this.#series.get(symbol, timeframe), timestamp);
-    return slot === undefined ? 0 : countOf(slot, revision);
+    return this.#ledger.count(symbol, timeframe, timestamp, revision);
   }
 
   /**
@@ -350,21 +215,7 @@ export class MemorySink implements Sink {
    * @returns Sorted by symbol, timeframe (as text), open time and revision.
    */
   deliveries(): BarDelivery[] {
-    const out: BarDelivery[] = [];
-    for (const [, , { symbol, timeframe, times, slots }] of this.#series.entries()) {
-      slots.forEach((slot, i) => {
-        const timestamp = times[i] as number;
-        if (slot.first > 0) out.push({ symbol, timeframe, timestamp, revision: 0, count: slot.first });
-        slot.later?.forEach((count, r) => out.push({ symbol, timeframe, timestamp, revision: r + 1, count }));
-      });
-    }
-    return out.sort(
-      (a, b) =>
-        (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0) ||
-        (a.timeframe < b.timeframe ? -1 : a.timeframe > b.timeframe ? 1 : 0) ||
-        a.timestamp - b.timestamp ||
-        a.revision - b.revision,
-    );
+    return this.#ledger.deliveries();
   }
 
   /**
@@ -497,37 +348,9 @@ export class MemorySink implements Sink {
   #store(record: SinkRecord): void {
     if (this.#keepLog) this.#records.push(record);
     switch (record.kind) {
-      case 'bars': {
-        let series = this.#series.get(record.symbol, record.timeframe);
-        if (series === undefined) {
-          series = { symbol: record.symbol, timeframe: record.timeframe, times: [], slots: [] };
-          this.#series.set(record.symbol, record.timeframe, series);
-        }
-        const { times, slots } = series;
-        for (const bar of record.bars) {
-          const t = bar.timestamp;
-          const at = times.length === 0 || t > (times[times.length - 1] as number) ? times.length : lowerBound(times, t);
-          let slot = times[at] === t ? slots[at] : undefined;
-          if (slot === undefined) {
-            slot = { bar, first: 0, later: undefined };
-            if (at === times.length) {
-              times.push(t);
-              slots.push(slot);
-            } else {
-              times.splice(at, 0, t);
-              slots.splice(at, 0, slot);
-            }
-          } else if (bar.revision >= slot.bar.revision) {
-            slot.bar = bar;
-          }
-          if (bar.revision === 0) slot.first++;
-          else {
-            const later = (slot.later ??= []);
-            later[bar.revision - 1] = (later[bar.revision - 1] ?? 0) + 1;
-          }
-        }
+      case 'bars':
+        this.#ledger.add(record.symbol, record.timeframe, record.bars);
         break;
-      }
       case 'forming':
         this.#forming.set(record.symbol, record.timeframe, record.bar);
         break;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConfigError } from '../errors/config-error.js';
 import { DEFAULT_ESCALATION, DEFAULT_FEED_FAILURE, DEFAULT_FRESHNESS, FeedFailureConfigSchema } from '../schemas/config.js';
 import { MINUTE_MS } from '../time/timeframe.js';
+import { describeOption } from '../internal/options.js';
 
 /**
  * zod schema of {@link FeedPolicy}: the configuration's `feedFailure` section plus the few
@@ -59,14 +60,6 @@ export const DEFAULT_FEED_POLICY: FeedPolicy = {
   latencyMinSamples: 5,
 };
 
-function describe(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
-
 /**
  * A complete, validated {@link FeedPolicy}: {@link DEFAULT_FEED_POLICY} with `overrides` applied.
  * Validate once, then pass the result to every `nextFeedState` call.
@@ -90,7 +83,7 @@ export function resolveFeedPolicy(overrides: Partial<FeedPolicy> = {}): FeedPoli
   const key = path[0];
   const value = typeof key === 'string' ? (merged as Record<string, unknown>)[key] : merged;
   throw new ConfigError(
-    `Invalid feed policy at \`${path.map(String).join('.') || '(root)'}\`: ${first?.message ?? 'invalid'}, got \`${describe(value)}\``,
+    `Invalid feed policy at \`${path.map(String).join('.') || '(root)'}\`: ${first?.message ?? 'invalid'}, got \`${describeOption(value)}\``,
     { path, value, cause: parsed.error },
   );
 }

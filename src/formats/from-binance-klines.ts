@@ -1,7 +1,8 @@
 import type { DataIssue } from '../errors/result.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
-import { isBlank, pushIssue, readCount, readFinite, readTimestamp, showValue } from './internal/read-fields.js';
+import { isBlank, pushIssue, readCount, readFinite, readTimestamp } from './internal/read-fields.js';
 import type { ParseResult } from '../schemas/parse-result.js';
+import { showValue } from '../internal/options.js';
 
 const PRICE_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
 

@@ -9,18 +9,31 @@ import { TIMEFRAMES } from '../time/timeframe.js';
 import { parseTimeframe } from '../time/parse-timeframe.js';
 import type { Timeframe } from '../time/timeframe.js';
 
-/** How a value is shown in a `ConfigError` message. */
-export function describeOption(value: unknown): string {
+/**
+ * How a value is shown in a message, short: strings quoted (JSON), numbers, booleans, `null`,
+ * `undefined` and bigints (`5n`) as written, arrays and objects only by kind (`an array`,
+ * `an object`: a row may be large), anything else by its type.
+ */
+export function showValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) {
-    return String(value);
-  }
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
   if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value !== 'object') return typeof value;
+  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined) return String(value);
+  return typeof value;
+}
+
+/**
+ * How a value is shown in a `ConfigError` message: like {@link showValue}, except that arrays
+ * and objects are shown as JSON (an option is small, and its content is what is wrong).
+ */
+export function describeOption(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return showValue(value);
   try {
     return JSON.stringify(value);
   } catch {
-    return Array.isArray(value) ? 'an array' : 'an object';
+    return showValue(value);
   }
 }
 

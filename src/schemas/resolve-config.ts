@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { ConfigError } from '../errors/config-error.js';
 import { DEFAULT_CONFIG, PipelineConfigSchema, type PipelineConfig } from './config.js';
+import { describeOption } from '../internal/options.js';
 
 /** Every property optional, recursively; arrays are replaced whole. */
 export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { readonly [K in keyof T]?: DeepPartial<T[K]> } : T;
@@ -31,14 +32,6 @@ function merge(base: unknown, override: unknown, path: PropertyKey[]): unknown {
     out[key] = merge(base[key], override[key], [...path, key]);
   }
   return out;
-}
-
-function describe(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
 }
 
 function deepFreeze<T>(value: T): T {
@@ -78,7 +71,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
  */
 export function resolveConfig(overrides: DeepPartial<PipelineConfig> = {}): PipelineConfig {
   if (overrides !== undefined && !isPlainObject(overrides)) {
-    throw new ConfigError(`Expected the configuration to be a plain object, got \`${describe(overrides)}\``, {
+    throw new ConfigError(`Expected the configuration to be a plain object, got \`${describeOption(overrides)}\``, {
       path: [],
       value: overrides,
     });
@@ -90,7 +83,7 @@ export function resolveConfig(overrides: DeepPartial<PipelineConfig> = {}): Pipe
   const path = first?.path ?? [];
   const value = valueAt(merged, path);
   throw new ConfigError(
-    `Invalid configuration at \`${path.map(String).join('.') || '(root)'}\`: ${first?.message ?? 'invalid'}, got \`${describe(value)}\``,
+    `Invalid configuration at \`${path.map(String).join('.') || '(root)'}\`: ${first?.message ?? 'invalid'}, got \`${describeOption(value)}\``,
     { path, value, cause: parsed.error },
   );
 }

@@ -1,4 +1,4 @@
-import { requireTimeframe } from '../internal/options.js';
+import { requireTimeframe, showValue } from '../internal/options.js';
 import { numberOrNaN } from '../internal/loose-columns.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
@@ -34,12 +34,6 @@ type Row = Partial<Record<keyof Ohlcv, unknown>> | null | undefined;
 
 const FIELDS = ['timestamp', 'open', 'high', 'low', 'close', 'volume'] as const;
 
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? 'an array' : 'an object';
-  return String(value);
-}
-
 function push(issues: ValidationIssue<OhlcvRule>[], rule: OhlcvRule, index: number, timestamp: number, message: string): void {
   issues.push({ rule, index, timestamp, severity: IssueSeverity.Error, message });
 }
@@ -70,7 +64,7 @@ function judge(
       const value = values[k] ?? Number.NaN;
       if (!Number.isFinite(value)) {
         const field = FIELDS[k] ?? 'timestamp';
-        bad.push(`${field} is ${row === false ? String(value) : show(row?.[field])}`);
+        bad.push(`${field} is ${row === false ? String(value) : showValue(row?.[field])}`);
       }
     }
     push(issues, OhlcvRule.FiniteValues, i, t, `Bar ${i}: ${bad.join(', ')}`);

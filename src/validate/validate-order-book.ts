@@ -1,3 +1,4 @@
+import { showValue } from '../internal/options.js';
 import type { OrderBook } from '../schemas/order-book.js';
 import { MAX_PLAUSIBLE_MS, MIN_PLAUSIBLE_MS } from '../time/to-epoch-ms.js';
 import { OrderBookRule } from './order-book-rule.js';
@@ -18,12 +19,6 @@ export interface OrderBookValidationResult {
 }
 
 type Level = { readonly price?: unknown; readonly quantity?: unknown } | null | undefined;
-
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? 'an array' : 'an object';
-  return String(value);
-}
 
 function levels(value: unknown): readonly Level[] {
   return Array.isArray(value) ? (value as readonly Level[]) : [];
@@ -48,7 +43,14 @@ function checkSide(issues: OrderBookIssue[], side: 'bids' | 'asks', list: readon
     const price = typeof level?.price === 'number' ? level.price : Number.NaN;
     const quantity = typeof level?.quantity === 'number' ? level.quantity : Number.NaN;
     if (!Number.isFinite(price) || !Number.isFinite(quantity)) {
-      add(issues, side, i, timestamp, OrderBookRule.FiniteValues, `price is ${show(level?.price)}, quantity is ${show(level?.quantity)}`);
+      add(
+        issues,
+        side,
+        i,
+        timestamp,
+        OrderBookRule.FiniteValues,
+        `price is ${showValue(level?.price)}, quantity is ${showValue(level?.quantity)}`,
+      );
     }
     if (price <= 0) add(issues, side, i, timestamp, OrderBookRule.PricePositive, `price ${price} is not positive`);
     if (quantity <= 0) add(issues, side, i, timestamp, OrderBookRule.QuantityPositive, `quantity ${quantity} is not positive`);
@@ -94,7 +96,7 @@ export function validateOrderBook(book: OrderBook): OrderBookValidationResult {
     whole(
       OrderBookRule.TimestampPlausible,
       IssueSeverity.Error,
-      `timestamp ${show(raw?.timestamp)} is not an integer epoch-ms time in 1990–2100`,
+      `timestamp ${showValue(raw?.timestamp)} is not an integer epoch-ms time in 1990–2100`,
     );
   }
   const bestBid = bids[0]?.price;
@@ -110,7 +112,7 @@ export function validateOrderBook(book: OrderBook): OrderBookValidationResult {
   }
   const depth = raw?.depthLevels;
   if (typeof depth !== 'number' || !Number.isSafeInteger(depth) || depth < 0) {
-    whole(OrderBookRule.DepthLevels, IssueSeverity.Error, `depthLevels ${show(depth)} is not a non-negative integer`);
+    whole(OrderBookRule.DepthLevels, IssueSeverity.Error, `depthLevels ${showValue(depth)} is not a non-negative integer`);
   } else if (bids.length > depth || asks.length > depth) {
     whole(OrderBookRule.DepthLevels, IssueSeverity.Error, `${bids.length} bids and ${asks.length} asks exceed depthLevels ${depth}`);
   }

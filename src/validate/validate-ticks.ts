@@ -1,4 +1,4 @@
-import { describeOption } from '../internal/options.js';
+import { describeOption, showValue } from '../internal/options.js';
 import { ConfigError } from '../errors/config-error.js';
 import type { Tick } from '../schemas/tick.js';
 import { MAX_PLAUSIBLE_MS, MIN_PLAUSIBLE_MS } from '../time/to-epoch-ms.js';
@@ -16,12 +16,6 @@ export interface ValidateTicksOptions {
 }
 
 type Row = Partial<Record<keyof Tick, unknown>> | null | undefined;
-
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? 'an array' : 'an object';
-  return String(value);
-}
 
 function push(issues: ValidationIssue<TickRule>[], rule: TickRule, index: number, timestamp: number, message: string): void {
   issues.push({ rule, index, timestamp, severity: IssueSeverity.Error, message: `Trade ${index}: ${message}` });
@@ -71,17 +65,17 @@ export function validateTicks(ticks: readonly Tick[], options: ValidateTicksOpti
     const id = typeof row?.tradeId === 'number' && Number.isSafeInteger(row.tradeId) ? row.tradeId : Number.NaN;
     if (!(Number.isFinite(t) && Number.isFinite(price) && Number.isFinite(quantity) && !Number.isNaN(id))) {
       const bad: string[] = [];
-      if (!Number.isFinite(t)) bad.push(`timestamp is ${show(row?.timestamp)}`);
-      if (!Number.isFinite(price)) bad.push(`price is ${show(row?.price)}`);
-      if (!Number.isFinite(quantity)) bad.push(`quantity is ${show(row?.quantity)}`);
-      if (Number.isNaN(id)) bad.push(`trade id is ${show(row?.tradeId)}`);
+      if (!Number.isFinite(t)) bad.push(`timestamp is ${showValue(row?.timestamp)}`);
+      if (!Number.isFinite(price)) bad.push(`price is ${showValue(row?.price)}`);
+      if (!Number.isFinite(quantity)) bad.push(`quantity is ${showValue(row?.quantity)}`);
+      if (Number.isNaN(id)) bad.push(`trade id is ${showValue(row?.tradeId)}`);
       push(issues, TickRule.FiniteValues, i, t, bad.join(', '));
     }
     if (price <= 0) push(issues, TickRule.PricePositive, i, t, `price ${price} is not positive`);
     if (quantity <= 0) push(issues, TickRule.QuantityPositive, i, t, `quantity ${quantity} is not positive`);
     const side = row?.side;
     if (side !== 'buy' && side !== 'sell') {
-      push(issues, TickRule.SideValid, i, t, `side ${show(side)} is not 'buy' or 'sell'`);
+      push(issues, TickRule.SideValid, i, t, `side ${showValue(side)} is not 'buy' or 'sell'`);
     }
     if (Number.isFinite(t)) {
       if (t < prevTime) {

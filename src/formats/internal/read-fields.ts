@@ -4,22 +4,12 @@
  */
 import type { DataIssue } from '../../errors/result.js';
 import { toEpochMs, type TimeUnit } from '../../time/to-epoch-ms.js';
+import { showValue } from '../../internal/options.js';
 
 // A plain decimal or scientific number: no hex, no blanks, no empty string (which
 // `Number()` would read as 0).
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const DIGITS = /^\d{1,16}$/;
-
-/** How a value is named in an issue message. */
-export function showValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined) return String(value);
-  return typeof value;
-}
 
 /** Pushes one issue at `[index, field]`. */
 export function pushIssue(issues: DataIssue[], index: number, field: string | undefined, code: string, message: string): void {

@@ -3,7 +3,6 @@ import { ConfigError } from '../errors/config-error.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
 import { bucketEnd } from '../time/bucket-end.js';
-import { FIRST_MONDAY_MS } from '../time/bucket-start.js';
 import { FIXED_WIDTH_MS, type Timeframe } from '../time/timeframe.js';
 import { toRows } from '../formats/to-rows.js';
 import { rowsToCountedColumns } from './internal/counted-columns.js';
@@ -15,6 +14,7 @@ import { sanitizeSeries, type SanitizedSeries, type SourceGrid } from './interna
 import { assertAggregatable, gridDivides, inferTimeframe, orderingWidth } from './internal/timeframe-pairs.js';
 import type { AggregateIssue } from './aggregate-issue.js';
 import { EMPTY_COLUMNS, sliceColumns } from './internal/slice-columns.js';
+import { gridOf } from '../time/timeframe-grid.js';
 
 /** What to do with a bucket the input does not fully cover. */
 export type PartialBucketPolicy = 'keep' | 'drop';
@@ -134,15 +134,16 @@ function resolveOptions(options: AggregateOptions): ResolvedOptions {
   };
 }
 
-function gridOf(tf: Timeframe): SourceGrid | undefined {
+function sourceGridOf(tf: Timeframe): SourceGrid | undefined {
   if (tf === '1M') return undefined;
-  return { widthMs: FIXED_WIDTH_MS[tf], originMs: tf === '1W' ? FIRST_MONDAY_MS : 0, name: tf };
+  const { width, origin } = gridOf(tf);
+  return { widthMs: width, originMs: origin, name: tf };
 }
 
 /** The engine shared by every overload: columns in, columns out, one result per target. */
 function aggregateColumns(input: OhlcvColumns, targets: readonly Timeframe[], options: ResolvedOptions): AggregateResult<OhlcvColumns>[] {
   const declared = options.source;
-  const grid = declared === undefined ? undefined : gridOf(declared);
+  const grid = declared === undefined ? undefined : sourceGridOf(declared);
   // The common case, a clean input: one pass checks the timestamps (what sanitizeSeries would)
   // and builds the smallest target's buckets; anything else falls back to sanitizeSeries.
   const smallest = targets.reduce<Timeframe | undefined>(

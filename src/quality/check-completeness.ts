@@ -9,10 +9,11 @@ import { CompletenessConfigSchema, DEFAULT_COMPLETENESS, type CompletenessConfig
 import type { OhlcvSeries } from '../schemas/ohlcv-columns.js';
 import { QualityIssueType } from '../schemas/quality-report-schema.js';
 import { bucketEnd } from '../time/bucket-end.js';
-import { FIRST_MONDAY_MS, bucketStart } from '../time/bucket-start.js';
+import { bucketStart } from '../time/bucket-start.js';
 import { expectedBarCount } from '../time/expected-bar-count.js';
-import { DAY_MS, FIXED_WIDTH_MS, type Timeframe } from '../time/timeframe.js';
+import { DAY_MS, type Timeframe } from '../time/timeframe.js';
 import { QualityCheck, type QualityFinding } from './quality-finding.js';
+import { gridOf, type Grid } from '../time/timeframe-grid.js';
 
 /** Options of {@link checkCompleteness}. */
 export interface CheckCompletenessOptions {
@@ -104,12 +105,6 @@ export interface CompletenessResult {
 /** Windows longer than this (about 110 years: implausible timestamps) skip the daily standard. */
 const MAX_DAILY_SPAN_MS = 40_000 * DAY_MS;
 
-interface Grid {
-  readonly tf: Timeframe;
-  readonly width: number; // 0 for 1M
-  readonly origin: number;
-}
-
 function bucketOf(t: number, grid: Grid): number {
   return grid.width > 0 ? Math.floor((t - grid.origin) / grid.width) * grid.width + grid.origin : bucketStart(t, grid.tf);
 }
@@ -163,11 +158,7 @@ export function checkCompleteness(bars: OhlcvSeries, options: CheckCompletenessO
       value: end,
     });
   }
-  const grid: Grid = {
-    tf,
-    width: tf === '1M' ? 0 : FIXED_WIDTH_MS[tf],
-    origin: tf === '1W' ? FIRST_MONDAY_MS : 0,
-  };
+  const grid = gridOf(tf);
   const context = { symbol: options.symbol, timeframe: tf };
   const cols = qualityColumns(bars);
   const n = cols.length;

@@ -8,11 +8,11 @@ import { AlertSeverity } from '../schemas/alert-schema.js';
 import { ConsistencyConfigSchema, DEFAULT_CONSISTENCY, type ConsistencyConfig } from '../schemas/config.js';
 import type { OhlcvColumns, OhlcvSeries } from '../schemas/ohlcv-columns.js';
 import { QualityIssueType } from '../schemas/quality-report-schema.js';
-import { FIRST_MONDAY_MS } from '../time/bucket-start.js';
 import { isAligned } from '../time/is-aligned.js';
 import { DAY_MS, FIXED_WIDTH_MS, type Timeframe } from '../time/timeframe.js';
 import { OhlcvRule } from '../validate/ohlcv-rule.js';
 import { QualityCheck, type QualityFinding } from './quality-finding.js';
+import { gridOf } from '../time/timeframe-grid.js';
 
 /** A bar field compared with a reference. */
 export type ConsistencyField = 'open' | 'high' | 'low' | 'close' | 'volume';
@@ -245,8 +245,7 @@ export function checkConsistency(bars: OhlcvSeries, options: CheckConsistencyOpt
   const cols = qualityColumns(bars);
   const n = cols.length;
   const ts = cols.timestamp;
-  const width = tf === '1M' ? 0 : FIXED_WIDTH_MS[tf];
-  const origin = tf === '1W' ? FIRST_MONDAY_MS : 0;
+  const { width, origin } = gridOf(tf);
   // One pass in input order; bars out of order are scanned again in time order.
   let order: Int32Array | undefined;
   let scan = scanTimes(ts, n, undefined, width, origin, tf);

@@ -2,12 +2,15 @@ import { requireTimeframe, showValue } from '../internal/options.js';
 import { numberOrNaN } from '../internal/loose-columns.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
-import { FIRST_MONDAY_MS } from '../time/bucket-start.js';
 import { isAligned } from '../time/is-aligned.js';
-import { FIXED_WIDTH_MS, type Timeframe } from '../time/timeframe.js';
+import type { Timeframe } from '../time/timeframe.js';
 import { MAX_PLAUSIBLE_MS, MIN_PLAUSIBLE_MS } from '../time/to-epoch-ms.js';
 import { OhlcvRule } from './ohlcv-rule.js';
 import { IssueSeverity, type ValidationIssue, type ValidationResult } from './validation-issue.js';
+import { gridOf } from '../time/timeframe-grid.js';
+
+/** No timeframe: no grid to check. */
+const NO_GRID = { width: 0, origin: 0 } as const;
 
 /** Options of {@link validateOhlcv}. */
 export interface ValidateOhlcvOptions {
@@ -212,8 +215,7 @@ function scanRows(rows: readonly Ohlcv[], issues: ValidationIssue<OhlcvRule>[], 
 export function validateOhlcv(bars: OhlcvSeries, options: ValidateOhlcvOptions = {}): ValidationResult<OhlcvRule> {
   const tf = options.timeframe === undefined ? undefined : requireTimeframe(options.timeframe, ['timeframe']);
   // A fixed grid is checked inline by arithmetic; the calendar month through `isAligned`.
-  const width = tf === undefined || tf === '1M' ? 0 : FIXED_WIDTH_MS[tf];
-  const origin = tf === '1W' ? FIRST_MONDAY_MS : 0;
+  const { width, origin } = tf === undefined ? NO_GRID : gridOf(tf);
   const grid: Grid = {
     width,
     perWidth: width > 0 ? 1 / width : 0,

@@ -8,11 +8,12 @@
 import type { OhlcvColumns } from '../../schemas/ohlcv-columns.js';
 import { BarFlagCode } from '../../schemas/bar-flag.js';
 import { bucketEnd } from '../../time/bucket-end.js';
-import { FIRST_MONDAY_MS, bucketStart } from '../../time/bucket-start.js';
+import { bucketStart } from '../../time/bucket-start.js';
 import { DAY_MS, FIXED_WIDTH_MS, type Timeframe } from '../../time/timeframe.js';
 import type { MutableColumns } from '../../internal/columns.js';
 import { gcd, type SourceGrid } from './sanitize-series.js';
 import { lowerBound } from '../../internal/search.js';
+import { gridOf } from '../../time/timeframe-grid.js';
 
 /** Buckets of one target built from a clean (strictly increasing) input. */
 export interface BucketedColumns {
@@ -188,8 +189,7 @@ function fillBuckets(
   gcdOut: Float64Array | undefined,
 ): number {
   const fixed = target !== '1M';
-  const width = fixed ? FIXED_WIDTH_MS[target] : 0;
-  const origin = target === '1W' ? FIRST_MONDAY_MS : 0;
+  const { width, origin } = gridOf(target);
   const stepHint = stepGuess > 0 ? stepGuess : Number.POSITIVE_INFINITY;
   const [ts, inOpen, inHigh, inLow, inClose, inVolume] = source;
   const [start, open, high, low, close, volume] = out;

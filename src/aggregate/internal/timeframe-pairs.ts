@@ -1,6 +1,7 @@
 import { ConfigError } from '../../errors/config-error.js';
 import { DAY_MS, FIXED_WIDTH_MS, TIMEFRAMES, type FixedTimeframe, type Timeframe } from '../../time/timeframe.js';
 import { FIRST_MONDAY_MS } from '../../time/bucket-start.js';
+import { gridOf } from '../../time/timeframe-grid.js';
 
 /** Width in ms of a timeframe, with `1M` counted as 31 days (only for ordering). */
 export function orderingWidth(tf: Timeframe): number {
@@ -55,8 +56,7 @@ export function inferTimeframe(stepMs: number, firstTs: number): FixedTimeframe 
   let best: FixedTimeframe | undefined;
   for (const tf of TIMEFRAMES) {
     if (tf === '1M') continue;
-    const width = FIXED_WIDTH_MS[tf];
-    const origin = tf === '1W' ? FIRST_MONDAY_MS : 0;
+    const { width, origin } = gridOf(tf);
     if (stepMs % width === 0 && (firstTs - origin) % width === 0) best = tf;
   }
   return best;

@@ -4,12 +4,12 @@
  * Never exported from the package.
  */
 import type { FreshnessConfig } from '../../schemas/config.js';
-import { bucketEnd } from '../../time/bucket-end.js';
-import { FIXED_WIDTH_MS, type Timeframe } from '../../time/timeframe.js';
+import type { Timeframe } from '../../time/timeframe.js';
+import { gridOf } from '../../time/timeframe-grid.js';
 
 /** When the bar that opens at `open` closes, epoch ms; NaN when `open` is not finite or has no calendar month. */
 export function closeTimeOf(open: number, tf: Timeframe): number {
-  return !Number.isFinite(open) ? Number.NaN : tf === '1M' ? bucketEnd(open, tf) : open + FIXED_WIDTH_MS[tf];
+  return Number.isFinite(open) ? gridOf(tf).next(open) : Number.NaN;
 }
 
 /** The largest acceptable delay of a bar that opens at `open` and closes at `closeTime`, ms: the configured one, else the bar's width. */

@@ -32,8 +32,9 @@ export interface Gap {
   /** Open time of the first missing bar (epoch ms, UTC). */
   readonly start: number;
   /**
-   * End of the run, exclusive (epoch ms): the open time of the bar after the gap, or the
-   * start of the closed period that interrupts the run.
+   * End of the run, **exclusive** (epoch ms): the open time of the bar after the gap, or the
+   * start of the closed period that interrupts the run. `MissingRun` and `EscalationGap` end
+   * inclusive (the last missing bar); `lastMissingOpen` in `gaps/` is the one conversion.
    */
   readonly end: number;
   /** Number of missing bars (open slots of the grid) in `[start, end)`. */

@@ -14,6 +14,7 @@ import { expectedBarCount } from '../time/expected-bar-count.js';
 import { DAY_MS, type Timeframe } from '../time/timeframe.js';
 import { QualityCheck, type QualityFinding } from './quality-finding.js';
 import { gridOf, type Grid } from '../time/timeframe-grid.js';
+import { lastMissingOpen } from '../gaps/last-missing-open.js';
 
 /** Options of {@link checkCompleteness}. */
 export interface CheckCompletenessOptions {
@@ -40,7 +41,10 @@ export interface CheckCompletenessOptions {
 export interface MissingRun {
   /** Open time of the first missing bar, epoch ms. */
   readonly timestamp: number;
-  /** Open time of the last missing bar, epoch ms. */
+  /**
+   * Open time of the last missing bar, epoch ms: the run's end, **inclusive** (a `Gap` of
+   * `detectGaps` ends exclusive; `lastMissingOpen` in `gaps/` is the one conversion).
+   */
   readonly endTimestamp: number;
   /** Missing bars in the run (at least 1). */
   readonly count: number;
@@ -111,10 +115,6 @@ function bucketOf(t: number, grid: Grid): number {
 
 function nextBucket(b: number, grid: Grid): number {
   return grid.width > 0 ? b + grid.width : bucketEnd(b, grid.tf);
-}
-
-function previousBucket(b: number, grid: Grid): number {
-  return grid.width > 0 ? b - grid.width : bucketStart(b - 1, grid.tf);
 }
 
 /** Buckets strictly between two bucket starts `a < b`. */
@@ -219,7 +219,7 @@ function walkWindow(
     if (count <= 0) continue;
     gaps.push({
       timestamp: nextBucket(after, grid),
-      endTimestamp: previousBucket(before, grid),
+      endTimestamp: lastMissingOpen(before, grid.tf),
       count,
       critical: critical && count > config.criticalGapBars,
       overLimit: maxGap !== undefined && count > maxGap,
@@ -382,7 +382,7 @@ function finish(
       severity: AlertSeverity.Warning,
       ...contextFields(context),
       timestamp: day.day,
-      endTimestamp: day.day + DAY_MS - grid.width,
+      endTimestamp: lastMissingOpen(day.day + DAY_MS, grid.tf),
       count: day.missing,
       message: `${day.missing} of ${day.expected} ${grid.tf} bars missing on ${isoTime(day.day).slice(0, 10)} (${(day.share * 100).toFixed(2)} %, limit ${config.maxMissingShareDaily * 100} %)`,
     });

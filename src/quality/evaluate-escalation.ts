@@ -11,7 +11,10 @@ import { EscalationTrigger } from './escalation-trigger.js';
 export interface EscalationGap {
   /** Open time of the first missing bar, epoch ms. */
   readonly timestamp?: number;
-  /** Open time of the last missing bar, epoch ms: what "recent" is judged on. */
+  /**
+   * Open time of the last missing bar, epoch ms: what "recent" is judged on. The run's end,
+   * **inclusive**, as in `MissingRun` (from a `Gap`, which ends exclusive: `lastMissingOpen` in `gaps/`).
+   */
   readonly endTimestamp?: number;
   /** Missing bars. */
   readonly count: number;

@@ -20,6 +20,8 @@ export interface Grid {
   readonly origin: number;
   /** The next grid point after the grid point `t`. */
   readonly next: (t: number) => number;
+  /** The grid point before the grid point `t`. */
+  readonly previous: (t: number) => number;
   /** Whether `t` is a grid point. */
   readonly aligned: (t: number) => boolean;
   /** Grid points strictly between the grid points `a < b`. */
@@ -45,6 +47,7 @@ function makeGrid(tf: Timeframe): Grid {
       width: 0,
       origin: 0,
       next: (t) => bucketEnd(t, tf),
+      previous: (t) => bucketStart(t - 1, tf),
       aligned: (t) => Number.isFinite(t) && bucketStart(t, tf) === t,
       between: (a, b) => {
         let count = 0;
@@ -60,6 +63,7 @@ function makeGrid(tf: Timeframe): Grid {
     width,
     origin,
     next: (t) => t + width,
+    previous: (t) => t - width,
     aligned: (t) => Number.isSafeInteger(t) && (t - origin) % width === 0,
     between: (a, b) => (b - a) / width - 1,
   };

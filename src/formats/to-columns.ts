@@ -1,10 +1,5 @@
-import type { Ohlcv } from '../schemas/ohlcv.js';
+import { rowsToColumns } from '../internal/columns.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
-import { barFlagCode } from '../schemas/bar-flag.js';
-
-function nanColumn(length: number): Float64Array {
-  return new Float64Array(length).fill(Number.NaN);
-}
 
 /**
  * Converts bars held as rows to `OhlcvColumns` (one `Float64Array` per field), in one pass.
@@ -35,45 +30,5 @@ function nanColumn(length: number): Float64Array {
  * ```
  */
 export function toColumns(series: OhlcvSeries): OhlcvColumns {
-  if (isOhlcvColumns(series)) return series;
-  const n = series.length;
-  const timestamp = new Float64Array(n);
-  const open = new Float64Array(n);
-  const high = new Float64Array(n);
-  const low = new Float64Array(n);
-  const close = new Float64Array(n);
-  const volume = new Float64Array(n);
-  let quoteVolume: Float64Array | undefined;
-  let trades: Float64Array | undefined;
-  let takerBuyVolume: Float64Array | undefined;
-  let flags: Uint8Array | undefined;
-  let count: Float64Array | undefined;
-  for (let i = 0; i < n; i++) {
-    const bar = series[i] as Ohlcv;
-    timestamp[i] = bar.timestamp;
-    open[i] = bar.open;
-    high[i] = bar.high;
-    low[i] = bar.low;
-    close[i] = bar.close;
-    volume[i] = bar.volume;
-    if (bar.quoteVolume !== undefined) (quoteVolume ??= nanColumn(n))[i] = bar.quoteVolume;
-    if (bar.trades !== undefined) (trades ??= nanColumn(n))[i] = bar.trades;
-    if (bar.takerBuyVolume !== undefined) (takerBuyVolume ??= nanColumn(n))[i] = bar.takerBuyVolume;
-    if (bar.flag !== undefined) (flags ??= new Uint8Array(n))[i] = barFlagCode(bar.flag);
-    if (bar.count !== undefined) (count ??= nanColumn(n))[i] = bar.count;
-  }
-  return {
-    length: n,
-    timestamp,
-    open,
-    high,
-    low,
-    close,
-    volume,
-    ...(quoteVolume !== undefined ? { quoteVolume } : {}),
-    ...(trades !== undefined ? { trades } : {}),
-    ...(takerBuyVolume !== undefined ? { takerBuyVolume } : {}),
-    ...(flags !== undefined ? { flags } : {}),
-    ...(count !== undefined ? { count } : {}),
-  };
+  return isOhlcvColumns(series) ? series : rowsToColumns(series);
 }

@@ -1,11 +1,13 @@
 /**
- * Column helpers shared by the kernels: the mutable columns type they build, one row read
- * out of columns, gathers and copies. Never exported from the package (the public converters
- * `toColumns` / `toRows` live in `formats/`, and `toRows` is built on {@link rowAt}).
+ * The rows <-> columns conversions and the column helpers shared by the kernels: rows to
+ * columns (valid rows, and untrusted rows for the checks), one row read out of columns, the
+ * mutable columns type the kernels build, gathers and copies. Never exported from the package
+ * (the public converters `toColumns` / `toRows` in `formats/` are built on
+ * {@link rowsToColumns} and {@link rowAt}).
  */
-import { BAR_FLAG_BY_CODE } from '../schemas/bar-flag.js';
+import { BAR_FLAG_BY_CODE, barFlagCode, type BarFlag } from '../schemas/bar-flag.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
-import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
+import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
 
 /** A mutable columns object, as built by the kernels before it is handed out. */
 export interface MutableColumns {
@@ -110,4 +112,94 @@ export function copyColumns(source: OhlcvColumns): MutableColumns {
   }
   if (source.flags !== undefined) out.flags = source.flags.slice(0, n);
   return out;
+}
+
+function nanColumn(length: number): Float64Array {
+  return new Float64Array(length).fill(Number.NaN);
+}
+
+/**
+ * Valid rows to columns in one pass; see `toColumns` for the treatment of optional fields.
+ */
+export function rowsToColumns(series: readonly Ohlcv[]): OhlcvColumns {
+  const n = series.length;
+  const timestamp = new Float64Array(n);
+  const open = new Float64Array(n);
+  const high = new Float64Array(n);
+  const low = new Float64Array(n);
+  const close = new Float64Array(n);
+  const volume = new Float64Array(n);
+  let quoteVolume: Float64Array | undefined;
+  let trades: Float64Array | undefined;
+  let takerBuyVolume: Float64Array | undefined;
+  let flags: Uint8Array | undefined;
+  let count: Float64Array | undefined;
+  for (let i = 0; i < n; i++) {
+    const bar = series[i] as Ohlcv;
+    timestamp[i] = bar.timestamp;
+    open[i] = bar.open;
+    high[i] = bar.high;
+    low[i] = bar.low;
+    close[i] = bar.close;
+    volume[i] = bar.volume;
+    if (bar.quoteVolume !== undefined) (quoteVolume ??= nanColumn(n))[i] = bar.quoteVolume;
+    if (bar.trades !== undefined) (trades ??= nanColumn(n))[i] = bar.trades;
+    if (bar.takerBuyVolume !== undefined) (takerBuyVolume ??= nanColumn(n))[i] = bar.takerBuyVolume;
+    if (bar.flag !== undefined) (flags ??= new Uint8Array(n))[i] = barFlagCode(bar.flag);
+    if (bar.count !== undefined) (count ??= nanColumn(n))[i] = bar.count;
+  }
+  return {
+    length: n,
+    timestamp,
+    open,
+    high,
+    low,
+    close,
+    volume,
+    ...(quoteVolume !== undefined ? { quoteVolume } : {}),
+    ...(trades !== undefined ? { trades } : {}),
+    ...(takerBuyVolume !== undefined ? { takerBuyVolume } : {}),
+    ...(flags !== undefined ? { flags } : {}),
+    ...(count !== undefined ? { count } : {}),
+  };
+}
+
+/** A number field read from a row that may come from untrusted JSON: anything else is NaN. */
+export function numberOrNaN(value: unknown): number {
+  return typeof value === 'number' ? value : Number.NaN;
+}
+
+/**
+ * Untrusted rows to columns, for the checks that judge them (`quality/`, `validate/`): columns
+ * are returned as they are (never copied, never written); rows are copied once into new arrays,
+ * with `null`, missing or non-numeric fields as NaN, the optional numeric fields left out. A
+ * `flags` column is built only when some row carries a flag. (Valid rows go through
+ * {@link rowsToColumns}, which keeps every field.)
+ */
+export function looseColumns(series: OhlcvSeries): OhlcvColumns {
+  if (isOhlcvColumns(series)) return series;
+  const rows: readonly Ohlcv[] = series;
+  const n = rows.length;
+  const timestamp = new Float64Array(n);
+  const open = new Float64Array(n);
+  const high = new Float64Array(n);
+  const low = new Float64Array(n);
+  const close = new Float64Array(n);
+  const volume = new Float64Array(n);
+  let flags: Uint8Array | undefined;
+  for (let i = 0; i < n; i++) {
+    const row = rows[i] as Partial<Record<keyof Ohlcv, unknown>> | null | undefined;
+    timestamp[i] = numberOrNaN(row?.timestamp);
+    open[i] = numberOrNaN(row?.open);
+    high[i] = numberOrNaN(row?.high);
+    low[i] = numberOrNaN(row?.low);
+    close[i] = numberOrNaN(row?.close);
+    volume[i] = numberOrNaN(row?.volume);
+    const flag = row?.flag;
+    if (flag !== undefined) {
+      flags ??= new Uint8Array(n);
+      flags[i] = barFlagCode(flag as BarFlag);
+    }
+  }
+  return { length: n, timestamp, open, high, low, close, volume, ...(flags === undefined ? {} : { flags }) };
 }

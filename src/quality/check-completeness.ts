@@ -1,4 +1,4 @@
-import { qualityColumns } from '../internal/loose-columns.js';
+import { looseColumns } from '../internal/columns.js';
 import { timeOrder } from '../internal/time-order.js';
 import { contextFields } from './internal/summarise-findings.js';
 import { isoTime } from '../internal/iso-utc.js';
@@ -160,7 +160,7 @@ export function checkCompleteness(bars: OhlcvSeries, options: CheckCompletenessO
   }
   const grid = gridOf(tf);
   const context = { symbol: options.symbol, timeframe: tf };
-  const cols = qualityColumns(bars);
+  const cols = looseColumns(bars);
   const n = cols.length;
   // Assume time order (one pass); a walk that meets a time before the previous one returns
   // false, and the bars are walked again in sorted order.

@@ -1,5 +1,5 @@
 import { aggregateForConsistency } from './internal/aggregate-for-consistency.js';
-import { qualityColumns } from '../internal/loose-columns.js';
+import { looseColumns } from '../internal/columns.js';
 import { timeOrder } from '../internal/time-order.js';
 import { summarise } from './internal/summarise-findings.js';
 import { describeOption, requireTimeframe, resolveSection } from '../internal/options.js';
@@ -227,10 +227,10 @@ export function checkConsistency(bars: OhlcvSeries, options: CheckConsistencyOpt
     if (reference.kind === 'base') {
       const baseTf = requireTimeframe(reference.timeframe, ['reference', 'timeframe']);
       checkNesting(baseTf, tf);
-      refCols = aggregateForConsistency(qualityColumns(reference.bars), baseTf, tf);
+      refCols = aggregateForConsistency(looseColumns(reference.bars), baseTf, tf);
       refName = `the ${tf} aggregate of its ${baseTf} bars`;
     } else if (reference.kind === 'source') {
-      refCols = qualityColumns(reference.bars);
+      refCols = looseColumns(reference.bars);
       if (reference.name !== undefined) refName = reference.name;
     } else {
       throw new ConfigError(
@@ -242,7 +242,7 @@ export function checkConsistency(bars: OhlcvSeries, options: CheckConsistencyOpt
       );
     }
   }
-  const cols = qualityColumns(bars);
+  const cols = looseColumns(bars);
   const n = cols.length;
   const ts = cols.timestamp;
   const { width, origin } = gridOf(tf);

@@ -1,4 +1,4 @@
-import { qualityColumns } from '../internal/loose-columns.js';
+import { looseColumns } from '../internal/columns.js';
 import { summarise } from './internal/summarise-findings.js';
 import { requireTimeframe, resolveSection } from '../internal/options.js';
 import { AlertSeverity } from '../schemas/alert-schema.js';
@@ -65,7 +65,7 @@ export interface ValidityResult {
 export function checkValidity(bars: OhlcvSeries, options: CheckValidityOptions = {}): ValidityResult {
   const config = resolveSection(ValidityConfigSchema, DEFAULT_VALIDITY, options.config, ['config']);
   const timeframe = options.timeframe === undefined ? undefined : requireTimeframe(options.timeframe, ['timeframe']);
-  const cols = qualityColumns(bars);
+  const cols = looseColumns(bars);
   const n = cols.length;
   const validation = validateOhlcv(bars);
   const outliers = detectOutliers(cols, config);

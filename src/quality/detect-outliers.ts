@@ -1,4 +1,4 @@
-import { qualityColumns } from '../internal/loose-columns.js';
+import { looseColumns } from '../internal/columns.js';
 import { resolveSection } from '../internal/options.js';
 import { outlierState, scanOutliers } from './internal/outlier-scan.js';
 import { DEFAULT_VALIDITY, ValidityConfigSchema, type ValidityConfig } from '../schemas/config.js';
@@ -49,7 +49,7 @@ export interface OutlierResult {
  */
 export function detectOutliers(bars: OhlcvSeries, config?: Partial<ValidityConfig>): OutlierResult {
   const options = resolveSection(ValidityConfigSchema, DEFAULT_VALIDITY, config, []);
-  const cols = qualityColumns(bars);
+  const cols = looseColumns(bars);
   const outliers: Outlier[] = [];
   const counts = scanOutliers(cols, options, outlierState(options), outliers);
   return { outliers, outlierBars: counts.outlierBars, judgedBars: counts.judgedBars };

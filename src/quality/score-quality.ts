@@ -1,4 +1,4 @@
-import { qualityColumns } from '../internal/loose-columns.js';
+import { looseColumns } from '../internal/columns.js';
 import { weighQuality } from './internal/weigh-quality.js';
 import { contextFields } from './internal/summarise-findings.js';
 import { requireFinite, requireTimeframe, resolveSection } from '../internal/options.js';
@@ -146,7 +146,7 @@ export function scoreQuality(bars: OhlcvSeries, options: ScoreQualityOptions): Q
   const weights = resolveWeights(config.weights);
   const escalation = resolveSection(EscalationConfigSchema, DEFAULT_ESCALATION, config.escalation, ['config', 'escalation']);
   const symbol = options.symbol;
-  const cols = qualityColumns(bars);
+  const cols = looseColumns(bars);
   // Each section is checked here so that a bad option is reported under its full path.
   const completenessConfig = resolveSection(CompletenessConfigSchema, DEFAULT_COMPLETENESS, config.completeness, [
     'config',

@@ -1,5 +1,5 @@
 import { requireTimeframe, showValue } from '../internal/options.js';
-import { numberOrNaN } from '../internal/loose-columns.js';
+import { numberOrNaN } from '../internal/columns.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
 import { isAligned } from '../time/is-aligned.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { detectGaps } from '../../src/gaps/detect-gaps.js';
-import { fillGaps, type GapReport } from '../../src/gaps/fill-gaps.js';
+import { fillGaps } from '../../src/gaps/fill-gaps.js';
+import type { GapReport } from '../../src/gaps/gap.js';
 import { BarFlagCode } from '../../src/schemas/bar-flag.js';
 import type { Ohlcv } from '../../src/schemas/ohlcv.js';
 import type { OhlcvColumns } from '../../src/schemas/ohlcv-columns.js';

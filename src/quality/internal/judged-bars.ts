@@ -1,3 +1,5 @@
+import { lowerBound } from '../../internal/search.js';
+
 /** Verdict bit: the bar breaks an OHLCV rule or is an outlier (what `checkValidity` counts as bad). */
 export const INVALID = 1;
 /** Verdict bit: the bar opens off the timeframe grid (what `checkConsistency` counts as misaligned). */
@@ -83,13 +85,6 @@ export class JudgedBars {
    * @returns A count.
    */
   countSince(start: number): number {
-    let lo = this.#head;
-    let hi = this.#times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.#times[mid] as number) < start) lo = mid + 1;
-      else hi = mid;
-    }
-    return this.#times.length - lo;
+    return this.#times.length - lowerBound(this.#times, start, this.#head);
   }
 }

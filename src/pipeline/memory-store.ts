@@ -1,3 +1,4 @@
+import { lowerBound, partitionPoint } from '../internal/search.js';
 import { BAR_FLAG_BY_CODE, barFlagCode } from '../schemas/bar-flag.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import type { OhlcvColumns } from '../schemas/ohlcv-columns.js';
@@ -131,24 +132,14 @@ class Series {
 
   /** Chunk index and position of the first bar with timestamp >= t. */
   seek(t: number): [number, number] {
-    let lo = 0;
-    let hi = this.chunks.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const c = this.chunks[mid] as Chunk;
-      if ((c.timestamp[c.length - 1] ?? Number.NEGATIVE_INFINITY) < t) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo === this.chunks.length) return [lo, 0];
-    const c = this.chunks[lo] as Chunk;
-    let a = 0;
-    let b = c.length;
-    while (a < b) {
-      const mid = (a + b) >>> 1;
-      if ((c.timestamp[mid] ?? 0) < t) a = mid + 1;
-      else b = mid;
-    }
-    return [lo, a];
+    const chunks = this.chunks;
+    const lo = partitionPoint(0, chunks.length, (i) => {
+      const c = chunks[i] as Chunk;
+      return (c.timestamp[c.length - 1] ?? Number.NEGATIVE_INFINITY) < t;
+    });
+    if (lo === chunks.length) return [lo, 0];
+    const c = chunks[lo] as Chunk;
+    return [lo, lowerBound(c.timestamp, t, 0, c.length)];
   }
 
   append(bar: RevisedBar): void {

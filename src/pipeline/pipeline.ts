@@ -157,7 +157,7 @@ export class Pipeline {
     });
     this.#feed = feed;
     const quality = new SeriesQuality(config, store, emitter);
-    const gaps = new GapReporter(base, baseMs, config.completeness, { issues, escalation, alerts, emitter });
+    const gaps = new GapReporter(base, config.completeness, { issues, escalation, alerts, emitter });
     const ingestorUnits = { store, planner, gaps, higher, quality, issues, delivery, emitter, clock };
     const fill = options.calendar === undefined ? {} : { calendar: options.calendar };
     this.#ingestor = new Ingestor(config, baseMs, { fill, deliverForming: options.deliverForming ?? false }, ingestorUnits);

@@ -1,4 +1,5 @@
 import type { GapReport } from '../../gaps/gap.js';
+import { lastMissingOpen } from '../../gaps/last-missing-open.js';
 import { isoUtc } from '../../internal/iso-utc.js';
 import type { CompletenessConfig } from '../../schemas/config.js';
 import type { Timeframe } from '../../time/timeframe.js';
@@ -21,7 +22,6 @@ const ACTION_TAKEN: Readonly<Record<GapReport['resolution'], string>> = {
  */
 export class GapReporter {
   readonly #base: Timeframe;
-  readonly #baseMs: number;
   readonly #completeness: CompletenessConfig;
   readonly #issues: IssueLog;
   readonly #escalation: EscalationTracker;
@@ -32,7 +32,6 @@ export class GapReporter {
 
   constructor(
     base: Timeframe,
-    baseMs: number,
     completeness: CompletenessConfig,
     units: {
       readonly issues: IssueLog;
@@ -42,7 +41,6 @@ export class GapReporter {
     },
   ) {
     this.#base = base;
-    this.#baseMs = baseMs;
     this.#completeness = completeness;
     this.#issues = units.issues;
     this.#escalation = units.escalation;
@@ -72,10 +70,9 @@ export class GapReporter {
     });
     const { criticalGapBars, criticalTimeframes } = this.#completeness;
     if (report.escalate || (criticalTimeframes.includes(base) && report.missingBars > criticalGapBars)) {
-      // `Gap.end` is exclusive; an escalation gap names its last missing bar.
       this.#escalation.addCriticalGap(symbol, {
         timestamp: start,
-        endTimestamp: report.gap.end - this.#baseMs,
+        endTimestamp: lastMissingOpen(report.gap.end, base),
         count: report.missingBars,
         timeframe: base,
         symbol,

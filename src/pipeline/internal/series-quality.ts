@@ -6,6 +6,7 @@ import { bucketEnd } from '../../time/bucket-end.js';
 import { bucketStart } from '../../time/bucket-start.js';
 import type { Timeframe } from '../../time/timeframe.js';
 import type { RevisedBar } from '../sink.js';
+import { lowerBound } from '../../internal/search.js';
 import { TwoKeyMap } from '../../internal/two-key-map.js';
 import type { PipelineEmitter } from './pipeline-emitter.js';
 import { NOT_AT_ONCE, type StoreAccess } from './store-access.js';
@@ -25,11 +26,9 @@ export interface SeriesState {
   readonly quality: TrackedQuality | undefined;
 }
 
-/** Index of the first bar opening at or after `time` (bars in time order, usually few after it). */
+/** Index of the first bar opening at or after `time` (bars in time order). */
 function firstAtOrAfter(bars: OhlcvColumns, time: number): number {
-  let i = bars.length;
-  while (i > 0 && (bars.timestamp[i - 1] as number) >= time) i--;
-  return i;
+  return lowerBound(bars.timestamp, time, 0, bars.length);
 }
 
 function widthOf(timestamp: number, tf: Timeframe): number {

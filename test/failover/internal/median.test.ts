@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { median } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
-import { failoverMedian } from '../../src/failover/internal/median.js';
+import { failoverMedian } from '../../../src/failover/internal/median.js';
 
 describe('failoverMedian', () => {
   it('is the median simple-statistics computes, for short and long windows (latencies in whole ms), and leaves its input alone', () => {

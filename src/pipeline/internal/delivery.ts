@@ -1,24 +1,10 @@
-import type { Clock } from '../clock.js';
-import type { Deadlines } from './deadlines.js';
 import type { DataFormat } from '../../schemas/data-request-schema.js';
 import type { DatasetRecord, Sink, SinkRecord, SinkWriteResult } from '../sink.js';
-import { SinkChannel } from './sink-channel.js';
+import { SinkChannel, type SinkChannelOptions } from './sink-channel.js';
 import type { PipelineEmitter } from './pipeline-emitter.js';
 
-/** How {@link Delivery} builds its sink channels. */
-export interface DeliveryOptions {
-  /** Records a channel queues before a push waits for space (the specification's `buffer_size`). */
-  readonly bufferSize: number;
-  /** Attempts per record before it becomes a dead letter. */
-  readonly maxAttempts: number;
-  /** A write without an answer for this long (ms) is aborted and retried. */
-  readonly writeTimeoutMs: number;
-  /** Delay before retry `attempt` (from 1), ms. */
-  readonly retryDelay: (attempt: number) => number;
-  readonly clock: Clock;
-  readonly deadlines: Deadlines;
-  readonly emitter: PipelineEmitter;
-}
+/** How {@link Delivery} builds its sink channels: each channel's settings, and the emitter its failures are reported on. */
+export type DeliveryOptions = Omit<SinkChannelOptions, 'onDeadLetter' | 'onFailedAttempt'> & { readonly emitter: PipelineEmitter };
 
 /**
  * Owns delivery: one bounded, retried, ordered {@link SinkChannel} per sink, which records each
@@ -31,15 +17,11 @@ export class Delivery {
 
   constructor(sinks: readonly Sink[], options: DeliveryOptions) {
     this.#emitter = options.emitter;
+    const { emitter: _emitter, ...settings } = options;
     this.#channels = sinks.map(
       (sink) =>
         new SinkChannel(sink, {
-          bufferSize: options.bufferSize,
-          maxAttempts: options.maxAttempts,
-          writeTimeoutMs: options.writeTimeoutMs,
-          retryDelay: options.retryDelay,
-          clock: options.clock,
-          deadlines: options.deadlines,
+          ...settings,
           onDeadLetter: (record, error, attempts) => this.#emitter.emit('deadLetter', { sink: sink.name, record, error, attempts }),
           onFailedAttempt: (error) => this.#emitter.emit('error', { phase: 'sink', error }),
         }),

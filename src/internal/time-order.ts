@@ -27,13 +27,17 @@ export function timeOrder(timestamp: ArrayLike<number>, length: number): Int32Ar
     prev = t;
   }
   if (sorted) return undefined;
+  // NaN sorts after every number, +Infinity included: a flag first, then the time (0 for NaN).
   const key = new Float64Array(length);
+  const nan = new Uint8Array(length);
   for (let i = 0; i < length; i++) {
     const t = timestamp[i] as number;
-    key[i] = Number.isNaN(t) ? Infinity : t;
+    if (Number.isNaN(t)) nan[i] = 1;
+    else key[i] = t;
   }
   const order = new Int32Array(length);
   for (let i = 0; i < length; i++) order[i] = i;
-  order.sort((a, b) => (key[a] as number) - (key[b] as number) || a - b);
+  // Equal infinities subtract to NaN, which is falsy: ties fall through to the input order.
+  order.sort((a, b) => (nan[a] as number) - (nan[b] as number) || (key[a] as number) - (key[b] as number) || a - b);
   return order;
 }

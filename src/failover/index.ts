@@ -29,3 +29,4 @@ export { retryDelay } from './retry-delay.js';
 export { sourcesToPoll } from './sources-to-poll.js';
 export { missedBars } from './missed-bars.js';
 export type { BarRange, MissedBars } from './missed-bars.js';
+export { requestDeadline } from './request-deadline.js';

@@ -148,7 +148,6 @@ export class Pipeline {
       policy,
       rateLimit: config.rateLimit,
       baseTimeframe: base,
-      timeoutMs: config.feedFailure.timeoutMs,
       clock,
       deadlines: this.#deadlines,
       emitter,

@@ -156,7 +156,7 @@ export class DataRequests {
       let rows: readonly unknown[];
       let latencyMs: number;
       try {
-        const answer = await feed.request(source, symbol, since, Math.min(limit, Math.round((until - since) / w)), signal);
+        const answer = await feed.request(symbol, ref, since, Math.min(limit, Math.round((until - since) / w)), signal);
         latencyMs = answer.latencyMs;
         rows = answer.rows.filter((row) => {
           const t = (row as { timestamp?: unknown } | null)?.timestamp;

@@ -7,6 +7,7 @@ import { initialFeedState } from '../../failover/initial-feed-state.js';
 import { nextFeedDeadline } from '../../failover/next-feed-deadline.js';
 import { nextFeedState } from '../../failover/next-feed-state.js';
 import type { RateLimiterState, RateLimitFeedback } from '../../failover/rate-limiter-state.js';
+import { requestDeadline } from '../../failover/request-deadline.js';
 import { sourcesToPoll } from '../../failover/sources-to-poll.js';
 import { tryAcquire } from '../../failover/try-acquire.js';
 import type { RateLimitConfig } from '../../schemas/config.js';
@@ -33,8 +34,6 @@ export interface FeedControllerOptions {
   readonly policy: FeedPolicy;
   readonly rateLimit: RateLimitConfig;
   readonly baseTimeframe: Timeframe;
-  /** A request without an answer for this long (ms) is abandoned and counts as a timeout. */
-  readonly timeoutMs: number;
   readonly clock: Clock;
   readonly deadlines: Deadlines;
   readonly emitter: PipelineEmitter;
@@ -155,14 +154,23 @@ export class FeedController {
   }
 
   /**
-   * One `fetchOhlcv` of the base timeframe through the source's rate limiter, with the feed
-   * timeout; the server's used weight goes back to the limiter. Rejects with the source's error
-   * (or a timeout `SourceError`).
+   * One `fetchOhlcv` of the base timeframe through the source's rate limiter; the server's used
+   * weight goes back to the limiter. The request is abandoned (aborted) when the failover module
+   * says (`requestDeadline`: the feed timeout from the moment it is sent, or earlier when the
+   * ladder moves past the step it serves). Rejects with the source's error (or a timeout
+   * `SourceError`).
    */
-  async request(source: Source, symbol: string, since: number, limit: number, signal: AbortSignal | undefined): Promise<SourceAnswer> {
+  async request(
+    symbol: string,
+    { which, source }: FeedSourceRef,
+    since: number,
+    limit: number,
+    signal: AbortSignal | undefined,
+  ): Promise<SourceAnswer> {
     await this.#acquire(source, signal);
-    const { timeoutMs, clock, deadlines, baseTimeframe } = this.#options;
+    const { clock, deadlines, baseTimeframe, policy } = this.#options;
     const started = clock.now();
+    const timeoutMs = requestDeadline(this.state(symbol), which, started, policy) - started;
     const answer = answerRows(
       await deadlines.run(
         timeoutMs,

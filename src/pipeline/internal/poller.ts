@@ -3,9 +3,8 @@ import { bucketStart } from '../../time/bucket-start.js';
 import type { Timeframe } from '../../time/timeframe.js';
 import type { Clock } from '../clock.js';
 import type { RevisedBar } from '../sink.js';
-import type { Source } from '../source.js';
 import type { BackfillPlanner } from './backfill-planner.js';
-import type { FeedController, SourceAnswer } from './feed-controller.js';
+import type { FeedController, FeedSourceRef, SourceAnswer } from './feed-controller.js';
 import type { Ingestor } from './ingestor.js';
 import type { PipelineEmitter } from './pipeline-emitter.js';
 import { NOT_AT_ONCE, type StoreAccess } from './store-access.js';
@@ -50,15 +49,27 @@ export class Poller {
     return last !== NOT_AT_ONCE && last !== undefined && last.timestamp + this.#baseMs >= bucketStart(clock.now(), this.#base);
   }
 
-  /** One cycle of `symbol` (call it under the symbol's lock). */
+  /**
+   * One cycle of `symbol` (call it under the symbol's lock): each source the failover module
+   * names is asked once, in its order, and the plan is read again after each answer or failure —
+   * a retry abandoned when failing over falls due is followed by the backup at once.
+   */
   async cycle(symbol: string, signal: AbortSignal | undefined): Promise<void> {
     const feed = this.#units.feed;
-    feed.tick(symbol);
-    for (const { which, source } of feed.toPoll(symbol)) await this.#fetch(symbol, which, source, signal);
+    const asked = new Set<FeedSource>();
+    // At most one request series per source: the loop ends after two rounds.
+    for (;;) {
+      feed.tick(symbol);
+      const next = feed.toPoll(symbol).find((ref) => !asked.has(ref.which));
+      if (next === undefined) return;
+      asked.add(next.which);
+      await this.#fetch(symbol, next, signal);
+    }
   }
 
   /** Fetches `symbol`'s base bars from `source`, page after page, up to the last closed bar. */
-  async #fetch(symbol: string, which: FeedSource, source: Source, signal: AbortSignal | undefined): Promise<void> {
+  async #fetch(symbol: string, ref: FeedSourceRef, signal: AbortSignal | undefined): Promise<void> {
+    const { which, source } = ref;
     const { feed, planner, ingestor, emitter, clock } = this.#units;
     const closedEnd = bucketStart(clock.now(), this.#base);
     let since = await planner.since(symbol, closedEnd);
@@ -72,7 +83,7 @@ export class Poller {
     for (;;) {
       let answer: SourceAnswer;
       try {
-        answer = await feed.request(source, symbol, since, limit, signal);
+        answer = await feed.request(symbol, ref, since, limit, signal);
       } catch (error) {
         if (signal?.aborted === true) throw signal.reason;
         feed.failed(symbol, which, source, error);

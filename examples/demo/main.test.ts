@@ -8,6 +8,7 @@ import { BACKUP_HOLES, DAY_START, DEMO_SYMBOLS, LIVE_FROM, MARKET_GAPS, OUTAGE, 
 
 const MINUTE = 60_000;
 const hhmm = (t: number): string => new Date(t).toISOString().slice(11, 16);
+const hhmmss = (t: number): string => new Date(t).toISOString().slice(11, 19);
 
 // The truth: the simulated market rebuilt straight from the generator with the demo's inputs.
 const truth = new Map<string, GeneratedOhlcv>(
@@ -91,20 +92,21 @@ describe('demo main', () => {
   });
 
   it('shows the outage detected, failed over, switched back and backfilled, on the protocol’s schedule', () => {
-    // One cycle a minute, 1 s after each bar closes; the outage starts at 19:00, so the cycles
-    // of 19:00:01, 19:01:01 and 19:02:01 fail: 3 errors (errorThreshold) detect it at 19:02.
+    // The outage starts at 19:00: the primary's stream breaks then, and the polls 1 s after the
+    // bars close, at 19:00:01 and 19:01:01, fail: 3 errors (errorThreshold) detect it at 19:01:01.
     const both = 'BTCUSD, ETHUSD';
-    expect(text).toContain(`${hhmm(OUTAGE.from + 2 * MINUTE)}  ${both}  healthy → detected\n`);
-    // The retry is due 5 s later and the failover 10 s after that: the next two cycles.
-    expect(text).toContain(`${hhmm(OUTAGE.from + 3 * MINUTE)}  ${both}  detected → retrying: retry the primary\n`);
-    expect(text).toContain(`${hhmm(OUTAGE.from + 4 * MINUTE)}  ${both}  retrying → on_backup: fail over to the backup\n`);
+    const detected = OUTAGE.from + MINUTE + 1000;
+    expect(text).toContain(`${hhmmss(detected)}  ${both}  healthy → detected\n`);
+    // The specification: retry after 5 s, use the backup within 10 s — seconds, not cycles.
+    expect(text).toContain(`${hhmmss(detected + 5000)}  ${both}  detected → retrying: retry the primary\n`);
+    expect(text).toContain(`${hhmmss(detected + 15_000)}  ${both}  retrying → on_backup: fail over to the backup\n`);
     // The primary answers again from 19:20:01 and must stay well for 60 s before the switch back.
     const back = summary.failovers.find((f) => f.to === 'healthy');
     expect(back?.at).toBe(OUTAGE.from + OUTAGE.durationMs + MINUTE + 1000);
     expect(back?.actions.map((a) => a.kind)).toEqual(['switch_back', 'backfill']);
     expect(text).toMatch(
       new RegExp(
-        `${hhmm(OUTAGE.from + OUTAGE.durationMs + MINUTE)}  ${both}  on_backup → healthy: switch back to the primary; backfill \\d+ bars`,
+        `${hhmmss(OUTAGE.from + OUTAGE.durationMs + MINUTE + 1000)}  ${both}  on_backup → healthy: switch back to the primary; backfill \\d+ bars`,
       ),
     );
   });

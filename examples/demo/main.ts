@@ -160,6 +160,7 @@ export function demoMarket(): Record<string, ReturnType<typeof generateOhlcv>> {
 }
 
 const hhmm = (t: number): string => new Date(t).toISOString().slice(11, 16);
+const hhmmss = (t: number): string => new Date(t).toISOString().slice(11, 19);
 const score = (q: number | null): string => (q === null ? '   —' : q.toFixed(2));
 const pad = (value: string | number, width: number): string => String(value).padStart(width);
 
@@ -249,6 +250,9 @@ export async function main(options: DemoOptions = {}): Promise<DemoSummary> {
     sinks: [files],
     clock,
     start: DAY_START,
+    // Simulated minutes pass in microseconds here while a file write takes real milliseconds:
+    // a write deadline on the simulated clock would abort writes that are merely slow.
+    sinkTimeoutMs: DAY_END - DAY_START,
     config: { symbols, timeframes: [...TIMEFRAMES] },
   });
 
@@ -304,13 +308,14 @@ export async function main(options: DemoOptions = {}): Promise<DemoSummary> {
   // The first cycle backfills the day so far; then one cycle a minute (1 s after each bar closes).
   await pipeline.runOnce();
   if (out.isTTY === true) out.write('\n');
-  print(`  ${hhmm(LIVE_FROM)}–24:00 live: one cycle per minute on a ManualClock`);
+  print(`  ${hhmm(LIVE_FROM)}–24:00 live: start() on a ManualClock (a cycle 1 s after each bar closes, and at each failover deadline)`);
+  pipeline.start();
   for (let t = LIVE_FROM + MINUTE; t <= DAY_END; t += MINUTE) {
-    // Let the file writes of this minute finish before simulated time jumps a minute ahead:
-    // on a real clock they take milliseconds of a minute, here they must not time out.
+    // Let the file writes of this minute finish before simulated time moves a minute ahead:
+    // on a real clock they take milliseconds of a minute, here they must not time out. The
+    // clock fires the pipeline's own timers on the way (its cycles and the ladder's deadlines).
     await pipeline.flush();
     await clock.advanceTo(t + 1000);
-    await pipeline.runOnce();
   }
   await pipeline.flush();
   await pipeline.stop();
@@ -364,7 +369,7 @@ function printSummary(summary: DemoSummary, print: (line?: string) => void): voi
   print('failover timeline');
   for (const f of summary.failovers) {
     const what = f.actions.length === 0 ? '' : `: ${f.actions.map(describeAction).join('; ')}`;
-    print(`  ${hhmm(f.at)}  ${f.symbols.join(', ')}  ${f.from} → ${f.to}${what}`);
+    print(`  ${hhmmss(f.at)}  ${f.symbols.join(', ')}  ${f.from} → ${f.to}${what}`);
   }
   print();
   const byType = Object.entries(summary.alerts).sort(([a], [b]) => a.localeCompare(b));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../src/errors/source-error.js';
+import type { FeedAction } from '../../src/failover/feed-state.js';
 import { MemoryStore } from '../../src/pipeline/memory-store.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
 import type { Source } from '../../src/pipeline/source.js';
@@ -99,5 +100,46 @@ describe('Pipeline backfill on restore', () => {
     for (let m = 0; m < 5; m++) await clock.advance(MIN);
     await pipeline.stop();
     expect(missing(store, 10, 35)).toEqual([]);
+  });
+});
+
+describe('Pipeline backfill after a long outage', () => {
+  it('fetches exactly the backfill the failover event names and reports exactly its gap', async () => {
+    const clock = new ManualClock(T0 + 10 * MIN + 1000);
+    const ex = exchange(clock);
+    const rest: Source = { name: 'exchange', fetchOhlcv: (request) => ex.source.fetchOhlcv(request) };
+    const requests: number[] = [];
+    const source: Source = {
+      name: 'exchange',
+      fetchOhlcv: (request) => {
+        requests.push(request.since ?? Number.NaN);
+        return rest.fetchOhlcv(request);
+      },
+    };
+    const pipeline = new Pipeline({ primary: source, clock, config: { symbols: ['BTCUSD'], timeframes: ['1m'] } });
+    const actions: FeedAction[] = [];
+    const gaps: { start: number; missing: number }[] = [];
+    pipeline.on('failover', (e) => actions.push(...e.actions));
+    pipeline.on('gap', ({ report }) => gaps.push({ start: report.gap.start, missing: report.missingBars }));
+    await pipeline.runOnce(); // 10:00–10:09 stored
+    ex.setDown(true);
+    for (let m = 11; m <= 190; m++) {
+      await clock.advanceTo(T0 + m * MIN + 1000);
+      await pipeline.runOnce();
+    }
+    ex.setDown(false);
+    requests.length = 0;
+    await clock.advanceTo(T0 + 191 * MIN + 1000);
+    await pipeline.runOnce();
+    // The specification: on restore, backfill at most 100 bars. The newest bar (13:10) comes with
+    // the answer; the 100 before it (11:30–13:09) are the backfill; 10:10–11:29 (80 bars) a gap.
+    const backfill = actions.find((a) => a.kind === 'backfill');
+    const gap = actions.find((a) => a.kind === 'gap');
+    if (backfill?.kind !== 'backfill' || gap?.kind !== 'gap') throw new Error(`no backfill and gap actions: ${JSON.stringify(actions)}`);
+    expect(backfill).toMatchObject({ from: T0 + 90 * MIN, to: T0 + 189 * MIN, bars: 100 });
+    expect(gap).toMatchObject({ from: T0 + 10 * MIN, to: T0 + 89 * MIN, bars: 80 });
+    expect(requests[0]).toBe(backfill.from);
+    expect(gaps).toContainEqual({ start: gap.from, missing: gap.bars });
+    await pipeline.stop();
   });
 });

@@ -97,10 +97,12 @@ export class BackfillPlanner {
     const reach = this.reach(closedEnd);
     const last = await this.#store.last(symbol, baseTimeframe);
     if (last === undefined) return start ?? reach;
-    // Beyond the backfill limit the missed bars are not fetched: the hole is reported as a gap
-    // (and filled by size) when the fetched bars are stored after the last stored one.
-    let since =
-      missedBars(last.timestamp, closedEnd, baseMs, maxBackfillBars).backfill?.from ?? Math.max(last.timestamp + baseMs, closedEnd);
+    // The newest closed bar comes with the answer, as it does for the feed state machine (its
+    // `newestBar`); of the bars missed before it, the newest `maxBackfillBars` are fetched with it
+    // and the older ones are the gap reported (and filled by size) when the fetched bars are
+    // stored — the same split as the machine's `backfill` and `gap` actions.
+    const newest = closedEnd - baseMs;
+    let since = missedBars(last.timestamp, newest, baseMs, maxBackfillBars).backfill?.from ?? Math.max(last.timestamp + baseMs, newest);
     const synthetic = this.#syntheticSince.get(symbol);
     if (synthetic !== undefined) {
       if (synthetic < reach) this.#syntheticSince.delete(symbol);

@@ -19,9 +19,10 @@ function planner(bars: readonly RevisedBar[], maxBackfillBars = 100): BackfillPl
 
 describe('BackfillPlanner', () => {
   it('starts after the last stored bar, never more than the backfill limit back', async () => {
-    // Last stored 00:00; the bar forming at 00:10: 00:01 is next. With a limit of 3, 00:07.
+    // Last stored 00:00, the bar forming at 00:10: 00:01 is next. With a limit of 3, the newest
+    // closed bar (00:09) and the 3 missed before it: from 00:06.
     expect(await planner([bar(0)]).since('BTCUSD', T0 + 10 * MIN)).toBe(T0 + MIN);
-    await expect(planner([bar(0)], 3).since('BTCUSD', T0 + 10 * MIN)).resolves.toBe(T0 + 7 * MIN);
+    await expect(planner([bar(0)], 3).since('BTCUSD', T0 + 10 * MIN)).resolves.toBe(T0 + 6 * MIN);
   });
 
   it('carries out a backfill action until a fetch from the first bar of its range the store lacks is answered', async () => {
@@ -45,8 +46,9 @@ describe('BackfillPlanner', () => {
     const p = planner([bar(0), bar(1, 'forward_filled'), bar(2)]);
     p.noteSynthetic('BTCUSD', T0 + MIN);
     expect(await p.since('BTCUSD', T0 + 3 * MIN)).toBe(T0 + MIN);
-    // Out of reach (limit 100 bars back from 02:00): forgotten.
-    expect(await p.since('BTCUSD', T0 + 120 * MIN)).toBe(T0 + 20 * MIN);
+    // Out of reach (100 bars back from 02:00): forgotten. The fetch brings the newest closed bar
+    // (01:59) and the 100 missed before it: from 00:19.
+    expect(await p.since('BTCUSD', T0 + 120 * MIN)).toBe(T0 + 19 * MIN);
     expect(p.syntheticSince('BTCUSD')).toBeNull();
   });
 });

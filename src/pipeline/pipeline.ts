@@ -76,6 +76,8 @@ export class Pipeline {
   readonly config: PipelineConfig;
   readonly #clock: Clock;
   readonly #pollDelayMs: number;
+  /** Backoff before attempt `attempt + 1` of a sink write or a stream (ms). */
+  readonly #retryDelay: (attempt: number) => number;
   readonly #emitter = new PipelineEmitter();
   readonly #locks = new SymbolLocks();
   /** Time limits of source requests and sink writes (one watchdog timer for all). */
@@ -116,6 +118,7 @@ export class Pipeline {
     checkSinkNames(sinks);
     const clock = options.clock ?? systemClock;
     const random = options.random ?? Math.random;
+    this.#retryDelay = (attempt) => retryDelay(attempt, undefined, random);
     const emitter = this.#emitter;
     this.#clock = clock;
     this.#pollDelayMs = options.pollDelayMs ?? 1000;
@@ -124,7 +127,7 @@ export class Pipeline {
       bufferSize: config.delivery.bufferSize,
       maxAttempts: options.sinkMaxAttempts ?? 5,
       writeTimeoutMs: options.sinkTimeoutMs ?? config.feedFailure.timeoutMs,
-      retryDelay: (attempt) => retryDelay(attempt, undefined, random),
+      retryDelay: this.#retryDelay,
       clock,
       deadlines: this.#deadlines,
       emitter,
@@ -221,6 +224,9 @@ export class Pipeline {
     const streams = streamSymbols(this.config.symbols, controller.signal, {
       feed: this.#feed,
       ingestor: this.#ingestor,
+      emitter: this.#emitter,
+      clock: this.#clock,
+      retryDelay: this.#retryDelay,
       exclusive: this.#exclusive.bind(this),
     });
     const done = Promise.all([this.#run(controller.signal), ...streams])

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryStore } from '../../src/pipeline/memory-store.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
 import type { Source } from '../../src/pipeline/source.js';
 import { generateOhlcv } from '../../src/testing/generate-ohlcv.js';
@@ -44,5 +45,31 @@ describe('Pipeline feed failure timing (the specification’s seconds)', () => {
     expect(retry?.outcome).toBe('aborted');
     expect(retry?.settledAt).toBe(sent + 45 * SEC);
     expect(backup.requests.find((r) => r.at >= T0 + 11 * MIN)?.at).toBe(sent + 45 * SEC);
+  });
+});
+
+describe('Pipeline streams', () => {
+  it('reopens a failed subscribe stream with backoff, polling for it while it is down', async () => {
+    const { bars } = generateOhlcv({ seed: 4, start: T0, count: 60, timeframe: '1m' });
+    const clock = new ManualClock(T0 + 10 * MIN + SEC);
+    const primary = new SimulatedSource({
+      clock,
+      name: 'exchange',
+      bars: { BTCUSD: bars },
+      faults: [{ kind: 'outage', from: T0 + 20 * MIN, durationMs: 5 * MIN }],
+    });
+    const store = new MemoryStore();
+    const pipeline = new Pipeline({ primary, store, clock, start: T0, config: { symbols: ['BTCUSD'], timeframes: ['1m'] } });
+    pipeline.start();
+    while (clock.now() < T0 + 30 * MIN) await clock.advance(SEC);
+    // The stream broke at 09:20 and is open again once the outage is over.
+    expect(primary.activeSubscriptions).toBe(1);
+    const polled = primary.requests.length;
+    while (clock.now() < T0 + 40 * MIN + 30 * SEC) await clock.advance(SEC);
+    await pipeline.stop();
+    // From then on the stream delivers every bar: no poll, and none of the market's bars missing.
+    expect(primary.requests.length).toBe(polled);
+    const stored = store.range('BTCUSD', '1m', T0, T0 + 40 * MIN).map((b) => b.timestamp);
+    expect(stored).toEqual(bars.slice(0, 40).map((b) => b.timestamp));
   });
 });

@@ -36,7 +36,7 @@ export interface FeedSourceStats {
   readonly lastBar: number | null;
 }
 
-/** How an outage was detected: enough consecutive errors, a request timeout, or a rate limit that persisted. */
+/** How an outage was detected: enough consecutive errors, a request timeout, or a ban (HTTP 418; a 429 is never an outage). */
 export type FeedDetection = 'errors' | 'timeout' | 'rate_limited';
 
 /** Fields every {@link FeedState} has. */

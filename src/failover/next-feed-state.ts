@@ -189,9 +189,8 @@ function onFailure(
     const since = before.rateLimitedSince ?? now;
     if (until > now) actions.push({ kind: 'backoff', source, until });
     const stats: FeedSourceStats = { ...before, lastResponseAt: now, rateLimitedSince: since, rateLimitedUntil: until };
-    // A ban, or a rate limit that keeps the source silent for a whole timeout, is an outage.
-    const persistent = event.failure === 'banned' || until - since >= policy.timeoutMs;
-    if (!persistent || before.down) return withSource(s, source, stats);
+    // A 429 is a back-off however long its Retry-After; only a ban (418) is an outage.
+    if (event.failure === 'rate_limited' || before.down) return withSource(s, source, stats);
     const down: FeedSourceStats = { ...stats, down: true, failingSince: before.failingSince ?? since, okSince: null };
     return onDetected(s, source, down, 'rate_limited', now, policy, actions);
   }
@@ -237,7 +236,7 @@ function escalateUnavailable(state: FeedState, now: number, policy: FeedPolicy, 
  * | state | event (or time) | actions | next state |
  * |---|---|---|---|
  * | `healthy` | primary `failed` (`network`, `server_error`, `bad_data`), fewer than `errorThreshold` in a row | — | `healthy` (health `degraded`) |
- * | `healthy` | primary `failed`: a `timeout`, the `errorThreshold`-th error in a row, a `banned`, or a rate limit whose wait reaches `timeoutMs` | — | `detected`, `retryAt` = now + `retryDelayMs` |
+ * | `healthy` | primary `failed`: a `timeout`, the `errorThreshold`-th error in a row, or `banned` (HTTP 418) | — (`backoff` for a ban) | `detected`, `retryAt` = now + `retryDelayMs` |
  * | `detected` | time reaches `retryAt` | `retry` (`at` = now, or the end of a `Retry-After`) | `retrying`, `failoverAt` = now + `failoverDelayMs` |
  * | `detected`, `retrying` | primary `succeeded` | `gap` and `backfill` when bars were missed | `healthy` |
  * | `retrying` | time reaches `failoverAt` | `failover` to the backup (without a backup: `use_cached`) | `on_backup` (`cached`) |
@@ -247,7 +246,8 @@ function escalateUnavailable(state: FeedState, now: number, policy: FeedPolicy, 
  * | `cached` | time reaches `haltAt` | `halt`, then `escalate` `feed_offline` if `escalateOnHalt` | `halted` |
  * | `cached` / `halted` | primary `succeeded` | `switch_back` (from `halted` also `resume`), `gap`, `backfill` | `healthy` |
  * | `cached` / `halted` | backup `succeeded` | `failover` (from `halted` also `resume`) | `on_backup` |
- * | any | `failed` with `rate_limited` or `banned` | `backoff` until now + `retryAfterMs` (not counted as an error) | unchanged, unless it is an outage (row 2) |
+ * | any | `failed` with `rate_limited` (HTTP 429), whatever its `retryAfterMs` | `backoff` until now + `retryAfterMs` (not counted as an error) | unchanged: never an outage by itself |
+ * | any | `failed` with `banned` (HTTP 418) | `backoff` until now + `retryAfterMs` | an outage of that source (row 2; the backup in use: `cached`) |
  * | any | a source detected failing has been failing for more than `sourceUnavailableMs` | `escalate` `source_unavailable`, once per outage | unchanged |
  * | any | `succeeded` with `latencyMs` above `latencyAlertFactor` × the median of the last `latencyWindow` latencies | `alert`, once until latency is normal again | unchanged |
  *
@@ -256,9 +256,10 @@ function escalateUnavailable(state: FeedState, now: number, policy: FeedPolicy, 
  *   failures need `errorThreshold` in a row. Failures of a source not in use only update its
  *   health.
  * - Rate limits honour the server: `backoff` says when to ask again, and the `retry` step is
- *   not issued for before that time. A rate limit is not an error; it becomes an outage only
- *   when the source stays rate-limited for at least `timeoutMs` in total (counting the wait the
- *   server asks for), or on a ban (HTTP 418).
+ *   not issued for before that time. A 429 is neither an error nor an outage, however long
+ *   the server asks us to wait: the source works and is only telling us to slow down (the
+ *   caller sends the next request when `backoff`'s `until` has passed). A ban (HTTP 418) is an
+ *   outage at once, detected as `rate_limited`.
  * - Delays are step by step: the retry is `retryDelayMs` after detection, the failover
  *   `failoverDelayMs` after the retry (15 s after detection with the defaults).
  * - When nothing answers (`cached`, `halted`), the first source that answers is used at once:

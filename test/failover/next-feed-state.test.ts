@@ -230,26 +230,65 @@ describe('nextFeedState', () => {
       expect(results[1]?.state.primary.consecutiveErrors).toBe(0);
     });
 
-    it('treats a rate limit lasting a whole timeout as an outage, retrying only after Retry-After', () => {
-      // Rate-limited since 1000; at 21 000 the server asks for 10 s more: until 31 000, 30 s in
-      // all = timeoutMs, so the outage is detected at 21 000; the retry is due at 26 000 but
-      // may not be sent before 31 000.
+    it('treats a 429 as a back-off, never an outage, however long its Retry-After', () => {
+      // Specification: a 429 is the server's rate limit, not a failed feed. Rate-limited since
+      // 1000, then asked to wait 10 s, 10 s, and 10 minutes: 10 min 30 s in all, far beyond the
+      // 30 s timeout. Each answer is a back-off until its Retry-After; nothing is detected, so
+      // no retry, failover or escalation is ever due.
       const results = runScript([
         { at: 0, event: ok('primary') },
         { at: 1000, event: limited('primary', 10_000) },
         { at: 11_000, event: limited('primary', 10_000) },
-        { at: 21_000, event: limited('primary', 10_000) },
+        { at: 21_000, event: limited('primary', 600_000) },
         { at: 26_000, event: tick },
+        { at: 700_000, event: tick },
       ]);
-      expect(results[2]?.state.kind).toBe('healthy');
-      expect(results[3]?.state).toMatchObject({ kind: 'detected', detectedBy: 'rate_limited', detectedAt: 21_000, retryAt: 26_000 });
-      expect(results[4]?.actions).toEqual([{ kind: 'retry', source: 'primary', at: 31_000 }]);
+      expect(trace(results)).toEqual([
+        [0, 'healthy', []],
+        [1000, 'healthy', [{ kind: 'backoff', source: 'primary', until: 11_000 }]],
+        [11_000, 'healthy', [{ kind: 'backoff', source: 'primary', until: 21_000 }]],
+        [21_000, 'healthy', [{ kind: 'backoff', source: 'primary', until: 621_000 }]],
+        [26_000, 'healthy', []],
+        [700_000, 'healthy', []],
+      ]);
+      expect(finalState(results).primary).toMatchObject({
+        down: false,
+        consecutiveErrors: 0,
+        rateLimitedSince: 1000,
+        rateLimitedUntil: 621_000,
+      });
+    });
+
+    it('keeps a 429 on the backup a back-off as well', () => {
+      const results = runScript([
+        ...THREE_ERRORS,
+        { at: 8000, event: tick },
+        { at: 18_000, event: tick },
+        { at: 21_000, event: limited('backup', 120_000) },
+      ]);
+      expect(results[5]?.state.kind).toBe('on_backup');
+      expect(results[6]?.state.kind).toBe('on_backup');
+      expect(results[6]?.actions).toEqual([{ kind: 'backoff', source: 'backup', until: 141_000 }]);
     });
 
     it('treats an HTTP 418 ban as an outage at once', () => {
       const results = runScript([{ at: 1000, event: limited('primary', 120_000, 'banned') }]);
       expect(results[0]?.actions).toEqual([{ kind: 'backoff', source: 'primary', until: 121_000 }]);
       expect(results[0]?.state).toMatchObject({ kind: 'detected', detectedBy: 'rate_limited', retryAt: 6000 });
+    });
+    it('treats an HTTP 418 ban of the backup in use as an outage: cached data', () => {
+      const results = runScript([
+        ...THREE_ERRORS,
+        { at: 8000, event: tick },
+        { at: 18_000, event: tick },
+        { at: 21_000, event: limited('backup', 120_000, 'banned') },
+      ]);
+      expect(results[5]?.state.kind).toBe('on_backup');
+      expect(results[6]?.state.kind).toBe('cached');
+      expect(results[6]?.actions).toEqual([
+        { kind: 'backoff', source: 'backup', until: 141_000 },
+        { kind: 'use_cached', notify: true },
+      ]);
     });
   });
 

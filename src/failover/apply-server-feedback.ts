@@ -1,9 +1,16 @@
+import { recordGrant } from './internal/record-grant.js';
 import { refreshRateLimiter } from './internal/refresh-rate-limiter.js';
 import { DEFAULT_BAN_MS, type RateLimitBlock, type RateLimitFeedback, type RateLimiterState } from './rate-limiter-state.js';
 
 function block(state: RateLimiterState, until: number, reason: RateLimitBlock): RateLimiterState {
   if (state.blockedUntil !== null && state.blockedUntil >= until) return state;
   return { ...state, blockedUntil: until, blockReason: reason };
+}
+
+/** A sliding window whose grants of the last `windowMs` weigh at least `used`, the difference taken at `now`. */
+function atLeast(state: Extract<RateLimiterState, { kind: 'sliding_window' }>, now: number, used: number): RateLimiterState {
+  const ours = state.grants.reduce((sum, g) => sum + g.weight, 0);
+  return used > ours ? { ...state, grants: recordGrant(state.grants, now, used - ours) } : state;
 }
 
 function positiveMs(value: number | undefined): number | null {
@@ -17,10 +24,12 @@ function positiveMs(value: number | undefined): number | null {
  * finite) are ignored, as bad data from a server never throws. The state is never mutated.
  *
  * - `used_weight`: the window's `used` becomes at least the server's count; a token bucket
- *   keeps at most `capacity − used` tokens. A header counted in an earlier window (by `sentAt`)
- *   is ignored.
- * - `rate_limited`: refuse everything for `retryAfterMs`; the current window is spent (or the
- *   bucket emptied) as well, so that without a `Retry-After` the limiter still backs off.
+ *   keeps at most `capacity − used` tokens; a sliding window's last `windowMs` weigh at least
+ *   the server's count (the difference is taken at `now`, so it counts for the next `windowMs`).
+ *   A header counted in an earlier clock-aligned window (by `sentAt`) is ignored.
+ * - `rate_limited`: refuse everything for `retryAfterMs`; the current window is spent (the
+ *   sliding window filled to its limit, or the bucket emptied) as well, so that without a
+ *   `Retry-After` the limiter still backs off.
  * - `banned`: refuse everything for `retryAfterMs` (default {@link DEFAULT_BAN_MS}).
  *
  * @param state - The limiter's state.
@@ -41,12 +50,18 @@ export function applyServerFeedback(state: RateLimiterState, now: number, feedba
       const used = feedback.used;
       if (!Number.isFinite(used) || used < 0) return s;
       if (s.kind === 'token_bucket') return { ...s, tokens: Math.min(s.tokens, Math.max(0, s.capacity - used)) };
+      if (s.kind === 'sliding_window') return atLeast(s, now, used);
       const sentAt = feedback.sentAt;
       if (sentAt !== undefined && Math.floor(sentAt / s.windowMs) * s.windowMs !== s.windowStart) return s;
       return used > s.used ? { ...s, used } : s;
     }
     case 'rate_limited': {
-      const spent: RateLimiterState = s.kind === 'token_bucket' ? { ...s, tokens: 0 } : { ...s, used: Math.max(s.used, s.limit) };
+      const spent: RateLimiterState =
+        s.kind === 'token_bucket'
+          ? { ...s, tokens: 0 }
+          : s.kind === 'sliding_window'
+            ? atLeast(s, now, s.limit)
+            : { ...s, used: Math.max(s.used, s.limit) };
       const wait = positiveMs(feedback.retryAfterMs);
       return wait === null ? spent : block(spent, now + wait, 'rate_limited');
     }

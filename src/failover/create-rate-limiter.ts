@@ -4,9 +4,10 @@ import { MINUTE_MS } from '../time/timeframe.js';
 import type { RateLimiterState } from './rate-limiter-state.js';
 
 /**
- * A new rate limiter for one source, as plain JSON state: a full token bucket
- * (`requestsPerMinute` tokens, refilled at `requestsPerMinute` per minute), or an empty,
- * clock-aligned weight window. Use it with `tryAcquire` and `applyServerFeedback`.
+ * A new rate limiter for one source, as plain JSON state: an empty 60 s sliding window
+ * (`requestsPerMinute` in every 60 s, the default), a full token bucket (`requestsPerMinute`
+ * tokens, refilled at `requestsPerMinute` per minute), or an empty, clock-aligned weight window.
+ * Use it with `tryAcquire` and `applyServerFeedback`.
  *
  * @param config - The source's limit; the specification's 1200 requests a minute by default,
  *   `BINANCE_WEIGHT_LIMIT` for Binance's 6000 weight per clock minute.
@@ -15,7 +16,7 @@ import type { RateLimiterState } from './rate-limiter-state.js';
  *
  * @example
  * ```ts
- * createRateLimiter() // { kind: 'token_bucket', capacity: 1200, refillPerMs: 0.02, tokens: 1200, updatedAt: null, blockedUntil: null, blockReason: null }
+ * createRateLimiter() // { kind: 'sliding_window', limit: 1200, windowMs: 60000, grants: [], blockedUntil: null, blockReason: null }
  * createRateLimiter(BINANCE_WEIGHT_LIMIT).kind // 'weight_window'
  * ```
  */
@@ -32,6 +33,9 @@ export function createRateLimiter(config: RateLimitConfig = DEFAULT_RATE_LIMIT):
     );
   }
   const c = parsed.data;
+  if (c.kind === 'sliding_window') {
+    return { kind: 'sliding_window', limit: c.requestsPerMinute, windowMs: MINUTE_MS, grants: [], blockedUntil: null, blockReason: null };
+  }
   if (c.kind === 'token_bucket') {
     return {
       kind: 'token_bucket',

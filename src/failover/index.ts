@@ -19,7 +19,7 @@ export { nextFeedDeadline } from './next-feed-deadline.js';
 export { feedHealth } from './feed-health.js';
 export type { FeedHealth } from './feed-health.js';
 export { DEFAULT_BAN_MS } from './rate-limiter-state.js';
-export type { RateLimitBlock, RateLimiterState, RateLimitDecision, RateLimitFeedback } from './rate-limiter-state.js';
+export type { RateLimitBlock, RateLimitGrant, RateLimiterState, RateLimitDecision, RateLimitFeedback } from './rate-limiter-state.js';
 export { createRateLimiter } from './create-rate-limiter.js';
 export { tryAcquire } from './try-acquire.js';
 export { applyServerFeedback } from './apply-server-feedback.js';

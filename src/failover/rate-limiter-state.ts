@@ -1,11 +1,23 @@
 /** Why a rate limiter refuses everything until `blockedUntil`: HTTP 429 (`rate_limited`) or HTTP 418 (`banned`). */
 export type RateLimitBlock = 'rate_limited' | 'banned';
 
+/** A grant remembered by a sliding window: when it was made and its weight. */
+export interface RateLimitGrant {
+  /** When the weight was taken, epoch ms. */
+  readonly at: number;
+  /** Weight taken at `at` (requests granted in the same ms are summed). */
+  readonly weight: number;
+}
+
 /**
  * State of a source's rate limiter: plain JSON, created by `createRateLimiter`, advanced by
- * `tryAcquire` and `applyServerFeedback`. Both models refuse everything while a server's
+ * `tryAcquire` and `applyServerFeedback`. Every model refuses everything while a server's
  * `Retry-After` or ban is in force (`blockedUntil`).
  *
+ * - `sliding_window` (the default): at most `limit` weight in every window of `windowMs`,
+ *   wherever it starts. `grants` remembers the grants of the last `windowMs` (at most one
+ *   entry per ms, so at most `limit` entries for requests of weight 1 or more); a grant stops
+ *   counting `windowMs` after it was made.
  * - `token_bucket`: holds up to `capacity` tokens, refilled continuously at `refillPerMs`
  *   tokens per ms; a request of weight `w` takes `w` tokens. Over any interval of length `T`
  *   it grants at most `capacity + refillPerMs × T`.
@@ -13,6 +25,19 @@ export type RateLimitBlock = 'rate_limited' | 'banned';
  *   epoch (Binance: each clock minute); `used` counts the current window's weight.
  */
 export type RateLimiterState =
+  | {
+      readonly kind: 'sliding_window';
+      /** Weight allowed in any window of `windowMs`. */
+      readonly limit: number;
+      /** Window length, ms. */
+      readonly windowMs: number;
+      /** Grants of the last `windowMs`, oldest first (times ascending). */
+      readonly grants: readonly RateLimitGrant[];
+      /** Nothing is granted before this time (epoch ms); `null` when not blocked. */
+      readonly blockedUntil: number | null;
+      /** Why it is blocked; `null` when not blocked. */
+      readonly blockReason: RateLimitBlock | null;
+    }
   | {
       readonly kind: 'token_bucket';
       /** Largest number of tokens held (the burst), in weight units. */
@@ -57,7 +82,10 @@ export type RateLimitDecision =
       readonly state: RateLimiterState;
       /** The request must not be sent now. */
       readonly granted: false;
-      /** Ms to wait before asking again; at least 1. Asking then may still be refused if the server blocks meanwhile. */
+      /**
+       * Ms until the request can be granted (until a block ends and the limit has room for its
+       * weight); at least 1. Asking then may still be refused if the server says more meanwhile.
+       */
       readonly waitMs: number;
     };
 
@@ -66,9 +94,10 @@ export type RateLimitDecision =
  *
  * - `used_weight`: the weight the server counts as used in its current window (Binance's
  *   `X-MBX-USED-WEIGHT-1M` header). `sentAt` (epoch ms), when given, is when the request was
- *   sent; a header counted in an earlier window is then ignored.
+ *   sent; a header counted in an earlier window is then ignored (weight window).
  * - `rate_limited`: HTTP 429. Nothing is granted for `retryAfterMs` (`Retry-After`, in ms);
- *   without it, the current window is spent (weight window) or the bucket emptied (token bucket).
+ *   without it, the current window is spent (weight window), the sliding window filled, or the
+ *   bucket emptied (token bucket).
  * - `banned`: HTTP 418 (an IP ban). Nothing is granted for `retryAfterMs`; without it, for
  *   {@link DEFAULT_BAN_MS}.
  */

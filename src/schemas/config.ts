@@ -244,11 +244,23 @@ export const DEFAULT_RETENTION: Retention = {
   '1D': null,
 };
 
-/** A source's rate limit: a token bucket, or a clock-aligned weight window (Binance). */
+/**
+ * A source's rate limit:
+ * - `sliding_window` (the default): at most `requestsPerMinute` request weight in every 60 s
+ *   window, whenever it starts: the specification's "1200 requests per minute" held exactly.
+ * - `token_bucket`: a bucket of `requestsPerMinute` tokens refilled at `requestsPerMinute` a
+ *   minute; it allows bursts, so up to twice `requestsPerMinute` in one minute.
+ * - `weight_window`: at most `limit` weight per clock-aligned window (Binance).
+ */
 export const RateLimitConfigSchema = z.discriminatedUnion('kind', [
   z.strictObject({
+    kind: z.literal('sliding_window'),
+    /** Request weight allowed in any 60 s window (a plain request weighs 1). */
+    requestsPerMinute: positive,
+  }),
+  z.strictObject({
     kind: z.literal('token_bucket'),
-    /** Requests allowed per minute; also the bucket's capacity. */
+    /** Requests allowed per minute on average; also the bucket's capacity (the largest burst). */
     requestsPerMinute: positive,
   }),
   z.strictObject({
@@ -263,10 +275,11 @@ export const RateLimitConfigSchema = z.discriminatedUnion('kind', [
 export type RateLimitConfig = z.output<typeof RateLimitConfigSchema>;
 
 /**
- * The specification's primary source limit: 1200 requests per minute.
- * @defaultValue `{ kind: 'token_bucket', requestsPerMinute: 1200 }`
+ * The specification's primary source limit: 1200 requests per minute, held in every 60 s
+ * window (sliding), so no minute, however it is cut, sees more than 1200.
+ * @defaultValue `{ kind: 'sliding_window', requestsPerMinute: 1200 }`
  */
-export const DEFAULT_RATE_LIMIT: RateLimitConfig = { kind: 'token_bucket', requestsPerMinute: 1200 };
+export const DEFAULT_RATE_LIMIT: RateLimitConfig = { kind: 'sliding_window', requestsPerMinute: 1200 };
 
 /**
  * Binance's current REST limit: 6000 request weight per clock-aligned minute.

@@ -39,8 +39,37 @@ describe('applyServerFeedback', () => {
     expect(tryAcquire(s, MINUTE + 60_000, 1).granted).toBe(true);
   });
 
+  it('fills the default sliding window on a 429 without Retry-After', () => {
+    // 1200 requests in any 60 s: 300 granted at 10:30:00, then a 429 at 10:30:10 spends the
+    // other 900. One more fits when the 300 are 60 s old (10:31:00), 301 more when the filled
+    // 900 are too (10:31:10).
+    let s = tryAcquire(createRateLimiter(DEFAULT_RATE_LIMIT), MINUTE, 300).state;
+    s = applyServerFeedback(s, MINUTE + 10_000, { kind: 'rate_limited' });
+    expect(tryAcquire(s, MINUTE + 20_000, 1)).toMatchObject({ granted: false, waitMs: 40_000 });
+    expect(tryAcquire(s, MINUTE + 20_000, 301)).toMatchObject({ granted: false, waitMs: 50_000 });
+  });
+
+  it('raises the default sliding window to a larger used-weight header, for the next 60 s', () => {
+    // We sent 100; the server counts 1150 (another client on the same key): 50 are left until
+    // the server's count is 60 s old.
+    let s = tryAcquire(createRateLimiter(DEFAULT_RATE_LIMIT), MINUTE, 100).state;
+    s = applyServerFeedback(s, MINUTE + 5000, { kind: 'used_weight', used: 1150 });
+    expect(tryAcquire(s, MINUTE + 6000, 50).granted).toBe(true);
+    expect(tryAcquire(s, MINUTE + 6000, 51)).toMatchObject({ granted: false, waitMs: 54_000 });
+    expect(applyServerFeedback(s, MINUTE + 6000, { kind: 'used_weight', used: 10 })).toEqual(s);
+  });
+
+  it('waits for the end of a Retry-After and then for room in the sliding window', () => {
+    // Full at 10:30:00; a 429 at 10:30:10 asks for 20 s: blocked until 10:30:30, and the window
+    // has room only at 10:31:00.
+    let s = tryAcquire(createRateLimiter(DEFAULT_RATE_LIMIT), MINUTE, 1200).state;
+    s = applyServerFeedback(s, MINUTE + 10_000, { kind: 'rate_limited', retryAfterMs: 20_000 });
+    expect(tryAcquire(s, MINUTE + 15_000, 1)).toMatchObject({ granted: false, waitMs: 45_000 });
+    expect(tryAcquire(s, MINUTE + 60_000, 1).granted).toBe(true);
+  });
+
   it('empties a token bucket on a 429 without Retry-After', () => {
-    const s = applyServerFeedback(createRateLimiter(DEFAULT_RATE_LIMIT), MINUTE, { kind: 'rate_limited' });
+    const s = applyServerFeedback(createRateLimiter({ kind: 'token_bucket', requestsPerMinute: 1200 }), MINUTE, { kind: 'rate_limited' });
     // 1200 a minute refill one token every 50 ms.
     expect(tryAcquire(s, MINUTE, 1)).toMatchObject({ granted: false, waitMs: 50 });
   });

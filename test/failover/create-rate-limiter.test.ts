@@ -4,8 +4,20 @@ import { createRateLimiter } from '../../src/failover/create-rate-limiter.js';
 import { BINANCE_WEIGHT_LIMIT, type RateLimitConfig } from '../../src/schemas/config.js';
 
 describe('createRateLimiter', () => {
-  it('starts the specification’s 1200-a-minute bucket full, refilling 1200 tokens per 60 000 ms', () => {
+  it('starts the specification’s 1200 requests per minute as an empty 60 000 ms sliding window', () => {
+    // Specification: 'rate_limit': 1200 requests per minute, in every minute.
     expect(createRateLimiter()).toEqual({
+      kind: 'sliding_window',
+      limit: 1200,
+      windowMs: 60_000,
+      grants: [],
+      blockedUntil: null,
+      blockReason: null,
+    });
+  });
+
+  it('still builds a token bucket when one is configured', () => {
+    expect(createRateLimiter({ kind: 'token_bucket', requestsPerMinute: 1200 })).toEqual({
       kind: 'token_bucket',
       capacity: 1200,
       refillPerMs: 0.02,

@@ -95,7 +95,7 @@ describe('DEFAULT_* constants', () => {
       '1D': null,
     });
     // 'rate_limit': 1200 requests per minute.
-    expect(DEFAULT_RATE_LIMIT).toEqual({ kind: 'token_bucket', requestsPerMinute: 1200 });
+    expect(DEFAULT_RATE_LIMIT).toEqual({ kind: 'sliding_window', requestsPerMinute: 1200 });
     // feed_failure_protocol: timeout 30, error_threshold 3, retry 5 s, failover 10 s, max_backfill_bars 100.
     expect(DEFAULT_FEED_FAILURE).toMatchObject({
       timeoutMs: 30_000,

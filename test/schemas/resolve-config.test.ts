@@ -50,7 +50,11 @@ describe('resolveConfig', () => {
   it('replaces a union variant with another kind whole instead of merging the two', () => {
     const config = resolveConfig({ rateLimit: BINANCE_WEIGHT_LIMIT });
     expect(config.rateLimit).toEqual({ kind: 'weight_window', limit: 6000, windowMs: 60_000 });
-    expect(resolveConfig({ rateLimit: { requestsPerMinute: 600 } }).rateLimit).toEqual({ kind: 'token_bucket', requestsPerMinute: 600 });
+    expect(resolveConfig({ rateLimit: { requestsPerMinute: 600 } }).rateLimit).toEqual({ kind: 'sliding_window', requestsPerMinute: 600 });
+    expect(resolveConfig({ rateLimit: { kind: 'token_bucket', requestsPerMinute: 600 } }).rateLimit).toEqual({
+      kind: 'token_bucket',
+      requestsPerMinute: 600,
+    });
   });
 
   it('ignores undefined overrides', () => {

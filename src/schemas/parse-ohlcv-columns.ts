@@ -105,7 +105,9 @@ export function parseOhlcvColumns(input: unknown, options: ParseOptions = {}): P
       row.trades === undefined &&
       row.takerBuyVolume === undefined &&
       row.flag === undefined &&
-      row.count === undefined
+      row.count === undefined &&
+      row.quote_volume === undefined &&
+      row.taker_buy_volume === undefined
     ) {
       // Typed arrays keep -0: `+ 0` normalises it as parseOhlcv does.
       timestamp[k] = t;

@@ -10,6 +10,11 @@ import type { ParseOptions, ParseResult } from './parse-result.js';
  * bars. Never throws on data: every refused row leaves issues located at
  * `[rowIndex, field]` (see {@link ParseResult}).
  *
+ * - The specification's optional fields are read in its spelling too: `quote_volume` becomes
+ *   `quoteVolume`, `taker_buy_volume` becomes `takerBuyVolume` (`trades` is spelled alike),
+ *   checked like the camelCase fields. A row giving both spellings with different values is
+ *   refused with a `conflicting_values` issue at `[rowIndex, 'quote_volume']` (or
+ *   `'taker_buy_volume'`).
  * - Numbers must be finite: NaN and ±Infinity are `not_finite`; `-0` becomes `0`; huge
  *   finite numbers are kept (the market rules of `validateOhlcv` judge them).
  * - Numeric strings are `invalid_type` unless `coerce` is set; then decimal strings
@@ -20,9 +25,10 @@ import type { ParseOptions, ParseResult } from './parse-result.js';
  *   are reported at `[rowIndex, 'timestamp']`. No other spelling (`time`, `date`) is read:
  *   convert exchange shapes with the `formats/` converters first.
  * - Missing or `null` required fields are `invalid_type`; optional fields that are `null`
- *   count as absent. Extra fields (including `__proto__`, `constructor`, `prototype`) are
- *   not copied: such a row is rebuilt as a new object holding only the known fields, so
- *   nothing in the input can reach `Object.prototype`.
+ *   count as absent. Any other field is ignored without an issue (extra data, such as an
+ *   exchange's `close_time`, is common and harmless) and not copied, including `__proto__`,
+ *   `constructor`, `prototype`: such a row is rebuilt as a new object holding only the known
+ *   fields, so nothing in the input can reach `Object.prototype`.
  * - A row that already is a clean bar — a plain object with exactly the six fields, finite
  *   numbers, an integer epoch-ms timestamp, no `-0` — is returned as it is (the same object,
  *   not a copy, as typia and ArkType do), so parsing clean data allocates nothing per row.

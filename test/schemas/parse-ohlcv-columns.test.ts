@@ -7,6 +7,15 @@ const T = Date.UTC(2025, 0, 30, 10, 30);
 const bar = { timestamp: T, open: 45050, high: 45080, low: 45020, close: 45060, volume: 125.5 } as const;
 
 describe('parseOhlcvColumns', () => {
+  it('reads the specification’s optional fields in its spelling: quote_volume, trades, taker_buy_volume', () => {
+    // SPECIFICATION.md, OHLCV schema: 'quote_volume', 'trades', 'taker_buy_volume' (optional).
+    const result = parseOhlcvColumns([{ ...bar, quote_volume: 5_654_000, trades: 12, taker_buy_volume: 60 }, bar]);
+    expect(result.issues).toEqual([]);
+    expect(Array.from(result.columns.quoteVolume ?? [])).toEqual([5_654_000, NaN]);
+    expect(Array.from(result.columns.trades ?? [])).toEqual([12, NaN]);
+    expect(Array.from(result.columns.takerBuyVolume ?? [])).toEqual([60, NaN]);
+  });
+
   it('writes accepted rows into exactly-sized columns and reports the others', () => {
     const result = parseOhlcvColumns([bar, { ...bar, close: NaN }, { ...bar, timestamp: T + 60_000, open: -0 }]);
     expect(result.rejected).toBe(1);

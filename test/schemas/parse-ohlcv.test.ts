@@ -43,6 +43,41 @@ describe('parseOhlcv', () => {
     expect(Object.keys(result.rows[0] ?? {})).toEqual(['timestamp', 'open', 'high', 'low', 'close', 'volume']);
   });
 
+  it('reads the specification’s optional fields in its spelling: quote_volume, trades, taker_buy_volume', () => {
+    // SPECIFICATION.md, OHLCV schema: 'quote_volume': float64, 'trades': int64,
+    // 'taker_buy_volume': float64, all optional. They become quoteVolume, trades, takerBuyVolume.
+    const result = parseOhlcv([
+      { ...bar, quote_volume: 5_654_000, trades: 12, taker_buy_volume: 60 },
+      { ...bar, quote_volume: 5_654_000 },
+      { ...bar, taker_buy_volume: null },
+    ]);
+    expect(result).toEqual({
+      rows: [{ ...bar, quoteVolume: 5_654_000, trades: 12, takerBuyVolume: 60 }, { ...bar, quoteVolume: 5_654_000 }, bar],
+      issues: [],
+      rejected: 0,
+    });
+  });
+
+  it('checks the specification’s spelling like the camelCase one, and refuses a row whose two spellings disagree', () => {
+    const result = parseOhlcv(
+      [
+        { ...bar, quote_volume: 'x' },
+        { ...bar, quote_volume: '5654000', taker_buy_volume: '60' },
+        { ...bar, quoteVolume: 5_654_000, quote_volume: 5_654_000 },
+        { ...bar, takerBuyVolume: 60, taker_buy_volume: 61 },
+      ],
+      { coerce: true },
+    );
+    expect(result.rows).toEqual([
+      { ...bar, quoteVolume: 5_654_000, takerBuyVolume: 60 },
+      { ...bar, quoteVolume: 5_654_000 },
+    ]);
+    expect(result.issues.map((i) => [i.code, i.path])).toEqual([
+      ['invalid_number', [0, 'quote_volume']],
+      ['conflicting_values', [3, 'taker_buy_volume']],
+    ]);
+  });
+
   it('returns a row that already is a clean bar as it is, and rebuilds the others', () => {
     const clean = Object.freeze({ ...bar });
     const withNegativeZero = { ...bar, volume: -0 };

@@ -11,7 +11,8 @@ const FLAGS: ReadonlySet<unknown> = new Set<unknown>([BarFlag.Interpolated, BarF
 
 /**
  * Whether a row is a clean bar that needs no conversion: six finite numbers, an integer
- * epoch-ms timestamp in the plausible range, and none of the optional fields. No allocation.
+ * epoch-ms timestamp in the plausible range, and none of the optional fields (in either
+ * spelling: `quoteVolume` or the specification's `quote_volume`, …). No allocation.
  * Call only when timestamps are epoch ms (no other unit stated).
  */
 export function isPlainBar(row: Readonly<Record<string, unknown>>): boolean {
@@ -41,7 +42,9 @@ export function isPlainBar(row: Readonly<Record<string, unknown>>): boolean {
     row.trades === undefined &&
     row.takerBuyVolume === undefined &&
     row.flag === undefined &&
-    row.count === undefined
+    row.count === undefined &&
+    row.quote_volume === undefined &&
+    row.taker_buy_volume === undefined
   );
 }
 
@@ -64,7 +67,31 @@ export function isReusableBar(row: Readonly<Record<string, unknown>>): boolean {
   );
 }
 
-/** Reads a row field by field, collecting every issue; `undefined` when any field is bad. */
+/**
+ * An optional number given as `camel` or in the specification's spelling `spec`
+ * (`quote_volume`, `taker_buy_volume`); `null` counts as absent. Both given with different
+ * values is a `conflicting_values` issue at `[index, spec]`.
+ */
+function readSpelledTwice(
+  row: Readonly<Record<string, unknown>>,
+  camel: 'quoteVolume' | 'takerBuyVolume',
+  spec: 'quote_volume' | 'taker_buy_volume',
+  index: number,
+  ctx: FieldContext,
+): number | undefined {
+  const a = row[camel] == null ? undefined : readNumber(row[camel], ctx, [index, camel]);
+  const b = row[spec] == null ? undefined : readNumber(row[spec], ctx, [index, spec]);
+  if (a !== undefined && b !== undefined && a !== b) {
+    pushIssue(ctx, [index, spec], 'conflicting_values', `expected the same value as \`${camel}\` (${a}), got ${b}`);
+  }
+  return a ?? b;
+}
+
+/**
+ * Reads a row field by field, collecting every issue; `undefined` when any field is bad. The
+ * optional `quoteVolume` and `takerBuyVolume` are also read in the specification's spelling
+ * (`quote_volume`, `taker_buy_volume`); other extra fields are ignored.
+ */
 export function parseOhlcvRowSlowly(row: Readonly<Record<string, unknown>>, index: number, ctx: FieldContext): Ohlcv | undefined {
   const before = ctx.issues.length;
   const timestamp = readTimestamp(row.timestamp, ctx, [index, 'timestamp']);
@@ -74,9 +101,9 @@ export function parseOhlcvRowSlowly(row: Readonly<Record<string, unknown>>, inde
   const close = readNumber(row.close, ctx, [index, 'close']);
   const volume = readNumber(row.volume, ctx, [index, 'volume']);
   // Optional fields: `undefined` and `null` both mean "not given".
-  const quoteVolume = row.quoteVolume == null ? undefined : readNumber(row.quoteVolume, ctx, [index, 'quoteVolume']);
+  const quoteVolume = readSpelledTwice(row, 'quoteVolume', 'quote_volume', index, ctx);
   const trades = row.trades == null ? undefined : readCount(row.trades, ctx, [index, 'trades']);
-  const takerBuyVolume = row.takerBuyVolume == null ? undefined : readNumber(row.takerBuyVolume, ctx, [index, 'takerBuyVolume']);
+  const takerBuyVolume = readSpelledTwice(row, 'takerBuyVolume', 'taker_buy_volume', index, ctx);
   const count = row.count == null ? undefined : readCount(row.count, ctx, [index, 'count']);
   const flag = row.flag;
   if (flag != null && !FLAGS.has(flag)) {

@@ -303,6 +303,51 @@ describe('Pipeline', () => {
     expect(await pipeline.request({ nonsense: true })).toMatchObject({ status: 'failed', error: 'invalid_request' });
   });
 
+  it('holds the specification’s 1200 requests per minute in every 60 s window by default', async () => {
+    // Specification: 'rate_limit': 1200 requests per minute. A source that serves one bar per
+    // request is asked for a day of 1m bars (1440 requests): the 1201st request may go out only
+    // when the first is 60 s old.
+    const bars = Array.from({ length: 24 * 60 }, (_, i) => flat(T0 + i * MIN, 100 + (i % 7)));
+    const clock = new ManualClock(T0 + 24 * 60 * MIN + 1000);
+    const inner = fakeSource('x', bars, clock);
+    const sentAt: number[] = [];
+    const primary = {
+      ...inner,
+      maxLimit: 1,
+      fetchOhlcv: (request: Parameters<typeof inner.fetchOhlcv>[0]) => {
+        sentAt.push(clock.now());
+        return inner.fetchOhlcv({ ...request, limit: 1 });
+      },
+    };
+    const pipeline = new Pipeline({
+      primary,
+      sinks: [recordingSink('files', { datasetFormats: ['json'] })],
+      clock,
+      config: { symbols: ['BTCUSD'] },
+    });
+    let done = false;
+    const answer = pipeline
+      .request({
+        request_id: 'DATA-RATE',
+        requester: 'feature-engineer',
+        request_type: 'historical_data',
+        parameters: { symbol: 'BTCUSD', timeframe: '1m', start_date: '2025-01-30', end_date: '2025-01-30', format: 'json' },
+        priority: 'normal',
+      })
+      .finally(() => {
+        done = true;
+      });
+    for (let i = 0; i < 600 && !done; i++) await clock.advance(1000);
+    expect(await answer).toMatchObject({ status: 'completed', rows: 1440 });
+    expect(sentAt.length).toBeGreaterThan(1200);
+    let heaviest = 0;
+    for (let j = 0, first = 0; j < sentAt.length; j++) {
+      while (sentAt[first]! <= sentAt[j]! - MIN) first++;
+      heaviest = Math.max(heaviest, j - first + 1);
+    }
+    expect(heaviest).toBeLessThanOrEqual(1200);
+  });
+
   it('builds documents valid under the wire schemas', async () => {
     const { bars } = generateOhlcv({ seed: 9, start: T0 - 20 * 86_400_000, count: 21 * 1440, timeframe: '1m' });
     const clock = new ManualClock(T0 + 10 * 60 * MIN + 30_000);

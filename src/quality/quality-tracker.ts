@@ -111,6 +111,25 @@ export class QualityTracker {
     return real;
   }
 
+  /**
+   * Length of the quality window of `timeframe` at `now`: `max(1 day, 30 bars)`, a bar being
+   * the width of the timeframe's bucket that holds `now` (calendar months vary).
+   *
+   * @param timeframe - A canonical timeframe.
+   * @param now - Epoch ms.
+   * @returns Milliseconds.
+   *
+   * @example
+   * ```ts
+   * QualityTracker.windowMs('1m', Date.UTC(2025, 0, 30)) // 86400000 (1 day, longer than 30 minutes)
+   * QualityTracker.windowMs('1H', Date.UTC(2025, 0, 30)) // 108000000 (30 hours)
+   * ```
+   */
+  static windowMs(timeframe: Timeframe, now: number): number {
+    const width = bucketEnd(now, timeframe) - bucketStart(now, timeframe);
+    return Math.max(DAY_MS, 30 * width);
+  }
+
   readonly #timeframe: Timeframe;
   readonly #validity: ValidityConfig;
   readonly #freshness: FreshnessConfig;
@@ -174,8 +193,7 @@ export class QualityTracker {
    * @returns Epoch ms, inclusive.
    */
   windowStart(now: number): number {
-    const width = bucketEnd(now, this.#timeframe) - bucketStart(now, this.#timeframe);
-    return now - Math.max(DAY_MS, 30 * width);
+    return now - QualityTracker.windowMs(this.#timeframe, now);
   }
 
   /**

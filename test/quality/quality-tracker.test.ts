@@ -163,6 +163,14 @@ describe('QualityTracker', () => {
     expect(hourly.score(t + 30 * HOUR)).toBeUndefined();
   });
 
+  it('gives the length of its window per timeframe: max(1 day, 30 bars)', () => {
+    const t = Date.UTC(2025, 0, 30);
+    expect(QualityTracker.windowMs('1m', t)).toBe(DAY);
+    expect(QualityTracker.windowMs('30m', t)).toBe(DAY);
+    expect(QualityTracker.windowMs('1H', t)).toBe(30 * HOUR);
+    expect(QualityTracker.windowMs('1D', t)).toBe(30 * DAY);
+  });
+
   it('refreshes only freshness, and returns the same score while freshness holds', () => {
     // 1H, maximum delay 1 h by default: the bar opening at 10:00 closes at 11:00; at 12:30 it
     // is 1.5 h late, half-way from 1 h to 2 h, so freshness is 0.5.

@@ -142,22 +142,34 @@ export const EscalationConfigSchema = z.strictObject({
   qualityBelow: fraction,
   /** Escalate when a source has been unavailable for longer than this, in ms. */
   sourceUnavailableMs: positive,
-  /** How far back, in ms, a critical gap still counts as "recent". */
+  /**
+   * How far back, in ms, a critical gap still counts as "recent" for `evaluateEscalation`. The
+   * pipeline escalates each critical gap when it finds it, however old (a backfill finds old ones).
+   */
   recentGapWindowMs: positive,
+  /**
+   * After a `quality_below` escalation, how long, in ms, the score must hold at or above
+   * `qualityBelow` before a new drop escalates again (so a score hovering around the threshold
+   * escalates once). `null`: the base timeframe's quality window (`max(1 day, 30 bars)`), at
+   * least 5 minutes.
+   */
+  qualityRearmMs: positive.nullable(),
 });
 /** Escalation triggers. */
 export type EscalationConfig = z.output<typeof EscalationConfigSchema>;
 
 /**
  * The specification's escalation triggers: quality below 0.8, a source unavailable for more
- * than 5 minutes. "Recent" data for critical gaps is the last hour (this library's choice).
+ * than 5 minutes. "Recent" data for critical gaps is the last hour, and a quality escalation
+ * re-arms after the score has held for the quality window (both this library's choices).
  *
- * @defaultValue `{ qualityBelow: 0.8, sourceUnavailableMs: 300000, recentGapWindowMs: 3600000 }`
+ * @defaultValue `{ qualityBelow: 0.8, sourceUnavailableMs: 300000, recentGapWindowMs: 3600000, qualityRearmMs: null }`
  */
 export const DEFAULT_ESCALATION: EscalationConfig = {
   qualityBelow: 0.8,
   sourceUnavailableMs: 300_000,
   recentGapWindowMs: 3_600_000,
+  qualityRearmMs: null,
 };
 
 /** Gap size classes; see {@link DEFAULT_GAP_STRATEGIES}. */

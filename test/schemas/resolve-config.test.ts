@@ -57,6 +57,17 @@ describe('resolveConfig', () => {
     });
   });
 
+  it('takes the quality re-arm time of escalation in ms, null (the default) for the quality window', () => {
+    expect(resolveConfig().escalation.qualityRearmMs).toBeNull();
+    expect(resolveConfig({ escalation: { qualityRearmMs: 600_000 } }).escalation).toEqual({
+      ...DEFAULT_CONFIG.escalation,
+      qualityRearmMs: 600_000,
+    });
+    const error = thrown(() => resolveConfig({ escalation: { qualityRearmMs: 0 } }));
+    expect(error.path).toEqual(['escalation', 'qualityRearmMs']);
+    expect(error.message).toContain('got `0`');
+  });
+
   it('ignores undefined overrides', () => {
     expect(resolveConfig(untyped({ validity: undefined }))).toEqual(DEFAULT_CONFIG);
   });

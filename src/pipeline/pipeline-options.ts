@@ -52,11 +52,16 @@ export interface SymbolCheckpoint {
   readonly feed: FeedState;
   /** Quality issues of the last 24 hours, in wire form. */
   readonly issues: readonly QualityIssue[];
-  /** Critical gaps that may still trigger an escalation. */
-  readonly criticalGaps: readonly EscalationGap[];
+  /**
+   * Written by earlier versions, which escalated critical gaps from this list when documents
+   * were built; ignored on restore, and no longer written: each critical gap escalates when it
+   * is found.
+   * @deprecated
+   */
+  readonly criticalGaps?: readonly EscalationGap[];
   /** Open time of the oldest synthetic base bar still re-requested from the source; `null` when none. */
   readonly syntheticSince: number | null;
-  /** Escalation triggers already raised and still active. */
+  /** Escalation triggers already raised and still active (`EscalationTrigger` values). */
   readonly escalated: readonly string[];
 }
 

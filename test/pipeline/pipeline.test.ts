@@ -69,6 +69,8 @@ describe('Pipeline', () => {
     });
     const alerts: Alert[] = [];
     pipeline.on('alert', (a) => alerts.push(a));
+    const escalated: string[] = [];
+    pipeline.on('escalation', (e) => escalated.push(e.alert.alert_id));
     await pipeline.runOnce();
     await pipeline.flush();
     const m1 = latestView(sink.records, '1m');
@@ -82,12 +84,13 @@ describe('Pipeline', () => {
       expect(at(i)).toMatchObject({ flag: 'forward_filled', open: 119, high: 119, low: 119, close: 119, volume: 0 });
     // Large gap: no rows.
     expect(at(30)).toBeUndefined();
+    // Both the medium and the large gap are critical (1m gaps longer than 3 bars): each one
+    // escalates once, its own alert carried by its `escalation` event.
     expect(alerts.map((a) => [a.type, a.severity, a.escalate])).toEqual([
-      ['gap', 'warning', false],
       ['gap', 'critical', true],
-      // The large gap is also a critical gap in recent data: an escalation.
-      ['escalation', 'critical', true],
+      ['gap', 'critical', true],
     ]);
+    expect(escalated).toEqual(alerts.map((a) => a.alert_id));
     const report = sink.records.find((r) => r.kind === 'document' && r.name === 'quality_report');
     expect(
       report?.kind === 'document' && report.name === 'quality_report'

@@ -1,5 +1,4 @@
 import type { GapReport } from '../../gaps/gap.js';
-import { lastMissingOpen } from '../../gaps/last-missing-open.js';
 import { isoUtc } from '../../internal/iso-utc.js';
 import type { CompletenessConfig } from '../../schemas/config.js';
 import type { Timeframe } from '../../time/timeframe.js';
@@ -16,9 +15,10 @@ const ACTION_TAKEN: Readonly<Record<GapReport['resolution'], string>> = {
 
 /**
  * Owns the reporting of gaps in the base timeframe, once per gap (a hole re-requested later is
- * not reported again): the `gap` event, a `gap_detected` quality issue, a critical gap for
- * escalation when the gap is critical, and an alert when the gaps module's strategy says to
- * notify or escalate.
+ * not reported again): the `gap` event, a `gap_detected` quality issue, and an alert — a
+ * warning when the gaps module's strategy says to notify; for a critical gap (by the
+ * completeness rule, or large by the strategies) a critical alert that escalates, at once and
+ * once, through the escalation tracker, however the gap was found.
  */
 export class GapReporter {
   readonly #base: Timeframe;
@@ -69,27 +69,19 @@ export class GapReporter {
       resolution: report.resolution,
     });
     const { criticalGapBars, criticalTimeframes } = this.#completeness;
-    if (report.escalate || (criticalTimeframes.includes(base) && report.missingBars > criticalGapBars)) {
-      this.#escalation.addCriticalGap(symbol, {
-        timestamp: start,
-        endTimestamp: lastMissingOpen(report.gap.end, base),
-        count: report.missingBars,
-        timeframe: base,
-        symbol,
-      });
-    }
-    if (report.notify || report.escalate) {
-      this.#alerts.raise(
-        {
-          severity: report.escalate ? 'critical' : 'warning',
-          type: 'gap',
-          message: `${report.missingBars} ${base} bars missing for ${symbol} from ${isoUtc(start)}`,
-          affected: { symbol, timeframe: base },
-          actionTaken: ACTION_TAKEN[report.resolution],
-          escalate: report.escalate,
-        },
-        now,
-      );
-    }
+    // Critical by the specification's completeness rule (1m and 5m gaps longer than 3 bars) or
+    // large by the gap strategies. When quality/ has `isCriticalGap`, the rule is its call.
+    const critical = report.escalate || (criticalTimeframes.includes(base) && report.missingBars > criticalGapBars);
+    if (!critical && !report.notify) return;
+    const alert = {
+      severity: critical ? 'critical' : 'warning',
+      type: 'gap',
+      message: `${report.missingBars} ${base} bars missing for ${symbol} from ${isoUtc(start)}`,
+      affected: { symbol, timeframe: base },
+      actionTaken: ACTION_TAKEN[report.resolution],
+      escalate: critical,
+    } as const;
+    if (critical) this.#escalation.escalateGap(symbol, alert, now);
+    else this.#alerts.raise(alert, now);
   }
 }

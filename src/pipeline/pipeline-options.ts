@@ -61,8 +61,14 @@ export interface SymbolCheckpoint {
   readonly criticalGaps?: readonly EscalationGap[];
   /** Open time of the oldest synthetic base bar still re-requested from the source; `null` when none. */
   readonly syntheticSince: number | null;
-  /** Escalation triggers already raised and still active (`EscalationTrigger` values). */
+  /** Escalation triggers already raised and not re-armed yet (`EscalationTrigger` values). */
   readonly escalated: readonly string[];
+  /**
+   * While a `quality_below` escalation waits to re-arm: since when (epoch ms) the score has held
+   * at or above `qualityBelow`; `null` when it does not hold. Absent in checkpoints of earlier
+   * versions: the hold then starts afresh.
+   */
+  readonly qualityHeldSince?: number | null;
 }
 
 /**

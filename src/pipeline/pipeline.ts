@@ -134,7 +134,7 @@ export class Pipeline {
     });
     const alerts = new AlertLog(emitter, delivery);
     const issues = new IssueLog();
-    const escalation = new EscalationTracker(config.escalation, alerts, emitter);
+    const escalation = new EscalationTracker(config.escalation, base, alerts, emitter);
     const planner = new BackfillPlanner(store, {
       baseTimeframe: base,
       baseMs,

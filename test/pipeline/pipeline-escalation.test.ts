@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
+import type { PipelineCheckpoint } from '../../src/pipeline/pipeline-options.js';
 import type { Alert } from '../../src/schemas/alert-schema.js';
 import type { Ohlcv } from '../../src/schemas/ohlcv.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
-import { fakeSource, flat } from './support.js';
+import { MemorySink } from '../../src/testing/memory-sink.js';
+import { fakeSource, flat, type FakeSource } from './support.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2025, 0, 30);
@@ -100,5 +102,101 @@ describe('Pipeline escalation of critical gaps', () => {
     await pipeline.runOnce();
     expect(alerts).toEqual([]);
     expect(escalations).toEqual([]);
+  });
+});
+
+/**
+ * Drives a pipeline minute by minute (each cycle 1 s after the minute closes). During the
+ * stalls the source brings no new bar: 2 minutes after its close the newest bar's delay is
+ * 121 s, beyond twice the specification's 60 s for 1m data, so freshness is 0 and the score is
+ * 0.3 + 0.3 + 0.25 × 0 + 0.15 = 0.75, below the specification's 0.8; with the bars back it is 1.
+ */
+async function hover(
+  pipeline: Pipeline,
+  source: FakeSource,
+  clock: ManualClock,
+  from: number,
+  to: number,
+  stalls: readonly (readonly [number, number])[],
+): Promise<void> {
+  for (let k = from; k < to; k++) {
+    if (k > from) await clock.advance(MIN);
+    const stall = stalls.find(([a, b]) => k >= a && k < b);
+    source.bars = minutes(stall === undefined ? k : stall[0]);
+    await pipeline.runOnce();
+  }
+}
+
+/** A pipeline at minute `k` + 1 s on one 1m series with quality scored at every cycle. */
+function hovering(k: number, options: { rearmMs?: number; checkpoint?: PipelineCheckpoint } = {}) {
+  const clock = new ManualClock(T0 + k * MIN + 1000);
+  const source = fakeSource('exchange_api', minutes(k), clock);
+  const sink = new MemorySink();
+  const watched = watch(
+    new Pipeline({
+      primary: source,
+      clock,
+      start: T0,
+      sinks: [sink],
+      ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
+      config: {
+        symbols: ['BTCUSD'],
+        timeframes: ['1m'],
+        ...(options.rearmMs === undefined ? {} : { escalation: { qualityRearmMs: options.rearmMs } }),
+      },
+    }),
+    clock,
+  );
+  const quality = () => watched.escalations.filter((e) => e.reasons.some((r) => r.startsWith('Quality score')));
+  return { clock, source, ...watched, quality };
+}
+
+describe('Pipeline quality escalation', () => {
+  it('escalates a score hovering around 0.8 once, not at every dip', async () => {
+    const { pipeline, source, clock, quality } = hovering(1);
+    await hover(pipeline, source, clock, 1, 60, [
+      [10, 13],
+      [20, 23],
+      [30, 33],
+      [45, 48],
+    ]);
+    // Default re-arm: the quality window (1 day for 1m), so one escalation in this hour.
+    expect(quality().map((e) => [e.at, e.reasons])).toEqual([[T0 + 12 * MIN + 1000, ['Quality score for BTCUSD 0.750 is below 0.8']]]);
+  });
+
+  it('re-arms once the score has held at or above 0.8 for qualityRearmMs', async () => {
+    const { pipeline, source, clock, quality } = hovering(1, { rearmMs: 15 * MIN });
+    // Dips at minutes 12, 22 (held 9 min since 13: too short) and 42 (held since 23: re-armed at 38).
+    await hover(pipeline, source, clock, 1, 50, [
+      [10, 13],
+      [20, 23],
+      [40, 43],
+    ]);
+    expect(quality().map((e) => e.at)).toEqual([T0 + 12 * MIN + 1000, T0 + 42 * MIN + 1000]);
+  });
+
+  it('keeps the escalation memory across a checkpoint, and restores checkpoints without its hold time', async () => {
+    const rearmMs = 15 * MIN;
+    const first = hovering(1, { rearmMs });
+    await hover(first.pipeline, first.source, first.clock, 1, 20, [[10, 13]]);
+    expect(first.quality().map((e) => e.at)).toEqual([T0 + 12 * MIN + 1000]);
+    const saved = JSON.parse(JSON.stringify(first.pipeline.checkpoint())) as PipelineCheckpoint;
+    // Escalated and held since minute 13: a dip at minute 22 (held 9 min) does not escalate again…
+    const early = hovering(20, { rearmMs, checkpoint: saved });
+    await hover(early.pipeline, early.source, early.clock, 20, 25, [[20, 23]]);
+    expect(early.quality()).toEqual([]);
+    // …one at minute 32 (held 19 min, counted from before the checkpoint) does.
+    const late = hovering(20, { rearmMs, checkpoint: saved });
+    await hover(late.pipeline, late.source, late.clock, 20, 35, [[30, 33]]);
+    expect(late.quality().map((e) => e.at)).toEqual([T0 + 32 * MIN + 1000]);
+    // A checkpoint of an earlier version (critical gaps, no hold time) restores; the hold starts
+    // afresh at minute 20, so the dip at minute 32 (held 12 min) does not escalate.
+    const symbols = Object.fromEntries(
+      Object.entries(saved.symbols).map(([symbol, s]) => [symbol, { ...s, criticalGaps: [], qualityHeldSince: undefined }]),
+    );
+    const legacy = JSON.parse(JSON.stringify({ ...saved, symbols })) as PipelineCheckpoint;
+    const old = hovering(20, { rearmMs, checkpoint: legacy });
+    await hover(old.pipeline, old.source, old.clock, 20, 35, [[30, 33]]);
+    expect(old.quality()).toEqual([]);
   });
 });

@@ -29,8 +29,8 @@ export function takeCheckpoint(units: CheckpointUnits, at: number): PipelineChec
   const { feeds, limiters } = feed.toJSON();
   const symbols: Record<string, SymbolCheckpoint> = {};
   for (const [symbol, state] of Object.entries(feeds)) {
-    const escalated = escalation.toJSON(symbol);
-    symbols[symbol] = { feed: state, issues: issues.toJSON(symbol), syntheticSince: planner.toJSON(symbol), escalated };
+    const { escalated, qualityHeldSince } = escalation.toJSON(symbol);
+    symbols[symbol] = { feed: state, issues: issues.toJSON(symbol), syntheticSince: planner.toJSON(symbol), escalated, qualityHeldSince };
   }
   const snapshot = store.snapshot();
   const checkpoint: PipelineCheckpoint = {
@@ -62,7 +62,7 @@ export function restoreCheckpoint(checkpoint: PipelineCheckpoint, units: Checkpo
   for (const [symbol, saved] of Object.entries(checkpoint.symbols)) {
     units.feed.restoreFeed(symbol, saved.feed);
     units.issues.restore(symbol, saved.issues);
-    units.escalation.restore(symbol, saved.escalated);
+    units.escalation.restore(symbol, saved.escalated, saved.qualityHeldSince);
     units.planner.restore(symbol, saved.syntheticSince);
   }
   if (checkpoint.store !== undefined) units.store.restore(checkpoint.store);

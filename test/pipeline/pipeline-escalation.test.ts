@@ -5,6 +5,7 @@ import type { Alert } from '../../src/schemas/alert-schema.js';
 import type { Ohlcv } from '../../src/schemas/ohlcv.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 import { MemorySink } from '../../src/testing/memory-sink.js';
+import { SimulatedSource } from '../../src/testing/simulated-source.js';
 import { fakeSource, flat, type FakeSource } from './support.js';
 
 const MIN = 60_000;
@@ -90,6 +91,55 @@ describe('Pipeline escalation of critical gaps', () => {
     const others = escalations.filter((e) => !e.reasons.every((r) => r.startsWith('Quality score')));
     expect(others.map((e) => e.alert.alert_id)).toEqual(gapAlerts.map((a) => a.alert_id));
     expect(others.map((e) => e.reasons)).toEqual(gapAlerts.map((a) => [a.message]));
+  });
+
+  it('escalates the critical gaps the backfill after an outage finds, more than an hour after they ended', async () => {
+    // The source is down from minute 12 to minute 100; when it is back, the backfill (at most
+    // 100 bars) fetches minutes 12..99, which hold 4 (15..18) and 10 (25..34) missing bars.
+    const holes = [...range(15, 19), ...range(25, 35)];
+    const clock = new ManualClock(T0 + MIN + 1000);
+    const source = new SimulatedSource({
+      clock,
+      bars: { BTCUSD: minutes(200, holes) },
+      includeForming: false,
+      faults: [{ kind: 'outage', from: T0 + 12 * MIN, to: T0 + 100 * MIN }],
+    });
+    const { pipeline, alerts, escalations } = watch(
+      new Pipeline({ primary: source, clock, start: T0, config: { symbols: ['BTCUSD'], timeframes: ['1m'] } }),
+      clock,
+    );
+    for (let k = 1; k <= 110; k++) {
+      if (k > 1) await clock.advance(MIN);
+      await pipeline.runOnce();
+    }
+    const gapAlerts = alerts.filter((a) => a.type === 'gap');
+    expect(gapAlerts.map((a) => [a.severity, a.escalate, a.message])).toEqual([
+      ['critical', true, '4 1m bars missing for BTCUSD from 2025-01-30T00:15:00Z'],
+      ['critical', true, '10 1m bars missing for BTCUSD from 2025-01-30T00:25:00Z'],
+    ]);
+    const forGaps = escalations.filter((e) => e.alert.type === 'gap');
+    expect(forGaps.map((e) => e.alert.alert_id)).toEqual(gapAlerts.map((a) => a.alert_id));
+    // No other escalation speaks of gaps (the outage escalates on its own).
+    expect(escalations.filter((e) => e.alert.type !== 'gap' && e.reasons.some((r) => /gap/i.test(r)))).toEqual([]);
+  });
+
+  it('escalates a critical gap a stream finds', async () => {
+    // The stream brings minute 19, then minute 25: 5 missing 1m bars (20..24).
+    const clock = new ManualClock(T0 + 10 * MIN + 1000);
+    const source = new SimulatedSource({ clock, bars: { BTCUSD: minutes(60, range(20, 25)) } });
+    const { pipeline, alerts, escalations } = watch(
+      new Pipeline({ primary: source, clock, start: T0, config: { symbols: ['BTCUSD'], timeframes: ['1m'] } }),
+      clock,
+    );
+    pipeline.start();
+    await clock.advance(0);
+    await clock.advance(30 * MIN);
+    await pipeline.stop();
+    const gapAlerts = alerts.filter((a) => a.type === 'gap');
+    expect(gapAlerts.map((a) => [a.severity, a.escalate, a.message])).toEqual([
+      ['critical', true, '5 1m bars missing for BTCUSD from 2025-01-30T00:20:00Z'],
+    ]);
+    expect(escalations.filter((e) => e.alert.type === 'gap').map((e) => e.alert.alert_id)).toEqual(gapAlerts.map((a) => a.alert_id));
   });
 
   it('does not escalate a gap of 3 bars or fewer on 1m', async () => {

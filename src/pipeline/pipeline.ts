@@ -106,7 +106,11 @@ export class Pipeline {
     const baseMs = timeframeMs(base);
     const store = new StoreAccess(options.store ?? new MemoryStore());
     // Fails first (ConfigError) when the base does not divide a target.
-    const higher = new HigherTimeframes(store, base, baseMs, [...new Set(config.timeframes.filter((tf) => tf !== base))]);
+    const targets = [...new Set(config.timeframes.filter((tf) => tf !== base))];
+    // `gaps` is built below; the listener is first called by an ingest, long after.
+    const higher = new HigherTimeframes(store, base, baseMs, targets, (symbol, tf, start, missing) =>
+      gaps.reportHigher(symbol, tf, start, missing),
+    );
     const { primary, backup } = options;
     if (backup !== undefined && backup.name === primary.name) {
       throw new ConfigError(`Expected the backup source to have its own name, got \`${backup.name}\` twice`, {

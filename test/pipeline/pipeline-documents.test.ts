@@ -235,3 +235,32 @@ describe('Pipeline quality', () => {
     await pipeline.stop();
   });
 });
+
+describe('Pipeline data_status gaps per timeframe', () => {
+  it('counts today’s gaps in every timeframe, not only the base one', async () => {
+    // Two hours of 1m bars with a 30-minute hole 01:00–01:29: more than 10 bars, so marked
+    // missing (the specification's large gap) — and the 5m bars 01:00–01:25 and the 15m bars
+    // 01:00 and 01:15 are missing with them: one gap in each of 1m, 5m and 15m; none in 1H
+    // (01:00 has its 30 bars 01:30–01:59).
+    const missing = new Set(Array.from({ length: 30 }, (_, i) => 60 + i));
+    const bars = Array.from({ length: 120 }, (_, i) => i)
+      .filter((i) => !missing.has(i))
+      .map((i) => flat(T0 + i * MIN, 100, 1));
+    const clock = new ManualClock(T0 + 2 * HOUR + 1000);
+    const sink = recordingSink();
+    const pipeline = new Pipeline({
+      primary: fakeSource('exchange_api', bars, clock),
+      sinks: [sink],
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m', '5m', '15m', '1H'] },
+    });
+    await pipeline.runOnce();
+    await pipeline.flush();
+    const status = sink.records.findLast((r) => r.kind === 'document' && r.name === 'data_status');
+    if (status?.kind !== 'document' || status.name !== 'data_status') throw new Error('no data_status');
+    const gaps = Object.fromEntries(Object.entries(status.body.symbols['BTCUSD']?.timeframes ?? {}).map(([tf, s]) => [tf, s.gaps_today]));
+    expect(gaps).toEqual({ '1m': 1, '5m': 1, '15m': 1, '1H': 0 });
+    await pipeline.stop();
+  });
+});

@@ -1,5 +1,6 @@
 import type { GapReport } from '../../gaps/gap.js';
 import { isoUtc } from '../../internal/iso-utc.js';
+import { TwoKeyMap } from '../../internal/two-key-map.js';
 import type { CompletenessConfig } from '../../schemas/config.js';
 import type { Timeframe } from '../../time/timeframe.js';
 import type { AlertLog } from './alert-log.js';
@@ -27,8 +28,10 @@ export class GapReporter {
   readonly #escalation: EscalationTracker;
   readonly #alerts: AlertLog;
   readonly #emitter: PipelineEmitter;
-  /** Per symbol: start times of the gaps already reported. */
+  /** Per symbol: start times of the base gaps already reported. */
   readonly #reported = new Map<string, Set<number>>();
+  /** Per symbol and higher timeframe: start times of the gaps already reported. */
+  readonly #reportedHigher = new TwoKeyMap<string, Timeframe, Set<number>>();
 
   constructor(
     base: Timeframe,
@@ -83,5 +86,28 @@ export class GapReporter {
     } as const;
     if (critical) this.#escalation.escalateGap(symbol, alert, now);
     else this.#alerts.raise(alert, now);
+  }
+
+  /**
+   * Reports, once, a gap in a higher timeframe: `missingBars` buckets of `tf` from `start` that
+   * got no base bar (the base gap under them was marked missing, not filled). It is a quality
+   * issue of that timeframe (counted in its `gaps_today`); the base gap already raised its alert.
+   */
+  reportHigher(symbol: string, tf: Timeframe, start: number, missingBars: number): void {
+    let reported = this.#reportedHigher.get(symbol, tf);
+    if (reported === undefined) {
+      reported = new Set();
+      this.#reportedHigher.set(symbol, tf, reported);
+    }
+    if (reported.has(start)) return;
+    reported.add(start);
+    this.#issues.note(symbol, {
+      timestamp: isoUtc(start),
+      type: 'gap_detected',
+      symbol,
+      timeframe: tf,
+      duration_bars: missingBars,
+      resolution: 'marked_missing',
+    });
   }
 }

@@ -2,12 +2,16 @@ import { aggregateOhlcv } from '../../aggregate/aggregate-ohlcv.js';
 import type { Ohlcv } from '../../schemas/ohlcv.js';
 import { bucketEnd } from '../../time/bucket-end.js';
 import { bucketStart } from '../../time/bucket-start.js';
+import { expectedBarCount } from '../../time/expected-bar-count.js';
 import type { Timeframe } from '../../time/timeframe.js';
 import type { RevisedBar } from '../sink.js';
 import { SeriesAggregators } from './series-aggregators.js';
 import { sameBar } from './same-bar.js';
 import type { StoreAccess } from './store-access.js';
 import { withRevision } from './with-revision.js';
+
+/** Told of `missingBars` buckets of `tf` from `start` (epoch ms, inclusive) that hold no bar. */
+export type HigherGapListener = (symbol: string, tf: Timeframe, start: number, missingBars: number) => void;
 
 /** Higher-timeframe bars completed or changed, per timeframe, oldest first. */
 export type HigherBars = Map<Timeframe, RevisedBar[]>;
@@ -25,10 +29,15 @@ export class HigherTimeframes {
   readonly #baseMs: number;
   readonly #targets: readonly Timeframe[];
   readonly #aggregators = new Map<string, SeriesAggregators>();
+  readonly #onGap: HigherGapListener;
 
-  /** @throws {@link ConfigError} when `base` does not divide a target. */
-  constructor(store: StoreAccess, base: Timeframe, baseMs: number, targets: readonly Timeframe[]) {
+  /**
+   * @param onGap - Told of each run of buckets a timeframe's new bar skips (no base bar fell in them).
+   * @throws {@link ConfigError} when `base` does not divide a target.
+   */
+  constructor(store: StoreAccess, base: Timeframe, baseMs: number, targets: readonly Timeframe[], onGap: HigherGapListener) {
     this.#store = store;
+    this.#onGap = onGap;
     this.#base = base;
     this.#baseMs = baseMs;
     this.#targets = targets;
@@ -156,6 +165,12 @@ export class HigherTimeframes {
           ? last
           : (await this.#store.range(symbol, tf, bar.timestamp, bar.timestamp + 1))[0];
     if (stored !== undefined && sameBar(stored, bar) && stored.count === bar.count) return undefined;
+    if (last !== undefined && stored === undefined && bar.timestamp > last.timestamp) {
+      // The buckets between the newest stored bar and this one got no base bar: a gap in `tf`.
+      const after = bucketEnd(last.timestamp, tf);
+      const missing = after < bar.timestamp ? expectedBarCount(after, bar.timestamp, tf) : 0;
+      if (missing > 0) this.#onGap(symbol, tf, after, missing);
+    }
     const revised = withRevision(bar, stored === undefined ? 0 : stored.revision + 1);
     await this.#store.upsert(symbol, tf, [revised]);
     return revised;

@@ -1,5 +1,6 @@
 import { aggregateForConsistency } from './internal/aggregate-for-consistency.js';
 import { looseColumns } from '../internal/columns.js';
+import { prepareSeries, type PreparedSeries } from './internal/prepared-series.js';
 import { timeOrder } from '../internal/time-order.js';
 import { summarise } from './internal/summarise-findings.js';
 import { describeOption, requireTimeframe, resolveSection } from '../internal/options.js';
@@ -122,19 +123,14 @@ interface TimeScan {
 }
 
 /**
- * The kernel: alignment of every finite timestamp and duplicates, walking in input order
- * (`order` undefined) or in the given order. In input order it returns `undefined` as soon as
- * a time is earlier than the previous one. Alignment multiplies by the reciprocal and rounds:
- * the comparison is exact, so a misaligned time never passes and an aligned one always does.
+ * The kernel: alignment of every finite timestamp and duplicates, walking the prepared
+ * series in time order. Alignment multiplies by the reciprocal and rounds: the comparison is
+ * exact, so a misaligned time never passes and an aligned one always does.
  */
-function scanTimes(
-  ts: Float64Array,
-  n: number,
-  order: Int32Array | undefined,
-  width: number,
-  origin: number,
-  tf: Timeframe,
-): TimeScan | undefined {
+function scanTimes(series: PreparedSeries, width: number, origin: number, tf: Timeframe): TimeScan {
+  const times = series.times;
+  const order = series.order;
+  const n = series.cols.length;
   const perWidth = width > 0 ? 1 / width : 0;
   const misaligned: number[] = [];
   const duplicatePairs: number[] = [];
@@ -142,12 +138,11 @@ function scanTimes(
   let firstOfRun = -1;
   let prevT = Number.NaN;
   for (let k = 0; k < n; k++) {
-    const i = order === undefined ? k : order[k]!;
-    const t = ts[i]!;
+    const t = times[k]!;
     if (!(t > -Infinity && t < Infinity)) continue;
-    if (t < prevT) return undefined;
     checks++;
     if (width > 0 ? Math.round((t - origin) * perWidth) * width !== t - origin : !isAligned(t, tf)) misaligned.push(t);
+    const i = order === undefined ? k : order[k]!;
     if (t === prevT) {
       duplicatePairs.push(i, firstOfRun);
     } else {
@@ -218,7 +213,29 @@ type Fieldwise = Pick<OhlcvColumns, 'length' | 'timestamp' | ConsistencyField>;
 export function checkConsistency(bars: OhlcvSeries, options: CheckConsistencyOptions): ConsistencyResult {
   const tf = requireTimeframe(options.timeframe, ['timeframe']);
   const config = resolveSection(ConsistencyConfigSchema, DEFAULT_CONSISTENCY, options.config, ['config']);
-  const reference = options.reference;
+  return measureConsistency(prepareSeries(bars), tf, options.reference, config, options.symbol);
+}
+
+/**
+ * The kernel of {@link checkConsistency} on a prepared series (what `scoreQuality` calls):
+ * checks and resolves the reference, then scans the timestamps in time order and compares
+ * with the reference.
+ *
+ * @param series - The prepared bars.
+ * @param tf - Their timeframe (canonical).
+ * @param reference - The reference as given; checked here.
+ * @param config - The resolved consistency configuration.
+ * @param symbol - Stamped on the findings.
+ * @returns The consistency result.
+ * @throws {@link ConfigError} for a bad reference.
+ */
+export function measureConsistency(
+  series: PreparedSeries,
+  tf: Timeframe,
+  reference: ConsistencyReference | undefined,
+  config: ConsistencyConfig,
+  symbol: string | undefined,
+): ConsistencyResult {
   let refCols: Fieldwise | undefined;
   let fields: readonly ConsistencyField[] = ALL_FIELDS;
   let refName = 'the reference';
@@ -242,17 +259,12 @@ export function checkConsistency(bars: OhlcvSeries, options: CheckConsistencyOpt
       );
     }
   }
-  const cols = looseColumns(bars);
+  const cols = series.cols;
   const n = cols.length;
   const ts = cols.timestamp;
+  const order = series.order;
   const { width, origin } = gridOf(tf);
-  // One pass in input order; bars out of order are scanned again in time order.
-  let order: Int32Array | undefined;
-  let scan = scanTimes(ts, n, undefined, width, origin, tf);
-  if (scan === undefined) {
-    order = timeOrder(ts, n);
-    scan = scanTimes(ts, n, order, width, origin, tf) ?? { checks: 0, misaligned: [], duplicatePairs: [] };
-  }
+  const scan = scanTimes(series, width, origin, tf);
   const at = (k: number): number => (order === undefined ? k : order[k]!);
   const misalignedAt = scan.misaligned.map((t) => ({ rule: OhlcvRule.TimestampAligned, timestamp: t }));
   const conflicts: { rule: typeof QualityCheck.ConflictingDuplicate; timestamp: number }[] = [];
@@ -299,7 +311,7 @@ export function checkConsistency(bars: OhlcvSeries, options: CheckConsistencyOpt
     }
   }
   const failed = misalignedAt.length + conflicts.length + disagreements.length;
-  const context = { symbol: options.symbol, timeframe: tf };
+  const context = { symbol, timeframe: tf };
   const mismatches = disagreements.map((d) => ({ rule: QualityCheck.ReferenceMismatch, timestamp: d.timestamp }));
   const issues = [
     ...summarise(

@@ -1,5 +1,6 @@
-import { looseColumns } from '../internal/columns.js';
-import { summarise } from './internal/summarise-findings.js';
+import { summarise, type FindingContext } from './internal/summarise-findings.js';
+import { outlierState, scanOutliers } from './internal/outlier-scan.js';
+import { prepareSeries, type PreparedSeries } from './internal/prepared-series.js';
 import { requireTimeframe, resolveSection } from '../internal/options.js';
 import { AlertSeverity } from '../schemas/alert-schema.js';
 import { DEFAULT_VALIDITY, ValidityConfigSchema, type ValidityConfig } from '../schemas/config.js';
@@ -9,7 +10,8 @@ import type { Timeframe } from '../time/timeframe.js';
 import type { OhlcvRule } from '../validate/ohlcv-rule.js';
 import { validateOhlcv } from '../validate/validate-ohlcv.js';
 import type { ValidationResult } from '../validate/validation-issue.js';
-import { detectOutliers, type OutlierResult } from './detect-outliers.js';
+import type { OutlierResult } from './detect-outliers.js';
+import type { Outlier } from './outlier.js';
 import type { QualityFinding } from './quality-finding.js';
 
 /** Options of {@link checkValidity}. */
@@ -65,10 +67,33 @@ export interface ValidityResult {
 export function checkValidity(bars: OhlcvSeries, options: CheckValidityOptions = {}): ValidityResult {
   const config = resolveSection(ValidityConfigSchema, DEFAULT_VALIDITY, options.config, ['config']);
   const timeframe = options.timeframe === undefined ? undefined : requireTimeframe(options.timeframe, ['timeframe']);
-  const cols = looseColumns(bars);
+  return measureValidity(prepareSeries(bars), bars, config, { symbol: options.symbol, timeframe });
+}
+
+/**
+ * The kernel of {@link checkValidity} on a prepared series (what `scoreQuality` calls): the
+ * rule check of `validateOhlcv` and the outlier scan (`detectOutliers`' kernel) on the
+ * columns, in input order.
+ *
+ * @param series - The prepared bars.
+ * @param checked - The same bars as `validateOhlcv` reads them: rows as given quote their raw
+ *   fields in its messages, `series.cols` do not (`scoreQuality` checks its columns).
+ * @param config - The resolved validity configuration.
+ * @param context - Stamped on the findings.
+ * @returns The validity result.
+ */
+export function measureValidity(
+  series: PreparedSeries,
+  checked: OhlcvSeries,
+  config: ValidityConfig,
+  context: FindingContext,
+): ValidityResult {
+  const cols = series.cols;
   const n = cols.length;
-  const validation = validateOhlcv(bars);
-  const outliers = detectOutliers(cols, config);
+  const validation = validateOhlcv(checked);
+  const found: Outlier[] = [];
+  const counts = scanOutliers(cols, config, outlierState(config), found);
+  const outliers: OutlierResult = { outliers: found, outlierBars: counts.outlierBars, judgedBars: counts.judgedBars };
   let badBars = validation.invalidCount;
   if (outliers.outlierBars > 0) {
     const bad = new Uint8Array(n);
@@ -80,7 +105,6 @@ export function checkValidity(bars: OhlcvSeries, options: CheckValidityOptions =
       }
     }
   }
-  const context = { symbol: options.symbol, timeframe };
   const issues = [
     ...summarise(
       validation.issues,

@@ -1,4 +1,6 @@
-import { looseColumns } from '../internal/columns.js';
+import { prepareSeries } from './internal/prepared-series.js';
+import { measureCompleteness } from './internal/completeness-walk.js';
+import { gridOf } from '../time/timeframe-grid.js';
 import { weighQuality } from './internal/weigh-quality.js';
 import { contextFields } from './internal/summarise-findings.js';
 import { requireFinite, requireTimeframe, resolveSection } from '../internal/options.js';
@@ -24,10 +26,10 @@ import {
 import type { OhlcvSeries } from '../schemas/ohlcv-columns.js';
 import { QualityIssueType } from '../schemas/quality-report-schema.js';
 import type { Timeframe } from '../time/timeframe.js';
-import { checkCompleteness, type CompletenessResult } from './check-completeness.js';
-import { checkConsistency, type ConsistencyReference, type ConsistencyResult } from './check-consistency.js';
+import type { CompletenessResult } from './completeness-result.js';
+import { measureConsistency, type ConsistencyReference, type ConsistencyResult } from './check-consistency.js';
 import { checkFreshness, type FreshnessResult } from './check-freshness.js';
-import { checkValidity, type ValidityResult } from './check-validity.js';
+import { measureValidity, type ValidityResult } from './check-validity.js';
 import { QualityCheck, type QualityFinding } from './quality-finding.js';
 import { resolveWeights } from './internal/resolve-weights.js';
 
@@ -104,27 +106,13 @@ export interface QualityScore {
 }
 
 /**
- * The newest finite timestamp of the first `n`, NaN when none. A loop of its own: inside
- * `scoreQuality` it ran (once per call) in on-stack-replaced code that V8 threw away after
- * the loop, so every call began in the interpreter, boxing each timestamp.
- */
-function newestTime(ts: Float64Array, n: number): number {
-  let last = Number.NaN;
-  for (let i = 0; i < n; i++) {
-    const t = ts[i]!;
-    if (t < Infinity && !(t <= last)) last = t;
-  }
-  return last;
-}
-
-/**
  * The specification's `calculate_quality_score`: completeness, validity, freshness and
  * consistency, weighted 0.3 / 0.3 / 0.25 / 0.15 by default (weights configurable, validated to
  * be non-negative and to sum to 1), with their findings. Freshness is judged on the newest
  * bar (the largest finite timestamp, so order does not matter). Bad data never throws; every
  * metric and the score are finite and in [0, 1] (an empty series scores 0).
  *
- * @param bars - Rows or columns; not modified (rows are converted to columns once).
+ * @param bars - Rows or columns; not modified (rows are converted to columns once, and the timestamps' order and newest time worked out once for the four metrics).
  * @param options - See {@link ScoreQualityOptions}.
  * @returns The score, the four metrics, the findings and each check's full result.
  * @throws {@link ConfigError} for an unknown timeframe, a non-finite `now`, weights that are negative or do not sum to 1, or any invalid section.
@@ -146,7 +134,8 @@ export function scoreQuality(bars: OhlcvSeries, options: ScoreQualityOptions): Q
   const weights = resolveWeights(config.weights);
   const escalation = resolveSection(EscalationConfigSchema, DEFAULT_ESCALATION, config.escalation, ['config', 'escalation']);
   const symbol = options.symbol;
-  const cols = looseColumns(bars);
+  // Converted and examined once; every metric's kernel reads this.
+  const series = prepareSeries(bars);
   // Each section is checked here so that a bad option is reported under its full path.
   const completenessConfig = resolveSection(CompletenessConfigSchema, DEFAULT_COMPLETENESS, config.completeness, [
     'config',
@@ -155,15 +144,10 @@ export function scoreQuality(bars: OhlcvSeries, options: ScoreQualityOptions): Q
   const validityConfig = resolveSection(ValidityConfigSchema, DEFAULT_VALIDITY, config.validity, ['config', 'validity']);
   const freshnessConfig = resolveSection(FreshnessConfigSchema, DEFAULT_FRESHNESS, config.freshness, ['config', 'freshness']);
   const consistencyConfig = resolveSection(ConsistencyConfigSchema, DEFAULT_CONSISTENCY, config.consistency, ['config', 'consistency']);
-  const completeness = checkCompleteness(cols, {
-    timeframe: tf,
-    ...(options.start === undefined ? {} : { start: options.start }),
-    ...(options.end === undefined ? {} : { end: options.end }),
-    config: completenessConfig,
-    ...(symbol === undefined ? {} : { symbol }),
-  });
-  const validity = checkValidity(cols, { timeframe: tf, config: validityConfig, ...(symbol === undefined ? {} : { symbol }) });
-  const last = newestTime(cols.timestamp, cols.length);
+  const context = { symbol, timeframe: tf };
+  const completeness = measureCompleteness(series, options.start, options.end, gridOf(tf), completenessConfig, context);
+  const validity = measureValidity(series, series.cols, validityConfig, context);
+  const last = series.newest;
   const freshness = checkFreshness(
     Number.isFinite(last) ? last : undefined,
     tf,
@@ -171,12 +155,7 @@ export function scoreQuality(bars: OhlcvSeries, options: ScoreQualityOptions): Q
     freshnessConfig,
     symbol === undefined ? {} : { symbol },
   );
-  const consistency = checkConsistency(cols, {
-    timeframe: tf,
-    ...(options.reference === undefined ? {} : { reference: options.reference }),
-    config: consistencyConfig,
-    ...(symbol === undefined ? {} : { symbol }),
-  });
+  const consistency = measureConsistency(series, tf, options.reference, consistencyConfig, symbol);
   const metrics: QualityMetrics = {
     completeness: completeness.score,
     validity: validity.score,
@@ -190,9 +169,9 @@ export function scoreQuality(bars: OhlcvSeries, options: ScoreQualityOptions): Q
       type: QualityIssueType.LowQuality,
       rule: QualityCheck.QualityBelow,
       severity: AlertSeverity.Critical,
-      ...contextFields({ symbol, timeframe: tf }),
+      ...contextFields(context),
       ...(Number.isFinite(last) ? { timestamp: last, endTimestamp: last } : {}),
-      count: cols.length,
+      count: series.cols.length,
       message: `Quality score ${score.toFixed(3)} is below ${escalation.qualityBelow} (completeness ${metrics.completeness.toFixed(3)}, validity ${metrics.validity.toFixed(3)}, freshness ${metrics.freshness.toFixed(3)}, consistency ${metrics.consistency.toFixed(3)})`,
     });
   }

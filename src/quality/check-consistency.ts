@@ -1,4 +1,4 @@
-import { aggregateForConsistency } from './internal/aggregate-for-consistency.js';
+import { aggregateBase } from './internal/base-aggregate.js';
 import { looseColumns } from '../internal/columns.js';
 import { prepareSeries, type PreparedSeries } from './internal/prepared-series.js';
 import { timeOrder } from '../internal/time-order.js';
@@ -36,9 +36,11 @@ export interface SourceReference {
 }
 
 /**
- * The source's own bars of a smaller timeframe: aggregated to the checked timeframe (first
- * open, highest high, lowest low, last close, summed volume; zero-volume bars add no price to
- * a bucket with trades) and compared where they cover a whole bucket.
+ * The source's own bars of a smaller timeframe: aggregated to the checked timeframe by
+ * `aggregateOhlcv` (first open, highest high, lowest low, last close, summed volume;
+ * zero-volume bars add no price to a bucket with trades) and compared where they cover a
+ * whole bucket. Base bars off the base timeframe's grid are skipped (as `aggregateOhlcv`
+ * skips them), and a bucket holding a bar with a non-finite value is not compared.
  */
 export interface BaseReference {
   /** Discriminant. */
@@ -244,7 +246,7 @@ export function measureConsistency(
     if (reference.kind === 'base') {
       const baseTf = requireTimeframe(reference.timeframe, ['reference', 'timeframe']);
       checkNesting(baseTf, tf);
-      refCols = aggregateForConsistency(looseColumns(reference.bars), baseTf, tf);
+      refCols = aggregateBase(reference.bars, baseTf, tf);
       refName = `the ${tf} aggregate of its ${baseTf} bars`;
     } else if (reference.kind === 'source') {
       refCols = looseColumns(reference.bars);

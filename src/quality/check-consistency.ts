@@ -124,10 +124,14 @@ interface TimeScan {
   readonly duplicatePairs: number[];
 }
 
+/** Below this magnitude an integer time plus a bucket width is exact (2^52 ms). */
+const EXACT_STEP_LIMIT = 2 ** 52;
+
 /**
  * The kernel: alignment of every finite timestamp and duplicates, walking the prepared
  * series in time order. Alignment multiplies by the reciprocal and rounds: the comparison is
- * exact, so a misaligned time never passes and an aligned one always does.
+ * exact, so a misaligned time never passes and an aligned one always does. A time one bucket
+ * after an aligned integer time (the common case) is aligned without that arithmetic.
  */
 function scanTimes(series: PreparedSeries, width: number, origin: number, tf: Timeframe): TimeScan {
   const times = series.times;
@@ -139,11 +143,19 @@ function scanTimes(series: PreparedSeries, width: number, origin: number, tf: Ti
   let checks = 0;
   let firstOfRun = -1;
   let prevT = Number.NaN;
+  // The bucket after the last aligned time, NaN when unknown or not exact.
+  let next = Number.NaN;
   for (let k = 0; k < n; k++) {
     const t = times[k]!;
     if (!(t > -Infinity && t < Infinity)) continue;
     checks++;
-    if (width > 0 ? Math.round((t - origin) * perWidth) * width !== t - origin : !isAligned(t, tf)) misaligned.push(t);
+    if (t === next) {
+      next = t + width < EXACT_STEP_LIMIT ? t + width : Number.NaN;
+    } else if (width > 0 ? Math.round((t - origin) * perWidth) * width !== t - origin : !isAligned(t, tf)) {
+      misaligned.push(t);
+    } else {
+      next = width > 0 && t > -EXACT_STEP_LIMIT && t < EXACT_STEP_LIMIT && Math.floor(t) === t ? t + width : Number.NaN;
+    }
     const i = order === undefined ? k : order[k]!;
     if (t === prevT) {
       duplicatePairs.push(i, firstOfRun);

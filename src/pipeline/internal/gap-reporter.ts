@@ -1,5 +1,6 @@
 import type { GapReport } from '../../gaps/gap.js';
 import { isoUtc } from '../../internal/iso-utc.js';
+import { isCriticalGap } from '../../quality/is-critical-gap.js';
 import { TwoKeyMap } from '../../internal/two-key-map.js';
 import type { CompletenessConfig } from '../../schemas/config.js';
 import type { Timeframe } from '../../time/timeframe.js';
@@ -71,10 +72,8 @@ export class GapReporter {
       duration_bars: report.missingBars,
       resolution: report.resolution,
     });
-    const { criticalGapBars, criticalTimeframes } = this.#completeness;
-    // Critical by the specification's completeness rule (1m and 5m gaps longer than 3 bars) or
-    // large by the gap strategies. When quality/ has `isCriticalGap`, the rule is its call.
-    const critical = report.escalate || (criticalTimeframes.includes(base) && report.missingBars > criticalGapBars);
+    // Critical by the quality module's completeness rule (1m and 5m, more than 3 bars), or large by the strategies.
+    const critical = report.escalate || isCriticalGap(base, report.missingBars, this.#completeness);
     if (!critical && !report.notify) return;
     const alert = {
       severity: critical ? 'critical' : 'warning',

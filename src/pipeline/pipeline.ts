@@ -264,8 +264,9 @@ export class Pipeline {
   }
 
   /**
-   * Answers the specification's historical data request with its data response. Bars the store
-   * lacks at the start of the range are fetched first (with `progress` events); the dataset goes
+   * Answers the specification's historical data request with its data response. From the first
+   * bar of the range the store lacks or holds only filled, the bars are fetched first (with
+   * `progress` events; real bars replace filled ones with a higher revision); the dataset goes
    * to every sink whose `datasetFormats` include the requested format, and `output_path` is the
    * path the first of them reports. An invalid request, an unknown symbol or timeframe,
    * impossible dates or a format no sink writes give a `failed` response with a reason; a

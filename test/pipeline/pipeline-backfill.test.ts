@@ -3,6 +3,7 @@ import { SourceError } from '../../src/errors/source-error.js';
 import type { FeedAction } from '../../src/failover/feed-state.js';
 import { MemoryStore } from '../../src/pipeline/memory-store.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
+import type { RevisedBar, Sink } from '../../src/pipeline/sink.js';
 import type { Source } from '../../src/pipeline/source.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 
@@ -140,6 +141,50 @@ describe('Pipeline backfill after a long outage', () => {
     expect(gap).toMatchObject({ from: T0 + 10 * MIN, to: T0 + 89 * MIN, bars: 80 });
     expect(requests[0]).toBe(backfill.from);
     expect(gaps).toContainEqual({ start: gap.from, missing: gap.bars });
+    await pipeline.stop();
+  });
+});
+
+describe('Pipeline data requests over holes', () => {
+  it('fetches a hole the source has by now before answering, so filled and missing bars become real', async () => {
+    // The exchange has every 1m bar from 10:00 to 12:59; the store lacks 10:40–10:59 (20 bars)
+    // and holds 11:10–11:14 forward-filled (5 bars).
+    const clock = new ManualClock(T0 + 3 * 60 * MIN + 1000);
+    const ex = exchange(clock);
+    const store = new MemoryStore();
+    const held = Array.from({ length: 180 }, (_, i) => i).filter((i) => i < 40 || i >= 60);
+    store.upsert(
+      'BTCUSD',
+      '1m',
+      held.map((i) => ({ ...bar(i), revision: 0, ...(i >= 70 && i < 75 ? { flag: 'forward_filled' as const } : {}) }) as RevisedBar),
+    );
+    const requests: number[] = [];
+    const source: Source = {
+      name: 'exchange',
+      fetchOhlcv: (request) => {
+        requests.push(request.since ?? Number.NaN);
+        return ex.source.fetchOhlcv(request);
+      },
+    };
+    const sink: Sink = { name: 'files', datasetFormats: ['json'], write: () => Promise.resolve({ outputPath: '/x' }) };
+    const pipeline = new Pipeline({ primary: source, store, clock, sinks: [sink], config: { symbols: ['BTCUSD'], timeframes: ['1m'] } });
+    const response = await pipeline.request({
+      request_id: 'DATA-002',
+      requester: 'feature-engineer',
+      request_type: 'historical_data',
+      parameters: {
+        symbol: 'BTCUSD',
+        timeframe: '1m',
+        start_date: '2025-01-30T10:00:00Z',
+        end_date: '2025-01-30T13:00:00Z',
+        format: 'json',
+      },
+      priority: 'normal',
+    });
+    // Asked from the first hole (10:40); all 180 bars real now, none filled.
+    expect(requests[0]).toBe(T0 + 40 * MIN);
+    expect(response).toMatchObject({ status: 'completed', rows: 180, metadata: { gaps_filled: 0 } });
+    expect(missing(store, 0, 180)).toEqual([]);
     await pipeline.stop();
   });
 });

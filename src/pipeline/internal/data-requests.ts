@@ -39,8 +39,8 @@ function parseDate(date: string): number {
 
 /**
  * Owns the specification's historical data requests: checks the request, fetches the base bars
- * the store lacks at the start of the range (through the feed controller, ingested like any
- * answer), scores the range with `scoreQuality` and writes the dataset to every sink that writes
+ * from the first one of the range the store lacks or holds only filled (through the feed
+ * controller, ingested like any answer), scores the range with `scoreQuality` and writes the dataset to every sink that writes
  * its format.
  */
 export class DataRequests {
@@ -137,19 +137,28 @@ export class DataRequests {
     });
   }
 
-  /** Fetches the base bars of `[start, end)` the store lacks before its first stored bar; returns why it stopped short, if it did. */
+  /**
+   * Fetches the base bars of `[start, end)` from the first one the store lacks or holds only
+   * filled (a hole the source may have by now) to `end`: real bars replace filled ones with a
+   * higher revision, and stored real bars are kept. Returns why it stopped short, if it did.
+   */
   async #history(symbol: string, start: number, end: number, signal: AbortSignal | undefined): Promise<string | undefined> {
     const { feed, ingestor, store, emitter } = this.#units;
     const w = this.#baseMs;
-    const stored = await store.range(symbol, this.#config.baseTimeframe, start, end);
-    const until = stored[0]?.timestamp ?? end;
-    if (until <= start) return undefined;
-    const total = Math.round((until - start) / w);
+    const base = this.#config.baseTimeframe;
+    let from = bucketStart(start, base) === start ? start : bucketEnd(start, base);
+    for (const bar of await store.range(symbol, base, from, end)) {
+      if (bar.timestamp !== from || isSynthetic(bar)) break;
+      from += w;
+    }
+    if (from >= end) return undefined;
+    const until = end;
+    const total = Math.round((until - from) / w);
     // The source the feed serves from now (the failover module's answer); the primary while a retry is pending.
     const ref: FeedSourceRef = feed.toPoll(symbol)[0] ?? { which: 'primary', source: feed.primary };
     const { which, source } = ref;
     const limit = source.maxLimit ?? 1000;
-    let since = start;
+    let since = from;
     let previous: RevisedBar | undefined;
     let done = 0;
     while (since < until) {

@@ -2,7 +2,7 @@ import { aggregateOhlcv } from '../../aggregate/aggregate-ohlcv.js';
 import type { Ohlcv } from '../../schemas/ohlcv.js';
 import { bucketEnd } from '../../time/bucket-end.js';
 import { bucketStart } from '../../time/bucket-start.js';
-import { expectedBarCount } from '../../time/expected-bar-count.js';
+import { gridOf } from '../../time/timeframe-grid.js';
 import type { Timeframe } from '../../time/timeframe.js';
 import type { RevisedBar } from '../sink.js';
 import { SeriesAggregators } from './series-aggregators.js';
@@ -167,9 +167,9 @@ export class HigherTimeframes {
     if (stored !== undefined && sameBar(stored, bar) && stored.count === bar.count) return undefined;
     if (last !== undefined && stored === undefined && bar.timestamp > last.timestamp) {
       // The buckets between the newest stored bar and this one got no base bar: a gap in `tf`.
-      const after = bucketEnd(last.timestamp, tf);
-      const missing = after < bar.timestamp ? expectedBarCount(after, bar.timestamp, tf) : 0;
-      if (missing > 0) this.#onGap(symbol, tf, after, missing);
+      const grid = gridOf(tf);
+      const missing = grid.between(last.timestamp, bar.timestamp);
+      if (missing > 0) this.#onGap(symbol, tf, grid.next(last.timestamp), missing);
     }
     const revised = withRevision(bar, stored === undefined ? 0 : stored.revision + 1);
     await this.#store.upsert(symbol, tf, [revised]);

@@ -63,12 +63,12 @@ export class Poller {
       const next = feed.toPoll(symbol).find((ref) => !asked.has(ref.which));
       if (next === undefined) return;
       asked.add(next.which);
-      await this.#fetch(symbol, next, signal);
+      await this.#pollSource(symbol, next, signal);
     }
   }
 
   /** Fetches `symbol`'s base bars from `source`, page after page, up to the last closed bar. */
-  async #fetch(symbol: string, ref: FeedSourceRef, signal: AbortSignal | undefined): Promise<void> {
+  async #pollSource(symbol: string, ref: FeedSourceRef, signal: AbortSignal | undefined): Promise<void> {
     const { which, source } = ref;
     const { feed, planner, ingestor, emitter, clock } = this.#units;
     const closedEnd = bucketStart(clock.now(), this.#base);

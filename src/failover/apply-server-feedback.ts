@@ -1,6 +1,12 @@
 import { recordGrant } from './internal/record-grant.js';
 import { refreshRateLimiter } from './internal/refresh-rate-limiter.js';
-import { DEFAULT_BAN_MS, type RateLimitBlock, type RateLimitFeedback, type RateLimiterState } from './rate-limiter-state.js';
+import {
+  DEFAULT_BAN_MS,
+  MAX_RETRY_AFTER_MS,
+  type RateLimitBlock,
+  type RateLimitFeedback,
+  type RateLimiterState,
+} from './rate-limiter-state.js';
 
 function block(state: RateLimiterState, until: number, reason: RateLimitBlock): RateLimiterState {
   if (state.blockedUntil !== null && state.blockedUntil >= until) return state;
@@ -13,8 +19,9 @@ function atLeast(state: Extract<RateLimiterState, { kind: 'sliding_window' }>, n
   return used > ours ? { ...state, grants: recordGrant(state.grants, now, used - ours) } : state;
 }
 
+/** A server's wait in ms, at most {@link MAX_RETRY_AFTER_MS}; `null` when absent, zero or negative. */
 function positiveMs(value: number | undefined): number | null {
-  return value !== undefined && Number.isFinite(value) && value > 0 ? value : null;
+  return value !== undefined && value > 0 ? Math.min(value, MAX_RETRY_AFTER_MS) : null;
 }
 
 /**
@@ -27,10 +34,11 @@ function positiveMs(value: number | undefined): number | null {
  *   keeps at most `capacity − used` tokens; a sliding window's last `windowMs` weigh at least
  *   the server's count (the difference is taken at `now`, so it counts for the next `windowMs`).
  *   A header counted in an earlier clock-aligned window (by `sentAt`) is ignored.
- * - `rate_limited`: refuse everything for `retryAfterMs`; the current window is spent (the
+ * - `rate_limited`: refuse everything for `retryAfterMs` (at most {@link MAX_RETRY_AFTER_MS}); the current window is spent (the
  *   sliding window filled to its limit, or the bucket emptied) as well, so that without a
  *   `Retry-After` the limiter still backs off.
- * - `banned`: refuse everything for `retryAfterMs` (default {@link DEFAULT_BAN_MS}).
+ * - `banned`: refuse everything for `retryAfterMs` (default {@link DEFAULT_BAN_MS}, at most
+ *   {@link MAX_RETRY_AFTER_MS}).
  *
  * @param state - The limiter's state.
  * @param now - When the answer arrived, epoch ms.

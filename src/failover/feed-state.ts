@@ -36,8 +36,12 @@ export interface FeedSourceStats {
   readonly lastBar: number | null;
 }
 
-/** How an outage was detected: enough consecutive errors, a request timeout, or a ban (HTTP 418; a 429 is never an outage). */
-export type FeedDetection = 'errors' | 'timeout' | 'rate_limited';
+/**
+ * How an outage was detected: enough consecutive errors, a request timeout, a ban (HTTP 418; a
+ * 429 is never an outage), or answers without the bar that is due (`stale`: no new bar
+ * `timeoutMs` after the due bar's close, see `staleSince`).
+ */
+export type FeedDetection = 'errors' | 'timeout' | 'rate_limited' | 'stale';
 
 /** Fields every {@link FeedState} has. */
 export interface FeedStateBase {
@@ -142,7 +146,11 @@ export type FeedEvent =
  *   not be backfilled (beyond `maxBackfillBars`, or backfill is off): report them as a gap.
  * - `escalate`: tell the coordinator; `feed_offline` when halting, `source_unavailable` when
  *   `source` has been unavailable since `since` for longer than `sourceUnavailableMs`.
- * - `backoff`: `source` asked for no requests before `until` (HTTP 429 or 418).
+ * - `backoff`: `source` asked for no requests before `until` (HTTP 429 or 418); `requestedMs` when
+ *   the server asked for longer than `MAX_RETRY_AFTER_MS` (the wait is capped there).
+ * - `stale`: `source` answers, but its newest bar is still `lastBar`, and it has brought no new bar
+ *   since `since` (`staleSince(lastBar)`): the specification's "no data for 30 seconds". The
+ *   source is detected as failing (`detectedBy: 'stale'`).
  * - `alert`: `source`'s latency `latencyMs` is well above its normal `normalLatencyMs`.
  */
 export type FeedAction =
@@ -156,7 +164,14 @@ export type FeedAction =
   | { readonly kind: 'gap'; readonly source: 'primary'; readonly from: number; readonly to: number; readonly bars: number }
   | { readonly kind: 'escalate'; readonly reason: 'feed_offline'; readonly since: number }
   | { readonly kind: 'escalate'; readonly reason: 'source_unavailable'; readonly source: FeedSource; readonly since: number }
-  | { readonly kind: 'backoff'; readonly source: FeedSource; readonly until: number }
+  | {
+      readonly kind: 'backoff';
+      readonly source: FeedSource;
+      readonly until: number;
+      /** The wait the server asked for (ms), present only when it was longer than `MAX_RETRY_AFTER_MS` and was capped. */
+      readonly requestedMs?: number;
+    }
+  | { readonly kind: 'stale'; readonly source: FeedSource; readonly lastBar: number; readonly since: number }
   | { readonly kind: 'alert'; readonly source: FeedSource; readonly latencyMs: number; readonly normalLatencyMs: number };
 
 /** The `kind` of a {@link FeedAction}. */

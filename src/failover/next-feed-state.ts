@@ -1,6 +1,8 @@
 import { failoverMedian } from './internal/median.js';
 import { DEFAULT_FEED_POLICY, type FeedPolicy } from './feed-policy.js';
 import { missedBars } from './missed-bars.js';
+import { MAX_RETRY_AFTER_MS } from './rate-limiter-state.js';
+import { staleSince } from './stale-since.js';
 import type {
   FeedAction,
   FeedDetection,
@@ -121,6 +123,7 @@ function onSuccess(
     rateLimitedUntil: until !== null && until > now ? until : null,
     lastBar: bar === null ? before.lastBar : before.lastBar === null ? bar : Math.max(before.lastBar, bar),
   };
+  if (stats.lastBar !== null && now >= staleSince(stats.lastBar, policy)) return onStale(s, source, before, stats, now, policy, actions);
   const updated = withSource(s, source, stats);
   if (updated.kind === 'healthy') return updated;
   if (source === 'primary') {
@@ -145,6 +148,35 @@ function onSuccess(
     return { ...outageOf(updated), kind: 'on_backup', since: now };
   }
   return updated;
+}
+
+/**
+ * `source` answered, but still without the bar that was due `timeoutMs` ago: no data, as the
+ * specification counts it. Not a success: a source not yet down is detected (`stale` action),
+ * one already down stays down (its answer only updates what is known of it).
+ */
+function onStale(
+  s: FeedState,
+  source: FeedSource,
+  before: FeedSourceStats,
+  answered: FeedSourceStats,
+  now: number,
+  policy: FeedPolicy,
+  actions: FeedAction[],
+): FeedState {
+  const lastBar = answered.lastBar ?? now;
+  const stats: FeedSourceStats = {
+    ...answered,
+    consecutiveErrors: before.consecutiveErrors + 1,
+    lastSuccessAt: before.lastSuccessAt,
+    down: before.down,
+    failingSince: before.failingSince ?? now,
+    okSince: null,
+    escalated: before.escalated,
+  };
+  if (before.down) return withSource(s, source, stats);
+  actions.push({ kind: 'stale', source, lastBar, since: staleSince(lastBar, policy) });
+  return onDetected(s, source, { ...stats, down: true }, 'stale', now, policy, actions);
 }
 
 /** A source was just detected as failing: the ladder starts (primary) or moves on (backup in use). */
@@ -184,10 +216,11 @@ function onFailure(
   const source = event.source;
   const before = s[source];
   if (event.failure === 'rate_limited' || event.failure === 'banned') {
-    const wait = event.retryAfterMs !== undefined && event.retryAfterMs > 0 && Number.isFinite(event.retryAfterMs) ? event.retryAfterMs : 0;
+    const asked = event.retryAfterMs !== undefined && event.retryAfterMs > 0 ? event.retryAfterMs : 0;
+    const wait = Math.min(asked, MAX_RETRY_AFTER_MS);
     const until = Math.max(before.rateLimitedUntil ?? now, now + wait);
     const since = before.rateLimitedSince ?? now;
-    if (until > now) actions.push({ kind: 'backoff', source, until });
+    if (until > now) actions.push({ kind: 'backoff', source, until, ...(asked > wait ? { requestedMs: asked } : {}) });
     const stats: FeedSourceStats = { ...before, lastResponseAt: now, rateLimitedSince: since, rateLimitedUntil: until };
     // A 429 is a back-off however long its Retry-After; only a ban (418) is an outage.
     if (event.failure === 'rate_limited' || before.down) return withSource(s, source, stats);
@@ -246,7 +279,8 @@ function escalateUnavailable(state: FeedState, now: number, policy: FeedPolicy, 
  * | `cached` | time reaches `haltAt` | `halt`, then `escalate` `feed_offline` if `escalateOnHalt` | `halted` |
  * | `cached` / `halted` | primary `succeeded` | `switch_back` (from `halted` also `resume`), `gap`, `backfill` | `healthy` |
  * | `cached` / `halted` | backup `succeeded` | `failover` (from `halted` also `resume`) | `on_backup` |
- * | any | `failed` with `rate_limited` (HTTP 429), whatever its `retryAfterMs` | `backoff` until now + `retryAfterMs` (not counted as an error) | unchanged: never an outage by itself |
+ * | `healthy` (`on_backup`) | the primary (backup) `succeeded`, but its newest bar is still older than due: now ≥ `staleSince(lastBar)` | `stale` | like a `timeout`: `detected` (`cached`), `detectedBy: 'stale'` |
+ * | any | `failed` with `rate_limited` (HTTP 429), whatever its `retryAfterMs` | `backoff` until now + `retryAfterMs` (at most `MAX_RETRY_AFTER_MS`; not counted as an error) | unchanged: never an outage by itself |
  * | any | `failed` with `banned` (HTTP 418) | `backoff` until now + `retryAfterMs` | an outage of that source (row 2; the backup in use: `cached`) |
  * | any | a source detected failing has been failing for more than `sourceUnavailableMs` | `escalate` `source_unavailable`, once per outage | unchanged |
  * | any | `succeeded` with `latencyMs` above `latencyAlertFactor` × the median of the last `latencyWindow` latencies | `alert`, once until latency is normal again | unchanged |
@@ -260,6 +294,10 @@ function escalateUnavailable(state: FeedState, now: number, policy: FeedPolicy, 
  *   the server asks us to wait: the source works and is only telling us to slow down (the
  *   caller sends the next request when `backoff`'s `until` has passed). A ban (HTTP 418) is an
  *   outage at once, detected as `rate_limited`.
+ * - An answer is data only when it brings the bar that is due: a source whose newest bar is
+ *   still older than due `timeoutMs` after that bar's close (`staleSince`) has brought "no data
+ *   for 30 seconds" however fast it answers. That answer is a detection like a timeout, and it
+ *   never ends an outage: a stale primary is not switched back to.
  * - Delays are step by step: the retry is `retryDelayMs` after detection, the failover
  *   `failoverDelayMs` after the retry (15 s after detection with the defaults).
  * - When nothing answers (`cached`, `halted`), the first source that answers is used at once:

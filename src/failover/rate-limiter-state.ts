@@ -127,3 +127,12 @@ export type RateLimitFeedback =
  * @defaultValue `120000` (ms)
  */
 export const DEFAULT_BAN_MS = 120_000;
+
+/**
+ * The longest wait a server's `Retry-After` or ban may impose: 3 days, the longest ban Binance
+ * documents. A longer one (`Infinity` included) is taken as this long and
+ * reported (`backoff`'s `requestedMs`), so that a broken header cannot silence a source for ever.
+ *
+ * @defaultValue `259200000` (ms)
+ */
+export const MAX_RETRY_AFTER_MS = 3 * 24 * 60 * 60 * 1000;

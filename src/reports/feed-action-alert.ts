@@ -80,12 +80,30 @@ export function feedActionAlert(action: FeedAction, context: FeedAlertContext): 
         escalate: false,
       };
     case 'backoff':
+      return action.requestedMs === undefined
+        ? {
+            severity: 'info',
+            type: 'rate_limit',
+            message: `${sources[action.source]} asked for no requests until ${isoUtc(action.until)}`,
+            affected: { symbol, source: sources[action.source] },
+            actionTaken: 'Requests paused until then',
+            escalate: false,
+          }
+        : {
+            severity: 'warning',
+            type: 'rate_limit',
+            message: `${sources[action.source]} asked for no requests for ${action.requestedMs} ms, longer than the longest ban; capped at ${isoUtc(action.until)}`,
+            affected: { symbol, source: sources[action.source] },
+            actionTaken: 'Requests paused until the cap',
+            escalate: false,
+          };
+    case 'stale':
       return {
-        severity: 'info',
-        type: 'rate_limit',
-        message: `${sources[action.source]} asked for no requests until ${isoUtc(action.until)}`,
+        severity: 'warning',
+        type: 'stale_data',
+        message: `${sources[action.source]} answers without new bars for ${symbol}: the newest is ${isoUtc(action.lastBar)}, no data since ${isoUtc(action.since)}`,
         affected: { symbol, source: sources[action.source] },
-        actionTaken: 'Requests paused until then',
+        actionTaken: 'Feed failure protocol started',
         escalate: false,
       };
     case 'alert':

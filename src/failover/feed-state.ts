@@ -104,7 +104,8 @@ export type FeedStateKind = FeedState['kind'];
  * What happened, given to `nextFeedState` with the time it happened.
  *
  * - `succeeded`: a request to `source` was answered with data; `latencyMs` is its round trip,
- *   `newestBar` the open time of the newest bar in the answer (omit when the answer has no bars).
+ *   `newestBar` the open time of the newest bar in the answer (omit when the answer has no bars),
+ *   `live` whether it asked for every bar up to now.
  * - `failed`: a request to `source` failed. `failure` is a `SourceError`'s `kind`:
  *   `network`, `timeout` (no answer within `timeoutMs`), `server_error`, `bad_data`, or
  *   `rate_limited` / `banned` with the server's `retryAfterMs`.
@@ -118,6 +119,11 @@ export type FeedEvent =
       readonly latencyMs: number;
       /** Open time of the newest bar in the answer, epoch ms. */
       readonly newestBar?: number;
+      /**
+       * Whether the request asked for every bar up to now (a poll, not a historical range). A
+       * live answer that leaves the source without the bar due `timeoutMs` ago is `stale`.
+       */
+      readonly live?: boolean;
     }
   | {
       readonly kind: 'failed';

@@ -23,7 +23,7 @@ describe('stale answers (no new bar 30 s after the due bar closed)', () => {
   it('detects a primary that answers without the due bar, and never recovers on a stale answer', () => {
     let s: FeedState = initialFeedState();
     const ok = (now: number, newestBar: number): ReturnType<typeof nextFeedState> => {
-      const t = nextFeedState(s, { kind: 'succeeded', source: 'primary', latencyMs: 40, newestBar }, now);
+      const t = nextFeedState(s, { kind: 'succeeded', source: 'primary', latencyMs: 40, newestBar, live: true }, now);
       s = t.state;
       return t;
     };
@@ -52,8 +52,8 @@ describe('stale answers (no new bar 30 s after the due bar closed)', () => {
     s = nextFeedState(s, { kind: 'tick' }, at(10, 0, 5)).state;
     s = nextFeedState(s, { kind: 'tick' }, at(10, 0, 15)).state;
     expect(s.kind).toBe('on_backup');
-    s = nextFeedState(s, { kind: 'succeeded', source: 'backup', latencyMs: 50, newestBar: at(9, 59) }, at(10, 0, 16)).state;
-    const t = nextFeedState(s, { kind: 'succeeded', source: 'backup', latencyMs: 50, newestBar: at(9, 59) }, at(10, 1, 30));
+    s = nextFeedState(s, { kind: 'succeeded', source: 'backup', latencyMs: 50, newestBar: at(9, 59), live: true }, at(10, 0, 16)).state;
+    const t = nextFeedState(s, { kind: 'succeeded', source: 'backup', latencyMs: 50, newestBar: at(9, 59), live: true }, at(10, 1, 30));
     expect(t.state.kind).toBe('cached');
     expect(t.actions.map((a) => a.kind)).toEqual(['stale', 'use_cached']);
   });
@@ -87,5 +87,13 @@ describe('an absurd Retry-After is capped at 3 days and reported', () => {
         expect(tryAcquire(limiter, MAX_RETRY_AFTER_MS).granted).toBe(true);
       }
     }
+  });
+});
+
+describe('a historical answer is not judged for staleness', () => {
+  it('an answer to a range request (not live) with old bars is a success', () => {
+    const t = nextFeedState(initialFeedState(), { kind: 'succeeded', source: 'primary', latencyMs: 40, newestBar: at(8, 0) }, at(10, 0));
+    expect(t.state.kind).toBe('healthy');
+    expect(t.actions).toEqual([]);
   });
 });

@@ -105,7 +105,7 @@ export type FeedStateKind = FeedState['kind'];
  *
  * - `succeeded`: a request to `source` was answered with data; `latencyMs` is its round trip,
  *   `newestBar` the open time of the newest bar in the answer (omit when the answer has no bars),
- *   `live` whether it asked for every bar up to now.
+ *   `askedFrom` the first bar a poll (a request of every bar up to now) asked for.
  * - `failed`: a request to `source` failed. `failure` is a `SourceError`'s `kind`:
  *   `network`, `timeout` (no answer within `timeoutMs`), `server_error`, `bad_data`, or
  *   `rate_limited` / `banned` with the server's `retryAfterMs`.
@@ -120,10 +120,13 @@ export type FeedEvent =
       /** Open time of the newest bar in the answer, epoch ms. */
       readonly newestBar?: number;
       /**
-       * Whether the request asked for every bar up to now (a poll, not a historical range). A
-       * live answer that leaves the source without the bar due `timeoutMs` ago is `stale`.
+       * For a request of every bar up to now (a poll, not a historical range): open time of the
+       * first bar it asked for (epoch ms). Such a live answer is judged: when it leaves the source
+       * without the bar that was due `timeoutMs` ago, it is `stale`. Bars before `askedFrom` were
+       * not due from it (they were known already): an empty answer to a poll from the bar still
+       * forming is current.
        */
-      readonly live?: boolean;
+      readonly askedFrom?: number;
     }
   | {
       readonly kind: 'failed';

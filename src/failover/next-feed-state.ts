@@ -123,7 +123,10 @@ function onSuccess(
     rateLimitedUntil: until !== null && until > now ? until : null,
     lastBar: bar === null ? before.lastBar : before.lastBar === null ? bar : Math.max(before.lastBar, bar),
   };
-  if (event.live === true && stats.lastBar !== null && now >= staleSince(stats.lastBar, policy)) return onStale(s, source, before, stats, now, policy, actions);
+  if (event.askedFrom !== undefined && Number.isFinite(event.askedFrom)) {
+    const current = Math.max(stats.lastBar ?? Number.NEGATIVE_INFINITY, event.askedFrom - policy.barIntervalMs);
+    if (now >= staleSince(current, policy)) return onStale(s, source, before, stats, current, now, policy, actions);
+  }
   const updated = withSource(s, source, stats);
   if (updated.kind === 'healthy') return updated;
   if (source === 'primary') {
@@ -151,8 +154,8 @@ function onSuccess(
 }
 
 /**
- * `source` answered, but still without the bar that was due `timeoutMs` ago: no data, as the
- * specification counts it. Not a success: a source not yet down is detected (`stale` action),
+ * `source` answered a poll, but its newest bar is still `lastBar` (or the bar before the one
+ * asked for), older than due `timeoutMs` ago: no data, as the specification counts it. Not a success: a source not yet down is detected (`stale` action),
  * one already down stays down (its answer only updates what is known of it).
  */
 function onStale(
@@ -160,11 +163,11 @@ function onStale(
   source: FeedSource,
   before: FeedSourceStats,
   answered: FeedSourceStats,
+  lastBar: number,
   now: number,
   policy: FeedPolicy,
   actions: FeedAction[],
 ): FeedState {
-  const lastBar = answered.lastBar ?? now;
   const stats: FeedSourceStats = {
     ...answered,
     consecutiveErrors: before.consecutiveErrors + 1,
@@ -279,7 +282,7 @@ function escalateUnavailable(state: FeedState, now: number, policy: FeedPolicy, 
  * | `cached` | time reaches `haltAt` | `halt`, then `escalate` `feed_offline` if `escalateOnHalt` | `halted` |
  * | `cached` / `halted` | primary `succeeded` | `switch_back` (from `halted` also `resume`), `gap`, `backfill` | `healthy` |
  * | `cached` / `halted` | backup `succeeded` | `failover` (from `halted` also `resume`) | `on_backup` |
- * | `healthy` (`on_backup`) | the primary (backup) `succeeded` on a `live` request, but its newest bar is still older than due: now ≥ `staleSince(lastBar)` | `stale` | like a `timeout`: `detected` (`cached`), `detectedBy: 'stale'` |
+ * | `healthy` (`on_backup`) | the primary (backup) `succeeded` on a poll (`askedFrom`), but its newest bar is still older than due: now ≥ `staleSince(lastBar)` | `stale` | like a `timeout`: `detected` (`cached`), `detectedBy: 'stale'` |
  * | any | `failed` with `rate_limited` (HTTP 429), whatever its `retryAfterMs` | `backoff` until now + `retryAfterMs` (at most `MAX_RETRY_AFTER_MS`; not counted as an error) | unchanged: never an outage by itself |
  * | any | `failed` with `banned` (HTTP 418) | `backoff` until now + `retryAfterMs` | an outage of that source (row 2; the backup in use: `cached`) |
  * | any | a source detected failing has been failing for more than `sourceUnavailableMs` | `escalate` `source_unavailable`, once per outage | unchanged |
@@ -294,8 +297,8 @@ function escalateUnavailable(state: FeedState, now: number, policy: FeedPolicy, 
  *   the server asks us to wait: the source works and is only telling us to slow down (the
  *   caller sends the next request when `backoff`'s `until` has passed). A ban (HTTP 418) is an
  *   outage at once, detected as `rate_limited`.
- * - A live answer (to a request for every bar up to now) is data only when it brings the bar
- *   that is due: a source whose newest bar is still older than due `timeoutMs` after that bar's close (`staleSince`) has brought "no data
+ * - An answer to a poll (a request for every bar up to now, `askedFrom`) is data only when it
+ *   brings the bar that is due, or nothing was due from it (it was asked from a later bar): a source whose newest bar is still older than due `timeoutMs` after that bar's close (`staleSince`) has brought "no data
  *   for 30 seconds" however fast it answers. That answer is a detection like a timeout, and it
  *   never ends an outage: a stale primary is not switched back to.
  * - Delays are step by step: the retry is `retryDelayMs` after detection, the failover

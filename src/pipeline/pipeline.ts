@@ -4,9 +4,9 @@ import { retryDelay } from '../failover/retry-delay.js';
 import type { PipelineConfig } from '../schemas/config.js';
 import type { DataResponse } from '../schemas/data-response-schema.js';
 import { resolveConfig } from '../schemas/resolve-config.js';
-import { bucketEnd } from '../time/bucket-end.js';
 import { timeframeMs } from '../time/timeframe-ms.js';
 import type { Clock } from './clock.js';
+import { Alarm } from './internal/alarm.js';
 import { AlertLog } from './internal/alert-log.js';
 import { BackfillPlanner } from './internal/backfill-planner.js';
 import { restoreCheckpoint, takeCheckpoint, type CheckpointUnits } from './internal/checkpoint.js';
@@ -24,6 +24,7 @@ import { IssueLog } from './internal/issue-log.js';
 import { PipelineEmitter } from './internal/pipeline-emitter.js';
 import { Poller } from './internal/poller.js';
 import { RetentionSchedule } from './internal/retention-schedule.js';
+import { runLoops } from './internal/run-loops.js';
 import { SeriesQuality } from './internal/series-quality.js';
 import { StoreAccess } from './internal/store-access.js';
 import { streamSymbols } from './internal/stream-symbols.js';
@@ -75,7 +76,6 @@ export class Pipeline {
   /** The resolved configuration (the specification's defaults with the overrides). */
   readonly config: PipelineConfig;
   readonly #clock: Clock;
-  readonly #pollDelayMs: number;
   /** Backoff before attempt `attempt + 1` of a sink write or a stream (ms). */
   readonly #retryDelay: (attempt: number) => number;
   readonly #emitter = new PipelineEmitter();
@@ -89,6 +89,8 @@ export class Pipeline {
   readonly #publisher: DocumentPublisher;
   readonly #requests: DataRequests;
   readonly #checkpointed: CheckpointUnits;
+  /** Per symbol: wakes its poll loop when its feed or stream changed. */
+  readonly #alarms = new Map<string, Alarm>();
   #loop: { readonly controller: AbortController; readonly done: Promise<void> } | undefined;
 
   /**
@@ -125,7 +127,6 @@ export class Pipeline {
     this.#retryDelay = (attempt) => retryDelay(attempt, undefined, random);
     const emitter = this.#emitter;
     this.#clock = clock;
-    this.#pollDelayMs = options.pollDelayMs ?? 1000;
     this.#deadlines = new Deadlines(clock);
     const delivery = new Delivery(sinks, {
       bufferSize: config.delivery.bufferSize,
@@ -160,6 +161,7 @@ export class Pipeline {
       emitter,
       onAction: (symbol, action, state, now) =>
         carryOutFeedAction(symbol, action, state, now, { alerts, escalation, planner, sources: feed.names }),
+      onChange: (symbol) => this.#alarms.get(symbol)?.ring(),
     });
     this.#feed = feed;
     const quality = new SeriesQuality(config, store, emitter);
@@ -167,8 +169,13 @@ export class Pipeline {
     const ingestorUnits = { store, planner, gaps, higher, quality, issues, delivery, emitter, clock };
     const fill = options.calendar === undefined ? {} : { calendar: options.calendar };
     this.#ingestor = new Ingestor(config, baseMs, { fill, deliverForming: options.deliverForming ?? false }, ingestorUnits);
-    this.#poller = new Poller(base, baseMs, { feed, planner, ingestor: this.#ingestor, store, emitter, clock });
+    const timing = { base, baseMs, pollDelayMs: options.pollDelayMs ?? 1000, repollMs: config.feedFailure.retryDelayMs };
+    this.#poller = new Poller(timing, { feed, planner, ingestor: this.#ingestor, store, emitter, clock });
+    for (const symbol of config.symbols) this.#alarms.set(symbol, new Alarm());
     const exclusive = this.#exclusive.bind(this);
+    // The publisher's own reads under a lock change nothing it shows.
+    const reading = (symbol: string, task: () => Promise<void>, signal: AbortSignal | undefined): Promise<void> =>
+      this.#exclusive(symbol, task, signal, false);
     this.#publisher = new DocumentPublisher(config, {
       feed,
       quality,
@@ -179,7 +186,7 @@ export class Pipeline {
       symbolDocuments: new SymbolDocuments(config, store, higher),
       delivery,
       emitter,
-      exclusive,
+      exclusive: reading,
     });
     this.#requests = new DataRequests(config, baseMs, { feed, ingestor: this.#ingestor, store, delivery, emitter, clock, exclusive });
     this.#delivery = delivery;
@@ -198,25 +205,36 @@ export class Pipeline {
   }
 
   /**
-   * One ingestion cycle: every symbol is fetched, processed and delivered, then the state
-   * documents are built (at most once per `delivery.updateIntervalMs`) and delivered.
-   * Source failures do not reject: they move the failover state machine and raise alerts.
+   * One ingestion cycle: every symbol is fetched, processed and delivered (the symbols side by
+   * side, each under its own lock), then the state documents are built (at most once per
+   * `delivery.updateIntervalMs`) and those that changed are delivered. Source failures do not
+   * reject: they move the failover state machine and raise alerts. A source whose rate limiter
+   * refuses a request is not waited for: the symbol is skipped until the limiter has room (see
+   * `start()`).
    *
    * @param signal - Aborts the cycle; the promise then rejects with `signal.reason`.
    */
   async runOnce(signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
-    for (const symbol of this.config.symbols) {
-      if (this.#poller.isCurrent(symbol)) continue;
-      await this.#exclusive(symbol, () => this.#poller.cycle(symbol, signal), signal);
-    }
+    const cycles = await Promise.allSettled(
+      this.config.symbols.map(async (symbol) => {
+        if (this.#poller.isCurrent(symbol)) this.#poller.rest(symbol);
+        else await this.#exclusive(symbol, () => this.#poller.cycle(symbol, signal), signal);
+      }),
+    );
+    for (const cycle of cycles) if (cycle.status === 'rejected') throw cycle.reason;
     await this.#publisher.publish(this.#clock.now(), signal);
   }
 
   /**
-   * Runs cycles until `stop()` (or `signal` aborts): one after each base bar closes (plus
-   * `pollDelayMs`), earlier when the failover ladder has a step due. Sources that can
-   * `subscribe` are also streamed bar by bar through the same steps.
+   * Runs until `stop()` (or `signal` aborts), each symbol at its own pace: it is polled after
+   * each base bar closes (plus `pollDelayMs`); at each step of its failover ladder, to the
+   * second (retry 5 s after detection, the backup 10 s later); when its source's rate limiter
+   * has room again or a `Retry-After` ends (waits are scheduled, never slept inside a cycle);
+   * and, while the bar that is due has not come, every `feedFailure.retryDelayMs` and exactly
+   * when the source would become stale (`timeoutMs` after the bar's close). The state documents
+   * are built once per `delivery.updateIntervalMs` while they change, and only changed ones
+   * go out. Sources that can `subscribe` are also streamed bar by bar through the same steps.
    *
    * @param signal - Stops the pipeline when aborted, like `stop()`.
    */
@@ -233,7 +251,15 @@ export class Pipeline {
       retryDelay: this.#retryDelay,
       exclusive: this.#exclusive.bind(this),
     });
-    const done = Promise.all([this.#run(controller.signal), ...streams])
+    const loops = runLoops(this.config.symbols, controller.signal, {
+      poller: this.#poller,
+      publisher: this.#publisher,
+      emitter: this.#emitter,
+      clock: this.#clock,
+      alarms: this.#alarms,
+      exclusive: this.#exclusive.bind(this),
+    });
+    const done = Promise.all([...loops, ...streams])
       .then(() => undefined)
       .finally(() => signal?.removeEventListener('abort', onAbort));
     this.#loop = { controller, done };
@@ -286,29 +312,11 @@ export class Pipeline {
     return takeCheckpoint(this.#checkpointed, this.#clock.now());
   }
 
-  /** Cycles until `signal` aborts: after each base bar closes (plus `pollDelayMs`), or when a feed step is due earlier. */
-  async #run(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      try {
-        await this.runOnce(signal);
-      } catch (error) {
-        if (signal.aborted) return;
-        this.#emitter.emit('error', { phase: 'cycle', error });
-      }
-      const now = this.#clock.now();
-      let wake = bucketEnd(now, this.config.baseTimeframe) + this.#pollDelayMs;
-      const due = this.#feed.nextDeadline(now);
-      if (due !== null && due < wake) wake = due;
-      try {
-        await this.#clock.sleep(wake - now, signal);
-      } catch {
-        return;
-      }
-    }
-  }
-
-  /** Runs `task` under `symbol`'s lock, after the symbol's warm-up on first use. */
-  async #exclusive(symbol: string, task: () => Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  /**
+   * Runs `task` under `symbol`'s lock, after the symbol's warm-up on first use; then, unless
+   * `changes` is `false`, tells the publisher that the documents may have changed.
+   */
+  async #exclusive(symbol: string, task: () => Promise<void>, signal: AbortSignal | undefined, changes = true): Promise<void> {
     this.#feed.track(symbol);
     await this.#locks.run(
       symbol,
@@ -318,5 +326,7 @@ export class Pipeline {
       },
       signal,
     );
+    // Whatever the task did (bars, alerts, the feed's state) may show in the documents.
+    if (changes) this.#publisher.touch();
   }
 }

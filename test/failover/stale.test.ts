@@ -23,7 +23,7 @@ describe('stale answers (no new bar 30 s after the due bar closed)', () => {
   it('detects a primary that answers without the due bar, and never recovers on a stale answer', () => {
     let s: FeedState = initialFeedState();
     const ok = (now: number, newestBar: number): ReturnType<typeof nextFeedState> => {
-      const t = nextFeedState(s, { kind: 'succeeded', source: 'primary', latencyMs: 40, newestBar, live: true }, now);
+      const t = nextFeedState(s, { kind: 'succeeded', source: 'primary', latencyMs: 40, newestBar, askedFrom: newestBar }, now);
       s = t.state;
       return t;
     };
@@ -52,8 +52,16 @@ describe('stale answers (no new bar 30 s after the due bar closed)', () => {
     s = nextFeedState(s, { kind: 'tick' }, at(10, 0, 5)).state;
     s = nextFeedState(s, { kind: 'tick' }, at(10, 0, 15)).state;
     expect(s.kind).toBe('on_backup');
-    s = nextFeedState(s, { kind: 'succeeded', source: 'backup', latencyMs: 50, newestBar: at(9, 59), live: true }, at(10, 0, 16)).state;
-    const t = nextFeedState(s, { kind: 'succeeded', source: 'backup', latencyMs: 50, newestBar: at(9, 59), live: true }, at(10, 1, 30));
+    s = nextFeedState(
+      s,
+      { kind: 'succeeded', source: 'backup', latencyMs: 50, newestBar: at(9, 59), askedFrom: at(9, 59) },
+      at(10, 0, 16),
+    ).state;
+    const t = nextFeedState(
+      s,
+      { kind: 'succeeded', source: 'backup', latencyMs: 50, newestBar: at(9, 59), askedFrom: at(9, 59) },
+      at(10, 1, 30),
+    );
     expect(t.state.kind).toBe('cached');
     expect(t.actions.map((a) => a.kind)).toEqual(['stale', 'use_cached']);
   });
@@ -90,7 +98,22 @@ describe('an absurd Retry-After is capped at 3 days and reported', () => {
   });
 });
 
-describe('a historical answer is not judged for staleness', () => {
+describe('what is not stale', () => {
+  it('an empty answer to a poll asked from the bar still forming (nothing was due from it)', () => {
+    const s = nextFeedState(
+      initialFeedState(),
+      { kind: 'succeeded', source: 'primary', latencyMs: 40, newestBar: at(10, 0), askedFrom: at(10, 0) },
+      at(10, 1, 1),
+    ).state;
+    // The primary was last asked for 10:00 (it brought it); now asked from 10:35, the bar forming at 10:35:40.
+    const t = nextFeedState(s, { kind: 'succeeded', source: 'primary', latencyMs: 40, askedFrom: at(10, 35) }, at(10, 35, 40));
+    expect(t.state.kind).toBe('healthy');
+    // An empty answer to a poll from 10:34: the 10:34 bar closed at 10:35, so 10:35:29 is late, not yet stale; 10:35:30 is stale.
+    const from1034 = (now: number) => nextFeedState(s, { kind: 'succeeded', source: 'primary', latencyMs: 40, askedFrom: at(10, 34) }, now);
+    expect(from1034(at(10, 35, 29)).state.kind).toBe('healthy');
+    expect(from1034(at(10, 35, 30)).state.kind).toBe('detected');
+  });
+
   it('an answer to a range request (not live) with old bars is a success', () => {
     const t = nextFeedState(initialFeedState(), { kind: 'succeeded', source: 'primary', latencyMs: 40, newestBar: at(8, 0) }, at(10, 0));
     expect(t.state.kind).toBe('healthy');

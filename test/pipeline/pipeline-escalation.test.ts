@@ -87,8 +87,11 @@ describe('Pipeline escalation of critical gaps', () => {
       ['critical', true, '5 1m bars missing for BTCUSD from 2025-01-30T00:10:00Z'],
       ['critical', true, '11 1m bars missing for BTCUSD from 2025-01-30T00:35:00Z'],
     ]);
-    // While the source had nothing after minute 34 the score fell too: that escalation is not about gaps.
-    const others = escalations.filter((e) => !e.reasons.every((r) => r.startsWith('Quality score')));
+    // While the source had nothing after minute 34 the score fell, and the feed went stale (no
+    // new bar 30 s after one was due: the specification's "no data for 30 seconds"), failed and
+    // halted: those escalations are not about gaps.
+    expect(alerts.find((a) => a.type === 'stale_data')?.timestamp).toBe('2025-01-30T00:37:01Z');
+    const others = escalations.filter((e) => e.alert.type !== 'escalation' && !e.reasons.every((r) => r.startsWith('Quality score')));
     expect(others.map((e) => e.alert.alert_id)).toEqual(gapAlerts.map((a) => a.alert_id));
     expect(others.map((e) => e.reasons)).toEqual(gapAlerts.map((a) => [a.message]));
   });

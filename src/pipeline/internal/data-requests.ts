@@ -165,7 +165,7 @@ export class DataRequests {
       let rows: readonly unknown[];
       let latencyMs: number;
       try {
-        const answer = await feed.request(symbol, ref, since, Math.min(limit, Math.round((until - since) / w)), signal);
+        const answer = await feed.request(symbol, ref, since, Math.min(limit, Math.round((until - since) / w)), signal, LIMITER_WAIT_MS);
         latencyMs = answer.latencyMs;
         rows = answer.rows.filter((row) => {
           const t = (row as { timestamp?: unknown } | null)?.timestamp;
@@ -187,6 +187,13 @@ export class DataRequests {
     return undefined;
   }
 }
+
+/**
+ * How long one page of a data request may wait for its source's rate limiter, ms: one minute,
+ * the longest wait a per-minute limit imposes on its own. A longer wait (a server's `Retry-After`
+ * or ban) ends the fetch, and the request is answered `partial` with the reason.
+ */
+const LIMITER_WAIT_MS = 60_000;
 
 /** The `request_id` of an invalid request when it has a usable one, else `unknown`. */
 function requestIdOf(request: unknown): string {

@@ -6,10 +6,12 @@ import { buildQualityReport, type SymbolQualityInput } from '../../reports/build
 import type { PipelineConfig } from '../../schemas/config.js';
 import type { Ohlcv } from '../../schemas/ohlcv.js';
 import type { QualityIssue } from '../../schemas/quality-report-schema.js';
+import { bucketEnd } from '../../time/bucket-end.js';
 import { bucketStart } from '../../time/bucket-start.js';
 import type { Timeframe } from '../../time/timeframe.js';
 import { TwoKeyMap } from '../../internal/two-key-map.js';
 import type { DocumentRecord } from '../sink.js';
+import { Alarm } from './alarm.js';
 import type { AlertLog } from './alert-log.js';
 import type { Delivery } from './delivery.js';
 import type { EscalationTracker } from './escalation-tracker.js';
@@ -36,27 +38,57 @@ export interface DocumentSources {
 }
 
 /**
- * Owns the state documents: at most once per `delivery.updateIntervalMs` it builds
- * `data_status`, `quality_report` and, per symbol, `latest_ohlcv` and `market_context`, emits
- * them on `document` and delivers them. Before it scores a series it lets retention prune it;
- * after scoring a symbol it lets escalation judge it.
+ * Owns the state documents and when they go out: at most once per `delivery.updateIntervalMs`
+ * it builds `data_status`, `quality_report` and, per symbol, `latest_ohlcv` and
+ * `market_context`, and emits (`document`) and delivers those whose content changed since they
+ * last went out — their own `updated_at` aside, so an unchanged document is not sent again.
+ * Anything else counts as change: new bars, freshness decaying with time, a feed's health, a
+ * new alert, the session's minutes. While documents keep changing they are built once per
+ * interval; when nothing changed, again at the next minute or as soon as something is
+ * {@link DocumentPublisher.touch | touched}. Before it scores a series it lets retention prune
+ * it; after scoring a symbol it lets escalation judge it.
  */
 export class DocumentPublisher {
+  /** Rung by {@link DocumentPublisher.touch}: wakes the loop that publishes. */
+  readonly alarm = new Alarm();
   readonly #config: PipelineConfig;
   readonly #units: DocumentSources;
   /** Per series: the last `data_status` input (reused when nothing in it changed). */
   readonly #statuses = new TwoKeyMap<string, Timeframe, SeriesStatusInput>();
+  /** Per document (name and symbol): its content as last sent, without `updated_at`. */
+  readonly #sent = new Map<string, string>();
   #publishedAt = Number.NEGATIVE_INFINITY;
+  /** Whether the last build sent a document, or something was touched since: build again after one interval. */
+  #changing = true;
 
   constructor(config: PipelineConfig, units: DocumentSources) {
     this.#config = config;
     this.#units = units;
   }
 
-  /** Builds and delivers the documents at `now` (epoch ms), unless the last ones are younger than the update interval. */
+  /** Something the documents show changed (bars stored, an alert, a feed's state): build them again soon. */
+  touch(): void {
+    this.#changing = true;
+    this.alarm.ring();
+  }
+
+  /**
+   * When the documents should be built next (epoch ms): one interval after the last build while
+   * they change, else at the next minute (the session's minutes and the freshness of 1m data
+   * move with it).
+   */
+  nextAt(now: number): number {
+    return this.#changing ? this.#publishedAt + this.#config.delivery.updateIntervalMs : bucketEnd(now, '1m');
+  }
+
+  /**
+   * Builds the documents at `now` (epoch ms) and delivers those that changed, unless the last
+   * build is younger than the update interval.
+   */
   async publish(now: number, signal: AbortSignal | undefined): Promise<void> {
     if (now - this.#publishedAt < this.#config.delivery.updateIntervalMs) return;
     this.#publishedAt = now;
+    this.#changing = false;
     const { alerts, issues, escalation, symbolDocuments, feed } = this.#units;
     const recentAlerts = alerts.recent(now);
     const session = currentSession(now);
@@ -99,8 +131,20 @@ export class DocumentPublisher {
         body: buildQualityReport({ now, symbols: qualities, issues24h, qualityBelow: this.#config.escalation.qualityBelow }),
       },
     );
-    if (this.#units.emitter.listened('document')) for (const record of documents) this.#units.emitter.emit('document', record);
-    await this.#units.delivery.deliver(documents, signal);
+    const changed = documents.filter((record) => this.#changed(record));
+    if (changed.length === 0) return;
+    this.#changing = true;
+    if (this.#units.emitter.listened('document')) for (const record of changed) this.#units.emitter.emit('document', record);
+    await this.#units.delivery.deliver(changed, signal);
+  }
+
+  /** Whether `record`'s content (its `updated_at` aside) differs from what last went out; remembers it. */
+  #changed(record: DocumentRecord): boolean {
+    const key = record.symbol === undefined ? record.name : `${record.name}\u0000${record.symbol}`;
+    const content = JSON.stringify({ ...record.body, updated_at: undefined });
+    if (this.#sent.get(key) === content) return false;
+    this.#sent.set(key, content);
+    return true;
   }
 
   /** A series' state: at once when the quality unit can, else under the symbol's lock with a store read. */

@@ -9,6 +9,7 @@ import { nextFeedState } from '../../failover/next-feed-state.js';
 import type { RateLimiterState, RateLimitFeedback } from '../../failover/rate-limiter-state.js';
 import { requestDeadline } from '../../failover/request-deadline.js';
 import { sourcesToPoll } from '../../failover/sources-to-poll.js';
+import { staleSince } from '../../failover/stale-since.js';
 import { tryAcquire } from '../../failover/try-acquire.js';
 import type { RateLimitConfig } from '../../schemas/config.js';
 import type { Timeframe } from '../../time/timeframe.js';
@@ -16,6 +17,7 @@ import type { Clock } from '../clock.js';
 import type { Deadlines } from './deadlines.js';
 import type { Source } from '../source.js';
 import type { PipelineEmitter } from './pipeline-emitter.js';
+import { Throttled } from './throttled.js';
 
 /** One answer of `fetchOhlcv`: its rows and how long the round trip took (ms). */
 export interface SourceAnswer {
@@ -39,6 +41,8 @@ export interface FeedControllerOptions {
   readonly emitter: PipelineEmitter;
   /** Carries out each action the feed state machine asks for (alerts, escalation, backfill), in order. */
   readonly onAction: (symbol: string, action: FeedAction, state: FeedState, now: number) => void;
+  /** Told when `symbol`'s feed state or stream changed (its schedule may have moved). */
+  readonly onChange: (symbol: string) => void;
 }
 
 /** The answer of `fetchOhlcv`: rows, optionally with the rate-limit weight the server reports as used. */
@@ -133,8 +137,10 @@ export class FeedController {
   /** Marks `symbol`'s primary stream as open or closed. */
   setStreaming(symbol: string, open: boolean): void {
     this.track(symbol);
+    if (open === this.#streaming.has(symbol)) return;
     if (open) this.#streaming.add(symbol);
     else this.#streaming.delete(symbol);
+    this.#options.onChange(symbol);
   }
 
   /** The earliest time-driven step of any feed due after `after` (epoch ms), or `null` when none is. */
@@ -145,6 +151,20 @@ export class FeedController {
       if (due !== null && due > after && (next === null || due < next)) next = due;
     }
     return next;
+  }
+
+  /** The earliest time-driven step of `symbol`'s feed (epoch ms), or `null` when none is pending. */
+  deadlineOf(symbol: string): number | null {
+    return nextFeedDeadline(this.state(symbol), this.#options.policy);
+  }
+
+  /**
+   * When `which` becomes stale for `symbol` (the failover module's `staleSince` of the newest bar
+   * it delivered), or `null` before its first bar.
+   */
+  staleAt(symbol: string, which: FeedSource): number | null {
+    const lastBar = this.state(symbol)[which].lastBar;
+    return lastBar === null ? null : staleSince(lastBar, this.#options.policy);
   }
 
   /** Whether `symbol`'s feed is healthy with no time-driven step pending. */
@@ -158,7 +178,10 @@ export class FeedController {
    * weight goes back to the limiter. The request is abandoned (aborted) when the failover module
    * says (`requestDeadline`: the feed timeout from the moment it is sent, or earlier when the
    * ladder moves past the step it serves). Rejects with the source's error (or a timeout
-   * `SourceError`).
+   * `SourceError`), or with {@link Throttled} when the limiter would make it wait longer than
+   * `maxWaitMs`: waits are scheduled by the caller, never slept through here beyond that bound.
+   *
+   * @param maxWaitMs - How long the request may wait for its limiter, ms of the clock (0: not at all).
    */
   async request(
     symbol: string,
@@ -166,8 +189,9 @@ export class FeedController {
     since: number,
     limit: number,
     signal: AbortSignal | undefined,
+    maxWaitMs = 0,
   ): Promise<SourceAnswer> {
-    await this.#acquire(source, signal);
+    await this.#acquire(source, signal, maxWaitMs);
     const { clock, deadlines, baseTimeframe, policy } = this.#options;
     const started = clock.now();
     const timeoutMs = requestDeadline(this.state(symbol), which, started, policy) - started;
@@ -200,11 +224,19 @@ export class FeedController {
   }
 
   /**
-   * `which` answered for `symbol` with bars up to `newestBar` (open time). A stream's bar had
-   * no request: its latency is `NaN`, which the machine ignores.
+   * `which` answered for `symbol` with bars up to `newestBar` (open time); `askedFrom` is the
+   * first bar asked for when it was asked for every bar up to now (a poll or a stream: the
+   * machine then judges staleness). A
+   * stream's bar had no request: its latency is `NaN`, which the machine ignores.
    */
-  succeeded(symbol: string, which: FeedSource, latencyMs: number, newestBar: number | undefined): void {
-    this.#event(symbol, { kind: 'succeeded', source: which, latencyMs, ...(newestBar === undefined ? {} : { newestBar }) });
+  succeeded(symbol: string, which: FeedSource, latencyMs: number, newestBar: number | undefined, askedFrom?: number): void {
+    this.#event(symbol, {
+      kind: 'succeeded',
+      source: which,
+      latencyMs,
+      ...(newestBar === undefined ? {} : { newestBar }),
+      ...(askedFrom === undefined ? {} : { askedFrom }),
+    });
   }
 
   /** A request of `which` for `symbol` failed with `error`: reported on `error`, and rate limits go to the limiter. */
@@ -239,17 +271,27 @@ export class FeedController {
     const { state, actions } = nextFeedState(before, event, now, this.#options.policy);
     this.#feeds.set(symbol, state);
     if (before.kind === state.kind && actions.length === 0) return;
+    this.#options.onChange(symbol);
     this.#options.emitter.emit('failover', { symbol, from: before.kind, to: state.kind, actions, at: now });
     for (const action of actions) this.#options.onAction(symbol, action, state, now);
   }
 
-  async #acquire(source: Source, signal: AbortSignal | undefined): Promise<void> {
+  /**
+   * Takes the request's weight from the source's limiter, waiting while the wait ends within
+   * `maxWaitMs` of the call; throws {@link Throttled} otherwise. Each refusal's wait is at least
+   * 1 ms and the budget is fixed, so the loop ends.
+   */
+  async #acquire(source: Source, signal: AbortSignal | undefined, maxWaitMs: number): Promise<void> {
+    const clock = this.#options.clock;
+    const latest = clock.now() + maxWaitMs;
     for (;;) {
       const state = this.#limiters.get(source.name) ?? createRateLimiter(this.#options.rateLimit);
-      const decision = tryAcquire(state, this.#options.clock.now(), source.requestWeight ?? 1);
+      const now = clock.now();
+      const decision = tryAcquire(state, now, source.requestWeight ?? 1);
       this.#limiters.set(source.name, decision.state);
       if (decision.granted) return;
-      await this.#options.clock.sleep(decision.waitMs, signal);
+      if (now + decision.waitMs > latest) throw new Throttled(source.name, now + decision.waitMs);
+      await clock.sleep(decision.waitMs, signal);
     }
   }
 

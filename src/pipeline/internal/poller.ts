@@ -8,6 +8,9 @@ import type { FeedController, FeedSourceRef, SourceAnswer } from './feed-control
 import type { Ingestor } from './ingestor.js';
 import type { PipelineEmitter } from './pipeline-emitter.js';
 import { NOT_AT_ONCE, type StoreAccess } from './store-access.js';
+import { Throttled } from './throttled.js';
+import { SourceError } from '../../errors/source-error.js';
+import { isoUtc } from '../../internal/iso-utc.js';
 
 /** The units a {@link Poller} works with. */
 export interface PollerUnits {
@@ -19,20 +22,40 @@ export interface PollerUnits {
   readonly clock: Clock;
 }
 
+/** When a {@link Poller} asks again. */
+export interface PollerTiming {
+  /** The base timeframe and its width (ms). */
+  readonly base: Timeframe;
+  readonly baseMs: number;
+  /** Delay after a base bar closes before it is asked for, ms (the exchange needs a moment to close it). */
+  readonly pollDelayMs: number;
+  /** While the bar that is due has not come, the source is asked again this often, ms (the feed's retry delay). */
+  readonly repollMs: number;
+}
+
 /**
- * Owns polling: one cycle of a symbol moves its feed's due steps, then asks the sources the
- * failover module names for the bars from where the backfill planner says, page by page, each
- * page ingested as it arrives (with `progress` events on a long backfill).
+ * Owns polling and its schedule. One cycle of a symbol moves its feed's due steps, then asks
+ * the sources the failover module names for the bars from where the backfill planner says, page
+ * by page, each page ingested as it arrives (with `progress` events on a long backfill). After
+ * each cycle it decides when the symbol is due again ({@link Poller.dueAt}): after the next bar
+ * closes; earlier when a step of the feed's ladder falls due, when the limiter's wait ends, or —
+ * while the bar that is due has not come — every `repollMs` and exactly when the source would
+ * become stale. A wait for the limiter is never slept inside a cycle: it moves the schedule.
  */
 export class Poller {
-  readonly #base: Timeframe;
-  readonly #baseMs: number;
+  readonly #timing: PollerTiming;
   readonly #units: PollerUnits;
+  /** Per symbol: when its next cycle is due, epoch ms. */
+  readonly #due = new Map<string, number>();
 
-  constructor(base: Timeframe, baseMs: number, units: PollerUnits) {
-    this.#base = base;
-    this.#baseMs = baseMs;
+  constructor(timing: PollerTiming, units: PollerUnits) {
+    this.#timing = timing;
     this.#units = units;
+  }
+
+  /** When `symbol`'s next cycle is due (epoch ms); `-Infinity` before its first. */
+  dueAt(symbol: string): number {
+    return this.#due.get(symbol) ?? Number.NEGATIVE_INFINITY;
   }
 
   /**
@@ -44,59 +67,122 @@ export class Poller {
    */
   isCurrent(symbol: string): boolean {
     const { feed, planner, store, clock } = this.#units;
+    const { base, baseMs } = this.#timing;
     if (!feed.isStreaming(symbol) || !feed.isSteady(symbol) || !planner.isCaughtUp(symbol)) return false;
-    const last = store.peekLast(symbol, this.#base);
-    return last !== NOT_AT_ONCE && last !== undefined && last.timestamp + this.#baseMs >= bucketStart(clock.now(), this.#base);
+    const last = store.peekLast(symbol, base);
+    return last !== NOT_AT_ONCE && last !== undefined && last.timestamp + baseMs >= bucketStart(clock.now(), base);
+  }
+
+  /** `symbol` needs no cycle now (see {@link Poller.isCurrent}): it is due after the next bar closes. */
+  rest(symbol: string): void {
+    this.#due.set(symbol, this.#regular(this.#units.clock.now()));
   }
 
   /**
    * One cycle of `symbol` (call it under the symbol's lock): each source the failover module
    * names is asked once, in its order, and the plan is read again after each answer or failure —
-   * a retry abandoned when failing over falls due is followed by the backup at once.
+   * a retry abandoned when failing over falls due is followed by the backup at once. Then the
+   * symbol's next cycle is scheduled.
    */
   async cycle(symbol: string, signal: AbortSignal | undefined): Promise<void> {
     const feed = this.#units.feed;
     const asked = new Set<FeedSource>();
+    let throttledUntil: number | undefined;
     // At most one request series per source: the loop ends after two rounds.
     for (;;) {
       feed.tick(symbol);
       const next = feed.toPoll(symbol).find((ref) => !asked.has(ref.which));
-      if (next === undefined) return;
+      if (next === undefined) break;
       asked.add(next.which);
-      await this.#pollSource(symbol, next, signal);
+      const until = await this.#pollSource(symbol, next, signal);
+      if (until !== undefined) throttledUntil = Math.min(throttledUntil ?? until, until);
     }
+    await this.#schedule(symbol, throttledUntil);
   }
 
-  /** Fetches `symbol`'s base bars from `source`, page after page, up to the last closed bar. */
-  async #pollSource(symbol: string, ref: FeedSourceRef, signal: AbortSignal | undefined): Promise<void> {
+  /** The regular next cycle: `pollDelayMs` after the next base bar closes. */
+  #regular(now: number): number {
+    const { base, baseMs, pollDelayMs } = this.#timing;
+    return bucketStart(now, base) + baseMs + pollDelayMs;
+  }
+
+  async #schedule(symbol: string, throttledUntil: number | undefined): Promise<void> {
+    const { feed, store, clock } = this.#units;
+    const { base, baseMs, repollMs } = this.#timing;
+    const now = clock.now();
+    let due = this.#regular(now);
+    const step = feed.deadlineOf(symbol);
+    if (step !== null) due = Math.min(due, step);
+    const active = feed.toPoll(symbol)[0];
+    if (throttledUntil !== undefined) {
+      due = Math.min(due, throttledUntil);
+    } else if (active !== undefined) {
+      const last = await store.last(symbol, base);
+      if (last === undefined || last.timestamp < bucketStart(now, base) - baseMs) {
+        const stale = feed.staleAt(symbol, active.which);
+        due = Math.min(due, now + repollMs, stale !== null && stale > now ? stale : Number.POSITIVE_INFINITY);
+      }
+    }
+    this.#due.set(symbol, due);
+  }
+
+  /**
+   * Fetches `symbol`'s base bars from `source`, page after page, up to the last closed bar.
+   * Returns when the limiter will grant the next request if it refused one (`undefined` otherwise).
+   * A page that brings no bar at or after the one asked for is a failure of the source (it made
+   * no progress), and there are at most as many pages as the bars asked for need, plus one.
+   */
+  async #pollSource(symbol: string, ref: FeedSourceRef, signal: AbortSignal | undefined): Promise<number | undefined> {
     const { which, source } = ref;
     const { feed, planner, ingestor, emitter, clock } = this.#units;
-    const closedEnd = bucketStart(clock.now(), this.#base);
+    const { base, baseMs } = this.#timing;
+    const closedEnd = bucketStart(clock.now(), base);
     let since = await planner.since(symbol, closedEnd);
     // An open stream delivers each bar as it closes: with none due and the feed healthy, a poll would only ask again.
-    if (feed.isStreaming(symbol) && feed.state(symbol).kind === 'healthy' && since >= closedEnd) return;
+    if (feed.isStreaming(symbol) && feed.state(symbol).kind === 'healthy' && since >= closedEnd) return undefined;
     const first = since;
-    const total = Math.max(0, Math.round((closedEnd - since) / this.#baseMs));
+    const total = Math.max(0, Math.round((closedEnd - since) / baseMs));
     const limit = source.maxLimit ?? 1000;
+    const pages = Math.ceil(total / limit) + 1;
     let done = 0;
     let previous: RevisedBar | undefined;
-    for (;;) {
+    for (let page = 1; ; page++) {
       let answer: SourceAnswer;
       try {
         answer = await feed.request(symbol, ref, since, limit, signal);
       } catch (error) {
         if (signal?.aborted === true) throw signal.reason;
+        if (error instanceof Throttled) return error.until;
         feed.failed(symbol, which, source, error);
-        return;
+        return undefined;
       }
       const outcome = await ingestor.ingest(symbol, answer.rows, source.name, signal, previous);
       if (since === first) planner.answered(symbol, first);
-      feed.succeeded(symbol, which, answer.latencyMs, outcome.newest);
+      if (outcome.newest !== undefined && outcome.newest < since) {
+        feed.failed(symbol, which, source, noProgress(source.name, since));
+        return undefined;
+      }
       done += answer.rows.length;
       if (total > limit) emitter.emit('progress', { symbol, phase: 'backfill', done: Math.min(done, total), total });
-      if (answer.rows.length < limit || outcome.newest === undefined || outcome.newest + this.#baseMs >= closedEnd) return;
-      since = outcome.newest + this.#baseMs;
+      const last = answer.rows.length < limit || outcome.newest === undefined || outcome.newest + baseMs >= closedEnd || page >= pages;
+      // Only the last page says whether the source is current: earlier pages of a backfill are old by design.
+      if (last) {
+        feed.succeeded(symbol, which, answer.latencyMs, outcome.newest, since);
+        return undefined;
+      }
+      since = (outcome.newest as number) + baseMs;
       previous = outcome.lastStored;
     }
   }
+}
+
+/** The failure of a page that brought no bar at or after `since`: the source ignores what it is asked. */
+function noProgress(source: string, since: number): SourceError {
+  return new SourceError(
+    `${source} answered no valid bar at or after ${isoUtc(since)}, the bar it was asked for: the page made no progress`,
+    {
+      kind: 'bad_data',
+      source,
+    },
+  );
 }

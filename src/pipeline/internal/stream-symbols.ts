@@ -57,7 +57,7 @@ async function stream(symbol: string, signal: AbortSignal, units: StreamUnits): 
           feed.setStreaming(symbol, true);
           const outcome = await ingestor.ingest(symbol, [raw], primary.name, signal, undefined);
           // A streamed bar had no request, so no round trip to time (NaN is ignored).
-          feed.succeeded(symbol, 'primary', Number.NaN, outcome.newest);
+          feed.succeeded(symbol, 'primary', Number.NaN, outcome.newest, outcome.newest);
         },
         signal,
       );

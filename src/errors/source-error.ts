@@ -2,9 +2,11 @@ import { isMarketDataError, MarketDataError } from './market-data-error.js';
 
 /**
  * Why a request to a source failed. `rate_limited` is HTTP 429 (or an exchange's own
- * rate-limit answer); `banned` is HTTP 418 (Binance's IP ban after ignoring 429s).
+ * rate-limit answer); `banned` is HTTP 418 (Binance's IP ban after ignoring 429s); `stale`: the
+ * source brought no bar `timeoutMs` after one was due (it answered without it, or could not be
+ * asked in time: the specification's "no data for 30 seconds").
  */
-export type SourceFailureKind = 'network' | 'timeout' | 'rate_limited' | 'banned' | 'server_error' | 'bad_data';
+export type SourceFailureKind = 'network' | 'timeout' | 'rate_limited' | 'banned' | 'server_error' | 'bad_data' | 'stale';
 
 /** Options of {@link SourceError}. */
 export interface SourceErrorOptions {

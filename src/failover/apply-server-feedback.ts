@@ -71,7 +71,7 @@ export function applyServerFeedback(state: RateLimiterState, now: number, feedba
             ? atLeast(s, now, s.limit)
             : { ...s, used: Math.max(s.used, s.limit) };
       const wait = positiveMs(feedback.retryAfterMs);
-      return wait === null ? spent : block(spent, now + wait, 'rate_limited');
+      return wait === null ? spent : block(s, now + wait, 'rate_limited');
     }
     case 'banned':
       return block(s, now + (positiveMs(feedback.retryAfterMs) ?? DEFAULT_BAN_MS), 'banned');

@@ -107,7 +107,8 @@ export type FeedStateKind = FeedState['kind'];
  *   `newestBar` the open time of the newest bar in the answer (omit when the answer has no bars),
  *   `askedFrom` the first bar a poll (a request of every bar up to now) asked for.
  * - `failed`: a request to `source` failed. `failure` is a `SourceError`'s `kind`:
- *   `network`, `timeout` (no answer within `timeoutMs`), `server_error`, `bad_data`, or
+ *   `network`, `timeout` (no answer within `timeoutMs`), `server_error`, `bad_data`, `stale` (no
+ *   bar `timeoutMs` after one was due), or
  *   `rate_limited` / `banned` with the server's `retryAfterMs`.
  * - `tick`: only time passed; lets due steps of the ladder happen.
  */
@@ -157,9 +158,10 @@ export type FeedEvent =
  *   `source` has been unavailable since `since` for longer than `sourceUnavailableMs`.
  * - `backoff`: `source` asked for no requests before `until` (HTTP 429 or 418); `requestedMs` when
  *   the server asked for longer than `MAX_RETRY_AFTER_MS` (the wait is capped there).
- * - `stale`: `source` answers, but its newest bar is still `lastBar`, and it has brought no new bar
- *   since `since` (`staleSince(lastBar)`): the specification's "no data for 30 seconds". The
- *   source is detected as failing (`detectedBy: 'stale'`).
+ * - `stale`: `source` brought no new bar since `since`: it answers, but its newest bar is still
+ *   `lastBar` (`since` is `staleSince(lastBar)`), or it failed with `stale` (it could not be asked
+ *   in time; `since` is then when that was reported). The specification's "no data for 30
+ *   seconds": the source is detected as failing (`detectedBy: 'stale'`).
  * - `alert`: `source`'s latency `latencyMs` is well above its normal `normalLatencyMs`.
  */
 export type FeedAction =
@@ -180,7 +182,7 @@ export type FeedAction =
       /** The wait the server asked for (ms), present only when it was longer than `MAX_RETRY_AFTER_MS` and was capped. */
       readonly requestedMs?: number;
     }
-  | { readonly kind: 'stale'; readonly source: FeedSource; readonly lastBar: number; readonly since: number }
+  | { readonly kind: 'stale'; readonly source: FeedSource; readonly lastBar: number | null; readonly since: number }
   | { readonly kind: 'alert'; readonly source: FeedSource; readonly latencyMs: number; readonly normalLatencyMs: number };
 
 /** The `kind` of a {@link FeedAction}. */

@@ -125,7 +125,7 @@ function onSuccess(
   };
   if (event.askedFrom !== undefined && Number.isFinite(event.askedFrom)) {
     const current = Math.max(stats.lastBar ?? Number.NEGATIVE_INFINITY, event.askedFrom - policy.barIntervalMs);
-    if (now >= staleSince(current, policy)) return onStale(s, source, before, stats, current, now, policy, actions);
+    if (now >= staleSince(current, policy)) return onStale(s, source, before, stats, staleSince(current, policy), now, policy, actions);
   }
   const updated = withSource(s, source, stats);
   if (updated.kind === 'healthy') return updated;
@@ -154,8 +154,9 @@ function onSuccess(
 }
 
 /**
- * `source` answered a poll, but its newest bar is still `lastBar` (or the bar before the one
- * asked for), older than due `timeoutMs` ago: no data, as the specification counts it. Not a success: a source not yet down is detected (`stale` action),
+ * `source` has brought no bar since `since`, when one was due `timeoutMs` before: it answered a
+ * poll without it (`answered` holds what the answer told), or it failed with `stale`. No data,
+ * as the specification counts it. Not a success: a source not yet down is detected (`stale` action),
  * one already down stays down (its answer only updates what is known of it).
  */
 function onStale(
@@ -163,7 +164,7 @@ function onStale(
   source: FeedSource,
   before: FeedSourceStats,
   answered: FeedSourceStats,
-  lastBar: number,
+  since: number,
   now: number,
   policy: FeedPolicy,
   actions: FeedAction[],
@@ -178,7 +179,7 @@ function onStale(
     escalated: before.escalated,
   };
   if (before.down) return withSource(s, source, stats);
-  actions.push({ kind: 'stale', source, lastBar, since: staleSince(lastBar, policy) });
+  actions.push({ kind: 'stale', source, lastBar: stats.lastBar, since });
   return onDetected(s, source, { ...stats, down: true }, 'stale', now, policy, actions);
 }
 
@@ -230,6 +231,7 @@ function onFailure(
     const down: FeedSourceStats = { ...stats, down: true, failingSince: before.failingSince ?? since, okSince: null };
     return onDetected(s, source, down, 'rate_limited', now, policy, actions);
   }
+  if (event.failure === 'stale') return onStale(s, source, before, before, now, now, policy, actions);
   const answered = event.failure === 'server_error' || event.failure === 'bad_data';
   const stats: FeedSourceStats = {
     ...before,

@@ -101,7 +101,7 @@ export function feedActionAlert(action: FeedAction, context: FeedAlertContext): 
       return {
         severity: 'warning',
         type: 'stale_data',
-        message: `${sources[action.source]} answers without new bars for ${symbol}: the newest is ${isoUtc(action.lastBar)}, no data since ${isoUtc(action.since)}`,
+        message: `${sources[action.source]} brings no new bars for ${symbol}: ${action.lastBar === null ? 'none yet' : `the newest is ${isoUtc(action.lastBar)}`}, no data since ${isoUtc(action.since)}`,
         affected: { symbol, source: sources[action.source] },
         actionTaken: 'Feed failure protocol started',
         escalate: false,

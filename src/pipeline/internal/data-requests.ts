@@ -13,7 +13,9 @@ import type { Delivery } from './delivery.js';
 import type { FeedController, FeedSourceRef } from './feed-controller.js';
 import type { Ingestor } from './ingestor.js';
 import type { PipelineEmitter } from './pipeline-emitter.js';
+import { noProgress } from './no-progress.js';
 import { isSynthetic } from './same-bar.js';
+import { Throttled } from './throttled.js';
 import type { StoreAccess } from './store-access.js';
 
 /** The units {@link DataRequests} works with. */
@@ -161,7 +163,8 @@ export class DataRequests {
     let since = from;
     let previous: RevisedBar | undefined;
     let done = 0;
-    while (since < until) {
+    // Each page moves `since` forward (a page that does not is a failure below): at most this many.
+    for (let page = 0; since < until && page <= Math.ceil(total / limit); page++) {
       let rows: readonly unknown[];
       let latencyMs: number;
       try {
@@ -173,11 +176,17 @@ export class DataRequests {
         });
       } catch (error) {
         if (signal?.aborted === true) throw signal.reason;
-        feed.failed(symbol, which, source, error);
+        // A wait for the limiter too long for a request is no failure of the source.
+        if (!(error instanceof Throttled)) feed.failed(symbol, which, source, error);
         return `${source.name} failed after ${done} of ${total} bars: ${error instanceof Error ? error.message : String(error)}`;
       }
-      feed.succeeded(symbol, which, latencyMs, undefined);
       const outcome = await ingestor.ingest(symbol, rows, source.name, signal, previous);
+      if (outcome.newest !== undefined && outcome.newest < since) {
+        const failure = noProgress(source.name, since);
+        feed.failed(symbol, which, source, failure);
+        return `${source.name} failed after ${done} of ${total} bars: ${failure.message}`;
+      }
+      feed.succeeded(symbol, which, latencyMs, undefined);
       done += rows.length;
       emitter.emit('progress', { symbol, phase: 'request', done: Math.min(done, total), total });
       if (outcome.newest === undefined || rows.length === 0) break;

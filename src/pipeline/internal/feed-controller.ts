@@ -250,6 +250,26 @@ export class FeedController {
     this.#event(symbol, { kind: 'failed', source: which, failure: kind, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
   }
 
+  /**
+   * A request of `which` for `symbol` was not sent: its limiter refuses it until
+   * `throttle.until`. A ban in force is the source's, for every symbol: it is this symbol's
+   * outage too, as the 418 its request would get (reported once per ban). Our own pacing or a
+   * `Retry-After` is no failure by itself — until the source would be stale for `symbol`: then
+   * it has brought no data when due, and that is a `stale` failure (once, while it is up).
+   */
+  throttled(symbol: string, which: FeedSource, throttle: Throttled): void {
+    const stats = this.state(symbol)[which];
+    const now = this.#options.clock.now();
+    if (throttle.reason === 'banned') {
+      if ((stats.rateLimitedUntil ?? Number.NEGATIVE_INFINITY) < throttle.until) {
+        this.#event(symbol, { kind: 'failed', source: which, failure: 'banned', retryAfterMs: throttle.until - now });
+      }
+      return;
+    }
+    const stale = this.staleAt(symbol, which);
+    if (!stats.down && stale !== null && now >= stale) this.#event(symbol, { kind: 'failed', source: which, failure: 'stale' });
+  }
+
   /** The feed states and limiters, for a checkpoint. */
   toJSON(): { feeds: Record<string, FeedState>; limiters: Record<string, RateLimiterState> } {
     return { feeds: Object.fromEntries(this.#feeds), limiters: Object.fromEntries(this.#limiters) };
@@ -290,7 +310,10 @@ export class FeedController {
       const decision = tryAcquire(state, now, source.requestWeight ?? 1);
       this.#limiters.set(source.name, decision.state);
       if (decision.granted) return;
-      if (now + decision.waitMs > latest) throw new Throttled(source.name, now + decision.waitMs);
+      if (now + decision.waitMs > latest) {
+        const blocked = decision.state.blockedUntil !== null && decision.state.blockedUntil > now;
+        throw new Throttled(source.name, now + decision.waitMs, blocked ? decision.state.blockReason : null);
+      }
       await clock.sleep(decision.waitMs, signal);
     }
   }

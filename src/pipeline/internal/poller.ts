@@ -7,10 +7,9 @@ import type { BackfillPlanner } from './backfill-planner.js';
 import type { FeedController, FeedSourceRef, SourceAnswer } from './feed-controller.js';
 import type { Ingestor } from './ingestor.js';
 import type { PipelineEmitter } from './pipeline-emitter.js';
+import { noProgress } from './no-progress.js';
 import { NOT_AT_ONCE, type StoreAccess } from './store-access.js';
 import { Throttled } from './throttled.js';
-import { SourceError } from '../../errors/source-error.js';
-import { isoUtc } from '../../internal/iso-utc.js';
 
 /** The units a {@link Poller} works with. */
 export interface PollerUnits {
@@ -114,14 +113,18 @@ export class Poller {
     const step = feed.deadlineOf(symbol);
     if (step !== null) due = Math.min(due, step);
     const active = feed.toPoll(symbol)[0];
+    if (active === undefined) {
+      this.#due.set(symbol, due);
+      return;
+    }
+    const staleAt = feed.staleAt(symbol, active.which);
+    // Asked again exactly when the source would go stale, so that staleness is judged on time.
+    const stale = staleAt !== null && staleAt > now ? staleAt : Number.POSITIVE_INFINITY;
     if (throttledUntil !== undefined) {
-      due = Math.min(due, throttledUntil);
-    } else if (active !== undefined) {
+      due = Math.min(due, throttledUntil, stale);
+    } else {
       const last = await store.last(symbol, base);
-      if (last === undefined || last.timestamp < bucketStart(now, base) - baseMs) {
-        const stale = feed.staleAt(symbol, active.which);
-        due = Math.min(due, now + repollMs, stale !== null && stale > now ? stale : Number.POSITIVE_INFINITY);
-      }
+      if (last === undefined || last.timestamp < bucketStart(now, base) - baseMs) due = Math.min(due, now + repollMs, stale);
     }
     this.#due.set(symbol, due);
   }
@@ -152,7 +155,10 @@ export class Poller {
         answer = await feed.request(symbol, ref, since, limit, signal);
       } catch (error) {
         if (signal?.aborted === true) throw signal.reason;
-        if (error instanceof Throttled) return error.until;
+        if (error instanceof Throttled) {
+          feed.throttled(symbol, which, error);
+          return error.until;
+        }
         feed.failed(symbol, which, source, error);
         return undefined;
       }
@@ -170,19 +176,8 @@ export class Poller {
         feed.succeeded(symbol, which, answer.latencyMs, outcome.newest, since);
         return undefined;
       }
-      since = (outcome.newest as number) + baseMs;
+      since = outcome.newest + baseMs;
       previous = outcome.lastStored;
     }
   }
-}
-
-/** The failure of a page that brought no bar at or after `since`: the source ignores what it is asked. */
-function noProgress(source: string, since: number): SourceError {
-  return new SourceError(
-    `${source} answered no valid bar at or after ${isoUtc(since)}, the bar it was asked for: the page made no progress`,
-    {
-      kind: 'bad_data',
-      source,
-    },
-  );
 }

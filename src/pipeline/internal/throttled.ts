@@ -1,7 +1,11 @@
+import type { RateLimitBlock } from '../../failover/rate-limiter-state.js';
+
 /**
- * A request not sent because its source's rate limiter refuses it until `until` (epoch ms) —
- * our own pacing or the server's `Retry-After` or ban. Not a failure of the source: the poller
- * schedules the symbol for `until` instead of sleeping inside its cycle.
+ * A request not sent because its source's rate limiter refuses it until `until` (epoch ms):
+ * our own pacing (`reason` `null`), or the server's `Retry-After` (`rate_limited`) or ban
+ * (`banned`) still in force. The poller schedules the symbol for `until` instead of sleeping
+ * inside its cycle; the feed controller decides what it means for the feed
+ * (`FeedController.throttled`).
  */
 export class Throttled extends Error {
   override readonly name = 'Throttled';
@@ -9,10 +13,13 @@ export class Throttled extends Error {
   readonly until: number;
   /** The source's name. */
   readonly source: string;
+  /** Why: a server's block in force, or `null` for our own pacing. */
+  readonly reason: RateLimitBlock | null;
 
-  constructor(source: string, until: number) {
+  constructor(source: string, until: number, reason: RateLimitBlock | null) {
     super(`${source}'s rate limiter grants no request before ${new Date(until).toISOString()}`);
     this.source = source;
     this.until = until;
+    this.reason = reason;
   }
 }

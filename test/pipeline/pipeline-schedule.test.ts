@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryStore } from '../../src/pipeline/memory-store.js';
+import { Pipeline } from '../../src/pipeline/pipeline.js';
+import type { Source } from '../../src/pipeline/source.js';
+import type { Alert } from '../../src/schemas/alert-schema.js';
+import { generateOhlcv } from '../../src/testing/generate-ohlcv.js';
+import { ManualClock } from '../../src/testing/manual-clock.js';
+import { MemorySink } from '../../src/testing/memory-sink.js';
+import { SimulatedSource } from '../../src/testing/simulated-source.js';
+
+const SEC = 1000;
+const MIN = 60_000;
+const T0 = Date.UTC(2025, 0, 30, 9, 0);
+
+/** REST only: the simulated stream would cover for the faults scripted on requests. */
+const rest = (source: SimulatedSource): Source => ({
+  name: source.name,
+  maxLimit: source.maxLimit,
+  fetchOhlcv: (request) => source.fetchOhlcv(request),
+});
+
+/** Runs `pipeline.start()` second by second until `until`, so every timer fires at its time. */
+async function runUntil(pipeline: Pipeline, clock: ManualClock, until: number): Promise<void> {
+  pipeline.start();
+  while (clock.now() < until) await clock.advance(SEC);
+  await pipeline.stop();
+}
+
+describe('Pipeline: stale data is "no data" (specification: detect on 30 s without data)', () => {
+  it('a primary that answers without new bars is detected 30 s after the due bar closed, retried 5 s later, and the backup asked 10 s after that', async () => {
+    const { bars } = generateOhlcv({ seed: 11, start: T0, count: 60, timeframe: '1m' });
+    const clock = new ManualClock(T0 + 10 * MIN + SEC);
+    // From 09:11 on, the primary answers every request with no rows for 5 minutes.
+    const primary = new SimulatedSource({ clock, name: 'exchange', bars: { BTCUSD: bars }, faults: [{ kind: 'empty', from: T0 + 11 * MIN, durationMs: 5 * MIN }] });
+    const backup = new SimulatedSource({ clock, name: 'provider', bars: { BTCUSD: bars } });
+    const pipeline = new Pipeline({ primary: rest(primary), backup: rest(backup), clock, start: T0, config: { symbols: ['BTCUSD'] } });
+    const moves: [number, string][] = [];
+    const alerts: Alert[] = [];
+    pipeline.on('failover', ({ to, at }) => moves.push([at, to]));
+    pipeline.on('alert', (alert) => alerts.push(alert));
+    await runUntil(pipeline, clock, T0 + 14 * MIN);
+    // The 09:10 bar closes at 09:11:00 and never comes from the primary.
+    const close = T0 + 11 * MIN;
+    expect(moves.slice(0, 3)).toEqual([
+      [close + 30 * SEC, 'detected'],
+      [close + 35 * SEC, 'retrying'],
+      [close + 45 * SEC, 'on_backup'],
+    ]);
+    const stale = alerts.filter((a) => a.type === 'stale_data');
+    expect(stale.map((a) => a.timestamp)).toEqual(['2025-01-30T09:11:30Z']);
+    expect(backup.requests.find((r) => r.at >= close)?.at).toBe(close + 45 * SEC);
+  });
+});
+
+describe('Pipeline: waits are scheduled, never slept inside a cycle', () => {
+  it('asks again when a 429’s Retry-After ends, not at the next cycle, and never counts it as an outage', async () => {
+    const { bars } = generateOhlcv({ seed: 12, start: T0, count: 60, timeframe: '1m' });
+    const clock = new ManualClock(T0 + 10 * MIN + SEC);
+    const primary = new SimulatedSource({
+      clock,
+      name: 'exchange',
+      bars: { BTCUSD: bars },
+      faults: [{ kind: 'rate_limited', from: T0 + 11 * MIN, times: 1, retryAfterMs: 7 * SEC }],
+    });
+    const pipeline = new Pipeline({ primary: rest(primary), clock, start: T0, config: { symbols: ['BTCUSD'] } });
+    const moves: string[] = [];
+    pipeline.on('failover', ({ to }) => moves.push(to));
+    await runUntil(pipeline, clock, T0 + 12 * MIN);
+    const limited = primary.requests.find((r) => r.at >= T0 + 11 * MIN);
+    expect(limited?.at).toBe(T0 + 11 * MIN + SEC);
+    const next = primary.requests.find((r) => r.at > T0 + 11 * MIN + SEC);
+    expect(next?.at).toBe(T0 + 11 * MIN + 8 * SEC);
+    expect(moves).not.toContain('detected');
+  });
+
+  it('a 30-minute ban on one symbol’s request moves both symbols to the backup within seconds, and neither falls behind', async () => {
+    const btc = generateOhlcv({ seed: 13, start: T0, count: 120, timeframe: '1m' }).bars;
+    const eth = generateOhlcv({ seed: 14, start: T0, count: 120, timeframe: '1m' }).bars;
+    const clock = new ManualClock(T0 + 10 * MIN + SEC);
+    const primary = new SimulatedSource({
+      clock,
+      name: 'exchange',
+      bars: { BTCUSD: btc, ETHUSD: eth },
+      faults: [{ kind: 'banned', from: T0 + 11 * MIN, times: 1, symbols: ['BTCUSD'], retryAfterMs: 30 * MIN }],
+    });
+    const backup = new SimulatedSource({ clock, name: 'provider', bars: { BTCUSD: btc, ETHUSD: eth } });
+    const sink = new MemorySink();
+    const pipeline = new Pipeline({
+      primary: rest(primary),
+      backup: rest(backup),
+      sinks: [sink],
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD', 'ETHUSD'], timeframes: ['1m'] },
+    });
+    const moves: [string, number, string][] = [];
+    pipeline.on('failover', ({ symbol, to, at }) => moves.push([symbol, at, to]));
+    await runUntil(pipeline, clock, T0 + 45 * MIN + 30 * SEC);
+    // Specification: retry after 5 s, the backup within 10 s more.
+    const banned = primary.requests.find((r) => r.at >= T0 + 11 * MIN && r.symbol === 'BTCUSD');
+    expect(banned?.outcome).toBe('banned');
+    const onBackup = (symbol: string): number | undefined => moves.find(([s, , to]) => s === symbol && to === 'on_backup')?.[1];
+    expect(onBackup('BTCUSD')).toBeLessThanOrEqual((banned?.at ?? 0) + 15 * SEC);
+    // ETH's next poll (09:12:01) finds the source banned: the same ladder, from then.
+    expect(onBackup('ETHUSD')).toBeLessThanOrEqual(T0 + 12 * MIN + SEC + 15 * SEC);
+    // Every bar up to 09:44 reached the sink for both symbols, none filled: nobody fell behind.
+    await pipeline.flush();
+    for (const symbol of ['BTCUSD', 'ETHUSD']) {
+      const delivered = new Set(sink.bars(symbol, '1m').filter((b) => b.flag === undefined).map((b) => b.timestamp));
+      for (let t = T0; t <= T0 + 44 * MIN; t += MIN) expect(delivered.has(t), `${symbol} ${new Date(t).toISOString()}`).toBe(true);
+    }
+  });
+
+  it('caps an absurd Retry-After at 3 days and reports it', async () => {
+    const { bars } = generateOhlcv({ seed: 15, start: T0, count: 60, timeframe: '1m' });
+    const clock = new ManualClock(T0 + 10 * MIN + SEC);
+    const primary = new SimulatedSource({
+      clock,
+      name: 'exchange',
+      bars: { BTCUSD: bars },
+      faults: [{ kind: 'rate_limited', from: T0 + 11 * MIN, times: 1, retryAfterMs: 1e15 }],
+    });
+    const backup = new SimulatedSource({ clock, name: 'provider', bars: { BTCUSD: bars } });
+    const pipeline = new Pipeline({ primary: rest(primary), backup: rest(backup), clock, start: T0, config: { symbols: ['BTCUSD'] } });
+    const alerts: Alert[] = [];
+    pipeline.on('alert', (alert) => alerts.push(alert));
+    await runUntil(pipeline, clock, T0 + 13 * MIN);
+    const limit = alerts.find((a) => a.type === 'rate_limit');
+    expect(limit?.severity).toBe('warning');
+    expect(limit?.message).toContain('capped at 2025-02-02T09:11:01Z');
+    // The 429 itself is no outage, but no data for 30 s after the 09:11 bar's close is: the backup serves.
+    expect(alerts.some((a) => a.type === 'stale_data')).toBe(true);
+    expect(backup.requests.length).toBeGreaterThan(0);
+  });
+});
+
+describe('Pipeline: a source that ignores `since` cannot loop for ever', () => {
+  it('a page with no bar at or after the one asked for is a failure on the ladder; runOnce and request settle', async () => {
+    const { bars } = generateOhlcv({ seed: 16, start: T0, count: 300, timeframe: '1m' });
+    const clock = new ManualClock(T0 + 200 * MIN + SEC);
+    let asked = 0;
+    // Always the same full page, whatever `since` says.
+    const stuck: Source = {
+      name: 'stuck',
+      maxLimit: 50,
+      fetchOhlcv: () => {
+        asked++;
+        return Promise.resolve(bars.slice(0, 50));
+      },
+    };
+    const pipeline = new Pipeline({ primary: stuck, clock, store: new MemoryStore(), start: T0, config: { symbols: ['BTCUSD'], timeframes: ['1m'] } });
+    const moves: string[] = [];
+    const errors: unknown[] = [];
+    pipeline.on('failover', ({ to }) => moves.push(to));
+    pipeline.on('error', ({ error }) => errors.push(error));
+    for (let i = 0; i < 3; i++) {
+      await pipeline.runOnce();
+      await clock.advance(SEC);
+    }
+    // Three cycles: the first page is new, each later one makes no progress (errorThreshold 3 → detected).
+    expect(asked).toBeLessThanOrEqual(6);
+    expect(moves).toContain('detected');
+    expect(errors.some((e) => e instanceof Error && e.message.includes('made no progress'))).toBe(true);
+    const response = await pipeline.request({
+      request_id: 'STUCK',
+      requester: 'backtester',
+      request_type: 'historical_data',
+      parameters: { symbol: 'BTCUSD', timeframe: '1m', start_date: '2025-01-30', end_date: '2025-01-30', format: 'json' },
+      priority: 'normal',
+    });
+    expect(response.status).not.toBe('completed');
+  });
+});

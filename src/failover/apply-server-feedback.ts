@@ -34,9 +34,10 @@ function positiveMs(value: number | undefined): number | null {
  *   keeps at most `capacity − used` tokens; a sliding window's last `windowMs` weigh at least
  *   the server's count (the difference is taken at `now`, so it counts for the next `windowMs`).
  *   A header counted in an earlier clock-aligned window (by `sentAt`) is ignored.
- * - `rate_limited`: refuse everything for `retryAfterMs` (at most {@link MAX_RETRY_AFTER_MS}); the current window is spent (the
- *   sliding window filled to its limit, or the bucket emptied) as well, so that without a
- *   `Retry-After` the limiter still backs off.
+ * - `rate_limited`: refuse everything for `retryAfterMs` (at most {@link MAX_RETRY_AFTER_MS}),
+ *   and nothing more: the next request may go out when it ends. Without a `Retry-After` the
+ *   current window is spent instead (the sliding window filled to its limit, or the bucket
+ *   emptied), so that the limiter still backs off.
  * - `banned`: refuse everything for `retryAfterMs` (default {@link DEFAULT_BAN_MS}, at most
  *   {@link MAX_RETRY_AFTER_MS}).
  *

@@ -31,7 +31,12 @@ describe('Pipeline: stale data is "no data" (specification: detect on 30 s witho
     const { bars } = generateOhlcv({ seed: 11, start: T0, count: 60, timeframe: '1m' });
     const clock = new ManualClock(T0 + 10 * MIN + SEC);
     // From 09:11 on, the primary answers every request with no rows for 5 minutes.
-    const primary = new SimulatedSource({ clock, name: 'exchange', bars: { BTCUSD: bars }, faults: [{ kind: 'empty', from: T0 + 11 * MIN, durationMs: 5 * MIN }] });
+    const primary = new SimulatedSource({
+      clock,
+      name: 'exchange',
+      bars: { BTCUSD: bars },
+      faults: [{ kind: 'empty', from: T0 + 11 * MIN, durationMs: 5 * MIN }],
+    });
     const backup = new SimulatedSource({ clock, name: 'provider', bars: { BTCUSD: bars } });
     const pipeline = new Pipeline({ primary: rest(primary), backup: rest(backup), clock, start: T0, config: { symbols: ['BTCUSD'] } });
     const moves: [number, string][] = [];
@@ -106,7 +111,12 @@ describe('Pipeline: waits are scheduled, never slept inside a cycle', () => {
     // Every bar up to 09:44 reached the sink for both symbols, none filled: nobody fell behind.
     await pipeline.flush();
     for (const symbol of ['BTCUSD', 'ETHUSD']) {
-      const delivered = new Set(sink.bars(symbol, '1m').filter((b) => b.flag === undefined).map((b) => b.timestamp));
+      const delivered = new Set(
+        sink
+          .bars(symbol, '1m')
+          .filter((b) => b.flag === undefined)
+          .map((b) => b.timestamp),
+      );
       for (let t = T0; t <= T0 + 44 * MIN; t += MIN) expect(delivered.has(t), `${symbol} ${new Date(t).toISOString()}`).toBe(true);
     }
   });
@@ -148,7 +158,13 @@ describe('Pipeline: a source that ignores `since` cannot loop for ever', () => {
         return Promise.resolve(bars.slice(0, 50));
       },
     };
-    const pipeline = new Pipeline({ primary: stuck, clock, store: new MemoryStore(), start: T0, config: { symbols: ['BTCUSD'], timeframes: ['1m'] } });
+    const pipeline = new Pipeline({
+      primary: stuck,
+      clock,
+      store: new MemoryStore(),
+      start: T0,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m'] },
+    });
     const moves: string[] = [];
     const errors: unknown[] = [];
     pipeline.on('failover', ({ to }) => moves.push(to));
@@ -169,5 +185,46 @@ describe('Pipeline: a source that ignores `since` cannot loop for ever', () => {
       priority: 'normal',
     });
     expect(response.status).not.toBe('completed');
+  });
+});
+
+describe('Pipeline documents (specification: real-time update_interval 1 second)', () => {
+  it('sends each document at most once a second, every second while it changes, and never unchanged', async () => {
+    const { bars } = generateOhlcv({ seed: 17, start: T0, count: 60, timeframe: '1m' });
+    const clock = new ManualClock(T0 + 10 * MIN + SEC);
+    // The only source goes down at 09:11: the 09:09 bar (closed 09:10:00) stays the newest, and
+    // the 1m freshness falls from 1 to 0 between 60 s and 120 s after that close (09:11:00–09:12:00).
+    const primary = new SimulatedSource({
+      clock,
+      name: 'exchange',
+      bars: { BTCUSD: bars },
+      faults: [{ kind: 'outage', from: T0 + 11 * MIN, durationMs: 10 * MIN }],
+    });
+    const sink = new MemorySink();
+    const pipeline = new Pipeline({ primary: rest(primary), sinks: [sink], clock, start: T0, config: { symbols: ['BTCUSD'] } });
+    const sent: { at: number; key: string; content: string; body: unknown }[] = [];
+    pipeline.on('document', (record) => {
+      const { updated_at: _ignored, ...content } = record.body as { updated_at?: string };
+      sent.push({ at: clock.now(), key: `${record.name} ${record.symbol ?? ''}`, content: JSON.stringify(content), body: record.body });
+    });
+    await runUntil(pipeline, clock, T0 + 14 * MIN);
+    const byKey = new Map<string, typeof sent>();
+    for (const d of sent) byKey.set(d.key, [...(byKey.get(d.key) ?? []), d]);
+    for (const [key, docs] of byKey) {
+      for (let i = 1; i < docs.length; i++) {
+        // At most once per interval, and never the same content again.
+        expect(docs[i]!.at - docs[i - 1]!.at, key).toBeGreaterThanOrEqual(SEC);
+        expect(docs[i]!.content, key).not.toBe(docs[i - 1]!.content);
+      }
+    }
+    // While the 1m quality score decays with freshness it changes every second: data_status goes out every second.
+    const status = (byKey.get('data_status ') ?? []).map((d) => d.at).filter((t) => t > T0 + 11 * MIN && t < T0 + 12 * MIN);
+    expect(status).toEqual(Array.from({ length: 59 }, (_, i) => T0 + 11 * MIN + (i + 1) * SEC));
+    // The 09:09 bar, stored by the 09:10:01 poll, is in the latest_ohlcv sent at that second.
+    const latest = byKey.get('latest_ohlcv BTCUSD') ?? [];
+    const showing = latest.find(
+      (d) => (d.body as { timeframes: { '1m'?: { timestamp: string } } }).timeframes['1m']?.timestamp === '2025-01-30T09:09:00Z',
+    );
+    expect(showing?.at).toBe(T0 + 10 * MIN + SEC);
   });
 });

@@ -29,9 +29,19 @@ export interface PipelineOptions {
   readonly config?: DeepPartial<PipelineConfig>;
   /**
    * Open time (epoch ms) of the first base bar to fetch when the store holds nothing for a
-   * symbol. @defaultValue `maxBackfillBars` bars before the current one
+   * symbol. @defaultValue the warm-up (see `warmUpBars`)
    */
   readonly start?: number;
+  /**
+   * The bound of a first run's fetch (a symbol with nothing stored, no `start`), in base bars.
+   * A first run fetches the history its documents read — the UTC day so far, the quality
+   * window, 15 closed 1H bars for ATR(14), the previous UTC day for the pivots, the previous
+   * week for the weekly levels, 20 closed 4H bars for the trend — through the rate limiter,
+   * with `progress` events, but never more than this many bars back (nor fewer than
+   * `maxBackfillBars`). What it could not get shows as missing in the documents.
+   * @defaultValue 14 days of base bars (20,160 1m bars: the previous week from any day)
+   */
+  readonly warmUpBars?: number;
   /** Deliver the still-forming bar to sinks as `forming` records (it is always emitted as `update`). @defaultValue false */
   readonly deliverForming?: boolean;
   /** When the market is open (default: always, as crypto); closed periods are neither gaps nor filled. */

@@ -4,6 +4,7 @@ import { retryDelay } from '../failover/retry-delay.js';
 import type { PipelineConfig } from '../schemas/config.js';
 import type { DataResponse } from '../schemas/data-response-schema.js';
 import { resolveConfig } from '../schemas/resolve-config.js';
+import { DAY_MS } from '../time/timeframe.js';
 import { timeframeMs } from '../time/timeframe-ms.js';
 import type { Clock } from './clock.js';
 import { Alarm } from './internal/alarm.js';
@@ -96,7 +97,8 @@ export class Pipeline {
   /**
    * @param options - Sources, sinks, store, clock and configuration; see {@link PipelineOptions}.
    * @throws {@link ConfigError} for invalid configuration, a base timeframe that does not divide a
-   *   configured timeframe, or two sinks or sources with the same name.
+   *   configured timeframe, two sinks or sources with the same name, or a `warmUpBars` that is not
+   *   a positive integer.
    */
   constructor(options: PipelineOptions) {
     const config = resolveConfig(options.config ?? {});
@@ -140,11 +142,23 @@ export class Pipeline {
     const alerts = new AlertLog(emitter, delivery);
     const issues = new IssueLog();
     const escalation = new EscalationTracker(config.escalation, base, alerts, emitter);
+    const warmUpBars = options.warmUpBars ?? Math.ceil((14 * DAY_MS) / baseMs);
+    if (!Number.isSafeInteger(warmUpBars) || warmUpBars < 1) {
+      throw new ConfigError(`Expected \`warmUpBars\` to be a positive integer, got \`${String(warmUpBars)}\``, {
+        path: ['warmUpBars'],
+        value: warmUpBars,
+      });
+    }
+    const symbolDocuments = new SymbolDocuments(config, store, higher);
     const planner = new BackfillPlanner(store, {
       baseTimeframe: base,
       baseMs,
       maxBackfillBars: config.feedFailure.maxBackfillBars,
       start: options.start,
+      warmUp: {
+        bars: warmUpBars,
+        historyFrom: (now) => symbolDocuments.historyFrom(now),
+      },
     });
     const policy = resolveFeedPolicy({
       ...config.feedFailure,
@@ -183,7 +197,7 @@ export class Pipeline {
       alerts,
       escalation,
       retention: new RetentionSchedule(config.retention, store, quality),
-      symbolDocuments: new SymbolDocuments(config, store, higher),
+      symbolDocuments,
       delivery,
       emitter,
       exclusive: reading,

@@ -2,6 +2,7 @@ import { isoUtc } from '../internal/iso-utc.js';
 import type { LatestOhlcv, WireBar } from '../schemas/latest-ohlcv-schema.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import type { Timeframe } from '../time/timeframe.js';
+import type { MissingField } from '../schemas/missing-field-schema.js';
 
 /** Inputs of {@link buildLatestOhlcv}. */
 export interface LatestOhlcvInput {
@@ -15,6 +16,8 @@ export interface LatestOhlcvInput {
   readonly atr14h1: number | null;
   /** High, low and volume of the current UTC day so far (see `dailyStats`); `null` fields when the day has no bars. */
   readonly daily: { readonly high: number | null; readonly low: number | null; readonly volume: number | null };
+  /** Why derived values are `null`; becomes the document's `missing` when not empty. */
+  readonly missing?: readonly MissingField[];
 }
 
 function wireBar(bar: Ohlcv): WireBar {
@@ -49,5 +52,6 @@ export function buildLatestOhlcv(input: LatestOhlcvInput): LatestOhlcv {
       daily_low: finiteOrNull(input.daily.low),
       daily_volume: finiteOrNull(input.daily.volume),
     },
+    ...(input.missing === undefined || input.missing.length === 0 ? {} : { missing: [...input.missing] }),
   };
 }

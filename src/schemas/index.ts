@@ -4,6 +4,8 @@ export { isOhlcvColumns } from './ohlcv-columns.js';
 export type { OhlcvColumns, OhlcvSeries } from './ohlcv-columns.js';
 export { BarFlag, BarFlagCode, BAR_FLAG_BY_CODE, barFlagCode } from './bar-flag.js';
 export { TimeframeSchema } from './timeframe-schema.js';
+export { MissingFieldSchema } from './missing-field-schema.js';
+export type { MissingField } from './missing-field-schema.js';
 export {
   CompletenessConfigSchema,
   ValidityConfigSchema,

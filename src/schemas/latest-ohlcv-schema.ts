@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { WireNumberSchema } from './internal/wire-fields.js';
 import { IsoTimestampSchema } from './iso-timestamp-schema.js';
 import { TimeframeSchema } from './timeframe-schema.js';
+import { MissingFieldSchema } from './missing-field-schema.js';
 
 /**
  * One bar as the wire documents write it: `timestamp` is the bar's open time as an ISO-8601
@@ -27,8 +28,9 @@ export type WireBar = z.output<typeof WireBarSchema>;
  * - `atr_14_1H`: ATR(14, Wilder) on 1H bars, in price units;
  * - `daily_high`, `daily_low`, `daily_volume`: over the bars since 00:00 UTC.
  *
- * A derived value without enough history (fewer than 15 hourly bars for the ATR, no bar
- * yet today) is `null`, never a made-up number.
+ * A derived value without enough history (fewer than 15 hourly bars for the ATR; not every
+ * base bar of the day so far, for the daily fields) is `null`, never a made-up number, and
+ * `missing` says why.
  *
  * @example
  * ```ts
@@ -45,6 +47,8 @@ export const LatestOhlcvSchema = z.object({
     daily_low: WireNumberSchema.nullable(),
     daily_volume: z.number().nonnegative().nullable(),
   }),
+  /** Each derived value left `null` and why (absent when none is). */
+  missing: z.array(MissingFieldSchema).optional(),
 });
 
 /** The `latest_ohlcv` document; see {@link LatestOhlcvSchema}. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { WireNumberSchema } from './internal/wire-fields.js';
 import { AlertSeveritySchema, AlertTypeSchema } from './alert-schema.js';
 import { IsoTimestampSchema } from './iso-timestamp-schema.js';
+import { MissingFieldSchema } from './missing-field-schema.js';
 
 /** The trading session in force (`off_session` outside every session). Lower case, as the specification writes `london`. */
 export const TradingSession = {
@@ -103,6 +104,8 @@ export const MarketContextSchema = z.object({
     weekly_low: WireNumberSchema.nullable(),
   }),
   recent_events: z.array(MarketEventSchema),
+  /** Each field left `null` for want of history, and why (absent when none is). */
+  missing: z.array(MissingFieldSchema).optional(),
 });
 
 /** The `market_context` document; see {@link MarketContextSchema}. */

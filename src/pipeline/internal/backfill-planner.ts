@@ -10,8 +10,13 @@ export interface BackfillPlannerOptions {
   readonly baseMs: number;
   /** At most this many missed base bars are fetched (the specification's backfill limit, 100). */
   readonly maxBackfillBars: number;
-  /** Open time of the first bar to fetch for a symbol with nothing stored; default: `maxBackfillBars` back. */
+  /** Open time of the first bar to fetch for a symbol with nothing stored; default: the warm-up. */
   readonly start: number | undefined;
+  /**
+   * A first run (nothing stored, no `start`) fetches from `historyFrom(now)` (what the documents
+   * read), at most `warmUpBars` base bars back.
+   */
+  readonly warmUp: { readonly bars: number; readonly historyFrom: (now: number) => number };
 }
 
 /**
@@ -73,6 +78,16 @@ export class BackfillPlanner {
     return !this.#syntheticSince.has(symbol) && !this.#backfills.has(symbol);
   }
 
+  /**
+   * Where a first run starts (epoch ms), with `closedEnd` the open time of the bar still forming:
+   * at the history the documents read, at most `warmUp.bars` back (and at least the backfill
+   * limit back).
+   */
+  warmUpFrom(closedEnd: number): number {
+    const { baseMs, warmUp } = this.#options;
+    return Math.min(this.reach(closedEnd), Math.max(warmUp.historyFrom(closedEnd), closedEnd - warmUp.bars * baseMs));
+  }
+
   /** The oldest open time a fetch may start at (epoch ms), with `closedEnd` the open time of the bar still forming. */
   reach(closedEnd: number): number {
     return closedEnd - this.#options.maxBackfillBars * this.#options.baseMs;
@@ -96,7 +111,7 @@ export class BackfillPlanner {
     const { baseTimeframe, baseMs, maxBackfillBars, start } = this.#options;
     const reach = this.reach(closedEnd);
     const last = await this.#store.last(symbol, baseTimeframe);
-    if (last === undefined) return start ?? reach;
+    if (last === undefined) return start ?? this.warmUpFrom(closedEnd);
     // The newest closed bar comes with the answer, as it does for the feed state machine (its
     // `newestBar`); of the bars missed before it, the newest `maxBackfillBars` are fetched with it
     // and the older ones are the gap reported (and filled by size) when the fetched bars are

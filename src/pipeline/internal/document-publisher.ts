@@ -117,7 +117,13 @@ export class DocumentPublisher {
       statuses[symbol] = series;
       if (base !== undefined) qualities[symbol] = { score: base.score, ...base.metrics, issues: symbolIssues };
       escalation.evaluate(symbol, feed.state(symbol).kind === 'halted', base?.score, now);
-      const latestOhlcv = await symbolDocuments.latestOhlcv(symbol, latest, changed, now);
+      const latestOhlcv = await symbolDocuments.latestOhlcv(
+        symbol,
+        latest,
+        changed,
+        series[this.#config.baseTimeframe]?.barsToday ?? 0,
+        now,
+      );
       documents.push({ kind: 'document', name: 'latest_ohlcv', symbol, body: latestOhlcv });
       const context = await symbolDocuments.marketContext(symbol, session, changed, recentAlerts, alerts.sequence, now);
       documents.push({ kind: 'document', name: 'market_context', symbol, body: context });

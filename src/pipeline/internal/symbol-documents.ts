@@ -1,16 +1,20 @@
 import { buildMarketContext } from '../../context/build-market-context.js';
+import { DEFAULT_TREND_OPTIONS } from '../../context/trend-direction.js';
 import type { SessionState } from '../../context/current-session.js';
 import { atr } from '../../indicators/atr.js';
 import { dailyStats } from '../../indicators/daily-stats.js';
 import { isoUtc } from '../../internal/iso-utc.js';
+import { QualityTracker } from '../../quality/quality-tracker.js';
 import { buildLatestOhlcv, type LatestOhlcvInput } from '../../reports/build-latest-ohlcv.js';
 import type { Alert } from '../../schemas/alert-schema.js';
 import type { PipelineConfig } from '../../schemas/config.js';
 import type { LatestOhlcv } from '../../schemas/latest-ohlcv-schema.js';
 import type { MarketContext } from '../../schemas/market-context-schema.js';
+import type { MissingField } from '../../schemas/missing-field-schema.js';
 import type { Ohlcv } from '../../schemas/ohlcv.js';
 import { bucketStart } from '../../time/bucket-start.js';
 import { DAY_MS, HOUR_MS, type Timeframe } from '../../time/timeframe.js';
+import { expectedBarCount } from '../../time/expected-bar-count.js';
 import type { HigherTimeframes } from './higher-timeframes.js';
 import type { StoreAccess } from './store-access.js';
 
@@ -18,6 +22,8 @@ import type { StoreAccess } from './store-access.js';
 type DailyFields = LatestOhlcvInput['daily'];
 
 const NO_DAY: DailyFields = { high: null, low: null, volume: null };
+
+const DAILY_FIELDS = ['derived.daily_high', 'derived.daily_low', 'derived.daily_volume'] as const;
 
 /**
  * Owns the two per-symbol documents, `latest_ohlcv` and `market_context`, and what they keep
@@ -40,11 +46,35 @@ export class SymbolDocuments {
     this.#higher = higher;
   }
 
-  /** `latest_ohlcv` of `symbol` at `now` from the newest bar of each timeframe; `changed` says which series got bars. */
+  /**
+   * Open time (epoch ms) of the oldest base bar the documents read at `now`, the history a first
+   * run fetches so that they claim nothing they do not know: the UTC day so far (daily fields),
+   * the base timeframe's quality window, and with the timeframes configured, the 1H bars ATR(14)
+   * needs (15 closed), the previous UTC day (pivots), the previous Monday-anchored week (weekly
+   * levels) and the 4H bars the trend reads (20 closed). Other fields (`trend_1D`, the
+   * volatility percentile) read further back and fill in as history accrues.
+   */
+  historyFrom(now: number): number {
+    const timeframes = this.#config.timeframes;
+    const day = bucketStart(now, '1D');
+    let from = Math.min(day, bucketStart(now - QualityTracker.windowMs(this.#config.baseTimeframe, now), this.#config.baseTimeframe));
+    if (timeframes.includes('1H')) from = Math.min(from, bucketStart(now, '1H') - (this.#config.preprocessing.atrPeriod + 1) * HOUR_MS);
+    if (timeframes.includes('1D')) from = Math.min(from, day - DAY_MS, bucketStart(now, '1W') - 7 * DAY_MS);
+    if (timeframes.includes('4H')) from = Math.min(from, bucketStart(now, '4H') - DEFAULT_TREND_OPTIONS.period * 4 * HOUR_MS);
+    return from;
+  }
+
+  /**
+   * `latest_ohlcv` of `symbol` at `now` from the newest bar of each timeframe; `changed` says
+   * which series got bars, `baseBarsToday` how many base bars of the UTC day so far are held.
+   * The daily fields come only from the whole day so far: while a base bar of it is not held
+   * they are `null`, and `missing` says how many are; so is an ATR still warming up.
+   */
   async latestOhlcv(
     symbol: string,
     latest: Partial<Record<Timeframe, Ohlcv>>,
     changed: ReadonlySet<Timeframe>,
+    baseBarsToday: number,
     now: number,
   ): Promise<LatestOhlcv> {
     if (this.#config.timeframes.includes('1H') && (!this.#atr1h.has(symbol) || changed.has('1H'))) {
@@ -53,8 +83,24 @@ export class SymbolDocuments {
       const value = atr(hours, { period })[hours.length - 1];
       this.#atr1h.set(symbol, value !== undefined && Number.isFinite(value) ? value : null);
     }
-    const daily = this.#higher.targets.includes('1D') ? this.#dailyFromAggregator(symbol, now) : await this.#dailyFromBars(symbol, now);
-    return buildLatestOhlcv({ now, symbol, latest, atr14h1: this.#atr1h.get(symbol) ?? null, daily });
+    const missing: MissingField[] = [];
+    const atr14h1 = this.#atr1h.get(symbol) ?? null;
+    if (atr14h1 === null) {
+      const reason = this.#config.timeframes.includes('1H')
+        ? `fewer than ${this.#config.preprocessing.atrPeriod + 1} closed 1H bars are held`
+        : '1H bars are not configured';
+      missing.push({ field: 'derived.atr_14_1H', reason });
+    }
+    const base = this.#config.baseTimeframe;
+    const dayStart = bucketStart(now, '1D');
+    const due = expectedBarCount(dayStart, bucketStart(now, base), base);
+    let daily: DailyFields = NO_DAY;
+    let dailyReason: string | undefined;
+    if (due === 0) dailyReason = 'no bar of today has closed yet';
+    else if (baseBarsToday < due) dailyReason = `${baseBarsToday} of the ${due} ${base} bars since 00:00 UTC are held`;
+    else daily = this.#higher.targets.includes('1D') ? this.#dailyFromAggregator(symbol, now) : await this.#dailyFromBars(symbol, now);
+    if (dailyReason !== undefined) for (const field of DAILY_FIELDS) missing.push({ field, reason: dailyReason });
+    return buildLatestOhlcv({ now, symbol, latest, atr14h1, daily, missing });
   }
 
   /**
@@ -82,13 +128,14 @@ export class SymbolDocuments {
       const timeframes = this.#config.timeframes;
       const daily = timeframes.includes('1D') ? await this.#store.columns(symbol, '1D', now - 120 * DAY_MS, now) : undefined;
       const fourHour = timeframes.includes('4H') ? await this.#store.columns(symbol, '4H', now - 30 * DAY_MS, now) : undefined;
-      document = buildMarketContext({
+      const built = buildMarketContext({
         symbol,
         now,
         ...(daily === undefined ? {} : { daily }),
         ...(fourHour === undefined ? {} : { fourHour }),
         alerts,
-      }).document;
+      });
+      document = built.missing.length === 0 ? built.document : { ...built.document, missing: [...built.missing] };
     }
     this.#contexts.set(symbol, { document, alertSequence });
     return document;

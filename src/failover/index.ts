@@ -31,3 +31,4 @@ export { missedBars } from './missed-bars.js';
 export type { BarRange, MissedBars } from './missed-bars.js';
 export { requestDeadline } from './request-deadline.js';
 export { staleSince } from './stale-since.js';
+export { resumeRateLimiter } from './resume-rate-limiter.js';

@@ -58,7 +58,7 @@ export function restoreCheckpoint(checkpoint: PipelineCheckpoint, units: Checkpo
     });
   }
   units.alerts.restore(checkpoint.alertSequence);
-  units.feed.restoreLimiters(checkpoint.limiters);
+  units.feed.restoreLimiters(checkpoint.limiters, checkpoint.at);
   for (const [symbol, saved] of Object.entries(checkpoint.symbols)) {
     units.feed.restoreFeed(symbol, saved.feed);
     units.issues.restore(symbol, saved.issues);

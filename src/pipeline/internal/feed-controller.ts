@@ -8,6 +8,7 @@ import { nextFeedDeadline } from '../../failover/next-feed-deadline.js';
 import { nextFeedState } from '../../failover/next-feed-state.js';
 import type { RateLimiterState, RateLimitFeedback } from '../../failover/rate-limiter-state.js';
 import { requestDeadline } from '../../failover/request-deadline.js';
+import { resumeRateLimiter } from '../../failover/resume-rate-limiter.js';
 import { sourcesToPoll } from '../../failover/sources-to-poll.js';
 import { staleSince } from '../../failover/stale-since.js';
 import { tryAcquire } from '../../failover/try-acquire.js';
@@ -280,9 +281,12 @@ export class FeedController {
     this.#feeds.set(symbol, state);
   }
 
-  /** Puts a checkpoint's limiter states back. */
-  restoreLimiters(limiters: Readonly<Record<string, RateLimiterState>>): void {
-    for (const [name, state] of Object.entries(limiters)) this.#limiters.set(name, state);
+  /**
+   * Puts a checkpoint's limiter states back, taken at `at` (epoch ms): as the failover module's
+   * `resumeRateLimiter` says (the configured model; a saved block capped).
+   */
+  restoreLimiters(limiters: Readonly<Record<string, RateLimiterState>>, at: number): void {
+    for (const [name, state] of Object.entries(limiters)) this.#limiters.set(name, resumeRateLimiter(state, this.#options.rateLimit, at));
   }
 
   #event(symbol: string, event: FeedEvent): void {

@@ -92,14 +92,20 @@ describe('demo main', () => {
   });
 
   it('shows the outage detected, failed over, switched back and backfilled, on the protocol’s schedule', () => {
-    // The outage starts at 19:00: the primary's stream breaks then, and the polls 1 s after the
-    // bars close, at 19:00:01 and 19:01:01, fail: 3 errors (errorThreshold) detect it at 19:01:01.
+    // The outage starts at 19:00: the primary's stream breaks then, the poll 1 s after the 18:59
+    // bar closes fails, and so does the poll that asks again for it retryDelayMs (5 s) later:
+    // 3 errors (errorThreshold) detect it at 19:00:06.
     const both = 'BTCUSD, ETHUSD';
-    const detected = OUTAGE.from + MINUTE + 1000;
+    const detected = OUTAGE.from + 6000;
     expect(text).toContain(`${hhmmss(detected)}  ${both}  healthy → detected\n`);
     // The specification: retry after 5 s, use the backup within 10 s — seconds, not cycles.
     expect(text).toContain(`${hhmmss(detected + 5000)}  ${both}  detected → retrying: retry the primary\n`);
     expect(text).toContain(`${hhmmss(detected + 15_000)}  ${both}  retrying → on_backup: fail over to the backup\n`);
+    // The backup lacks 19:06: the bar closes at 19:07, so the backup is stale at 19:07:30 (no data
+    // for 30 s) and cached data is served; 60 s of cache (haltAfterCachedMs) halt trading.
+    const stale = BACKUP_HOLES[0]! + MINUTE + 30_000;
+    expect(text).toContain(`${hhmmss(stale)}  ${both}  on_backup → cached: no new bar from the backup since`);
+    expect(text).toContain(`${hhmmss(stale + MINUTE)}  ${both}  cached → halted: halt trading; escalate: feed offline\n`);
     // The primary answers again from 19:20:01 and must stay well for 60 s before the switch back.
     const back = summary.failovers.find((f) => f.to === 'healthy');
     expect(back?.at).toBe(OUTAGE.from + OUTAGE.durationMs + MINUTE + 1000);
@@ -116,11 +122,18 @@ describe('demo main', () => {
       (n, { gaps }) => n + gaps.filter((g) => g.missing >= 4).length + runs(BACKUP_HOLES).filter(([, length]) => length >= 4).length,
       0,
     );
-    expect(summary.alerts['failover']).toBe(2 * DEMO_SYMBOLS.length);
+    // One failover alert per failover, switch back and resume in the timeline.
+    const moves = summary.failovers.reduce(
+      (n, f) =>
+        n + f.symbols.length * f.actions.filter((a) => a.kind === 'failover' || a.kind === 'switch_back' || a.kind === 'resume').length,
+      0,
+    );
+    expect(moves).toBeGreaterThanOrEqual(2 * DEMO_SYMBOLS.length);
+    expect(summary.alerts['failover']).toBe(moves);
     expect(summary.alerts['gap']).toBe(forwardFilled);
     const total = Object.values(summary.alerts).reduce((a, b) => a + b, 0);
     expect(text).toContain(`alerts: ${total} (`);
-    expect(text).toContain(`failover ${2 * DEMO_SYMBOLS.length}`);
+    expect(text).toContain(`failover ${moves}`);
   });
 
   it('counts the startup backfill on one updating line when the output is a terminal', () => {

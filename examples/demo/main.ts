@@ -190,6 +190,8 @@ function describeAction(action: FeedAction): string {
       return `back off until ${hhmm(action.until)}`;
     case 'alert':
       return `latency alert (${Math.round(action.latencyMs)} ms)`;
+    case 'stale':
+      return `no new bar from the ${action.source} since ${hhmmss(action.since - 30_000)} + 30 s`;
   }
 }
 

@@ -104,7 +104,7 @@ describe('demo main', () => {
     // The backup lacks 19:06: the bar closes at 19:07, so the backup is stale at 19:07:30 (no data
     // for 30 s) and cached data is served; 60 s of cache (haltAfterCachedMs) halt trading.
     const stale = BACKUP_HOLES[0]! + MINUTE + 30_000;
-    expect(text).toContain(`${hhmmss(stale)}  ${both}  on_backup → cached: no new bar from the backup since`);
+    expect(text).toContain(`${hhmmss(stale)}  ${both}  on_backup → cached: stale: no new bar from the backup by ${hhmmss(stale)}`);
     expect(text).toContain(`${hhmmss(stale + MINUTE)}  ${both}  cached → halted: halt trading; escalate: feed offline\n`);
     // The primary answers again from 19:20:01 and must stay well for 60 s before the switch back.
     const back = summary.failovers.find((f) => f.to === 'healthy');

@@ -191,7 +191,7 @@ function describeAction(action: FeedAction): string {
     case 'alert':
       return `latency alert (${Math.round(action.latencyMs)} ms)`;
     case 'stale':
-      return `no new bar from the ${action.source} since ${hhmmss(action.since - 30_000)} + 30 s`;
+      return `stale: no new bar from the ${action.source} by ${hhmmss(action.since)}`;
   }
 }
 

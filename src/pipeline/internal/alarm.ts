@@ -17,28 +17,24 @@ export class Alarm {
   }
 
   /**
-   * Sleeps on `clock` until `until` (epoch ms), until the alarm rings, or until `signal` aborts
-   * (then rejects with its reason). Returns at once when it rang since the last sleep.
+   * Sleeps on `clock` until `until` (epoch ms) or until the alarm rings; returns at once when it
+   * rang since the last sleep. Never rejects: whoever stops the loop rings its alarm (one
+   * listener for all loops, instead of one per sleeping loop on the same signal).
    */
-  async sleepUntil(clock: Clock, until: number, signal: AbortSignal): Promise<void> {
-    signal.throwIfAborted();
+  async sleepUntil(clock: Clock, until: number): Promise<void> {
     if (this.#rung) {
       this.#rung = false;
       return;
     }
     const sleeping = new AbortController();
     this.#sleeping = sleeping;
-    const onAbort = (): void => sleeping.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
     try {
       await clock.sleep(until - clock.now(), sleeping.signal);
     } catch {
-      // Rung or stopped: told apart below.
+      // Rung.
     } finally {
-      signal.removeEventListener('abort', onAbort);
       this.#sleeping = undefined;
       this.#rung = false;
     }
-    signal.throwIfAborted();
   }
 }

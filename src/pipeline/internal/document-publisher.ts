@@ -19,6 +19,7 @@ import type { FeedController } from './feed-controller.js';
 import type { IssueLog } from './issue-log.js';
 import type { PipelineEmitter } from './pipeline-emitter.js';
 import type { RetentionSchedule } from './retention-schedule.js';
+import { sameContent } from './same-content.js';
 import type { SeriesQuality, SeriesState } from './series-quality.js';
 import type { SymbolDocuments } from './symbol-documents.js';
 
@@ -55,8 +56,8 @@ export class DocumentPublisher {
   readonly #units: DocumentSources;
   /** Per series: the last `data_status` input (reused when nothing in it changed). */
   readonly #statuses = new TwoKeyMap<string, Timeframe, SeriesStatusInput>();
-  /** Per document (name and symbol): its content as last sent, without `updated_at`. */
-  readonly #sent = new Map<string, string>();
+  /** Per document (name and symbol): the body last sent. */
+  readonly #sent = new Map<string, object>();
   #publishedAt = Number.NEGATIVE_INFINITY;
   /** Whether the last build sent a document, or something was touched since: build again after one interval. */
   #changing = true;
@@ -147,9 +148,9 @@ export class DocumentPublisher {
   /** Whether `record`'s content (its `updated_at` aside) differs from what last went out; remembers it. */
   #changed(record: DocumentRecord): boolean {
     const key = record.symbol === undefined ? record.name : `${record.name}\u0000${record.symbol}`;
-    const content = JSON.stringify({ ...record.body, updated_at: undefined });
-    if (this.#sent.get(key) === content) return false;
-    this.#sent.set(key, content);
+    const sent = this.#sent.get(key);
+    if (sent !== undefined && sameContent(sent, record.body)) return false;
+    this.#sent.set(key, record.body);
     return true;
   }
 

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { Alarm } from './alarm.js';
+import { Alarm } from './alarm.js';
 import type { DocumentPublisher } from './document-publisher.js';
 import type { PipelineEmitter } from './pipeline-emitter.js';
 import type { Poller } from './poller.js';
@@ -25,12 +25,18 @@ export interface RunLoopUnits {
  * at most once per update interval ({@link DocumentPublisher.nextAt}).
  */
 export function runLoops(symbols: readonly string[], signal: AbortSignal, units: RunLoopUnits): Promise<void>[] {
+  const alarms = [...units.alarms.values(), units.publisher.alarm];
+  // One listener wakes every loop when the pipeline stops (not one per sleeping loop).
+  const wakeAll = (): void => {
+    for (const alarm of alarms) alarm.ring();
+  };
+  signal.addEventListener('abort', wakeAll, { once: true });
   return [...symbols.map((symbol) => pollLoop(symbol, signal, units)), publishLoop(signal, units)];
 }
 
 async function pollLoop(symbol: string, signal: AbortSignal, units: RunLoopUnits): Promise<void> {
   const { poller, clock, emitter, exclusive } = units;
-  const alarm = units.alarms.get(symbol);
+  const alarm = units.alarms.get(symbol) ?? new Alarm();
   // Bounded by `signal`: every round either cycles (which moves `dueAt` past now) or sleeps until `dueAt`.
   while (!signal.aborted) {
     if (clock.now() >= poller.dueAt(symbol)) {
@@ -43,13 +49,7 @@ async function pollLoop(symbol: string, signal: AbortSignal, units: RunLoopUnits
         poller.rest(symbol);
       }
     }
-    try {
-      await (alarm === undefined
-        ? clock.sleep(poller.dueAt(symbol) - clock.now(), signal)
-        : alarm.sleepUntil(clock, poller.dueAt(symbol), signal));
-    } catch {
-      return;
-    }
+    if (!signal.aborted) await alarm.sleepUntil(clock, poller.dueAt(symbol));
   }
 }
 
@@ -62,10 +62,6 @@ async function publishLoop(signal: AbortSignal, units: RunLoopUnits): Promise<vo
       if (signal.aborted) return;
       emitter.emit('error', { phase: 'cycle', error });
     }
-    try {
-      await publisher.alarm.sleepUntil(clock, publisher.nextAt(clock.now()), signal);
-    } catch {
-      return;
-    }
+    if (!signal.aborted) await publisher.alarm.sleepUntil(clock, publisher.nextAt(clock.now()));
   }
 }

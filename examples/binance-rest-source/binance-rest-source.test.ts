@@ -157,8 +157,8 @@ describe('BinanceRestSource', () => {
     expect(await failure(new BinanceRestSource({ baseUrl: gone.url }).fetchOhlcv(request))).toMatchObject({ kind: 'network' });
   });
 
-  it('waits out the minute a 429 spends before asking Binance again', async () => {
-    const clock = new ManualClock(T0 + 100 * MIN + 45_000);
+  it('waits out a 429’s Retry-After before asking Binance again, and no longer', async () => {
+    const clock = new ManualClock(T0 + 100 * MIN + 1000);
     const server = await serve({ bars: { BTCUSDT: market(300) }, now: () => clock.now() });
     const sink = new MemorySink();
     const pipeline = new Pipeline({
@@ -174,30 +174,31 @@ describe('BinanceRestSource', () => {
     pipeline.on('error', (e) => errors.push(e.error));
     await pipeline.runOnce();
 
-    // At 01:41:45 the server answers 429 with Retry-After: 15 (the rest of its minute). A wait
-    // shorter than the 30 s request timeout is a rate limit, not an outage: no failover.
-    server.setFaults([{ kind: 'rate_limited', path: '/api/v3/klines', times: 1 }]);
+    // At 01:41:01, 1 s after the 01:40 bar closed, the server answers 429 with Retry-After: 15.
+    // A 429 is a back-off, not an outage: no failover.
+    server.setFaults([{ kind: 'rate_limited', path: '/api/v3/klines', times: 1, retryAfterSeconds: 15 }]);
     await clock.advance(MIN);
     await pipeline.runOnce();
     const limited = server.requests.at(-1)!;
-    expect(limited).toMatchObject({ status: 429, at: T0 + 101 * MIN + 45_000 });
+    expect(limited).toMatchObject({ status: 429, at: T0 + 101 * MIN + 1000 });
     expect(errors.at(-1)).toMatchObject({ kind: 'rate_limited', retryAfterMs: 15_000 });
     expect(alerts.filter((a) => a.type === 'rate_limit')).toHaveLength(1);
 
-    // The next cycle blocks in the rate limiter: nothing reaches the server until 01:42:00.
+    // The rate limiter refuses until 01:41:16: a cycle before then does not wait inside it (it
+    // skips the symbol, scheduled for then) and nothing reaches the server; one at 01:41:16 asks,
+    // 14 s before the bar would be stale.
     const count = server.requests.length;
-    const cycle = pipeline.runOnce();
     await clock.advance(14_999);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await pipeline.runOnce();
     expect(server.requests).toHaveLength(count);
     await clock.advance(1);
-    await cycle;
+    await pipeline.runOnce();
     expect(server.requests).toHaveLength(count + 1);
-    expect(server.requests.at(-1)).toMatchObject({ status: 200, at: T0 + 102 * MIN });
+    expect(server.requests.at(-1)).toMatchObject({ status: 200, at: T0 + 101 * MIN + 16_000 });
 
     await pipeline.flush();
-    // Nothing was lost: every closed bar up to 01:42 is at the sink.
-    expect(sink.bars('BTCUSD', '1m').map((b) => b.timestamp)).toEqual(Array.from({ length: 102 }, (_, i) => T0 + i * MIN));
+    // Nothing was lost: every closed bar up to 01:40 is at the sink.
+    expect(sink.bars('BTCUSD', '1m').map((b) => b.timestamp)).toEqual(Array.from({ length: 101 }, (_, i) => T0 + i * MIN));
   });
 
   it('fails over to a backup during an outage of the primary, loses no bar, and switches back', async () => {

@@ -180,13 +180,13 @@ describe('CcxtSource', () => {
     expect(errors[0]).toMatchObject({ kind: 'rate_limited', retryAfterMs: 15_000, source: 'binance' });
     expect(alerts.map((a) => a.type)).toContain('rate_limit');
 
+    // Until the 15 s are over a cycle sends nothing (it does not wait inside the limiter); then it asks.
     const count = server.requests.length;
-    const cycle = pipeline.runOnce();
     await clock.advance(14_999);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await pipeline.runOnce();
     expect(server.requests).toHaveLength(count);
     await clock.advance(1);
-    await cycle;
+    await pipeline.runOnce();
     expect(server.requests.at(-1)).toMatchObject({ path: '/api/v3/klines', status: 200 });
     await pipeline.flush();
     // From the start (bar 1400) to the last bar closed at hh:01 (bar 1500): none lost.

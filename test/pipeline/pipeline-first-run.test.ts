@@ -31,7 +31,10 @@ function span(
 }
 
 function documents(sink: MemorySink) {
-  const last = <T>(name: string): T => sink.records.filter((r) => r.kind === 'document' && r.name === name).at(-1)?.body as T;
+  const last = <T>(name: string): T => {
+    const record = sink.records.filter((r) => r.kind === 'document' && r.name === name).at(-1);
+    return (record?.kind === 'document' ? record.body : undefined) as T;
+  };
   return {
     status: last<DataStatus>('data_status'),
     latest: last<LatestOhlcv>('latest_ohlcv'),

@@ -14,7 +14,13 @@ function bar(i: number, flag?: 'forward_filled'): RevisedBar {
 function planner(bars: readonly RevisedBar[], maxBackfillBars = 100): BackfillPlanner {
   const store = new MemoryStore();
   store.upsert('BTCUSD', '1m', bars);
-  return new BackfillPlanner(new StoreAccess(store), { baseTimeframe: '1m', baseMs: MIN, maxBackfillBars, start: undefined });
+  return new BackfillPlanner(new StoreAccess(store), {
+    baseTimeframe: '1m',
+    baseMs: MIN,
+    maxBackfillBars,
+    start: undefined,
+    warmUp: { bars: 100, historyFrom: (now) => now - 100 * MIN },
+  });
 }
 
 describe('BackfillPlanner', () => {

@@ -1,0 +1,110 @@
+/**
+ * Cold start (issue 24): what a fresh process pays to import the package, and what a browser
+ * bundle of it weighs. Agents and serverless functions start often, and each start pays the
+ * import.
+ *
+ * Each case spawns a fresh `node -e …` in the package's root and is timed from outside, whole
+ * process included, as the issue measured it: bare `node` (the floor), `import('zod')` (the
+ * peer dependency alone) and `import('market-data-pipeline')`, which Node resolves through the
+ * package's `exports` to the built `dist/node/index.js`. The one-file-per-module `dist/index.js`
+ * (what bundlers are given) is imported beside it, so both shapes of `dist/` are compared in
+ * the same run. 10 rounds; each round runs every case once, so machine load hits them alike.
+ * Target: our import takes at most 1.5× the time of zod's.
+ *
+ * Bundle sizes: esbuild bundles `market-data-pipeline` for the browser (zod external, minified)
+ * as a user's bundler would, the whole package (both entry points) and an import of only
+ * `aggregateOhlcv` and `atr`; the sizes are minified bytes and gzipped bytes (zlib's default
+ * level, as `gzip` uses). Target: no larger than before issue 24, measured the same way on
+ * commit 0cbd8c8.
+ *
+ * Needs the built package: run `npm run build` first.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import type { BenchCase, BenchFact, BenchGroup, Suite } from '../harness.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Processes started per case (the issue's 10 runs). */
+const RUNS = 10;
+
+/** A case that starts `node -e <code>` in the package root and waits for it to exit. */
+function nodeProcess(name: string, role: BenchCase['role'], code: string): BenchCase {
+  // Flags the bench itself runs with (tsx's loader, --expose-gc) must not reach the child.
+  const { NODE_OPTIONS: _ignored, ...env } = process.env;
+  return {
+    name,
+    role,
+    fn: () => {
+      const child = spawnSync(process.execPath, ['-e', code], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+      if (child.status !== 0) {
+        throw new Error(`node -e "${code}" exited with ${child.status}: ${child.stderr.toString().trim().split('\n')[0] ?? ''}`);
+      }
+    },
+  };
+}
+
+/** Bytes of the minified browser bundle of `source` (an ES module importing the package), and gzipped. */
+async function bundleSize(source: string): Promise<{ minified: number; gzipped: number }> {
+  const result = await build({
+    stdin: { contents: source, resolveDir: ROOT, sourcefile: 'entry.js', loader: 'js' },
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    minify: true,
+    external: ['zod'],
+    write: false,
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0]?.contents ?? new Uint8Array();
+  return { minified: code.byteLength, gzipped: gzipSync(code).byteLength };
+}
+
+/** Sizes before issue 24 (commit 0cbd8c8, `dist/` built by `tsc` alone), measured by {@link bundleSize}. */
+const BEFORE = {
+  whole: { minified: 222_417, gzipped: 73_883 },
+  twoFunctions: { minified: 19_075, gzipped: 7_459 },
+} as const;
+
+const WHOLE = "export * from 'market-data-pipeline';\nexport * from 'market-data-pipeline/testing';\n";
+const TWO_FUNCTIONS = "export { aggregateOhlcv, atr } from 'market-data-pipeline';\n";
+
+function sizeFacts(label: string, size: { minified: number; gzipped: number }, before: { minified: number; gzipped: number }): BenchFact[] {
+  const source = 'before issue 24';
+  return [
+    { name: `${label}, minified`, value: size.minified, unit: 'B', max: before.minified, maxSource: source },
+    { name: `${label}, minified + gzip`, value: size.gzipped, unit: 'B', max: before.gzipped, maxSource: source },
+  ];
+}
+
+const suite: Suite = async () => {
+  for (const file of ['dist/node/index.js', 'dist/index.js']) {
+    if (!existsSync(`${ROOT}${file}`)) throw new Error(`${file} is missing: run \`npm run build\` first`);
+  }
+  const ours = "import('market-data-pipeline')";
+  const zod = "import('zod')";
+  const startup: BenchGroup = {
+    title: `startup: a fresh node process, ${RUNS} runs each`,
+    rounds: RUNS,
+    cases: [
+      nodeProcess('node -e 0', 'limit', '0'),
+      nodeProcess(zod, 'peer', zod),
+      nodeProcess(ours, 'ours', ours),
+      nodeProcess("import('./dist/index.js') (one file per module)", 'ours', "import('./dist/index.js')"),
+    ],
+    targets: [{ ours, than: zod, within: 1.5 }],
+  };
+  const sizes: BenchGroup = {
+    title: 'browser bundle size (esbuild, minified, zod external)',
+    cases: [],
+    facts: [
+      ...sizeFacts('whole package (both entry points)', await bundleSize(WHOLE), BEFORE.whole),
+      ...sizeFacts('aggregateOhlcv and atr only', await bundleSize(TWO_FUNCTIONS), BEFORE.twoFunctions),
+    ],
+  };
+  return [startup, sizes];
+};
+
+export default suite;

@@ -52,6 +52,8 @@ export interface BenchFact {
   readonly max?: number;
   /** Where `max` comes from, printed beside the verdict. */
   readonly maxSource?: string;
+  /** Printed after the value, e.g. a ratio to a peer. */
+  readonly note?: string;
 }
 
 /** Operations compared side by side. */
@@ -65,8 +67,11 @@ export interface BenchGroup {
    * start a process, where a call is already long and the JIT warm-up means nothing.
    */
   readonly rounds?: number;
-  /** Quantities the suite measured while building the group, printed under its cases. */
-  readonly facts?: readonly BenchFact[];
+  /**
+   * Quantities measured once, printed under the group's cases: a list the suite measured while
+   * building the group, or a function called after the cases ran (for what the cases recorded).
+   */
+  readonly facts?: readonly BenchFact[] | (() => readonly BenchFact[]);
 }
 
 /** A suite builds its groups from the shared data (conversions it needs happen here, untimed). */

@@ -16,8 +16,8 @@
  *
  * A group may instead ask for a fixed number of `rounds` (the startup suite: each call starts a
  * fresh `node`, so it is timed once per round after one untimed call, with no batching), and
- * may carry `facts`, quantities measured once (bundle sizes) with an optional ceiling that
- * counts as a target.
+ * may carry `facts`, quantities measured once (bundle sizes, or what its cases recorded) with
+ * an optional ceiling that counts as a target.
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -204,7 +204,7 @@ function checkTarget(target: BenchTarget, live: readonly Live[]): TargetResult {
 }
 
 function checkFact(fact: BenchFact): FactResult {
-  const measured = `${fact.name}: ${fact.value.toLocaleString('en-US')} ${fact.unit}`;
+  const measured = `${fact.name}: ${fact.value.toLocaleString('en-US')} ${fact.unit}${fact.note === undefined ? '' : ` (${fact.note})`}`;
   if (fact.max === undefined) return { fact, pass: undefined, text: `      ${measured}` };
   const pass = fact.value <= fact.max;
   const source = fact.maxSource === undefined ? '' : ` (${fact.maxSource})`;
@@ -245,7 +245,7 @@ async function runGroup(suite: string, group: BenchGroup): Promise<GroupResult> 
     reference: referenceCase?.name,
     cases,
     targets: (group.targets ?? []).map((t) => checkTarget(t, live)),
-    facts: (group.facts ?? []).map(checkFact),
+    facts: (typeof group.facts === 'function' ? group.facts() : (group.facts ?? [])).map(checkFact),
   };
 }
 

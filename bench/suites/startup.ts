@@ -9,7 +9,9 @@
  * package's `exports` to the built `dist/node/index.js`. The one-file-per-module `dist/index.js`
  * (what bundlers are given) is imported beside it, so both shapes of `dist/` are compared in
  * the same run. 10 rounds; each round runs every case once, so machine load hits them alike.
- * Target: our import takes at most 1.5× the time of zod's.
+ * Target: our import takes at most 1.5× the time of zod's. Each process also reports the CPU
+ * time it used (user + system, read at exit); its medians are printed under the times, as a
+ * figure that a busy machine disturbs less than wall time.
  *
  * Bundle sizes: esbuild bundles `market-data-pipeline` for the browser (zod external, minified)
  * as a user's bundler would, the whole package (both entry points) and an import of only
@@ -30,20 +32,33 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Processes started per case (the issue's 10 runs). */
 const RUNS = 10;
 
-/** A case that starts `node -e <code>` in the package root and waits for it to exit. */
-function nodeProcess(name: string, role: BenchCase['role'], code: string): BenchCase {
+/** Appended to each process's code: at exit it writes the CPU time it used (user + system, ms) to stdout. */
+const REPORT_CPU = ";process.on('exit',()=>{const u=process.cpuUsage();process.stdout.write(String((u.user+u.system)/1000))})";
+
+/**
+ * A case that starts `node -e <code>` in the package root and waits for it to exit, recording
+ * the CPU time the process reports in `cpuMs`.
+ */
+function nodeProcess(name: string, role: BenchCase['role'], code: string, cpuMs: number[]): BenchCase {
   // Flags the bench itself runs with (tsx's loader, --expose-gc) must not reach the child.
   const { NODE_OPTIONS: _ignored, ...env } = process.env;
   return {
     name,
     role,
     fn: () => {
-      const child = spawnSync(process.execPath, ['-e', code], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawnSync(process.execPath, ['-e', code + REPORT_CPU], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
       if (child.status !== 0) {
         throw new Error(`node -e "${code}" exited with ${child.status}: ${child.stderr.toString().trim().split('\n')[0] ?? ''}`);
       }
+      cpuMs.push(Number(child.stdout.toString()));
     },
   };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  return Number.isInteger(mid) ? ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2 : (sorted[Math.floor(mid)] as number);
 }
 
 /** Bytes of the minified browser bundle of `source` (an ES module importing the package), and gzipped. */
@@ -85,16 +100,27 @@ const suite: Suite = async () => {
   }
   const ours = "import('market-data-pipeline')";
   const zod = "import('zod')";
+  const processes = [
+    { name: 'node -e 0', role: 'limit', code: '0' },
+    { name: zod, role: 'peer', code: zod },
+    { name: ours, role: 'ours', code: ours },
+    { name: "import('./dist/index.js') (one file per module)", role: 'ours', code: "import('./dist/index.js')" },
+  ] as const;
+  // CPU ms per process, by case name; the first of each is the untimed call.
+  const cpu = new Map<string, number[]>(processes.map((p) => [p.name, []]));
+  const cpuMedian = (name: string): number => median(cpu.get(name)?.slice(1) ?? []);
   const startup: BenchGroup = {
     title: `startup: a fresh node process, ${RUNS} runs each`,
     rounds: RUNS,
-    cases: [
-      nodeProcess('node -e 0', 'limit', '0'),
-      nodeProcess(zod, 'peer', zod),
-      nodeProcess(ours, 'ours', ours),
-      nodeProcess("import('./dist/index.js') (one file per module)", 'ours', "import('./dist/index.js')"),
-    ],
+    cases: processes.map((p) => nodeProcess(p.name, p.role, p.code, cpu.get(p.name) ?? [])),
     targets: [{ ours, than: zod, within: 1.5 }],
+    facts: () =>
+      processes.map((p): BenchFact => ({
+        name: `CPU (user + system), ${p.name}`,
+        value: Math.round(cpuMedian(p.name) * 10) / 10,
+        unit: 'ms',
+        note: `${(cpuMedian(p.name) / cpuMedian(zod)).toFixed(2)}x zod's`,
+      })),
   };
   const sizes: BenchGroup = {
     title: 'browser bundle size (esbuild, minified, zod external)',

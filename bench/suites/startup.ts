@@ -16,8 +16,10 @@
  * Bundle sizes: esbuild bundles `market-data-pipeline` for the browser (zod external, minified)
  * as a user's bundler would, the whole package (both entry points) and an import of only
  * `aggregateOhlcv` and `atr`; the sizes are minified bytes and gzipped bytes (zlib's default
- * level, as `gzip` uses). Target: no larger than before issue 24, measured the same way on
- * commit 0cbd8c8.
+ * level, as `gzip` uses). Target: the two-function bundle no larger than before issue 24
+ * (commit 0cbd8c8), measured the same way: tree-shaking must keep working. The whole package
+ * grows with every feature, so its sizes are printed beside their figures of before issue 24,
+ * without a ceiling; a change to the build is judged by building the same sources both ways.
  *
  * Needs the built package: run `npm run build` first.
  */
@@ -86,12 +88,20 @@ const BEFORE = {
 const WHOLE = "export * from 'market-data-pipeline';\nexport * from 'market-data-pipeline/testing';\n";
 const TWO_FUNCTIONS = "export { aggregateOhlcv, atr } from 'market-data-pipeline';\n";
 
-function sizeFacts(label: string, size: { minified: number; gzipped: number }, before: { minified: number; gzipped: number }): BenchFact[] {
+/** The two sizes of `size`; with `ceiling`, each must be at most the one it had then, otherwise it is a note. */
+function sizeFacts(
+  label: string,
+  size: { minified: number; gzipped: number },
+  before: { minified: number; gzipped: number },
+  ceiling: boolean,
+): BenchFact[] {
   const source = 'before issue 24';
-  return [
-    { name: `${label}, minified`, value: size.minified, unit: 'B', max: before.minified, maxSource: source },
-    { name: `${label}, minified + gzip`, value: size.gzipped, unit: 'B', max: before.gzipped, maxSource: source },
-  ];
+  return (['minified', 'gzipped'] as const).map((kind) => ({
+    name: `${label}, ${kind === 'minified' ? 'minified' : 'minified + gzip'}`,
+    value: size[kind],
+    unit: 'B',
+    ...(ceiling ? { max: before[kind], maxSource: source } : { note: `${before[kind].toLocaleString('en-US')} B ${source}` }),
+  }));
 }
 
 const suite: Suite = async () => {
@@ -126,8 +136,8 @@ const suite: Suite = async () => {
     title: 'browser bundle size (esbuild, minified, zod external)',
     cases: [],
     facts: [
-      ...sizeFacts('whole package (both entry points)', await bundleSize(WHOLE), BEFORE.whole),
-      ...sizeFacts('aggregateOhlcv and atr only', await bundleSize(TWO_FUNCTIONS), BEFORE.twoFunctions),
+      ...sizeFacts('whole package (both entry points)', await bundleSize(WHOLE), BEFORE.whole, false),
+      ...sizeFacts('aggregateOhlcv and atr only', await bundleSize(TWO_FUNCTIONS), BEFORE.twoFunctions, true),
     ],
   };
   return [startup, sizes];

@@ -40,11 +40,38 @@ export interface BenchTarget {
   readonly within?: number;
 }
 
+/** A quantity measured once rather than timed (a bundle's size in bytes), with an optional ceiling. */
+export interface BenchFact {
+  /** Short label printed in the table. */
+  readonly name: string;
+  /** The measured value, in `unit`. */
+  readonly value: number;
+  /** Unit of `value` and `max`, e.g. `B`. */
+  readonly unit: string;
+  /** The target: `value` must be at most this (inclusive). */
+  readonly max?: number;
+  /** Where `max` comes from, printed beside the verdict. */
+  readonly maxSource?: string;
+  /** Printed after the value, e.g. a ratio to a peer. */
+  readonly note?: string;
+}
+
 /** Operations compared side by side. */
 export interface BenchGroup {
   readonly title: string;
   readonly cases: readonly BenchCase[];
   readonly targets?: readonly BenchTarget[];
+  /**
+   * Sample exactly this many rounds (one call of each case per round, no batching) after a
+   * single untimed call of each case, instead of sampling by time budget. For cases that each
+   * start a process, where a call is already long and the JIT warm-up means nothing.
+   */
+  readonly rounds?: number;
+  /**
+   * Quantities measured once, printed under the group's cases: a list the suite measured while
+   * building the group, or a function called after the cases ran (for what the cases recorded).
+   */
+  readonly facts?: readonly BenchFact[] | (() => readonly BenchFact[]);
 }
 
 /** A suite builds its groups from the shared data (conversions it needs happen here, untimed). */

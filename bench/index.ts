@@ -13,6 +13,11 @@
  * `--no-concurrent-sweeping` (that collection finishes before the clock starts: with the 1M
  * row objects alive, V8 otherwise sweeps on a second thread during the timed call, which on
  * a 2-core machine slowed every case 3–10× at random).
+ *
+ * A group may instead ask for a fixed number of `rounds` (the startup suite: each call starts a
+ * fresh `node`, so it is timed once per round after one untimed call, with no batching), and
+ * may carry `facts`, quantities measured once (bundle sizes, or what its cases recorded) with
+ * an optional ceiling that counts as a target.
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -20,7 +25,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { do_not_optimize } from 'mitata';
 import { toRows } from '../src/index.js';
 import { generateOhlcvColumns } from '../src/testing/index.js';
-import type { BenchCase, BenchData, BenchGroup, BenchTarget, Suite } from './harness.js';
+import type { BenchCase, BenchData, BenchFact, BenchGroup, BenchTarget, Suite } from './harness.js';
 
 const BARS = 1_000_000;
 const SEED = 42;
@@ -52,12 +57,19 @@ interface TargetResult {
   readonly text: string;
 }
 
+interface FactResult {
+  readonly fact: BenchFact;
+  readonly pass: boolean | undefined;
+  readonly text: string;
+}
+
 interface GroupResult {
   readonly suite: string;
   readonly title: string;
   readonly reference: string | undefined;
   readonly cases: readonly CaseResult[];
   readonly targets: readonly TargetResult[];
+  readonly facts: readonly FactResult[];
 }
 
 interface Live {
@@ -89,9 +101,10 @@ function message(error: unknown): string {
  * {@link WARM_UP_CALLS} calls or {@link WARM_UP_MS}), and sizes its batch from the last,
  * warm call. A function called once per 1M-bar run would otherwise be timed in interpreter
  * and on-stack-replacement code in its first rounds; every case, ours, peers and plain loops
- * alike, is warmed the same way.
+ * alike, is warmed the same way. With `warm` false only the checking call is made, and the
+ * batch is one call.
  */
-async function prepare(c: BenchCase): Promise<Live> {
+async function prepare(c: BenchCase, warm: boolean): Promise<Live> {
   const first = c.fn();
   const isAsync = first instanceof Promise;
   do_not_optimize(isAsync ? await first : first);
@@ -101,6 +114,7 @@ async function prepare(c: BenchCase): Promise<Live> {
         do_not_optimize(c.fn());
         return Promise.resolve();
       };
+  if (!warm) return { c, run, batch: 1, samples: [] };
   const started = performance.now();
   let last = 0;
   for (let calls = 1; calls < WARM_UP_CALLS && performance.now() - started < WARM_UP_MS; calls++) {
@@ -111,8 +125,12 @@ async function prepare(c: BenchCase): Promise<Live> {
   return { c, run, batch: Math.max(1, Math.ceil(5 / Math.max(last, 0.001))), samples: [] };
 }
 
-/** Samples a group round-robin; slow groups get fewer rounds (at least 3). */
-async function sample(live: readonly Live[]): Promise<void> {
+/**
+ * Samples a group round-robin; slow groups get fewer rounds (at least 3). With `fixedRounds`,
+ * exactly that many.
+ */
+async function sample(live: readonly Live[], fixedRounds: number | undefined): Promise<void> {
+  if (live.length === 0) return;
   const gc = (globalThis as { gc?: () => void }).gc;
   const started = performance.now();
   let slowestRound = 0;
@@ -125,6 +143,10 @@ async function sample(live: readonly Live[]): Promise<void> {
       l.samples.push((performance.now() - t0) / l.batch);
     }
     slowestRound = Math.max(slowestRound, performance.now() - r0);
+    if (fixedRounds !== undefined) {
+      if (rounds >= fixedRounds) return;
+      continue;
+    }
     const minRounds = slowestRound > 5000 ? 3 : slowestRound > 1000 ? 5 : slowestRound > 100 ? 9 : 15;
     if (rounds >= MAX_ROUNDS || (rounds >= minRounds && performance.now() - started >= GROUP_BUDGET_MS)) return;
   }
@@ -181,17 +203,25 @@ function checkTarget(target: BenchTarget, live: readonly Live[]): TargetResult {
   return { target, pass, text: `${pass ? 'PASS' : 'FAIL'}  ${target.ours} vs ${target.than}: ${parts.join('; ')}` };
 }
 
+function checkFact(fact: BenchFact): FactResult {
+  const measured = `${fact.name}: ${fact.value.toLocaleString('en-US')} ${fact.unit}${fact.note === undefined ? '' : ` (${fact.note})`}`;
+  if (fact.max === undefined) return { fact, pass: undefined, text: `      ${measured}` };
+  const pass = fact.value <= fact.max;
+  const source = fact.maxSource === undefined ? '' : ` (${fact.maxSource})`;
+  return { fact, pass, text: `${pass ? 'PASS' : 'FAIL'}  ${measured}, needs <= ${fact.max.toLocaleString('en-US')}${source}` };
+}
+
 async function runGroup(suite: string, group: BenchGroup): Promise<GroupResult> {
   const live: Live[] = [];
   const failed = new Map<string, string>();
   for (const c of group.cases) {
     try {
-      live.push(await prepare(c));
+      live.push(await prepare(c, group.rounds === undefined));
     } catch (error) {
       failed.set(c.name, message(error));
     }
   }
-  await sample(live);
+  await sample(live, group.rounds);
   const referenceCase = group.cases.find((c) => c.role === 'limit') ?? group.cases.find((c) => c.role === 'peer') ?? group.cases[0];
   const ref = live.find((l) => l.c === referenceCase);
   const cases = group.cases.map((c): CaseResult => {
@@ -215,6 +245,7 @@ async function runGroup(suite: string, group: BenchGroup): Promise<GroupResult> 
     reference: referenceCase?.name,
     cases,
     targets: (group.targets ?? []).map((t) => checkTarget(t, live)),
+    facts: (typeof group.facts === 'function' ? group.facts() : (group.facts ?? [])).map(checkFact),
   };
 }
 
@@ -224,6 +255,11 @@ function pad(text: string, width: number, right = false): string {
 
 function printGroup(g: GroupResult): void {
   const w = Math.max(30, ...g.cases.map((c) => c.name.length));
+  if (g.cases.length === 0) {
+    console.log(`\n## ${g.title}  [${g.suite}]`);
+    for (const f of g.facts) console.log(`  ${f.text}`);
+    return;
+  }
   console.log(`\n## ${g.title}  [${g.suite}]  (ratio: time / time of "${g.reference ?? '—'}")`);
   console.log(
     `${pad('case', w)}  ${pad('role', 5)}  ${pad('median ms', 10, true)}  ${pad('p25–p75 ms', 17, true)}  ${pad('n', 3, true)}  ${pad('ratio', 8, true)}`,
@@ -241,6 +277,7 @@ function printGroup(g: GroupResult): void {
     );
   }
   for (const t of g.targets) console.log(`  ${t.text}`);
+  for (const f of g.facts) console.log(`  ${f.text}`);
 }
 
 async function loadSuites(): Promise<{ name: string; suite: Suite }[]> {
@@ -299,7 +336,10 @@ async function main(): Promise<void> {
     }
   }
 
-  const targets = results.flatMap((g) => g.targets);
+  const targets = results.flatMap((g): readonly { readonly pass: boolean | undefined }[] => [
+    ...g.targets,
+    ...g.facts.filter((f) => f.fact.max !== undefined),
+  ]);
   const failed = targets.filter((t) => t.pass === false).length;
   const passed = targets.filter((t) => t.pass === true).length;
   console.log(`\n${results.length} groups; targets: ${passed} passed, ${failed} failed, ${targets.length - passed - failed} skipped`);

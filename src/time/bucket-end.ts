@@ -1,5 +1,5 @@
-import { addMonths } from 'date-fns';
-import { utc } from '@date-fns/utc';
+import { addMonths } from 'date-fns/addMonths';
+import { UTCDateMini } from '@date-fns/utc/date/mini';
 import { bucketStart } from './bucket-start.js';
 import { FIXED_WIDTH_MS, type Timeframe } from './timeframe.js';
 
@@ -17,6 +17,6 @@ import { FIXED_WIDTH_MS, type Timeframe } from './timeframe.js';
  */
 export function bucketEnd(timestamp: number, tf: Timeframe): number {
   const start = bucketStart(timestamp, tf);
-  if (tf === '1M') return addMonths(start, 1, { in: utc }).getTime();
+  if (tf === '1M') return addMonths(new UTCDateMini(start), 1).getTime();
   return start + FIXED_WIDTH_MS[tf];
 }

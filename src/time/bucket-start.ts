@@ -1,5 +1,5 @@
-import { startOfMonth } from 'date-fns';
-import { utc } from '@date-fns/utc';
+import { startOfMonth } from 'date-fns/startOfMonth';
+import { UTCDateMini } from '@date-fns/utc/date/mini';
 import { DAY_MS, FIXED_WIDTH_MS, type Timeframe } from './timeframe.js';
 
 /** 1970-01-05T00:00:00Z, the first Monday after the epoch (a Thursday). @internal */
@@ -23,7 +23,7 @@ export const FIRST_MONDAY_MS = 4 * DAY_MS;
  * ```
  */
 export function bucketStart(timestamp: number, tf: Timeframe): number {
-  if (tf === '1M') return startOfMonth(timestamp, { in: utc }).getTime();
+  if (tf === '1M') return startOfMonth(new UTCDateMini(timestamp)).getTime();
   const width = FIXED_WIDTH_MS[tf];
   const origin = tf === '1W' ? FIRST_MONDAY_MS : 0;
   return Math.floor((timestamp - origin) / width) * width + origin;

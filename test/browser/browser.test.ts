@@ -57,6 +57,7 @@ function nodeLeaks(metafile: Metafile): string[] {
 describe('browser bundle', () => {
   it.each([
     { what: 'the built package (dist/)', entries: ['dist/index.js', 'dist/testing/index.js'] },
+    { what: "the built package's Node bundle (dist/node/)", entries: ['dist/node/index.js', 'dist/node/testing/index.js'] },
     { what: 'the sources (src/)', entries: ['src/index.ts', 'src/testing/index.ts'] },
   ])(
     'bundles $what for the browser with no Node built-in',
@@ -67,6 +68,40 @@ describe('browser bundle', () => {
       const metafile = bundle.metafile as Metafile;
       for (const entry of entries) expect(Object.keys(metafile.inputs)).toContain(entry);
       expect(nodeLeaks(metafile)).toEqual([]);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'keeps only what an import of aggregateOhlcv and atr uses (bundlers get one file per module, so unused ones are dropped)',
+    async () => {
+      // Issue 24: Node gets one bundled file per entry (dist/node/), in which a bundler could not
+      // drop the zod schemas, simple-statistics or eventemitter3 (top-level code it cannot prove
+      // pure); bundlers are sent to the one-file-per-module dist/ by the `module` condition.
+      const bundle = await bundleForBrowser({
+        stdin: {
+          contents: "export { aggregateOhlcv, atr } from 'market-data-pipeline';\n",
+          resolveDir: ROOT,
+          sourcefile: 'two.js',
+          loader: 'js',
+        },
+        external: ['zod'],
+      });
+      expect(bundle.errors).toEqual([]);
+      // The files with code in the output (esbuild lists every file it read among the inputs).
+      const kept = Object.values((bundle.metafile as Metafile).outputs).flatMap((output) =>
+        Object.entries(output.inputs)
+          .filter(([, input]) => input.bytesInOutput > 0)
+          .map(([path]) => path),
+      );
+      expect(kept).toEqual(expect.arrayContaining(['dist/aggregate/aggregate-ohlcv.js', 'dist/indicators/atr.js']));
+      const unused = kept.filter((path) =>
+        /^dist\/(node|pipeline|schemas\/config|quality|context)\/|simple-statistics|eventemitter3|date-fns\/tz/.test(path),
+      );
+      expect(unused).toEqual([]);
+      // Neither function uses a zod schema: none is built, so zod is not even imported.
+      const imports = Object.values((bundle.metafile as Metafile).outputs).flatMap((output) => output.imports.map((i) => i.path));
+      expect(imports).toEqual([]);
     },
     TIMEOUT_MS,
   );

@@ -8,7 +8,7 @@
  * inside the hour an autumn change repeats follows the wall clock through both passes of that
  * hour; none of the defaults does.)
  */
-import { tzOffset } from '@date-fns/tz';
+import { tzOffset } from '@date-fns/tz/tzOffset';
 import { ConfigError } from '../../errors/config-error.js';
 import { DAY_MS, MINUTE_MS } from '../../time/timeframe.js';
 

@@ -7,3 +7,4 @@ export { SourceError, isSourceError } from './source-error.js';
 export type { SourceErrorOptions, SourceFailureKind } from './source-error.js';
 export { SinkError, isSinkError } from './sink-error.js';
 export type { SinkErrorOptions } from './sink-error.js';
+export { PipelineStoppedError, isPipelineStoppedError } from './pipeline-stopped-error.js';

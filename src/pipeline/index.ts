@@ -19,4 +19,5 @@ export type { Store, StoreSnapshot } from './store.js';
 export { MemoryStore } from './memory-store.js';
 export type { PipelineEvents } from './pipeline-events.js';
 export type { PipelineOptions, PipelineCheckpoint, SymbolCheckpoint } from './pipeline-options.js';
+export { DEFAULT_SINK_OVERFLOW_SIZE } from './pipeline-options.js';
 export { Pipeline } from './pipeline.js';

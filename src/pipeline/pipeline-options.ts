@@ -48,13 +48,34 @@ export interface PipelineOptions {
   readonly calendar?: MarketCalendar;
   /** Attempts per record before a sink write becomes a dead letter. @defaultValue 5 */
   readonly sinkMaxAttempts?: number;
-  /** A sink write without an answer for this long (ms) is aborted and retried. @defaultValue `feedFailure.timeoutMs` (30 s) */
+  /**
+   * A sink write or flush without an answer for this long (ms) is aborted (a write is then
+   * retried); a sink's full queue holds the cycle at most this long before the sink is detached
+   * into its overflow; `stop()` waits at most this long for the cycles and streams, then as long
+   * for the sinks' flushes. @defaultValue `feedFailure.timeoutMs` (30 s)
+   */
   readonly sinkTimeoutMs?: number;
+  /**
+   * Records a detached sink (one whose queue of `delivery.bufferSize` stayed full for
+   * `sinkTimeoutMs`, or whose last write failed) keeps beyond its queue, in order, while its
+   * writes are retried; they are kept by `checkpoint()`. Past it, records go to `deadLetter`
+   * unwritten, with a critical alert. @defaultValue {@link DEFAULT_SINK_OVERFLOW_SIZE} (10 000)
+   */
+  readonly sinkOverflowSize?: number;
   /** After a base bar closes, wait this long (ms) before fetching it, so the exchange has closed it too. @defaultValue 1000 */
   readonly pollDelayMs?: number;
   /** State saved by `checkpoint()`; the pipeline resumes from it. */
   readonly checkpoint?: PipelineCheckpoint;
 }
+
+/**
+ * Default of `sinkOverflowSize`: the records a detached sink keeps beyond its queue, 100 times
+ * the default `delivery.bufferSize` (a cycle queues one `bars` record per series that got bars,
+ * the alerts it raised, and documents, which replace their queued versions).
+ *
+ * @defaultValue `10000` (records)
+ */
+export const DEFAULT_SINK_OVERFLOW_SIZE = 10_000;
 
 /** What a checkpoint keeps of one symbol. */
 export interface SymbolCheckpoint {

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/config-error.js';
+import { PipelineStoppedError } from '../errors/pipeline-stopped-error.js';
 import { resolveFeedPolicy } from '../failover/feed-policy.js';
 import { retryDelay } from '../failover/retry-delay.js';
 import type { PipelineConfig } from '../schemas/config.js';
@@ -22,6 +23,7 @@ import { GapReporter } from './internal/gap-reporter.js';
 import { HigherTimeframes } from './internal/higher-timeframes.js';
 import { Ingestor } from './internal/ingestor.js';
 import { IssueLog } from './internal/issue-log.js';
+import { Lifecycle } from './internal/lifecycle.js';
 import { PipelineEmitter } from './internal/pipeline-emitter.js';
 import { Poller } from './internal/poller.js';
 import { RetentionSchedule } from './internal/retention-schedule.js';
@@ -32,7 +34,7 @@ import { streamSymbols } from './internal/stream-symbols.js';
 import { SymbolDocuments } from './internal/symbol-documents.js';
 import { SymbolLocks } from './internal/symbol-locks.js';
 import { MemoryStore } from './memory-store.js';
-import type { PipelineCheckpoint, PipelineOptions } from './pipeline-options.js';
+import { DEFAULT_SINK_OVERFLOW_SIZE, type PipelineCheckpoint, type PipelineOptions } from './pipeline-options.js';
 import type { PipelineEvents } from './pipeline-events.js';
 import type { Sink } from './sink.js';
 import { systemClock } from './system-clock.js';
@@ -92,6 +94,10 @@ export class Pipeline {
   readonly #checkpointed: CheckpointUnits;
   /** Per symbol: wakes its poll loop when its feed or stream changed. */
   readonly #alarms = new Map<string, Alarm>();
+  /** Whether the pipeline is stopped, and the cycles and flushes in flight. */
+  readonly #lifecycle: Lifecycle;
+  /** Time limit of sink writes and flushes, and of what `stop()` waits for (ms). */
+  readonly #sinkTimeoutMs: number;
   #loop: { readonly controller: AbortController; readonly done: Promise<void> } | undefined;
 
   /**
@@ -130,14 +136,19 @@ export class Pipeline {
     const emitter = this.#emitter;
     this.#clock = clock;
     this.#deadlines = new Deadlines(clock);
+    this.#lifecycle = new Lifecycle(clock);
+    this.#sinkTimeoutMs = options.sinkTimeoutMs ?? config.feedFailure.timeoutMs;
     const delivery = new Delivery(sinks, {
       bufferSize: config.delivery.bufferSize,
+      overflowSize: options.sinkOverflowSize ?? DEFAULT_SINK_OVERFLOW_SIZE,
       maxAttempts: options.sinkMaxAttempts ?? 5,
-      writeTimeoutMs: options.sinkTimeoutMs ?? config.feedFailure.timeoutMs,
+      writeTimeoutMs: this.#sinkTimeoutMs,
       retryDelay: this.#retryDelay,
       clock,
       deadlines: this.#deadlines,
       emitter,
+      // `alerts` is built below; a sink is first detached by a delivery, long after.
+      raiseAlert: (alert) => alerts.raise(alert, clock.now()),
     });
     const alerts = new AlertLog(emitter, delivery);
     const issues = new IssueLog();
@@ -227,17 +238,20 @@ export class Pipeline {
    * `start()`).
    *
    * @param signal - Aborts the cycle; the promise then rejects with `signal.reason`.
+   * @throws {@link PipelineStoppedError} after `stop()`, or when `stop()` is called while the
+   *   cycle runs (it is then aborted, and what it computed is kept by `checkpoint()`).
    */
-  async runOnce(signal?: AbortSignal): Promise<void> {
-    signal?.throwIfAborted();
-    const cycles = await Promise.allSettled(
-      this.config.symbols.map(async (symbol) => {
-        if (this.#poller.isCurrent(symbol)) this.#poller.rest(symbol);
-        else await this.#exclusive(symbol, () => this.#poller.cycle(symbol, signal), signal);
-      }),
-    );
-    for (const cycle of cycles) if (cycle.status === 'rejected') throw cycle.reason;
-    await this.#publisher.publish(this.#clock.now(), signal);
+  runOnce(signal?: AbortSignal): Promise<void> {
+    return this.#lifecycle.run(signal, async (running) => {
+      const cycles = await Promise.allSettled(
+        this.config.symbols.map(async (symbol) => {
+          if (this.#poller.isCurrent(symbol)) this.#poller.rest(symbol);
+          else await this.#exclusive(symbol, () => this.#poller.cycle(symbol, running), running);
+        }),
+      );
+      for (const cycle of cycles) if (cycle.status === 'rejected') throw cycle.reason;
+      await this.#publisher.publish(this.#clock.now(), running);
+    });
   }
 
   /**
@@ -251,8 +265,11 @@ export class Pipeline {
    * go out. Sources that can `subscribe` are also streamed bar by bar through the same steps.
    *
    * @param signal - Stops the pipeline when aborted, like `stop()`.
+   * @throws {@link PipelineStoppedError} after `stop()`: a stopped pipeline does not start again
+   *   (create a new one from its `checkpoint()`).
    */
   start(signal?: AbortSignal): void {
+    if (this.#lifecycle.stopped) throw new PipelineStoppedError();
     if (this.#loop !== undefined) return;
     const controller = new AbortController();
     const onAbort = (): void => controller.abort(signal?.reason);
@@ -280,27 +297,34 @@ export class Pipeline {
   }
 
   /**
-   * Stops the cycles and streams and aborts writes in flight. Settles promptly, leaving no
-   * timer or listener behind; records not yet delivered stay queued and are kept by
-   * `checkpoint()`. Call `flush()` first to wait for delivery.
+   * Stops the pipeline for good: aborts the cycles (a `runOnce()` in flight rejects with a
+   * {@link PipelineStoppedError}), the streams and the writes in flight, then calls every sink's
+   * `flush`. After it nothing is delivered: records not yet delivered stay queued and are kept by
+   * `checkpoint()`, and `runOnce()`, `flush()` and `start()` reject with a
+   * `PipelineStoppedError`. Call `flush()` first to wait for delivery.
+   *
+   * Settles within `2 × sinkTimeoutMs` of clock time whatever sources and sinks do — at most
+   * `sinkTimeoutMs` for the cycles and streams to end (a stream waiting for a message is left at
+   * once), and `sinkTimeoutMs` for the sinks' flushes — leaving no timer or listener behind.
    */
   async stop(): Promise<void> {
     const loop = this.#loop;
     this.#loop = undefined;
-    if (loop !== undefined) {
-      loop.controller.abort(new DOMException('The pipeline stopped', 'AbortError'));
-      await loop.done;
-    }
+    loop?.controller.abort(new DOMException('The pipeline stopped', 'AbortError'));
+    await this.#lifecycle.stop(this.#sinkTimeoutMs, loop === undefined ? [] : [loop.done]);
     await this.#delivery.close();
     this.#deadlines.close();
   }
 
   /**
    * Resolves when every sink's queue is empty (each record written or dead-lettered), then
-   * calls each sink's `flush`.
+   * calls every sink's `flush` at once, each within `sinkTimeoutMs` (one that fails or times out
+   * is reported on `error` and does not hold up the others).
+   *
+   * @throws {@link PipelineStoppedError} after `stop()`, or when `stop()` is called meanwhile.
    */
-  async flush(signal?: AbortSignal): Promise<void> {
-    await this.#delivery.flush(signal);
+  flush(signal?: AbortSignal): Promise<void> {
+    return this.#lifecycle.run(signal, (flushing) => this.#delivery.flush(flushing));
   }
 
   /**

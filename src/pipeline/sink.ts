@@ -99,7 +99,10 @@ export interface SinkWriteOptions {
  * Delivery is at-least-once and in order per series, so a sink should upsert bars by
  * `(symbol, timeframe, timestamp)` keeping the highest `revision`. A failed write (a rejected
  * promise) is retried with backoff (a `SinkError` with `retryable: false` is not), then handed
- * to the pipeline's `deadLetter` event with the record.
+ * to the pipeline's `deadLetter` event with the record. A sink that stops keeping up (its last
+ * write failed, or its queue stayed full for `sinkTimeoutMs`) is detached from the pipeline's
+ * backpressure: its records wait in a bounded overflow (`sinkOverflowSize`), so it never holds
+ * up the other sinks.
  */
 export interface Sink {
   /** Unique name, used in events and dead letters. */
@@ -120,6 +123,11 @@ export interface Sink {
    * request) always goes through `write`.
    */
   writeMany?(records: readonly SinkRecord[], options: SinkWriteOptions): Promise<void>;
-  /** Called by `Pipeline.stop()` after the queue drained. */
+  /**
+   * Makes durable what the sink took. Called by `Pipeline.flush()` once every queue drained,
+   * and by `Pipeline.stop()` once the writes in flight were aborted — for every sink at once,
+   * each within `sinkTimeoutMs` (then `signal` aborts). A flush that rejects or times out is
+   * reported on the pipeline's `error` event and does not hold up the others.
+   */
   flush?(options: SinkWriteOptions): Promise<void>;
 }

@@ -3,8 +3,16 @@
  * README promise it keeps. Everything runs on a ManualClock, through the public entry points.
  */
 import { describe, expect, it } from 'vitest';
-import { Pipeline, type Ohlcv, type PipelineEvents } from '../../src/index.js';
-import { ManualClock, MemorySink, SimulatedSource } from '../../src/testing/index.js';
+import {
+  isPipelineStoppedError,
+  Pipeline,
+  type Ohlcv,
+  type PipelineEvents,
+  type PipelineOptions,
+  type Sink,
+  type Source,
+} from '../../src/index.js';
+import { generateOhlcv, ManualClock, MemorySink, SimulatedSource } from '../../src/testing/index.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2025, 0, 30);
@@ -25,7 +33,7 @@ function clockAfterBars(): ManualClock {
 }
 
 /** A pipeline over BTCUSD 1m fed by a simulated exchange serving {@link BARS} (closed bars only). */
-function pipelineOver(clock: ManualClock, sinks: readonly MemorySink[], extra: Partial<ConstructorParameters<typeof Pipeline>[0]> = {}) {
+function pipelineOver(clock: ManualClock, sinks: readonly Sink[], extra: Partial<PipelineOptions> = {}): Pipeline {
   const source = new SimulatedSource({ clock, bars: { BTCUSD: BARS }, includeForming: false });
   return new Pipeline({ primary: source, sinks, clock, start: T0, config: { symbols: ['BTCUSD'], timeframes: ['1m'] }, ...extra });
 }
@@ -34,6 +42,46 @@ function pipelineOver(clock: ManualClock, sinks: readonly MemorySink[], extra: P
 const ohlcv = ({ timestamp, open, high, low, close, volume }: Ohlcv): Ohlcv => ({ timestamp, open, high, low, close, volume });
 
 type ErrorEvent = Parameters<PipelineEvents['error']>[0];
+
+/** Whether `promise` settles within `ms` of real time (for cases that used to hang for ever). */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const settled = promise.then(
+    () => true as const,
+    () => true as const,
+  );
+  try {
+    return await Promise.race([settled, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Runs `task` while advancing the clock `stepMs` at a time (at most `limitMs`), so sleeps and time limits fire. */
+async function drive<T>(clock: ManualClock, task: Promise<T>, limitMs = 3_600_000, stepMs = 1000): Promise<T> {
+  let settled = false;
+  const done = task.finally(() => {
+    settled = true;
+  });
+  done.catch(() => undefined);
+  for (let waited = 0; !settled && waited < limitMs; waited += stepMs) await clock.advance(stepMs);
+  return done;
+}
+
+/** A sink whose `flush` never answers and ignores its signal (writes succeed). */
+function sinkWithHungFlush(name: string): Sink & { flushCalls: number } {
+  const sink = {
+    name,
+    flushCalls: 0,
+    write: () => Promise.resolve(),
+    flush: () => {
+      sink.flushCalls++;
+      return new Promise<void>(() => undefined);
+    },
+  };
+  return sink;
+}
 
 describe('Pipeline against hostile listeners', () => {
   it('reports an async listener that rejects on error, like a synchronous throw, and keeps running', async () => {
@@ -81,5 +129,183 @@ describe('Pipeline against hostile listeners', () => {
     expect(sink.bars('BTCUSD', '1m').map(ohlcv)).toEqual(BARS);
     expect(sink.bars('BTCUSD', '1m').map((b) => b.revision)).toEqual(BARS.map(() => 0));
     await pipeline.stop();
+  });
+});
+
+describe('Pipeline against hostile sinks', () => {
+  // Two hours of a market, 1m bars; a hung (or failing) sink beside a healthy one, with a queue
+  // of 5 records so that it fills within minutes.
+  const HOURS = 2;
+  const market = generateOhlcv({ seed: 16, start: T0, count: HOURS * 60 + 5, timeframe: '1m' }).bars;
+
+  async function runBeside(fail: 'hang' | 'always', extra: Partial<PipelineOptions> = {}) {
+    const clock = new ManualClock(T0 + 10 * MIN + 1000);
+    const source = new SimulatedSource({ clock, bars: { BTCUSD: market }, includeForming: false });
+    const stuck = new MemorySink({ name: 'stuck', fail });
+    const healthy = new MemorySink({ name: 'healthy' });
+    const pipeline = new Pipeline({
+      primary: source,
+      sinks: [stuck, healthy],
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m'], delivery: { bufferSize: 5 } },
+      ...extra,
+    });
+    const deadLetters: Parameters<PipelineEvents['deadLetter']>[0][] = [];
+    pipeline.on('deadLetter', (event) => deadLetters.push(event));
+    pipeline.start();
+    // Every minute, the healthy sink's newest bar must be the bar that closed a minute ago
+    // (pollDelayMs 1 s after the close); the largest lag seen is kept.
+    let worstLagMs = 0;
+    for (let minute = 0; minute < HOURS * 60 - 10; minute++) {
+      await clock.advance(MIN);
+      const newest = healthy.bars('BTCUSD', '1m').at(-1)?.timestamp ?? T0;
+      worstLagMs = Math.max(worstLagMs, clock.now() - newest);
+    }
+    return { clock, pipeline, stuck, healthy, deadLetters, worstLagMs };
+  }
+
+  for (const fail of ['hang', 'always'] as const) {
+    it(`does not let a sink that ${fail === 'hang' ? 'never answers' : 'keeps failing'} hold up a healthy one`, async () => {
+      // Promise: "a slow or failing sink does not hold up the others"; a full queue holds the
+      // cycle at most sinkTimeoutMs (30 s), then the sink is detached into its overflow.
+      const { clock, pipeline, stuck, healthy, deadLetters, worstLagMs } = await runBeside(fail);
+      // At a minute boundary + 1 s (the clock's phase), the newest closed bar opened 61 s
+      // before, at most 2 minutes once a cycle waited its 30 s for the stuck queue.
+      expect(worstLagMs).toBeLessThanOrEqual(2 * MIN + 1000);
+      expect(healthy.alerts.some((a) => a.message.startsWith('Sink stuck is not keeping up'))).toBe(true);
+      // Nothing it was handed is lost: unwritten records wait in its overflow, kept by the
+      // checkpoint, or were dead-lettered after their attempts (none unwritten for lack of room).
+      expect(deadLetters.every((d) => d.sink === 'stuck' && d.attempts === 5)).toBe(true);
+      const pending = pipeline.checkpoint().pending['stuck'] ?? [];
+      expect(pending.length).toBeGreaterThan(5);
+      // Retried later: once it answers again, its overflow drains, in order.
+      stuck.setFailure('never');
+      await drive(clock, pipeline.flush());
+      expect(pipeline.checkpoint().pending['stuck']).toEqual([]);
+      expect(stuck.bars('BTCUSD', '1m').at(-1)?.timestamp).toBe(healthy.bars('BTCUSD', '1m').at(-1)?.timestamp);
+      await pipeline.stop();
+    }, 60_000);
+  }
+
+  it('dead-letters what a detached sink cannot keep beyond its overflow, with a critical alert', async () => {
+    // Promise: the overflow is bounded (sinkOverflowSize); past it nothing is dropped silently.
+    const { clock, pipeline, healthy, deadLetters } = await runBeside('hang', { sinkOverflowSize: 3 });
+    const unwritten = deadLetters.filter((d) => d.attempts === 0);
+    expect(unwritten.length).toBeGreaterThan(0);
+    expect(unwritten.every((d) => d.sink === 'stuck')).toBe(true);
+    expect(healthy.alerts.filter((a) => a.severity === 'critical').map((a) => a.message)).toContainEqual(
+      expect.stringMatching(/^Sink stuck is still not keeping up/),
+    );
+    // Queue (5) + overflow (3), and what the stop kept of a push in flight. The stuck sink's
+    // flush hangs too: stop() gives it sinkTimeoutMs.
+    await drive(clock, pipeline.stop());
+    expect((pipeline.checkpoint().pending['stuck'] ?? []).length).toBeLessThanOrEqual(5 + 3 + 1);
+  }, 60_000);
+
+  it('calls every sink’s flush on flush(), each within sinkTimeoutMs, even when one never answers', async () => {
+    // Promise: "flush() resolves when every queue is empty, then calls each sink's flush" —
+    // with a deadline, for every sink.
+    const clock = clockAfterBars();
+    const stuck = sinkWithHungFlush('stuck');
+    const memory = new MemorySink({ name: 'memory' });
+    const pipeline = pipelineOver(clock, [stuck, memory], { sinkTimeoutMs: 10_000 });
+    const errors: ErrorEvent[] = [];
+    pipeline.on('error', (event) => errors.push(event));
+    await pipeline.runOnce();
+    const flushed = pipeline.flush();
+    await clock.advance(10_000);
+    expect(await settlesWithin(flushed, 1000)).toBe(true);
+    expect([stuck.flushCalls, memory.flushes]).toEqual([1, 1]);
+    expect(errors.map((e) => [e.phase, (e.error as Error).name])).toEqual([['sink', 'TimeoutError']]);
+    await drive(clock, pipeline.stop());
+  });
+
+  it('calls every sink’s flush on stop(), within sinkTimeoutMs', async () => {
+    // Promise: Sink.flush is "called by Pipeline.stop()".
+    const clock = clockAfterBars();
+    const stuck = sinkWithHungFlush('stuck');
+    const memory = new MemorySink({ name: 'memory' });
+    const pipeline = pipelineOver(clock, [stuck, memory], { sinkTimeoutMs: 10_000 });
+    await pipeline.runOnce();
+    await drive(clock, pipeline.flush());
+    const flushesBefore = [stuck.flushCalls, memory.flushes];
+    const stopped = pipeline.stop();
+    await clock.advance(10_000);
+    expect(await settlesWithin(stopped, 1000)).toBe(true);
+    expect([stuck.flushCalls, memory.flushes]).toEqual([flushesBefore[0]! + 1, flushesBefore[1]! + 1]);
+    expect(clock.pending).toBe(0);
+  });
+});
+
+describe('Pipeline stop', () => {
+  it('settles at once while a subscribe stream waits for a message and ignores the signal', async () => {
+    // Promise: "stop() settles" whatever a source does.
+    const clock = clockAfterBars();
+    const rest = new SimulatedSource({ clock, bars: { BTCUSD: BARS }, includeForming: false });
+    const quiet: Source = {
+      name: 'exchange',
+      fetchOhlcv: (request) => rest.fetchOhlcv(request),
+      // A stream that never yields, never ends and never looks at its signal.
+      subscribe: () => ({ [Symbol.asyncIterator]: () => ({ next: () => new Promise<IteratorResult<Ohlcv>>(() => undefined) }) }),
+    };
+    const pipeline = pipelineOver(clock, [new MemorySink()], { primary: quiet });
+    pipeline.start();
+    await clock.advance(5 * MIN);
+    expect(await settlesWithin(pipeline.stop(), 1000)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(clock.pending).toBe(0);
+  });
+
+  it('rejects a cycle in flight with a PipelineStoppedError and delivers nothing it computed after stop()', async () => {
+    // Promise: after stop(), nothing is delivered; what was not delivered is in the checkpoint,
+    // and the pipeline resumed from it delivers each bar once.
+    const clock = clockAfterBars();
+    const rest = new SimulatedSource({ clock, bars: { BTCUSD: BARS }, includeForming: false });
+    // Answers 5 s of clock time late, ignoring its signal.
+    const slow: Source = {
+      name: 'exchange',
+      fetchOhlcv: async (request) => {
+        await clock.sleep(5000);
+        return rest.fetchOhlcv({ ...request, signal: undefined });
+      },
+    };
+    const sink = new MemorySink();
+    const pipeline = pipelineOver(clock, [sink], { primary: slow });
+    const cycle = pipeline.runOnce();
+    cycle.catch(() => undefined);
+    await clock.advance(1000);
+    await pipeline.stop();
+    await expect(cycle).rejects.toSatisfy(isPipelineStoppedError);
+    await clock.advance(10_000);
+    expect(sink.writes).toEqual([]);
+    await expect(pipeline.runOnce()).rejects.toSatisfy(isPipelineStoppedError);
+    await expect(pipeline.flush()).rejects.toSatisfy(isPipelineStoppedError);
+    expect(() => pipeline.start()).toThrow(expect.objectContaining({ code: 'ERR_PIPELINE_STOPPED' }));
+    const resumed = pipelineOver(clock, [sink], { primary: slow, checkpoint: pipeline.checkpoint() });
+    await drive(clock, resumed.runOnce());
+    await resumed.flush();
+    expect(sink.bars('BTCUSD', '1m').map(ohlcv)).toEqual(BARS);
+    expect(sink.duplicates()).toEqual([]);
+    await resumed.stop();
+  });
+
+  it('writes nothing after stop(), even when flush() is called: the records stay in the checkpoint', async () => {
+    // Promise: after stop(), nothing is delivered — the resumed pipeline delivers instead, once.
+    const clock = clockAfterBars();
+    const sink = new MemorySink({ fail: 'hang' });
+    const pipeline = pipelineOver(clock, [sink]);
+    await pipeline.runOnce();
+    // The hanging sink's flush hangs too: stop() gives it sinkTimeoutMs.
+    await drive(clock, pipeline.stop());
+    sink.setFailure('never');
+    await expect(pipeline.flush()).rejects.toSatisfy(isPipelineStoppedError);
+    await clock.advance(MIN);
+    expect(sink.records).toEqual([]);
+    const resumed = pipelineOver(clock, [sink], { checkpoint: pipeline.checkpoint() });
+    await resumed.flush();
+    expect(sink.bars('BTCUSD', '1m').map(ohlcv)).toEqual(BARS);
+    expect(sink.duplicates()).toEqual([]);
+    await resumed.stop();
   });
 });

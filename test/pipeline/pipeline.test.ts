@@ -427,12 +427,23 @@ describe('Pipeline', () => {
     expect(sink.bars('BTCUSD', '5m')).toHaveLength(8);
     expect(sink.duplicates()).toEqual([]);
     await pipeline.stop();
-    // Without the stream, the next cycle polls again.
+    // Without the stream (a stopped pipeline runs no more cycles: the one resumed from its
+    // checkpoint, not started), the next cycle polls again.
+    await expect(pipeline.runOnce()).rejects.toMatchObject({ code: 'ERR_PIPELINE_STOPPED' });
+    const resumed = new Pipeline({
+      primary: source,
+      sinks: [sink],
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m', '5m'] },
+      checkpoint: pipeline.checkpoint(),
+    });
     await clock.advance(5 * MIN);
-    await pipeline.runOnce();
+    await resumed.runOnce();
     expect(source.requests.length).toBe(polls + 1);
-    await pipeline.flush();
+    await resumed.flush();
     expect(sink.bars('BTCUSD', '1m')).toHaveLength(45);
+    await resumed.stop();
   });
 
   it('stops promptly while a sink never answers, leaving no timer behind', async () => {

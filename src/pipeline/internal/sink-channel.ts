@@ -1,6 +1,7 @@
-import { isSinkError } from '../../errors/sink-error.js';
+import { isSinkError, SinkError } from '../../errors/sink-error.js';
 import type { Clock } from '../clock.js';
 import type { Deadlines } from './deadlines.js';
+import { Waiters } from './waiters.js';
 import { TwoKeyMap } from '../../internal/two-key-map.js';
 import type { Sink, SinkRecord, SinkWriteResult } from '../sink.js';
 
@@ -8,6 +9,11 @@ import type { Sink, SinkRecord, SinkWriteResult } from '../sink.js';
 export interface SinkChannelOptions {
   /** Records queued before `push` waits (backpressure). */
   readonly bufferSize: number;
+  /**
+   * Records a detached queue keeps beyond `bufferSize` (the overflow, kept by checkpoints);
+   * past it, a record goes to `onDeadLetter` at once. @defaultValue `Infinity`
+   */
+  readonly overflowSize?: number;
   /** Attempts per record before it becomes a dead letter. */
   readonly maxAttempts: number;
   /** A write without an answer for this long (ms) is aborted and counts as failed. */
@@ -22,16 +28,14 @@ export interface SinkChannelOptions {
   readonly onDeadLetter: (record: SinkRecord, error: unknown, attempts: number) => void;
   /** Called on each failed write that will be tried again (a failed batch's records are tried one by one). */
   readonly onFailedAttempt: (error: unknown) => void;
+  /** Called when the queue is detached from backpressure (its later records wait in the overflow), with the records queued. */
+  readonly onDetached?: (queued: number) => void;
+  /** Called once per detachment when the overflow is full and records start going to `onDeadLetter` unwritten. */
+  readonly onOverflowFull?: (queued: number) => void;
 }
 
-interface Waiter {
-  readonly resolve: () => void;
-}
-
-/** A push waiting for space: woken when a record leaves the queue, failed when the channel closes. */
-interface SpaceWaiter extends Waiter {
-  readonly reject: (reason: Error) => void;
-}
+/** Why a push stopped waiting for space: the queue stayed full for a whole `writeTimeoutMs`. */
+const STILL_FULL = new Error('The queue stayed full');
 
 type Outcome = 'done' | 'failed' | 'aborted';
 
@@ -50,6 +54,13 @@ type Outcome = 'done' | 'failed' | 'aborted';
  *   starts at once when the queue is full or `drain` is called. A failed batch is not retried
  *   as a batch: its records are written one by one with `write`, each with its own retries and
  *   dead letter, so one bad record cannot take the others down with it.
+ * - Backpressure is bounded in time: a full queue holds its pushes only while its sink keeps
+ *   up. When the last write attempt failed (an error or a timeout), or the queue has stayed full
+ *   for `writeTimeoutMs` since a push first waited, the queue is detached: pushes no longer
+ *   wait, their records go to an overflow of at most `overflowSize` records beyond
+ *   `bufferSize` (still in order, still in `pending`, so kept by checkpoints), and past that to
+ *   `onDeadLetter` at once. The worker keeps retrying meanwhile; the queue is attached again
+ *   once it is back under `bufferSize`. So a push waits at most `writeTimeoutMs` per episode.
  */
 export class SinkChannel {
   readonly sink: Sink;
@@ -57,8 +68,10 @@ export class SinkChannel {
   readonly #queue: SinkRecord[] = [];
   /** Queued documents by name and symbol: their position counted from the first record ever queued. */
   readonly #documents = new TwoKeyMap<string, string | undefined, number>();
-  readonly #spaceWaiters: SpaceWaiter[] = [];
-  readonly #idleWaiters: Waiter[] = [];
+  /** Pushes waiting for space. */
+  readonly #spaceWaiters = new Waiters();
+  /** Drains waiting for an empty queue. */
+  readonly #idleWaiters = new Waiters();
   readonly #waiting = new Map<SinkRecord, { resolve: (result: SinkWriteResult | undefined) => void; reject: (error: unknown) => void }>();
   /** Records that have left the queue's head so far. */
   #removed = 0;
@@ -69,6 +82,14 @@ export class SinkChannel {
   #running: Promise<void> | undefined;
   #startTimer: ReturnType<typeof setTimeout> | undefined;
   #controller = new AbortController();
+  /** When a push first found the queue full in this episode (clock ms); `undefined` while it has space. */
+  #fullSince: number | undefined;
+  /** Whether full pushes go to the overflow instead of waiting. */
+  #detached = false;
+  /** Whether this detachment's full overflow was reported. */
+  #overflowReported = false;
+  /** Whether the last write attempt failed. */
+  #failing = false;
 
   constructor(sink: Sink, options: SinkChannelOptions) {
     this.sink = sink;
@@ -86,11 +107,11 @@ export class SinkChannel {
   }
 
   /**
-   * Queues records in order, waiting for space as each needs it, and starts the worker once
-   * they are queued (so that a sink with `writeMany` gets them in one call). Rejects with
-   * `signal.reason` if aborted while waiting, or the close reason if the channel closes: the
-   * records not yet queued are then queued beyond the bound, so that `pending` (and a
-   * checkpoint) still holds every record the pipeline handed over.
+   * Queues records in order, waiting for space as each needs it (while the queue is attached),
+   * and starts the worker once they are queued (so that a sink with `writeMany` gets them in
+   * one call). Rejects with `signal.reason` if aborted while waiting, or the close reason if
+   * the channel closes: the records not yet queued are then queued beyond the bound, so that
+   * `pending` (and a checkpoint) still holds every record the pipeline handed over.
    */
   async pushAll(records: readonly SinkRecord[], signal?: AbortSignal): Promise<void> {
     for (let k = 0; k < records.length; k++) {
@@ -100,16 +121,32 @@ export class SinkChannel {
           this.#append(record);
           break;
         }
+        if (this.#detached || this.#failing) {
+          this.#overflow(record);
+          break;
+        }
         this.#kick(true);
         try {
-          await this.#space(signal);
+          await this.#spaceWithin(signal);
         } catch (error) {
-          for (const rest of records.slice(k)) if (!this.#replace(rest)) this.#append(rest);
+          if (error === STILL_FULL) continue;
+          this.hold(records.slice(k), false);
           throw error;
         }
       }
     }
     this.#kick();
+  }
+
+  /**
+   * Queues records beyond the bound without waiting (a checkpoint's pending records, or those
+   * handed over after the pipeline stopped), replacing queued versions of their documents.
+   *
+   * @param start - Whether to start the worker.
+   */
+  hold(records: readonly SinkRecord[], start: boolean): void {
+    for (const record of records) if (!this.#replace(record)) this.#append(record);
+    if (start) this.#kick();
   }
 
   /**
@@ -127,11 +164,15 @@ export class SinkChannel {
     return done;
   }
 
-  /** Starts writing at once and resolves when the queue is empty (every record written or dead-lettered). */
-  drain(): Promise<void> {
+  /**
+   * Starts writing at once and resolves when the queue is empty (every record written or
+   * dead-lettered), or when the channel closes. Rejects with `signal.reason` if it aborts first.
+   */
+  drain(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted === true) return Promise.reject(signal.reason as Error);
     if (this.#queue.length === 0) return Promise.resolve();
     this.#kick(true);
-    return new Promise((resolve) => this.#idleWaiters.push({ resolve }));
+    return this.#idleWaiters.wait(signal);
   }
 
   /**
@@ -144,11 +185,11 @@ export class SinkChannel {
     this.#startTimer = undefined;
     this.#controller.abort(reason);
     await this.#running;
-    for (const waiter of this.#spaceWaiters.splice(0)) waiter.reject(reason);
+    this.#spaceWaiters.fail(reason);
     for (const waiter of this.#waiting.values()) waiter.reject(reason);
     this.#waiting.clear();
     this.#controller = new AbortController();
-    for (const waiter of this.#idleWaiters.splice(0)) waiter.resolve();
+    this.#idleWaiters.wake();
   }
 
   /** Replaces the queued, not yet in flight version of a document; `false` when there is none. */
@@ -160,6 +201,27 @@ export class SinkChannel {
     if (index < this.#inFlight) return false;
     this.#queue[index] = record;
     return true;
+  }
+
+  /** Queues `record` in the overflow of a detached queue, or dead-letters it when the overflow is full. */
+  #overflow(record: SinkRecord): void {
+    const { bufferSize, overflowSize = Number.POSITIVE_INFINITY } = this.#options;
+    this.#detach();
+    if (this.#queue.length < bufferSize + overflowSize) {
+      this.#append(record);
+      return;
+    }
+    if (!this.#overflowReported) {
+      this.#overflowReported = true;
+      this.#options.onOverflowFull?.(this.#queue.length);
+    }
+    const error = new SinkError(
+      `Sink ${this.sink.name} is detached and its overflow is full (${this.#queue.length} records queued): the record was not written`,
+      { sink: this.sink.name, retryable: false },
+    );
+    this.#waiting.get(record)?.reject(error);
+    this.#waiting.delete(record);
+    this.#options.onDeadLetter(record, error, 0);
   }
 
   #append(record: SinkRecord): void {
@@ -176,30 +238,48 @@ export class SinkChannel {
     }
     this.#queue.splice(0, count);
     this.#removed += count;
-    for (const waiter of this.#spaceWaiters.splice(0, count)) waiter.resolve();
+    const woken = this.#spaceWaiters.wake(count);
+    // Space no push is about to take: the episode of a full queue is over.
+    if (this.#queue.length + woken < this.#options.bufferSize) {
+      this.#fullSince = undefined;
+      this.#detached = false;
+      this.#overflowReported = false;
+    }
   }
 
-  #space(signal: AbortSignal | undefined): Promise<void> {
-    signal?.throwIfAborted();
-    return new Promise<void>((resolve, reject) => {
-      const waiter: SpaceWaiter = {
-        resolve: () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
-        reject: (reason) => {
-          signal?.removeEventListener('abort', onAbort);
-          reject(reason);
-        },
-      };
-      const onAbort = (): void => {
-        const at = this.#spaceWaiters.indexOf(waiter);
-        if (at >= 0) this.#spaceWaiters.splice(at, 1);
-        reject(signal?.reason as Error);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#spaceWaiters.push(waiter);
-    });
+  /** Records the outcome of a write attempt; a failure wakes the pushes waiting for space, which then go to the overflow. */
+  #attempted(ok: boolean): void {
+    this.#failing = !ok;
+    if (!ok) this.#spaceWaiters.wake();
+  }
+
+  /**
+   * Waits for space, at most until the queue has been full for `writeTimeoutMs` since a push
+   * first waited in this episode; then rejects with {@link STILL_FULL} and detaches the queue.
+   */
+  async #spaceWithin(signal: AbortSignal | undefined): Promise<void> {
+    const { clock, writeTimeoutMs, deadlines } = this.#options;
+    this.#fullSince ??= clock.now();
+    const left = this.#fullSince + writeTimeoutMs - clock.now();
+    try {
+      if (left <= 0) throw STILL_FULL;
+      await deadlines.run(
+        left,
+        signal,
+        () => STILL_FULL,
+        (space) => this.#spaceWaiters.wait(space()),
+      );
+    } catch (error) {
+      if (error === STILL_FULL) this.#detach();
+      throw error;
+    }
+  }
+
+  /** Detaches the queue from backpressure (reported once per detachment). */
+  #detach(): void {
+    if (this.#detached) return;
+    this.#detached = true;
+    this.#options.onDetached?.(this.#queue.length);
   }
 
   /** Starts the worker unless it runs: one macrotask later for a sink with `writeMany` (unless `now`), else at once. */
@@ -239,7 +319,7 @@ export class SinkChannel {
       if (this.#singles > 0) this.#singles--;
       this.#remove(count);
     }
-    if (this.#queue.length === 0) for (const waiter of this.#idleWaiters.splice(0)) waiter.resolve();
+    if (this.#queue.length === 0) this.#idleWaiters.wake();
   }
 
   /** How many head records the next write takes: 1 without `writeMany`, after a failed batch, or for an awaited record. */
@@ -260,9 +340,11 @@ export class SinkChannel {
           },
         }),
       );
+      this.#attempted(true);
       return 'done';
     } catch (error) {
       if (signal.aborted) return 'aborted';
+      this.#attempted(false);
       this.#options.onFailedAttempt(error);
       return 'failed';
     }
@@ -280,11 +362,13 @@ export class SinkChannel {
             },
           }),
         );
+        this.#attempted(true);
         this.#waiting.get(record)?.resolve(result ?? undefined);
         this.#waiting.delete(record);
         return 'done';
       } catch (error) {
         if (signal.aborted) return 'aborted';
+        this.#attempted(false);
         const retryable = !isSinkError(error) || error.retryable;
         if (!retryable || attempt >= maxAttempts) {
           this.#options.onDeadLetter(record, error, attempt);

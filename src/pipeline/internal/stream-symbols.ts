@@ -22,7 +22,9 @@ export interface StreamUnits {
  * (`retryDelay`, growing while reopening fails, reset by a delivered bar); while it is down,
  * polling covers for it. The failure of a stream that delivered counts once against the primary
  * (a failed reopen is reported on `error` only: the polls judge the primary meanwhile). Returns
- * one promise per symbol, each settling when `signal` aborts (never rejecting).
+ * one promise per symbol, each settling when `signal` aborts (never rejecting) — at once, even
+ * while the stream waits for a message and ignores the signal: the wait is left (and the
+ * iterator asked to `return`, without waiting for it).
  */
 export function streamSymbols(symbols: readonly string[], signal: AbortSignal, units: StreamUnits): Promise<void>[] {
   const primary = units.feed.primary;
@@ -49,7 +51,7 @@ async function stream(symbol: string, signal: AbortSignal, units: StreamUnits): 
   try {
     const rows = primary.subscribe?.({ symbol, timeframe: ingestor.baseTimeframe, signal });
     if (rows === undefined) return false;
-    for await (const raw of rows) {
+    for await (const raw of untilAborted(rows, signal)) {
       delivered = true;
       await exclusive(
         symbol,
@@ -73,4 +75,47 @@ async function stream(symbol: string, signal: AbortSignal, units: StreamUnits): 
     feed.setStreaming(symbol, false);
   }
   return delivered;
+}
+
+/**
+ * The values of `rows` until it ends or `signal` aborts: a pending `next()` is raced against the
+ * signal, so that a source whose iterator never answers cannot hold up `stop()`. On abort the
+ * iteration rejects with `signal.reason`; the source's iterator is asked to `return` (its
+ * answer, like that of the abandoned `next()`, is ignored).
+ */
+async function* untilAborted<T>(rows: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T, void, undefined> {
+  const iterator = rows[Symbol.asyncIterator]();
+  let onAbort: () => void = () => undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = (): void => reject(signal.reason as Error);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  // Observed here so that an abort while no `next()` waits is not an unhandled rejection.
+  aborted.catch(() => undefined);
+  let done = false;
+  try {
+    for (;;) {
+      const next = iterator.next();
+      next.catch(() => undefined);
+      let result: IteratorResult<T>;
+      try {
+        result = await Promise.race([next, aborted]);
+      } catch (error) {
+        // The source's own failure ends its iterator; an abort leaves it waiting.
+        done = !signal.aborted;
+        throw error;
+      }
+      if (result.done === true) {
+        done = true;
+        return;
+      }
+      yield result.value;
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    // An iterator that ended or threw needs no `return`; one left early (abort, or a failure
+    // of the caller) is closed without waiting for it.
+    if (!done) void (async () => iterator.return?.())().catch(() => undefined);
+  }
 }

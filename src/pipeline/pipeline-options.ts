@@ -64,7 +64,12 @@ export interface PipelineOptions {
   readonly sinkOverflowSize?: number;
   /** After a base bar closes, wait this long (ms) before fetching it, so the exchange has closed it too. @defaultValue 1000 */
   readonly pollDelayMs?: number;
-  /** State saved by `checkpoint()`; the pipeline resumes from it. */
+  /**
+   * State saved by `checkpoint()`; the pipeline resumes from it. Untrusted: it is parsed at
+   * construction (a zod schema; every bar through `validateOhlcv`), and a server block in it is
+   * believed for at most `MAX_RETRY_AFTER_MS` from then. Anything wrong throws a `ConfigError`
+   * naming the path.
+   */
   readonly checkpoint?: PipelineCheckpoint;
 }
 

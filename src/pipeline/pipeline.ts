@@ -103,8 +103,8 @@ export class Pipeline {
   /**
    * @param options - Sources, sinks, store, clock and configuration; see {@link PipelineOptions}.
    * @throws {@link ConfigError} for invalid configuration, a base timeframe that does not divide a
-   *   configured timeframe, two sinks or sources with the same name, or a `warmUpBars` that is not
-   *   a positive integer.
+   *   configured timeframe, two sinks or sources with the same name, a `warmUpBars` that is not
+   *   a positive integer, or anything wrong in `options.checkpoint` (naming its path).
    */
   constructor(options: PipelineOptions) {
     const config = resolveConfig(options.config ?? {});
@@ -216,7 +216,7 @@ export class Pipeline {
     this.#requests = new DataRequests(config, baseMs, { feed, ingestor: this.#ingestor, store, delivery, emitter, clock, exclusive });
     this.#delivery = delivery;
     this.#checkpointed = { feed, issues, escalation, planner, alerts, delivery, store };
-    if (options.checkpoint !== undefined) restoreCheckpoint(options.checkpoint, this.#checkpointed);
+    if (options.checkpoint !== undefined) restoreCheckpoint(options.checkpoint, this.#checkpointed, clock.now());
   }
 
   /**

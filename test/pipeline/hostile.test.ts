@@ -4,10 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  isConfigError,
   isPipelineStoppedError,
+  MAX_RETRY_AFTER_MS,
   Pipeline,
   type Ohlcv,
   type PipelineEvents,
+  type PipelineCheckpoint,
   type PipelineOptions,
   type Sink,
   type Source,
@@ -267,7 +270,8 @@ describe('Pipeline stop', () => {
       name: 'exchange',
       fetchOhlcv: async (request) => {
         await clock.sleep(5000);
-        return rest.fetchOhlcv({ ...request, signal: undefined });
+        const { signal: _ignored, ...unsignalled } = request;
+        return rest.fetchOhlcv(unsignalled);
       },
     };
     const sink = new MemorySink();
@@ -307,5 +311,95 @@ describe('Pipeline stop', () => {
     expect(sink.bars('BTCUSD', '1m').map(ohlcv)).toEqual(BARS);
     expect(sink.duplicates()).toEqual([]);
     await resumed.stop();
+  });
+});
+
+describe('Pipeline against hostile checkpoints', () => {
+  /** A checkpoint of a pipeline that stored and delivered {@link BARS}, as JSON would give it back. */
+  async function savedCheckpoint(): Promise<{ clock: ManualClock; json: Record<string, unknown> }> {
+    const clock = clockAfterBars();
+    const pipeline = pipelineOver(clock, [new MemorySink()]);
+    await pipeline.runOnce();
+    await pipeline.stop();
+    return { clock, json: JSON.parse(JSON.stringify(pipeline.checkpoint())) as Record<string, unknown> };
+  }
+
+  /** The ConfigError `new Pipeline` throws for `checkpoint`, or `undefined` when it accepts it. */
+  function refusal(clock: ManualClock, checkpoint: unknown): { path: readonly PropertyKey[]; value: unknown } | undefined {
+    try {
+      pipelineOver(clock, [new MemorySink()], { checkpoint: checkpoint as PipelineCheckpoint });
+      return undefined;
+    } catch (error) {
+      if (!isConfigError(error)) throw error;
+      return { path: error.path, value: error.value };
+    }
+  }
+
+  type Edit = (checkpoint: { store: { bars: Record<string, unknown>[] }[]; symbols: Record<string, { feed: { kind: string } }> }) => void;
+  const cases: readonly (readonly [string, Edit, readonly PropertyKey[], unknown])[] = [
+    [
+      'a stored bar whose close is null',
+      (c) => void (c.store[0]!.bars[3]!['close'] = null),
+      ['checkpoint', 'store', 0, 'bars', 3, 'close'],
+      null,
+    ],
+    [
+      'a stored bar whose open is a string',
+      (c) => void (c.store[0]!.bars[4]!['open'] = '100'),
+      ['checkpoint', 'store', 0, 'bars', 4, 'open'],
+      '100',
+    ],
+    [
+      'an unknown feed kind',
+      (c) => void (c.symbols['BTCUSD']!.feed.kind = 'exploded'),
+      ['checkpoint', 'symbols', 'BTCUSD', 'feed', 'kind'],
+      'exploded',
+    ],
+  ];
+  for (const [what, edit, path, value] of cases) {
+    it(`refuses ${what} with a ConfigError naming the path`, async () => {
+      // Promise: "anything wrong is a ConfigError naming the path", never a deep TypeError or
+      // silent corruption (a null close loaded as 0, a string as NaN; a junk kind made every
+      // runOnce() reject with a TypeError).
+      const { clock, json } = await savedCheckpoint();
+      expect(refusal(clock, json)).toBeUndefined();
+      edit(json as unknown as Parameters<Edit>[0]);
+      expect(refusal(clock, json)).toEqual({ path, value });
+    });
+  }
+
+  it('refuses stored bars that break an OHLCV rule or are out of order, as bars from a source are', async () => {
+    // Promise: bars in a checkpoint pass the same validation as bars from a source (validateOhlcv).
+    const { clock, json } = await savedCheckpoint();
+    const edited = structuredClone(json) as unknown as Parameters<Edit>[0];
+    // Bar 5's high below its low: the specification's high ≥ low rule.
+    edited.store[0]!.bars[5]!['high'] = BARS[5]!.low - 1;
+    expect(refusal(clock, edited)?.path).toEqual(['checkpoint', 'store', 0, 'bars', 5]);
+    const swapped = structuredClone(json) as unknown as Parameters<Edit>[0];
+    const bars = swapped.store[0]!.bars;
+    [bars[7], bars[8]] = [bars[8]!, bars[7]!];
+    expect(refusal(clock, swapped)?.path).toEqual(['checkpoint', 'store', 0, 'bars', 8]);
+  });
+
+  it('cuts a limiter block far in the future to MAX_RETRY_AFTER_MS, so the source is asked again', async () => {
+    // Promise: no checkpoint silences the pipeline for ever — `blockedUntil: 1e300` is believed
+    // for at most MAX_RETRY_AFTER_MS (3 days, the longest ban Binance documents).
+    const { clock, json } = await savedCheckpoint();
+    const limiters = json['limiters'] as Record<string, { blockedUntil: number | null; blockReason: string | null }>;
+    expect(Object.keys(limiters).length).toBeGreaterThan(0);
+    for (const limiter of Object.values(limiters)) Object.assign(limiter, { blockedUntil: 1e300, blockReason: 'banned' });
+    const rest = new SimulatedSource({ clock, bars: { BTCUSD: BARS }, includeForming: false });
+    const pipeline = pipelineOver(clock, [new MemorySink()], { primary: rest, checkpoint: json as unknown as PipelineCheckpoint });
+    // Blocked: the cycle asks nothing (it may wait for the block to end; the clock does not move).
+    const blocked = pipeline.runOnce();
+    blocked.catch(() => undefined);
+    await clock.advance(0);
+    expect(rest.requests).toHaveLength(0);
+    // 3 days later the block is over, whatever the checkpoint said.
+    await clock.advance(MAX_RETRY_AFTER_MS);
+    expect(await settlesWithin(drive(clock, blocked, 10 * MIN), 5000)).toBe(true);
+    expect(await settlesWithin(drive(clock, pipeline.runOnce(), 10 * MIN), 5000)).toBe(true);
+    expect(rest.requests.length).toBeGreaterThan(0);
+    await pipeline.stop();
   });
 });

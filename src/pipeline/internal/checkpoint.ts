@@ -1,6 +1,6 @@
-import { ConfigError } from '../../errors/config-error.js';
 import type { PipelineCheckpoint, SymbolCheckpoint } from '../pipeline-options.js';
 import type { AlertLog } from './alert-log.js';
+import { parseCheckpoint } from './checkpoint-schema.js';
 import type { BackfillPlanner } from './backfill-planner.js';
 import type { Delivery } from './delivery.js';
 import type { EscalationTracker } from './escalation-tracker.js';
@@ -46,17 +46,16 @@ export function takeCheckpoint(units: CheckpointUnits, at: number): PipelineChec
 }
 
 /**
- * Gives each unit its part of a checkpoint back.
+ * Reads an untrusted checkpoint (see {@link parseCheckpoint}) and gives each unit its part back.
  *
- * @throws {@link ConfigError} for a checkpoint of another version.
+ * @param input - The checkpoint as given (`options.checkpoint`).
+ * @param now - The clock's time, epoch ms: server blocks are cut to `MAX_RETRY_AFTER_MS` from it.
+ * @throws `ConfigError` naming the path and the value of anything wrong in it: a version
+ *   other than 1, a value of the wrong type, an unknown feed or limiter kind, a bar that breaks
+ *   an OHLCV rule or is out of order.
  */
-export function restoreCheckpoint(checkpoint: PipelineCheckpoint, units: CheckpointUnits): void {
-  if (checkpoint.version !== 1) {
-    throw new ConfigError(`Expected a checkpoint of version 1, got \`${String(checkpoint.version)}\``, {
-      path: ['checkpoint', 'version'],
-      value: checkpoint.version,
-    });
-  }
+export function restoreCheckpoint(input: unknown, units: CheckpointUnits, now: number): void {
+  const checkpoint = parseCheckpoint(input, now);
   units.alerts.restore(checkpoint.alertSequence);
   units.feed.restoreLimiters(checkpoint.limiters, checkpoint.at);
   for (const [symbol, saved] of Object.entries(checkpoint.symbols)) {

@@ -1,6 +1,7 @@
 /**
- * Hostile sources, sinks, listeners, streams and checkpoints (issue 16): each case states the
- * README promise it keeps. Everything runs on a ManualClock, through the public entry points.
+ * Hostile sources, sinks, listeners, checkpoints and stops (issue 16), one `describe` per kind:
+ * each case states the README promise it keeps, and was seen failing before its fix. Everything
+ * runs on a ManualClock, through the public entry points.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -85,55 +86,6 @@ function sinkWithHungFlush(name: string): Sink & { flushCalls: number } {
   };
   return sink;
 }
-
-describe('Pipeline against hostile listeners', () => {
-  it('reports an async listener that rejects on error, like a synchronous throw, and keeps running', async () => {
-    // Promise: "a listener that throws … is reported on `error` and changes nothing" — a returned
-    // promise's rejection is caught too, never an unhandled rejection.
-    const clock = clockAfterBars();
-    const sink = new MemorySink();
-    const pipeline = pipelineOver(clock, [sink]);
-    const errors: ErrorEvent[] = [];
-    pipeline.on('error', (event) => errors.push(event));
-    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the hostile case: an async listener
-    pipeline.on('bar', async () => {
-      await Promise.resolve();
-      throw new Error('listener failed');
-    });
-    await pipeline.runOnce();
-    await pipeline.flush();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    // One report per bar event: the 30 bars of the cycle.
-    expect(errors.filter((e) => e.phase === 'listener').map((e) => (e.error as Error).message)).toEqual(
-      Array.from({ length: BARS.length }, () => 'listener failed'),
-    );
-    expect(sink.bars('BTCUSD', '1m').map(ohlcv)).toEqual(BARS);
-    await pipeline.stop();
-  });
-
-  it('gives listeners values they cannot change: sinks receive what the source sent', async () => {
-    // Promise: a listener "changes nothing the pipeline computes or delivers", even one that
-    // edits its event.
-    const clock = clockAfterBars();
-    const sink = new MemorySink();
-    const pipeline = pipelineOver(clock, [sink]);
-    let edits = 0;
-    pipeline.on('bar', (event) => {
-      try {
-        (event.bar as { close: number }).close = -1;
-        (event.bar as { revision: number }).revision = 99;
-      } catch {
-        edits++;
-      }
-    });
-    await pipeline.runOnce();
-    await pipeline.flush();
-    expect(edits).toBe(BARS.length);
-    expect(sink.bars('BTCUSD', '1m').map(ohlcv)).toEqual(BARS);
-    expect(sink.bars('BTCUSD', '1m').map((b) => b.revision)).toEqual(BARS.map(() => 0));
-    await pipeline.stop();
-  });
-});
 
 describe('Pipeline against hostile sinks', () => {
   // Two hours of a market, 1m bars; a hung (or failing) sink beside a healthy one, with a queue
@@ -241,76 +193,52 @@ describe('Pipeline against hostile sinks', () => {
   });
 });
 
-describe('Pipeline stop', () => {
-  it('settles at once while a subscribe stream waits for a message and ignores the signal', async () => {
-    // Promise: "stop() settles" whatever a source does.
+describe('Pipeline against hostile listeners', () => {
+  it('reports an async listener that rejects on error, like a synchronous throw, and keeps running', async () => {
+    // Promise: "a listener that throws … is reported on `error` and changes nothing" — a returned
+    // promise's rejection is caught too, never an unhandled rejection.
     const clock = clockAfterBars();
-    const rest = new SimulatedSource({ clock, bars: { BTCUSD: BARS }, includeForming: false });
-    const quiet: Source = {
-      name: 'exchange',
-      fetchOhlcv: (request) => rest.fetchOhlcv(request),
-      // A stream that never yields, never ends and never looks at its signal.
-      subscribe: () => ({ [Symbol.asyncIterator]: () => ({ next: () => new Promise<IteratorResult<Ohlcv>>(() => undefined) }) }),
-    };
-    const pipeline = pipelineOver(clock, [new MemorySink()], { primary: quiet });
-    pipeline.start();
-    await clock.advance(5 * MIN);
-    expect(await settlesWithin(pipeline.stop(), 1000)).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(clock.pending).toBe(0);
-  });
-
-  it('rejects a cycle in flight with a PipelineStoppedError and delivers nothing it computed after stop()', async () => {
-    // Promise: after stop(), nothing is delivered; what was not delivered is in the checkpoint,
-    // and the pipeline resumed from it delivers each bar once.
-    const clock = clockAfterBars();
-    const rest = new SimulatedSource({ clock, bars: { BTCUSD: BARS }, includeForming: false });
-    // Answers 5 s of clock time late, ignoring its signal.
-    const slow: Source = {
-      name: 'exchange',
-      fetchOhlcv: async (request) => {
-        await clock.sleep(5000);
-        const { signal: _ignored, ...unsignalled } = request;
-        return rest.fetchOhlcv(unsignalled);
-      },
-    };
     const sink = new MemorySink();
-    const pipeline = pipelineOver(clock, [sink], { primary: slow });
-    const cycle = pipeline.runOnce();
-    cycle.catch(() => undefined);
-    await clock.advance(1000);
-    await pipeline.stop();
-    await expect(cycle).rejects.toSatisfy(isPipelineStoppedError);
-    await clock.advance(10_000);
-    expect(sink.writes).toEqual([]);
-    await expect(pipeline.runOnce()).rejects.toSatisfy(isPipelineStoppedError);
-    await expect(pipeline.flush()).rejects.toSatisfy(isPipelineStoppedError);
-    expect(() => pipeline.start()).toThrow(expect.objectContaining({ code: 'ERR_PIPELINE_STOPPED' }));
-    const resumed = pipelineOver(clock, [sink], { primary: slow, checkpoint: pipeline.checkpoint() });
-    await drive(clock, resumed.runOnce());
-    await resumed.flush();
+    const pipeline = pipelineOver(clock, [sink]);
+    const errors: ErrorEvent[] = [];
+    pipeline.on('error', (event) => errors.push(event));
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the hostile case: an async listener
+    pipeline.on('bar', async () => {
+      await Promise.resolve();
+      throw new Error('listener failed');
+    });
+    await pipeline.runOnce();
+    await pipeline.flush();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // One report per bar event: the 30 bars of the cycle.
+    expect(errors.filter((e) => e.phase === 'listener').map((e) => (e.error as Error).message)).toEqual(
+      Array.from({ length: BARS.length }, () => 'listener failed'),
+    );
     expect(sink.bars('BTCUSD', '1m').map(ohlcv)).toEqual(BARS);
-    expect(sink.duplicates()).toEqual([]);
-    await resumed.stop();
+    await pipeline.stop();
   });
 
-  it('writes nothing after stop(), even when flush() is called: the records stay in the checkpoint', async () => {
-    // Promise: after stop(), nothing is delivered — the resumed pipeline delivers instead, once.
+  it('gives listeners values they cannot change: sinks receive what the source sent', async () => {
+    // Promise: a listener "changes nothing the pipeline computes or delivers", even one that
+    // edits its event.
     const clock = clockAfterBars();
-    const sink = new MemorySink({ fail: 'hang' });
+    const sink = new MemorySink();
     const pipeline = pipelineOver(clock, [sink]);
+    let edits = 0;
+    pipeline.on('bar', (event) => {
+      try {
+        (event.bar as { close: number }).close = -1;
+        (event.bar as { revision: number }).revision = 99;
+      } catch {
+        edits++;
+      }
+    });
     await pipeline.runOnce();
-    // The hanging sink's flush hangs too: stop() gives it sinkTimeoutMs.
-    await drive(clock, pipeline.stop());
-    sink.setFailure('never');
-    await expect(pipeline.flush()).rejects.toSatisfy(isPipelineStoppedError);
-    await clock.advance(MIN);
-    expect(sink.records).toEqual([]);
-    const resumed = pipelineOver(clock, [sink], { checkpoint: pipeline.checkpoint() });
-    await resumed.flush();
+    await pipeline.flush();
+    expect(edits).toBe(BARS.length);
     expect(sink.bars('BTCUSD', '1m').map(ohlcv)).toEqual(BARS);
-    expect(sink.duplicates()).toEqual([]);
-    await resumed.stop();
+    expect(sink.bars('BTCUSD', '1m').map((b) => b.revision)).toEqual(BARS.map(() => 0));
+    await pipeline.stop();
   });
 });
 
@@ -401,5 +329,78 @@ describe('Pipeline against hostile checkpoints', () => {
     expect(await settlesWithin(drive(clock, pipeline.runOnce(), 10 * MIN), 5000)).toBe(true);
     expect(rest.requests.length).toBeGreaterThan(0);
     await pipeline.stop();
+  });
+});
+
+describe('Pipeline stop', () => {
+  it('settles at once while a subscribe stream waits for a message and ignores the signal', async () => {
+    // Promise: "stop() settles" whatever a source does.
+    const clock = clockAfterBars();
+    const rest = new SimulatedSource({ clock, bars: { BTCUSD: BARS }, includeForming: false });
+    const quiet: Source = {
+      name: 'exchange',
+      fetchOhlcv: (request) => rest.fetchOhlcv(request),
+      // A stream that never yields, never ends and never looks at its signal.
+      subscribe: () => ({ [Symbol.asyncIterator]: () => ({ next: () => new Promise<IteratorResult<Ohlcv>>(() => undefined) }) }),
+    };
+    const pipeline = pipelineOver(clock, [new MemorySink()], { primary: quiet });
+    pipeline.start();
+    await clock.advance(5 * MIN);
+    expect(await settlesWithin(pipeline.stop(), 1000)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(clock.pending).toBe(0);
+  });
+
+  it('rejects a cycle in flight with a PipelineStoppedError and delivers nothing it computed after stop()', async () => {
+    // Promise: after stop(), nothing is delivered; what was not delivered is in the checkpoint,
+    // and the pipeline resumed from it delivers each bar once.
+    const clock = clockAfterBars();
+    const rest = new SimulatedSource({ clock, bars: { BTCUSD: BARS }, includeForming: false });
+    // Answers 5 s of clock time late, ignoring its signal.
+    const slow: Source = {
+      name: 'exchange',
+      fetchOhlcv: async (request) => {
+        await clock.sleep(5000);
+        const { signal: _ignored, ...unsignalled } = request;
+        return rest.fetchOhlcv(unsignalled);
+      },
+    };
+    const sink = new MemorySink();
+    const pipeline = pipelineOver(clock, [sink], { primary: slow });
+    const cycle = pipeline.runOnce();
+    cycle.catch(() => undefined);
+    await clock.advance(1000);
+    await pipeline.stop();
+    await expect(cycle).rejects.toSatisfy(isPipelineStoppedError);
+    await clock.advance(10_000);
+    expect(sink.writes).toEqual([]);
+    await expect(pipeline.runOnce()).rejects.toSatisfy(isPipelineStoppedError);
+    await expect(pipeline.flush()).rejects.toSatisfy(isPipelineStoppedError);
+    expect(() => pipeline.start()).toThrow(expect.objectContaining({ code: 'ERR_PIPELINE_STOPPED' }));
+    const resumed = pipelineOver(clock, [sink], { primary: slow, checkpoint: pipeline.checkpoint() });
+    await drive(clock, resumed.runOnce());
+    await resumed.flush();
+    expect(sink.bars('BTCUSD', '1m').map(ohlcv)).toEqual(BARS);
+    expect(sink.duplicates()).toEqual([]);
+    await resumed.stop();
+  });
+
+  it('writes nothing after stop(), even when flush() is called: the records stay in the checkpoint', async () => {
+    // Promise: after stop(), nothing is delivered — the resumed pipeline delivers instead, once.
+    const clock = clockAfterBars();
+    const sink = new MemorySink({ fail: 'hang' });
+    const pipeline = pipelineOver(clock, [sink]);
+    await pipeline.runOnce();
+    // The hanging sink's flush hangs too: stop() gives it sinkTimeoutMs.
+    await drive(clock, pipeline.stop());
+    sink.setFailure('never');
+    await expect(pipeline.flush()).rejects.toSatisfy(isPipelineStoppedError);
+    await clock.advance(MIN);
+    expect(sink.records).toEqual([]);
+    const resumed = pipelineOver(clock, [sink], { checkpoint: pipeline.checkpoint() });
+    await resumed.flush();
+    expect(sink.bars('BTCUSD', '1m').map(ohlcv)).toEqual(BARS);
+    expect(sink.duplicates()).toEqual([]);
+    await resumed.stop();
   });
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../../errors/config-error.js';
-import type { FeedSourceStats, FeedState } from '../../failover/feed-state.js';
-import { MAX_RETRY_AFTER_MS, type RateLimiterState } from '../../failover/rate-limiter-state.js';
+import type { FeedDetection, FeedSourceStats, FeedState } from '../../failover/feed-state.js';
+import { MAX_RETRY_AFTER_MS, type RateLimitBlock, type RateLimiterState } from '../../failover/rate-limiter-state.js';
 import { AlertSchema } from '../../schemas/alert-schema.js';
 import { DataFormatSchema } from '../../schemas/data-request-schema.js';
 import { DataStatusSchema } from '../../schemas/data-status-schema.js';
@@ -13,6 +13,13 @@ import { TimeframeSchema } from '../../schemas/timeframe-schema.js';
 import type { Timeframe } from '../../time/timeframe.js';
 import { validateOhlcv } from '../../validate/validate-ohlcv.js';
 import type { PipelineCheckpoint } from '../pipeline-options.js';
+import type { SinkRecord } from '../sink.js';
+
+/** `List` when it names every member of `Union` (else `never`, so a member added to the type and not here fails to compile). */
+type Every<Union extends string, List extends readonly Union[]> = [Exclude<Union, List[number]>] extends [never] ? List : never;
+
+const DETECTIONS: Every<FeedDetection, ['errors', 'timeout', 'rate_limited', 'stale']> = ['errors', 'timeout', 'rate_limited', 'stale'];
+const BLOCKS: Every<RateLimitBlock, ['rate_limited', 'banned']> = ['rate_limited', 'banned'];
 
 /** A time, epoch ms (a finite number: JSON turns NaN and infinities into `null`). */
 const time = z.number();
@@ -39,7 +46,7 @@ const sources = { primary: FeedSourceStatsSchema, backup: FeedSourceStatsSchema 
 const outage = {
   ...sources,
   detectedAt: time,
-  detectedBy: z.enum(['errors', 'timeout', 'rate_limited']),
+  detectedBy: z.enum(DETECTIONS),
   lastGoodBar: time.nullable(),
   since: time,
 };
@@ -53,7 +60,7 @@ const FeedStateSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('halted'), ...outage }),
 ]);
 
-const block = { blockedUntil: time.nullable(), blockReason: z.enum(['rate_limited', 'banned']).nullable() };
+const block = { blockedUntil: time.nullable(), blockReason: z.enum(BLOCKS).nullable() };
 
 const RateLimiterStateSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -135,8 +142,19 @@ const PipelineCheckpointSchema = z.object({
   store: z.array(z.object({ ...series, bars: z.array(RevisedBarSchema) })).exactOptional(),
 });
 
-// The schema describes the public type exactly: a change to one that the other misses fails to compile.
+// The schema describes the public type: what it gives is a checkpoint, and it knows every kind of
+// feed state, limiter and record (a change to the types that the schema misses fails to compile).
 const matches: (parsed: z.output<typeof PipelineCheckpointSchema>) => PipelineCheckpoint = (parsed) => parsed;
+type Kinds<Union extends { readonly kind: string }, Schema extends z.ZodType<{ readonly kind: string }>> = [
+  Exclude<Union['kind'], z.output<Schema>['kind']>,
+] extends [never]
+  ? true
+  : never;
+const _everyKind: [
+  Kinds<FeedState, typeof FeedStateSchema>,
+  Kinds<RateLimiterState, typeof RateLimiterStateSchema>,
+  Kinds<SinkRecord, typeof SinkRecordSchema>,
+] = [true, true, true];
 
 /** The value at `path` inside `root` (`undefined` where the path leads nowhere). */
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {

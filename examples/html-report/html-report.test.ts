@@ -43,6 +43,47 @@ interface Opened {
   readonly report: PageReport;
 }
 
+/** Freezes a value and everything in it, so a mutation throws (ESM is strict mode). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+describe('renderReport', () => {
+  const T0 = Date.UTC(2025, 0, 30);
+  const input: ReportInput = deepFreeze({
+    title: 'a </script> & "quotes"',
+    series: [
+      { symbol: 'BTC<USD', timeframe: '1m', bars: [{ timestamp: T0, open: 1, high: 2, low: 0.5, close: 1.5, volume: 3, revision: 0 }] },
+    ],
+    gaps: [],
+    failovers: [],
+    quality: [],
+    alerts: [],
+  });
+
+  it('returns the same page for the same input, without changing it (the input is frozen)', () => {
+    const a = renderReport(input, { chartScript: 'window.LightweightCharts = {};' });
+    expect(renderReport(input, { chartScript: 'window.LightweightCharts = {};' })).toBe(a);
+  });
+
+  it('inlines the chart script and the data, escaping what could end their elements, and links to nothing', () => {
+    const html = renderReport(input, { chartScript: 'var s = "</script><b>";' });
+    expect(html).toContain('var s = "<\\/script><b>";');
+    expect(html).toContain('<title>a &lt;/script&gt; &amp; &quot;quotes&quot;</title>');
+    // The model is JSON with every `<` escaped, so the data cannot close its script element.
+    const data = /<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)?.[1] ?? '';
+    expect(data).not.toContain('<');
+    expect((JSON.parse(data) as { symbols: string[] }).symbols).toEqual(['BTC<USD']);
+    // Only inline scripts and styles; the CSP forbids fetching anything else.
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+stylesheet|https?:\/\//);
+    expect(html).toContain(`default-src 'none'`);
+  });
+});
+
 const chromiumMissing = !existsSync(CHROMIUM);
 const describeChromium = chromiumMissing ? describe.skip : describe;
 

@@ -25,6 +25,8 @@ import {
 } from 'market-data-pipeline';
 import { generateOhlcv, ManualClock, SimulatedSource } from 'market-data-pipeline/testing';
 import { FsStateSink } from '../fs-state-sink/fs-state-sink.js';
+import { ReportRecorder } from '../html-report/report-recorder.js';
+import { writeReport } from '../html-report/write-report.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -120,6 +122,8 @@ export interface DemoSummary {
   readonly backfill: Readonly<Record<string, { readonly done: number; readonly total: number }>>;
   /** The state files written, absolute paths. */
   readonly files: readonly string[];
+  /** The HTML report of the run (`state/report.html`), absolute path. */
+  readonly report: string;
 }
 
 /** Where the demo prints: `process.stdout` or anything with `write` (and optionally `isTTY`). */
@@ -258,6 +262,7 @@ export async function main(options: DemoOptions = {}): Promise<DemoSummary> {
     config: { symbols, timeframes: [...TIMEFRAMES] },
   });
 
+  const recorder = new ReportRecorder(pipeline);
   const failovers: FailoverStep[] = [];
   const gaps: GapSummary[] = [];
   const alerts: Record<string, number> = {};
@@ -349,7 +354,12 @@ export async function main(options: DemoOptions = {}): Promise<DemoSummary> {
     join(root, 'state', 'market_context.json'),
     join(root, 'state', 'data', 'alerts.jsonl'),
   ];
-  const summary: DemoSummary = { series, gaps, failovers, alerts, backfill, files: written };
+  const report = join(root, 'state', 'report.html');
+  await writeReport(
+    report,
+    recorder.input(`market-data-pipeline demo: ${symbols.join(' and ')}, ${new Date(DAY_START).toISOString().slice(0, 10)} (UTC)`),
+  );
+  const summary: DemoSummary = { series, gaps, failovers, alerts, backfill, files: written, report };
   printSummary(summary, print);
   return summary;
 }
@@ -380,6 +390,8 @@ function printSummary(summary: DemoSummary, print: (line?: string) => void): voi
   print();
   print('state files');
   for (const file of summary.files) print(`  ${relative(process.cwd(), file) || file}`);
+  print();
+  print(`report: ${relative(process.cwd(), summary.report) || summary.report}`);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

@@ -8,7 +8,9 @@ import {
   isConfigError,
   isPipelineStoppedError,
   MAX_RETRY_AFTER_MS,
+  MemoryStore,
   Pipeline,
+  type Alert,
   type Ohlcv,
   type PipelineEvents,
   type PipelineCheckpoint,
@@ -86,6 +88,131 @@ function sinkWithHungFlush(name: string): Sink & { flushCalls: number } {
   };
   return sink;
 }
+
+describe('Pipeline against hostile sources', () => {
+  // README: "Each symbol keeps its own pace", "Waits are scheduled, never slept inside a cycle",
+  // "Paging is bounded" (issue 16 items 1 and 2).
+  const T9 = Date.UTC(2025, 0, 30, 9, 0);
+  const SEC = 1000;
+  /** REST only: the simulated stream would cover for the faults scripted on requests. */
+  const rest = (source: SimulatedSource): Source => ({
+    name: source.name,
+    maxLimit: source.maxLimit,
+    fetchOhlcv: (request) => source.fetchOhlcv(request),
+  });
+  /** Runs `start()` second by second until `until` (so every timer fires at its time), then flushes and stops. */
+  const runUntil = async (pipeline: Pipeline, clock: ManualClock, until: number): Promise<void> => {
+    pipeline.start();
+    while (clock.now() < until) await clock.advance(SEC);
+    await pipeline.flush();
+    await pipeline.stop();
+  };
+  it('a 30-minute ban on one symbol’s request moves both symbols to the backup within seconds, and neither falls behind', async () => {
+    const btc = generateOhlcv({ seed: 13, start: T9, count: 120, timeframe: '1m' }).bars;
+    const eth = generateOhlcv({ seed: 14, start: T9, count: 120, timeframe: '1m' }).bars;
+    const clock = new ManualClock(T9 + 10 * MIN + SEC);
+    const primary = new SimulatedSource({
+      clock,
+      name: 'exchange',
+      bars: { BTCUSD: btc, ETHUSD: eth },
+      faults: [{ kind: 'banned', from: T9 + 11 * MIN, times: 1, symbols: ['BTCUSD'], retryAfterMs: 30 * MIN }],
+    });
+    const backup = new SimulatedSource({ clock, name: 'provider', bars: { BTCUSD: btc, ETHUSD: eth } });
+    const sink = new MemorySink();
+    const pipeline = new Pipeline({
+      primary: rest(primary),
+      backup: rest(backup),
+      sinks: [sink],
+      clock,
+      start: T9,
+      config: { symbols: ['BTCUSD', 'ETHUSD'], timeframes: ['1m'] },
+    });
+    const moves: [string, number, string][] = [];
+    pipeline.on('failover', ({ symbol, to, at }) => moves.push([symbol, at, to]));
+    await runUntil(pipeline, clock, T9 + 45 * MIN + 30 * SEC);
+    // Specification: retry after 5 s, the backup within 10 s more.
+    const banned = primary.requests.find((r) => r.at >= T9 + 11 * MIN && r.symbol === 'BTCUSD');
+    expect(banned?.outcome).toBe('banned');
+    const onBackup = (symbol: string): number | undefined => moves.find(([s, , to]) => s === symbol && to === 'on_backup')?.[1];
+    expect(onBackup('BTCUSD')).toBeLessThanOrEqual((banned?.at ?? 0) + 15 * SEC);
+    // ETH's next poll (09:12:01) finds the source banned: the same ladder, from then.
+    expect(onBackup('ETHUSD')).toBeLessThanOrEqual(T9 + 12 * MIN + SEC + 15 * SEC);
+    // Every bar up to 09:44 reached the sink for both symbols, none filled: nobody fell behind.
+    for (const symbol of ['BTCUSD', 'ETHUSD']) {
+      const delivered = new Set(
+        sink
+          .bars(symbol, '1m')
+          .filter((b) => b.flag === undefined)
+          .map((b) => b.timestamp),
+      );
+      for (let t = T9; t <= T9 + 44 * MIN; t += MIN) expect(delivered.has(t), `${symbol} ${new Date(t).toISOString()}`).toBe(true);
+    }
+  });
+
+  it('caps an absurd Retry-After at 3 days and reports it', async () => {
+    const { bars } = generateOhlcv({ seed: 15, start: T9, count: 60, timeframe: '1m' });
+    const clock = new ManualClock(T9 + 10 * MIN + SEC);
+    const primary = new SimulatedSource({
+      clock,
+      name: 'exchange',
+      bars: { BTCUSD: bars },
+      faults: [{ kind: 'rate_limited', from: T9 + 11 * MIN, times: 1, retryAfterMs: 1e15 }],
+    });
+    const backup = new SimulatedSource({ clock, name: 'provider', bars: { BTCUSD: bars } });
+    const pipeline = new Pipeline({ primary: rest(primary), backup: rest(backup), clock, start: T9, config: { symbols: ['BTCUSD'] } });
+    const alerts: Alert[] = [];
+    pipeline.on('alert', (alert) => alerts.push(alert));
+    await runUntil(pipeline, clock, T9 + 13 * MIN);
+    const limit = alerts.find((a) => a.type === 'rate_limit');
+    expect(limit?.severity).toBe('warning');
+    expect(limit?.message).toContain('capped at 2025-02-02T09:11:01Z');
+    // The 429 itself is no outage, but no data for 30 s after the 09:11 bar's close is: the backup serves.
+    expect(alerts.some((a) => a.type === 'stale_data')).toBe(true);
+    expect(backup.requests.length).toBeGreaterThan(0);
+  });
+
+  it('a page with no bar at or after the one asked for is a failure on the ladder; runOnce and request settle', async () => {
+    const { bars } = generateOhlcv({ seed: 16, start: T9, count: 300, timeframe: '1m' });
+    const clock = new ManualClock(T9 + 200 * MIN + SEC);
+    let asked = 0;
+    // Always the same full page, whatever `since` says.
+    const stuck: Source = {
+      name: 'stuck',
+      maxLimit: 50,
+      fetchOhlcv: () => {
+        asked++;
+        return Promise.resolve(bars.slice(0, 50));
+      },
+    };
+    const pipeline = new Pipeline({
+      primary: stuck,
+      clock,
+      store: new MemoryStore(),
+      start: T9,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m'] },
+    });
+    const moves: string[] = [];
+    const errors: unknown[] = [];
+    pipeline.on('failover', ({ to }) => moves.push(to));
+    pipeline.on('error', ({ error }) => errors.push(error));
+    for (let i = 0; i < 3; i++) {
+      await pipeline.runOnce();
+      await clock.advance(SEC);
+    }
+    // Three cycles: the first page is new, each later one makes no progress (errorThreshold 3 → detected).
+    expect(asked).toBeLessThanOrEqual(6);
+    expect(moves).toContain('detected');
+    expect(errors.some((e) => e instanceof Error && e.message.includes('made no progress'))).toBe(true);
+    const response = await pipeline.request({
+      request_id: 'STUCK',
+      requester: 'backtester',
+      request_type: 'historical_data',
+      parameters: { symbol: 'BTCUSD', timeframe: '1m', start_date: '2025-01-30', end_date: '2025-01-30', format: 'json' },
+      priority: 'normal',
+    });
+    expect(response.status).not.toBe('completed');
+  });
+});
 
 describe('Pipeline against hostile sinks', () => {
   // Two hours of a market, 1m bars; a hung (or failing) sink beside a healthy one, with a queue

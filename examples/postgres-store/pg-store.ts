@@ -39,7 +39,11 @@ type Row = [
   revision: number,
 ];
 
-/** Epoch ms of `open_time` (exact: `extract` gives a numeric), then the bar's columns. */
+/**
+ * Epoch ms of `open_time` (exact: `extract` gives a numeric), then the bar's columns. Rows come
+ * in text format: node-postgres decodes every result value as UTF-8 text first, so its binary
+ * result format cannot carry arbitrary bytes.
+ */
 const COLUMNS =
   '(extract(epoch FROM open_time) * 1000)::float8, open, high, low, close, volume, quote_volume, trades::float8, taker_buy_volume, flag, count, revision';
 
@@ -133,15 +137,21 @@ export class PgStore implements Store {
     return upsertBars(this.pool, this.schema, series);
   }
 
-  async #rows(symbol: string, timeframe: Timeframe, start: number, end: number): Promise<Row[]> {
+  /** Rows of one series' bars, as arrays; `condition` follows the series' `WHERE`. */
+  async #select(condition: string, values: readonly unknown[]): Promise<Row[]> {
     const result = await this.pool.query<Row>({
-      text: `SELECT ${COLUMNS} FROM ${this.schema}.bars
-             WHERE symbol = $1 AND timeframe = $2 AND open_time >= to_timestamp($3::float8 / 1000) AND open_time < to_timestamp($4::float8 / 1000)
-             ORDER BY open_time`,
-      values: [symbol, timeframe, start, end],
+      text: `SELECT ${COLUMNS} FROM ${this.schema}.bars WHERE symbol = $1 AND timeframe = $2 ${condition}`,
+      values: [...values],
       rowMode: 'array',
     });
     return result.rows;
+  }
+
+  #rows(symbol: string, timeframe: Timeframe, start: number, end: number): Promise<Row[]> {
+    return this.#select(
+      'AND open_time >= to_timestamp($3::float8 / 1000) AND open_time < to_timestamp($4::float8 / 1000) ORDER BY open_time',
+      [symbol, timeframe, start, end],
+    );
   }
 
   /**
@@ -200,12 +210,7 @@ export class PgStore implements Store {
    * @returns The bar, or `undefined` when the series is empty.
    */
   async last(symbol: string, timeframe: Timeframe): Promise<RevisedBar | undefined> {
-    const result = await this.pool.query<Row>({
-      text: `SELECT ${COLUMNS} FROM ${this.schema}.bars WHERE symbol = $1 AND timeframe = $2 ORDER BY open_time DESC LIMIT 1`,
-      values: [symbol, timeframe],
-      rowMode: 'array',
-    });
-    const row = result.rows[0];
+    const [row] = await this.#select('ORDER BY open_time DESC LIMIT 1', [symbol, timeframe]);
     return row === undefined ? undefined : toBar(row);
   }
 

@@ -1,5 +1,6 @@
 import type { RevisedBar, Timeframe } from 'market-data-pipeline';
 import type { ClientBase, Pool } from 'pg';
+import { binaryNumberArray, binaryTextArray } from './binary-array.js';
 
 /** The bars of one series, as `Store.upsert` and a `bars` sink record carry them. */
 export interface SeriesBars {
@@ -39,7 +40,8 @@ function rowsOf(series: readonly SeriesBars[]): Row[] {
  * or part of the caller's transaction when `client` is in one). A stored bar is replaced only by
  * one with an equal or higher revision (equal: an at-least-once re-delivery, same content).
  * Timestamps (epoch ms) become `timestamptz` with `to_timestamp(ms / 1000)`, exact to the
- * millisecond.
+ * millisecond. Each column goes as one array parameter in PostgreSQL's binary format (see
+ * `binary-array.ts`): no number is turned into text on either side.
  *
  * @param client - A pool (the statement is its own transaction) or a client inside a transaction.
  * @param schema - The schema holding `bars` (validated identifier).
@@ -63,20 +65,53 @@ export async function upsertBars(client: Pool | ClientBase, schema: string, seri
        flag = excluded.flag, count = excluded.count, revision = excluded.revision
      WHERE excluded.revision >= bars.revision`,
     [
-      column((r) => r.symbol),
-      column((r) => r.timeframe),
-      column((r) => r.bar.timestamp),
-      column((r) => r.bar.open),
-      column((r) => r.bar.high),
-      column((r) => r.bar.low),
-      column((r) => r.bar.close),
-      column((r) => r.bar.volume),
-      column((r) => r.bar.quoteVolume ?? null),
-      column((r) => r.bar.trades ?? null),
-      column((r) => r.bar.takerBuyVolume ?? null),
-      column((r) => r.bar.flag ?? null),
-      column((r) => r.bar.count ?? null),
-      column((r) => r.bar.revision),
+      binaryTextArray(column((r) => r.symbol)),
+      binaryTextArray(column((r) => r.timeframe)),
+      binaryNumberArray(
+        'float8',
+        column((r) => r.bar.timestamp),
+      ),
+      binaryNumberArray(
+        'float8',
+        column((r) => r.bar.open),
+      ),
+      binaryNumberArray(
+        'float8',
+        column((r) => r.bar.high),
+      ),
+      binaryNumberArray(
+        'float8',
+        column((r) => r.bar.low),
+      ),
+      binaryNumberArray(
+        'float8',
+        column((r) => r.bar.close),
+      ),
+      binaryNumberArray(
+        'float8',
+        column((r) => r.bar.volume),
+      ),
+      binaryNumberArray(
+        'float8',
+        column((r) => r.bar.quoteVolume),
+      ),
+      binaryNumberArray(
+        'int8',
+        column((r) => r.bar.trades),
+      ),
+      binaryNumberArray(
+        'float8',
+        column((r) => r.bar.takerBuyVolume),
+      ),
+      binaryTextArray(column((r) => r.bar.flag)),
+      binaryNumberArray(
+        'int4',
+        column((r) => r.bar.count),
+      ),
+      binaryNumberArray(
+        'int4',
+        column((r) => r.bar.revision),
+      ),
     ],
   );
   return result.rowCount ?? 0;

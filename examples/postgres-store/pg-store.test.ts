@@ -328,10 +328,13 @@ describe('examples/postgres-store/main.ts under SIGKILL', () => {
   const main = fileURLToPath(new URL('./main.ts', import.meta.url));
   const END_MINUTE = 150;
 
-  /** Starts main.ts until minute 150 and SIGKILLs it once it has printed the cycle of minute `killAfter`. */
+  /** Starts main.ts until minute 150 and SIGKILLs it as soon as it has printed the cycle of minute `killAfter`. */
   function runAndKill(url: string, killAfter: number): Promise<{ signal: NodeJS.Signals | null; stdout: string }> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', main, url, String(END_MINUTE)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      // 25 ms of wall clock per simulated minute: the kill lands well before the end even when this machine is loaded.
+      const child = spawn(process.execPath, ['--import', 'tsx', main, url, String(END_MINUTE), '25'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       let stdout = '';
       child.stdout.setEncoding('utf8');
       child.stdout.on('data', (chunk: string) => {
@@ -345,40 +348,44 @@ describe('examples/postgres-store/main.ts under SIGKILL', () => {
     });
   }
 
-  it('loses nothing and doubles nothing: every bar of the market once, with its values, and exact aggregates', async () => {
-    await pool.query('CREATE DATABASE kill_test');
-    const url = cluster.url.replace(/\/postgres$/, '/kill_test');
-    const first = await runAndKill(url, 90);
-    expect(first.signal).toBe('SIGKILL');
-    expect(first.stdout).not.toContain('BTCUSD  1m:'); // killed before its summary
-    const db = new pg.Pool({ connectionString: url, max: 2 });
-    try {
-      const partial = await db.query(`SELECT count(*)::int AS n FROM market_data.bars WHERE symbol = 'BTCUSD' AND timeframe = '1m'`);
-      expect((partial.rows[0] as { n: number }).n).toBeLessThan(END_MINUTE);
+  // Minute 50: inside the bad-rows window (fills not yet replaced); minute 90: the primary is down.
+  it.each([50, 90])(
+    'loses nothing and doubles nothing when killed after minute %i: every bar of the market once, with its values, and exact aggregates',
+    async (killAfter) => {
+      await pool.query(`CREATE DATABASE kill_${killAfter}`);
+      const url = cluster.url.replace(/\/postgres$/, `/kill_${killAfter}`);
+      const first = await runAndKill(url, killAfter);
+      expect(first.signal).toBe('SIGKILL');
+      expect(first.stdout).not.toContain('BTCUSD  1m:'); // killed before its summary
+      const db = new pg.Pool({ connectionString: url, max: 2 });
+      try {
+        const partial = await db.query(`SELECT count(*)::int AS n FROM market_data.bars WHERE symbol = 'BTCUSD' AND timeframe = '1m'`);
+        expect((partial.rows[0] as { n: number }).n).toBeLessThan(END_MINUTE - 10); // killed well before the end
 
-      const second = await promisify(execFile)(process.execPath, ['--import', 'tsx', main, url, String(END_MINUTE)]);
-      expect(second.stdout).toContain('BTCUSD  1m: 150  5m: 30  15m: 10  1H: 2');
+        const second = await promisify(execFile)(process.execPath, ['--import', 'tsx', main, url, String(END_MINUTE)]);
 
-      // The truth: the market's closed bars at minute 150 and their batch aggregates.
-      const { primary } = simulatedMarket(new ManualClock(MARKET_START));
-      const key = (b: Ohlcv): string => `${b.timestamp}:${b.open}:${b.high}:${b.low}:${b.close}:${b.volume.toFixed(9)}:${b.flag ?? ''}`;
-      for (const symbol of MARKET_SYMBOLS) {
-        const truth = primary.closedBars(symbol, MARKET_START + END_MINUTE * MIN + 1000);
-        expect(truth.length).toBe(END_MINUTE);
-        const store = new PgStore(db);
-        for (const tf of MARKET_TIMEFRAMES) {
-          const want = tf === '1m' ? truth : aggregateOhlcv(truth, tf, { source: '1m' }).bars;
-          const have = await store.range(symbol, tf, -Infinity, Infinity);
-          expect(have.map(key), `${symbol} ${tf}`).toEqual(want.map(key));
+        // The truth: the market's closed bars at minute 150 and their batch aggregates.
+        const { primary } = simulatedMarket(new ManualClock(MARKET_START));
+        const key = (b: Ohlcv): string => `${b.timestamp}:${b.open}:${b.high}:${b.low}:${b.close}:${b.volume.toFixed(9)}:${b.flag ?? ''}`;
+        for (const symbol of MARKET_SYMBOLS) {
+          const truth = primary.closedBars(symbol, MARKET_START + END_MINUTE * MIN + 1000);
+          expect(truth.length).toBe(END_MINUTE);
+          const store = new PgStore(db);
+          for (const tf of MARKET_TIMEFRAMES) {
+            const want = tf === '1m' ? truth : aggregateOhlcv(truth, tf, { source: '1m' }).bars;
+            const have = await store.range(symbol, tf, -Infinity, Infinity);
+            expect(have.map(key), `${symbol} ${tf}`).toEqual(want.map(key));
+          }
         }
+        expect(second.stdout).toContain('BTCUSD  1m: 150  5m: 30  15m: 10  1H: 2');
+        // The bad rows were filled, then replaced by real bars (revisions), none left synthetic.
+        const revised = await db.query(`SELECT count(*)::int AS n FROM market_data.bars WHERE revision > 0`);
+        expect((revised.rows[0] as { n: number }).n).toBeGreaterThan(0);
+        const docs = await db.query(`SELECT name, symbol FROM market_data.documents ORDER BY name, symbol`);
+        expect(docs.rows.length).toBe(6); // data_status, quality_report, and latest_ohlcv + market_context per symbol
+      } finally {
+        await db.end();
       }
-      // The bad rows were filled, then replaced by real bars (revisions), none left synthetic.
-      const revised = await db.query(`SELECT count(*)::int AS n FROM market_data.bars WHERE revision > 0`);
-      expect((revised.rows[0] as { n: number }).n).toBeGreaterThan(0);
-      const docs = await db.query(`SELECT name, symbol FROM market_data.documents ORDER BY name, symbol`);
-      expect(docs.rows.length).toBe(6); // data_status, quality_report, and latest_ohlcv + market_context per symbol
-    } finally {
-      await db.end();
-    }
-  });
+    },
+  );
 });

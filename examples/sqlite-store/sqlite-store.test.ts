@@ -18,6 +18,7 @@ import { ManualClock, MemorySink, SimulatedSource } from 'market-data-pipeline/t
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteSink } from './sqlite-sink.js';
 import { SqliteStore } from './sqlite-store.js';
+import { describeStoreContract } from '../../test/contracts/store-contract.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2025, 0, 30);
@@ -37,79 +38,13 @@ function bar(timestamp: number, price: number, revision: number, extra: Partial<
   return { timestamp, open: price, high: price + 1, low: price - 1, close: price, volume: 10, revision, ...extra };
 }
 
+describeStoreContract({
+  name: 'SqliteStore',
+  create: () => new SqliteStore(':memory:'),
+  dispose: (store) => (store as SqliteStore).close(),
+});
+
 describe('SqliteStore', () => {
-  it('keeps the highest revision: an older revision never replaces a newer one, an equal or higher one does', () => {
-    const store = new SqliteStore(':memory:');
-    store.upsert('BTCUSD', '1m', [bar(T0, 100, 1, { flag: 'forward_filled' })]);
-    store.upsert('BTCUSD', '1m', [bar(T0, 200, 0)]); // a late re-delivery of revision 0: ignored
-    expect(store.last('BTCUSD', '1m')).toEqual(bar(T0, 100, 1, { flag: 'forward_filled' }));
-    store.upsert('BTCUSD', '1m', [bar(T0, 300, 1)]); // the same revision again: replaces (at-least-once)
-    expect(store.last('BTCUSD', '1m')).toEqual(bar(T0, 300, 1));
-    store.upsert('BTCUSD', '1m', [bar(T0, 400, 2)]);
-    expect(store.range('BTCUSD', '1m', T0, T0 + MIN)).toEqual([bar(T0, 400, 2)]);
-    expect(store.size('BTCUSD', '1m')).toBe(1);
-    store.close();
-  });
-
-  it('keys bars by symbol, timeframe and timestamp', () => {
-    const store = new SqliteStore(':memory:');
-    store.upsert('BTCUSD', '1m', [bar(T0, 1, 0), bar(T0 + MIN, 2, 0)]);
-    store.upsert('BTCUSD', '5m', [bar(T0, 3, 0)]);
-    store.upsert('ETHUSD', '1m', [bar(T0, 4, 0)]);
-    expect(store.range('BTCUSD', '1m', 0, Infinity).map((b) => b.close)).toEqual([1, 2]);
-    expect(store.range('BTCUSD', '5m', 0, Infinity).map((b) => b.close)).toEqual([3]);
-    expect(store.range('ETHUSD', '1m', 0, Infinity).map((b) => b.close)).toEqual([4]);
-    expect(store.last('ETHUSD', '5m')).toBeUndefined();
-    store.close();
-  });
-
-  it('returns ranges oldest first with start inclusive and end exclusive, whatever the insert order', () => {
-    const store = new SqliteStore(':memory:');
-    store.upsert('BTCUSD', '1m', [bar(T0 + 2 * MIN, 3, 0), bar(T0, 1, 0), bar(T0 + 3 * MIN, 4, 0), bar(T0 + MIN, 2, 0)]);
-    expect(store.range('BTCUSD', '1m', T0 + MIN, T0 + 3 * MIN).map((b) => b.close)).toEqual([2, 3]);
-    expect(store.last('BTCUSD', '1m')?.close).toBe(4);
-    store.close();
-  });
-
-  it('round-trips every optional field and omits the absent ones', () => {
-    const store = new SqliteStore(':memory:');
-    const full = bar(T0, 1, 2, { quoteVolume: 12.5, trades: 7, takerBuyVolume: 3.25, flag: 'interpolated', count: 5 });
-    const plain = bar(T0 + MIN, 2, 0);
-    store.upsert('BTCUSD', '1m', [full, plain]);
-    const [a, b] = store.range('BTCUSD', '1m', 0, Infinity);
-    expect(a).toEqual(full);
-    expect(b).toEqual(plain);
-    expect(Object.keys(b ?? {})).not.toContain('flag');
-    store.close();
-  });
-
-  it('gives the same bars as columns, with flag codes', () => {
-    const store = new SqliteStore(':memory:');
-    store.upsert('BTCUSD', '1m', [
-      bar(T0, 1, 0),
-      bar(T0 + MIN, 2, 1, { flag: 'forward_filled' }),
-      bar(T0 + 2 * MIN, 3, 0, { flag: 'clipped' }),
-    ]);
-    const columns = store.rangeColumns('BTCUSD', '1m', T0, T0 + 3 * MIN);
-    expect(columns.length).toBe(3);
-    expect([...columns.timestamp]).toEqual([T0, T0 + MIN, T0 + 2 * MIN]);
-    expect([...columns.close]).toEqual([1, 2, 3]);
-    expect([...columns.high]).toEqual([2, 3, 4]);
-    // BarFlagCode: None 0, Interpolated 1, ForwardFilled 2, Clipped 3.
-    expect([...(columns.flags ?? [])]).toEqual([0, 2, 3]);
-    store.close();
-  });
-
-  it('prunes bars older than the cut-off of one series only and says how many', () => {
-    const store = new SqliteStore(':memory:');
-    store.upsert('BTCUSD', '1m', [bar(T0, 1, 0), bar(T0 + MIN, 2, 0), bar(T0 + 2 * MIN, 3, 0)]);
-    store.upsert('ETHUSD', '1m', [bar(T0, 1, 0)]);
-    expect(store.prune('BTCUSD', '1m', T0 + 2 * MIN)).toBe(2);
-    expect(store.range('BTCUSD', '1m', 0, Infinity).map((b) => b.timestamp)).toEqual([T0 + 2 * MIN]);
-    expect(store.size('ETHUSD', '1m')).toBe(1);
-    store.close();
-  });
-
   it('runs in WAL mode and persists across reopening', () => {
     const file = join(dir, 'bars.db');
     const store = new SqliteStore(file);

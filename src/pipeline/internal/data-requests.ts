@@ -6,7 +6,8 @@ import { DataRequestSchema } from '../../schemas/data-request-schema.js';
 import type { DataResponse } from '../../schemas/data-response-schema.js';
 import { bucketEnd } from '../../time/bucket-end.js';
 import { bucketStart } from '../../time/bucket-start.js';
-import { DAY_MS } from '../../time/timeframe.js';
+import { DAY_MS, type Timeframe } from '../../time/timeframe.js';
+import type { Ohlcv } from '../../schemas/ohlcv.js';
 import type { Clock } from '../clock.js';
 import type { RevisedBar } from '../sink.js';
 import type { Delivery } from './delivery.js';
@@ -42,8 +43,9 @@ function parseDate(date: string): number {
 /**
  * Owns the specification's historical data requests: checks the request, fetches the base bars
  * from the first one of the range the store lacks or holds only filled (through the feed
- * controller, ingested like any answer), scores the range with `scoreQuality` and writes the dataset to every sink that writes
- * its format.
+ * controller, ingested like any answer), scores the range's base bars with `scoreQuality`, counts
+ * the filled base bars behind the rows (`gaps_filled`, from aggregated bars' `synthetic`) and writes
+ * the dataset to every sink that writes its format.
  */
 export class DataRequests {
   readonly #config: PipelineConfig;
@@ -113,14 +115,7 @@ export class DataRequests {
     const quality =
       firstBar === undefined || lastBar === undefined
         ? null
-        : scoreQuality(bars, {
-            timeframe,
-            now: bucketEnd(lastBar.timestamp, timeframe),
-            symbol,
-            start,
-            end: Math.min(end, bucketStart(now, timeframe)),
-            config: this.#qualityConfig,
-          }).score;
+        : await this.#score(symbol, timeframe, bars, start, Math.min(end, bucketStart(now, timeframe)));
     const path = `data/${symbol}_${timeframe}_${compact(start)}_${compact(end - 1)}.${format}`;
     const written = await this.#units.delivery.deliverDataset(
       { kind: 'dataset', requestId, symbol, timeframe, format, path, bars },
@@ -134,9 +129,31 @@ export class DataRequests {
       qualityScore: quality,
       firstTimestamp: firstBar?.timestamp ?? null,
       lastTimestamp: lastBar?.timestamp ?? null,
-      gapsFilled: bars.filter(isSynthetic).length,
+      gapsFilled: filledBars(bars),
       ...(partialReason === undefined ? {} : { partialReason }),
     });
+  }
+
+  /**
+   * The quality score of a response: `scoreQuality` over the base bars the rows were built
+   * from, on the window `[start, end)` (`end` the end of the last closed bucket of the requested
+   * timeframe), judged at the close of the newest one. An aggregated bar hides its holes and
+   * filled bars (its `missing` and `synthetic`); the base bars show them to completeness, validity
+   * and consistency as they are.
+   */
+  async #score(symbol: string, timeframe: Timeframe, bars: readonly RevisedBar[], start: number, end: number): Promise<number | null> {
+    const base = this.#config.baseTimeframe;
+    const scored = timeframe === base ? bars : await this.#units.store.range(symbol, base, start, end);
+    const newest = scored.at(-1);
+    if (newest === undefined) return null;
+    return scoreQuality(scored, {
+      timeframe: base,
+      now: bucketEnd(newest.timestamp, base),
+      symbol,
+      start,
+      end,
+      config: this.#qualityConfig,
+    }).score;
   }
 
   /**
@@ -203,6 +220,20 @@ export class DataRequests {
  * or ban) ends the fetch, and the request is answered `partial` with the reason.
  */
 const LIMITER_WAIT_MS = 60_000;
+
+/**
+ * Filled base bars behind `bars` (the response's `gaps_filled`): an aggregated bar's
+ * `synthetic`, a synthetic bar's `count` (1 for a base bar), whichever is larger.
+ */
+function filledBars(bars: readonly Ohlcv[]): number {
+  let filled = 0;
+  for (const bar of bars) {
+    const own = bar.synthetic ?? 0;
+    const flagged = isSynthetic(bar) ? (bar.count ?? 1) : 0;
+    filled += Math.max(own, flagged);
+  }
+  return filled;
+}
 
 /** The `request_id` of an invalid request when it has a usable one, else `unknown`. */
 function requestIdOf(request: unknown): string {

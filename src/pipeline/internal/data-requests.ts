@@ -2,7 +2,7 @@ import { isoUtc } from '../../internal/iso-utc.js';
 import { scoreQuality, type QualityConfig } from '../../quality/score-quality.js';
 import { buildDataResponse } from '../../reports/build-data-response.js';
 import type { PipelineConfig } from '../../schemas/config.js';
-import { DataRequestSchema } from '../../schemas/data-request-schema.js';
+import { DataRequestSchema, type RequestPriority } from '../../schemas/data-request-schema.js';
 import type { DataResponse } from '../../schemas/data-response-schema.js';
 import { bucketEnd } from '../../time/bucket-end.js';
 import { bucketStart } from '../../time/bucket-start.js';
@@ -15,6 +15,7 @@ import type { FeedController, FeedSourceRef } from './feed-controller.js';
 import type { Ingestor } from './ingestor.js';
 import type { PipelineEmitter } from './pipeline-emitter.js';
 import { noProgress } from './no-progress.js';
+import { RequestQueue } from './request-queue.js';
 import { isSynthetic } from './same-bar.js';
 import { Throttled } from './throttled.js';
 import type { StoreAccess } from './store-access.js';
@@ -45,18 +46,21 @@ function parseDate(date: string): number {
  * from the first one of the range the store lacks or holds only filled (through the feed
  * controller, ingested like any answer), scores the range's base bars with `scoreQuality`, counts
  * the filled base bars behind the rows (`gaps_filled`, from aggregated bars' `synthetic`) and writes
- * the dataset to every sink that writes its format.
+ * the dataset to every sink that writes its format. Its fetches that wait for the source's rate
+ * limiter are sent by the request's `priority` (a {@link RequestQueue}).
  */
 export class DataRequests {
   readonly #config: PipelineConfig;
   readonly #qualityConfig: QualityConfig;
   readonly #baseMs: number;
   readonly #units: DataRequestUnits;
+  readonly #queue: RequestQueue;
 
   constructor(config: PipelineConfig, baseMs: number, units: DataRequestUnits) {
     this.#config = config;
     this.#baseMs = baseMs;
     this.#units = units;
+    this.#queue = new RequestQueue(units.clock, (source) => units.feed.limiterWait(source));
     this.#qualityConfig = Object.freeze({
       completeness: config.completeness,
       validity: config.validity,
@@ -78,7 +82,7 @@ export class DataRequests {
         error: 'invalid_request',
       });
     }
-    const { request_id: requestId, parameters } = parsed.data;
+    const { request_id: requestId, parameters, priority } = parsed.data;
     const { symbol, timeframe, format } = parameters;
     const config = this.#config;
     if (!config.symbols.includes(symbol)) {
@@ -105,7 +109,7 @@ export class DataRequests {
     await this.#units.exclusive(
       symbol,
       async () => {
-        partialReason = await this.#history(symbol, start, until, signal);
+        partialReason = await this.#history(symbol, start, until, priority, signal);
       },
       signal,
     );
@@ -161,7 +165,13 @@ export class DataRequests {
    * filled (a hole the source may have by now) to `end`: real bars replace filled ones with a
    * higher revision, and stored real bars are kept. Returns why it stopped short, if it did.
    */
-  async #history(symbol: string, start: number, end: number, signal: AbortSignal | undefined): Promise<string | undefined> {
+  async #history(
+    symbol: string,
+    start: number,
+    end: number,
+    priority: RequestPriority,
+    signal: AbortSignal | undefined,
+  ): Promise<string | undefined> {
     const { feed, ingestor, store, emitter } = this.#units;
     const w = this.#baseMs;
     const base = this.#config.baseTimeframe;
@@ -185,7 +195,11 @@ export class DataRequests {
       let rows: readonly unknown[];
       let latencyMs: number;
       try {
-        const answer = await feed.request(symbol, ref, since, Math.min(limit, Math.round((until - since) / w)), signal, LIMITER_WAIT_MS);
+        const count = Math.min(limit, Math.round((until - since) / w));
+        // Requests waiting for the source's rate limiter go by priority, each page at most LIMITER_WAIT_MS.
+        const answer = await this.#queue.send(source, priority, LIMITER_WAIT_MS, signal, (maxWaitMs) =>
+          feed.request(symbol, ref, since, count, signal, maxWaitMs),
+        );
         latencyMs = answer.latencyMs;
         rows = answer.rows.filter((row) => {
           const t = (row as { timestamp?: unknown } | null)?.timestamp;

@@ -141,6 +141,13 @@ describe('aggregateOhlcv', () => {
       expect([...(columns.missing ?? [])]).toEqual([20, 0, 0]);
     });
 
+    it('counts calendar months in days: January 2024 from 28 of its 31 daily bars lacks 3', () => {
+      const days = Array.from({ length: 31 }, (_, d) => d)
+        .filter((d) => d !== 9 && d !== 10 && d !== 20)
+        .map((d) => ({ timestamp: T0 + d * 86_400_000, open: 1, high: 1, low: 1, close: 1, volume: 1 }));
+      expect(provenanceOf(aggregateOhlcv(days, '1M', { source: '1D', provenance: true }).bars)).toEqual([[T0, 28, undefined, 3]]);
+    });
+
     it('counts the minutes a partial bucket lacks', () => {
       // 00:02–00:06: the 00:00 bucket lacks :00 and :01; the kept trailing one lacks :07–:09.
       const five = [2, 3, 4, 5, 6].map((m) => bar(m, 1, 1, 1, 1, 1));

@@ -5,7 +5,7 @@
 import type { MutableColumns } from '../../internal/columns.js';
 import type { OhlcvColumns } from '../../schemas/ohlcv-columns.js';
 import { bucketEnd } from '../../time/bucket-end.js';
-import type { Timeframe } from '../../time/timeframe.js';
+import { FIXED_WIDTH_MS, type FixedTimeframe, type Timeframe } from '../../time/timeframe.js';
 
 /**
  * Source bars (in the units of `count`) one input bar stands for: 1 for plain bars, else the
@@ -32,10 +32,15 @@ export function missingBars(columns: MutableColumns, tf: Timeframe, sourceWidth:
   const m = columns.length;
   const out = new Float64Array(m);
   const count = columns.count as Float64Array;
+  if (tf !== '1M' || sourceWidth === 0) {
+    // Every bucket has the same width in source bars.
+    const full = (sourceWidth === 0 ? 1 : FIXED_WIDTH_MS[tf as FixedTimeframe] / sourceWidth) * units;
+    for (let j = 0; j < m; j++) out[j] = full - (count[j] as number);
+    return out;
+  }
   for (let j = 0; j < m; j++) {
     const start = columns.timestamp[j] as number;
-    const slots = sourceWidth === 0 ? 1 : (bucketEnd(start, tf) - start) / sourceWidth;
-    out[j] = slots * units - (count[j] as number);
+    out[j] = ((bucketEnd(start, tf) - start) / sourceWidth) * units - (count[j] as number);
   }
   return out;
 }

@@ -78,4 +78,28 @@ describe('Pipeline data requests and the rate limiter', () => {
     await pipeline.stop();
     expect(source.requests.map((r) => r.symbol)).toEqual(['AAAUSD', 'CCCUSD']);
   });
+  it('answers partial a waiting request that its turn would push past the minute a page may wait', async () => {
+    // One request per 15 s: a normal request takes the first window, four high ones the next
+    // four (15, 30, 45, 60 s); the low one, sent first of the waiting, would go at 75 s, past
+    // its minute, and is answered partial at 60 s, never sent. (Behind three high ones it would
+    // go at 60 s, within its minute.)
+    const clock = new ManualClock(T0 + 30 * MIN);
+    const symbols = [...SYMBOLS, 'EEEUSD', 'FFFUSD'];
+    const source = new SimulatedSource({ clock, symbols, generate: { start: T0, count: 60 } });
+    const pipeline = new Pipeline({
+      primary: source,
+      sinks: [new MemorySink({ datasetFormats: ['json'] })],
+      clock,
+      config: { symbols, timeframes: ['1m'], rateLimit: { kind: 'weight_window', limit: 1, windowMs: 15_000 } },
+    });
+    const first = pipeline.request(historical('first', 'AAAUSD', 'normal'));
+    const low = pipeline.request(historical('low', 'BBBUSD', 'low'));
+    const highs = ['CCCUSD', 'DDDUSD', 'EEEUSD', 'FFFUSD'].map((symbol) => pipeline.request(historical(`high-${symbol}`, symbol, 'high')));
+    for (let i = 0; i < 6; i++) await clock.advance(WINDOW);
+    await expect(first).resolves.toMatchObject({ status: 'completed' });
+    for (const high of highs) await expect(high).resolves.toMatchObject({ status: 'completed' });
+    await expect(low).resolves.toMatchObject({ status: 'partial' });
+    await pipeline.stop();
+    expect(source.requests.map((r) => r.symbol)).toEqual(['AAAUSD', 'CCCUSD', 'DDDUSD', 'EEEUSD', 'FFFUSD']);
+  });
 });

@@ -15,69 +15,8 @@ import { assertAggregatable, gridDivides, inferTimeframe, orderingWidth } from '
 import type { AggregateIssue } from './aggregate-issue.js';
 import { EMPTY_COLUMNS, sliceColumns } from './internal/slice-columns.js';
 import { gridOf } from '../time/timeframe-grid.js';
-
-/** What to do with a bucket the input does not fully cover. */
-export type PartialBucketPolicy = 'keep' | 'drop';
-
-/** Options of {@link aggregateOhlcv}; every field is optional, see {@link DEFAULT_AGGREGATION}. */
-export interface AggregateOptions {
-  /**
-   * Timeframe of the input bars. Omitted: inferred as the largest timeframe whose grid holds
-   * every bar (from the greatest common divisor of the steps between bars); an input that
-   * fits none is reported (`source_timeframe_unknown`) and yields no bars. Given: bars off its
-   * grid are skipped and reported, and a target it does not divide throws a `ConfigError`.
-   */
-  readonly source?: Timeframe;
-  /**
-   * Build buckets the way exchanges do: a bar with zero volume or a synthetic bar
-   * (`interpolated`, `forward_filled`) does not set a bucket's open, high or low when the
-   * bucket has at least one traded bar; its close still counts in order. `false`: plain
-   * first / max / min / last.
-   * @defaultValue true
-   */
-  readonly exchangeExact?: boolean;
-  /**
-   * The first bucket when the input starts after the bucket's start.
-   * @defaultValue 'keep' (marked in `partial.first`)
-   */
-  readonly partialStart?: PartialBucketPolicy;
-  /**
-   * The last bucket when the input ends before the bucket's end (a candle still in progress).
-   * @defaultValue 'drop' (reported as `partial_bucket_dropped`)
-   */
-  readonly partialEnd?: PartialBucketPolicy;
-  /**
-   * Report on each output bar how many source bars built it (`count`; with an input that
-   * already has counts, their sum, so 1m → 5m → 15m counts 1m bars).
-   * @defaultValue true
-   */
-  readonly count?: boolean;
-}
-
-/** Defaults of {@link AggregateOptions} (everything except `source`). */
-export interface AggregateDefaults {
-  /** See {@link AggregateOptions.exchangeExact}. */
-  readonly exchangeExact: boolean;
-  /** See {@link AggregateOptions.partialStart}. */
-  readonly partialStart: PartialBucketPolicy;
-  /** See {@link AggregateOptions.partialEnd}. */
-  readonly partialEnd: PartialBucketPolicy;
-  /** See {@link AggregateOptions.count}. */
-  readonly count: boolean;
-}
-
-/**
- * Exchange-exact buckets, the leading partial bucket kept, the trailing one (a candle still in
- * progress) dropped, counts reported.
- *
- * @defaultValue `{ exchangeExact: true, partialStart: 'keep', partialEnd: 'drop', count: true }`
- */
-export const DEFAULT_AGGREGATION: AggregateDefaults = {
-  exchangeExact: true,
-  partialStart: 'keep',
-  partialEnd: 'drop',
-  count: true,
-};
+import { missingBars, unitsPerBar } from './internal/missing-bars.js';
+import { DEFAULT_AGGREGATION, type AggregateDefaults, type AggregateOptions, type PartialBucketPolicy } from './aggregate-options.js';
 
 /** Which end of the result is a bucket the input does not fully cover. */
 export interface PartialBuckets {
@@ -119,7 +58,7 @@ function resolveOptions(options: AggregateOptions): ResolvedOptions {
     }
     return value;
   };
-  const flag = (key: 'exchangeExact' | 'count'): boolean => {
+  const flag = (key: 'exchangeExact' | 'count' | 'provenance'): boolean => {
     const value = options[key] ?? DEFAULT_AGGREGATION[key];
     if (typeof value !== 'boolean')
       throw new ConfigError(`Expected \`${key}\` to be a boolean, got \`${String(value)}\``, { path: [key], value });
@@ -131,6 +70,7 @@ function resolveOptions(options: AggregateOptions): ResolvedOptions {
     partialStart: policy('partialStart'),
     partialEnd: policy('partialEnd'),
     count: flag('count'),
+    provenance: flag('provenance'),
   };
 }
 
@@ -153,7 +93,9 @@ function aggregateColumns(input: OhlcvColumns, targets: readonly Timeframe[], op
   const spec = (target: Timeframe, stepHint: number): ReduceSpec => ({
     target,
     exact: options.exchangeExact,
-    count: options.count,
+    // Provenance's `missing` is worked out from the counts.
+    count: options.count || options.provenance,
+    provenance: options.provenance,
     // Traded marks are kept only when a larger target may be built from these buckets.
     traded: targets.length > 1,
     stepHint,
@@ -176,10 +118,13 @@ function aggregateColumns(input: OhlcvColumns, targets: readonly Timeframe[], op
 
   // The source's width decides where the input's coverage ends (for the partial last bucket).
   let coverageEnd = Number.NaN;
+  // Width of one source bar in ms (0 for `1M`, NaN when unknown), for provenance's `missing`.
+  let sourceWidth = Number.NaN;
   const usable: boolean[] = targets.map(() => true);
   const perTarget: AggregateIssue[][] = targets.map(() => []);
   if (declared !== undefined) {
     coverageEnd = declared === '1M' ? bucketEnd(lastTs, '1M') : lastTs + FIXED_WIDTH_MS[declared];
+    sourceWidth = declared === '1M' ? 0 : FIXED_WIDTH_MS[declared];
     if (sane.misaligned > 0) {
       common.push(
         aggregateIssue(
@@ -217,6 +162,7 @@ function aggregateColumns(input: OhlcvColumns, targets: readonly Timeframe[], op
     }
     const widthMs = FIXED_WIDTH_MS[inferred];
     coverageEnd = lastTs + widthMs;
+    sourceWidth = widthMs;
     targets.forEach((tf, k) => {
       if (!gridDivides(widthMs, tf, inferred)) {
         usable[k] = false;
@@ -248,6 +194,7 @@ function aggregateColumns(input: OhlcvColumns, targets: readonly Timeframe[], op
   const built = new Map<Timeframe, BucketedColumns>();
   if (checked !== undefined && smallest !== undefined && usable[targets.indexOf(smallest)] === true) built.set(smallest, checked.buckets);
   const results: AggregateResult<OhlcvColumns>[] = targets.map((_, k) => empty(perTarget[k] ?? []));
+  const units = options.provenance ? unitsPerBar(data) : 1;
   for (const { tf, k } of order) {
     let buckets = built.get(tf);
     if (buckets === undefined) {
@@ -267,6 +214,7 @@ function aggregateColumns(input: OhlcvColumns, targets: readonly Timeframe[], op
           : reduceToBuckets(parent.columns, parent.traded, spec(tf, parentWidth));
       built.set(tf, buckets);
     }
+    if (options.provenance) buckets.columns.missing ??= missingBars(buckets.columns, tf, sourceWidth, units);
     results[k] = finish(buckets.columns, tf, firstTs, coverageEnd, options, [...common, ...(perTarget[k] ?? [])]);
   }
   return results;
@@ -309,7 +257,7 @@ function finish(
       ),
     );
   }
-  const bars = sliceColumns(columns, from, to, options.count);
+  const bars = sliceColumns(columns, from, to, options.count, options.provenance);
   const partial: PartialBuckets = {
     first: from === 0 && to > 0 && firstPartial,
     last: to === m && to > from && lastPartial,
@@ -332,7 +280,8 @@ function finish(
  * are skipped and reported. An aggregated bar's flag: a bucket with a traded bar (volume
  * above zero, not synthetic) is real, flagged `clipped` if one of its traded bars was; a bucket
  * without one takes the most synthetic flag among its bars (`forward_filled`, then
- * `interpolated`, then `clipped`). Never mutates the input. In a columns result, the number
+ * `interpolated`, then `clipped`); with `provenance`, `synthetic` and `missing` say how many of
+ * its source bars were made up and how many never came. Never mutates the input. In a columns result, the number
  * arrays of one target may be views into one shared buffer (`.slice()` one to keep it alone).
  *
  * @param input - Bars as rows or columns; the result is of the same kind.

@@ -1,12 +1,7 @@
-export { aggregateOhlcv, DEFAULT_AGGREGATION } from './aggregate-ohlcv.js';
-export type {
-  AggregateOptions,
-  AggregateDefaults,
-  AggregateResult,
-  AggregateResults,
-  PartialBuckets,
-  PartialBucketPolicy,
-} from './aggregate-ohlcv.js';
+export { aggregateOhlcv } from './aggregate-ohlcv.js';
+export type { AggregateResult, AggregateResults, PartialBuckets } from './aggregate-ohlcv.js';
+export { DEFAULT_AGGREGATION } from './aggregate-options.js';
+export type { AggregateOptions, AggregateDefaults, PartialBucketPolicy } from './aggregate-options.js';
 export { AggregateIssueCode } from './aggregate-issue.js';
 export type { AggregateIssue, SourceIssue } from './aggregate-issue.js';
 export { OhlcvAggregator } from './ohlcv-aggregator.js';

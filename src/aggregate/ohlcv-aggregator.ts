@@ -8,7 +8,7 @@ import { BucketState } from './internal/bucket-state.js';
 import { aggregateIssue } from './internal/aggregate-issue-of.js';
 import { isoTime } from '../internal/iso-utc.js';
 import { assertAggregatable } from './internal/timeframe-pairs.js';
-import { DEFAULT_AGGREGATION, type PartialBucketPolicy } from './aggregate-ohlcv.js';
+import { DEFAULT_AGGREGATION, type PartialBucketPolicy } from './aggregate-options.js';
 import type { AggregateIssue } from './aggregate-issue.js';
 
 /** Options of {@link OhlcvAggregator}. */
@@ -34,6 +34,13 @@ export interface OhlcvAggregatorOptions {
    * @defaultValue true
    */
   readonly count?: boolean;
+  /**
+   * Put provenance on each bar (emitted and `current()`), as `aggregateOhlcv` does: `synthetic`,
+   * the source bars that were `interpolated` or `forward_filled`, and `missing`, the source bars
+   * of the bucket that never came (for `current()`, those not yet come), each left out when 0.
+   * @defaultValue false
+   */
+  readonly provenance?: boolean;
 }
 
 /**
@@ -66,6 +73,7 @@ export class OhlcvAggregator {
   private readonly exchangeExact: boolean;
   private readonly dropPartialStart: boolean;
   private readonly withCount: boolean;
+  private readonly withProvenance: boolean;
   private readonly state = new BucketState();
   private issues: AggregateIssue[] = [];
   private seen = 0;
@@ -85,6 +93,7 @@ export class OhlcvAggregator {
     const exact = options.exchangeExact ?? DEFAULT_AGGREGATION.exchangeExact;
     const count = options.count ?? DEFAULT_AGGREGATION.count;
     const partialStart = options.partialStart ?? DEFAULT_AGGREGATION.partialStart;
+    const provenance = options.provenance ?? DEFAULT_AGGREGATION.provenance;
     if (typeof exact !== 'boolean')
       throw new ConfigError(`Expected \`exchangeExact\` to be a boolean, got \`${String(exact)}\``, {
         path: ['exchangeExact'],
@@ -92,6 +101,12 @@ export class OhlcvAggregator {
       });
     if (typeof count !== 'boolean')
       throw new ConfigError(`Expected \`count\` to be a boolean, got \`${String(count)}\``, { path: ['count'], value: count });
+    if (typeof provenance !== 'boolean') {
+      throw new ConfigError(`Expected \`provenance\` to be a boolean, got \`${String(provenance)}\``, {
+        path: ['provenance'],
+        value: provenance,
+      });
+    }
     if (partialStart !== 'keep' && partialStart !== 'drop') {
       throw new ConfigError(`Expected \`partialStart\` to be 'keep' or 'drop', got \`${String(partialStart)}\``, {
         path: ['partialStart'],
@@ -100,6 +115,7 @@ export class OhlcvAggregator {
     }
     this.exchangeExact = exact;
     this.withCount = count;
+    this.withProvenance = provenance;
     this.dropPartialStart = partialStart === 'drop';
   }
 
@@ -168,7 +184,7 @@ export class OhlcvAggregator {
    * @returns A new object on every call.
    */
   current(): Ohlcv | undefined {
-    return this.state.active ? this.state.toBar(this.withCount) : undefined;
+    return this.state.active ? this.toBar() : undefined;
   }
 
   /**
@@ -194,6 +210,14 @@ export class OhlcvAggregator {
     return taken;
   }
 
+  /** The forming bucket as a bar, with provenance when asked for. */
+  private toBar(): Ohlcv {
+    const state = this.state;
+    if (!this.withProvenance) return state.toBar(this.withCount);
+    const slots = this.source === '1M' ? 1 : (state.end - state.start) / FIXED_WIDTH_MS[this.source];
+    return state.toBar(this.withCount, slots);
+  }
+
   private skip(code: AggregateIssue['code'], index: number, t: number, message: string): Ohlcv[] {
     this.issues.push(aggregateIssue(code, index, t, message));
     return [];
@@ -212,7 +236,7 @@ export class OhlcvAggregator {
         ),
       );
     } else {
-      out.push(state.toBar(this.withCount));
+      out.push(this.toBar());
     }
     this.firstBucket = false;
     this.closedUntil = state.end;

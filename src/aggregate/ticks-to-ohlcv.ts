@@ -4,7 +4,8 @@ import type { Tick } from '../schemas/tick.js';
 import type { Timeframe } from '../time/timeframe.js';
 import { aggregateIssue } from './internal/aggregate-issue-of.js';
 import { isoTime } from '../internal/iso-utc.js';
-import { DEFAULT_AGGREGATION, type AggregateResult, type PartialBucketPolicy } from './aggregate-ohlcv.js';
+import type { AggregateResult } from './aggregate-ohlcv.js';
+import { DEFAULT_AGGREGATION, type PartialBucketPolicy } from './aggregate-options.js';
 import { TickAggregator } from './tick-aggregator.js';
 
 /** Options of {@link ticksToOhlcv}. */

@@ -10,7 +10,9 @@ import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/
  * `toRows(toColumns(rows))` deep-equals `rows` for every valid series. (Dropping a column
  * because one bar lacks it — say a forward-filled bar without `quoteVolume` — would lose
  * the values of every other bar.) A column that no row has is omitted. `flag` becomes the
- * `flags` column of `BarFlagCode`s (0 for a real bar); `count` the `count` column.
+ * `flags` column of `BarFlagCode`s (0 for a real bar); `count` the `count` column; the provenance
+ * counts `synthetic` and `missing` their columns, with 0 where a row lacks them (absent means 0,
+ * so `toRows` leaves a 0 out: the one field a round trip does not keep as written).
  *
  * The input is never mutated.
  *

@@ -8,7 +8,7 @@ import { rowAt } from '../internal/columns.js';
  *
  * Only the first `columns.length` entries are read. An optional column becomes a field on
  * the rows where its value is not `NaN` (`NaN` marks a bar without that field); a `flags`
- * code of 0 (a real bar) adds no `flag`.
+ * code of 0 (a real bar) adds no `flag`, and a `synthetic` or `missing` of 0 (provenance: none) adds no field.
  *
  * @param series - bars as columns (or rows, returned unchanged).
  * @returns Fresh row objects, in column order.

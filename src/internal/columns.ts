@@ -23,10 +23,12 @@ export interface MutableColumns {
   takerBuyVolume?: Float64Array;
   flags?: Uint8Array;
   count?: Float64Array;
+  synthetic?: Float64Array;
+  missing?: Float64Array;
 }
 
 /** The optional numeric columns, in a fixed order. */
-export const OPTIONAL_COLUMNS = ['quoteVolume', 'trades', 'takerBuyVolume', 'count'] as const;
+export const OPTIONAL_COLUMNS = ['quoteVolume', 'trades', 'takerBuyVolume', 'count', 'synthetic', 'missing'] as const;
 
 /** Timestamps of a series as one `Float64Array` (the columns' own array when given columns). */
 export function timestampsOf(series: readonly Ohlcv[] | OhlcvColumns): Float64Array {
@@ -42,7 +44,8 @@ export function timestampsOf(series: readonly Ohlcv[] | OhlcvColumns): Float64Ar
 
 /**
  * Row `i` of a columns object, as a new object: an optional column becomes a field where its
- * value is not `NaN`, and a `flags` code of 0 (a real bar) adds no `flag`.
+ * value is not `NaN`, a `flags` code of 0 (a real bar) adds no `flag`, and a provenance count
+ * (`synthetic`, `missing`) of 0 adds no field (absent means 0).
  */
 export function rowAt(columns: OhlcvColumns, i: number): Ohlcv {
   const row: { -readonly [K in keyof Ohlcv]: Ohlcv[K] } = {
@@ -63,6 +66,10 @@ export function rowAt(columns: OhlcvColumns, i: number): Ohlcv {
   if (flag !== undefined) row.flag = flag;
   const count = columns.count?.[i];
   if (count !== undefined && !Number.isNaN(count)) row.count = count;
+  const synthetic = columns.synthetic?.[i];
+  if (synthetic !== undefined && synthetic > 0) row.synthetic = synthetic;
+  const missing = columns.missing?.[i];
+  if (missing !== undefined && missing > 0) row.missing = missing;
   return row;
 }
 
@@ -134,6 +141,9 @@ export function rowsToColumns(series: readonly Ohlcv[]): OhlcvColumns {
   let takerBuyVolume: Float64Array | undefined;
   let flags: Uint8Array | undefined;
   let count: Float64Array | undefined;
+  // Provenance counts: absent means 0.
+  let synthetic: Float64Array | undefined;
+  let missing: Float64Array | undefined;
   for (let i = 0; i < n; i++) {
     const bar = series[i] as Ohlcv;
     timestamp[i] = bar.timestamp;
@@ -147,6 +157,8 @@ export function rowsToColumns(series: readonly Ohlcv[]): OhlcvColumns {
     if (bar.takerBuyVolume !== undefined) (takerBuyVolume ??= nanColumn(n))[i] = bar.takerBuyVolume;
     if (bar.flag !== undefined) (flags ??= new Uint8Array(n))[i] = barFlagCode(bar.flag);
     if (bar.count !== undefined) (count ??= nanColumn(n))[i] = bar.count;
+    if (bar.synthetic !== undefined) (synthetic ??= new Float64Array(n))[i] = bar.synthetic;
+    if (bar.missing !== undefined) (missing ??= new Float64Array(n))[i] = bar.missing;
   }
   return {
     length: n,
@@ -161,6 +173,8 @@ export function rowsToColumns(series: readonly Ohlcv[]): OhlcvColumns {
     ...(takerBuyVolume !== undefined ? { takerBuyVolume } : {}),
     ...(flags !== undefined ? { flags } : {}),
     ...(count !== undefined ? { count } : {}),
+    ...(synthetic !== undefined ? { synthetic } : {}),
+    ...(missing !== undefined ? { missing } : {}),
   };
 }
 

@@ -12,8 +12,8 @@ const CHUNK = 4096;
 /** The first chunk of a series is this small and doubles up to `CHUNK` (higher timeframes hold few bars). */
 const FIRST_CHUNK = 64;
 
-type OptionalField = 'quoteVolume' | 'trades' | 'takerBuyVolume' | 'count';
-const OPTIONAL_FIELDS: readonly OptionalField[] = ['quoteVolume', 'trades', 'takerBuyVolume', 'count'];
+type OptionalField = 'quoteVolume' | 'trades' | 'takerBuyVolume' | 'count' | 'synthetic' | 'missing';
+const OPTIONAL_FIELDS: readonly OptionalField[] = ['quoteVolume', 'trades', 'takerBuyVolume', 'count', 'synthetic', 'missing'];
 
 /** One fixed-size block of columns. */
 interface Chunk {
@@ -92,6 +92,8 @@ function write(chunk: Chunk, i: number, bar: RevisedBar): void {
   if (bar.takerBuyVolume !== undefined || chunk.optional.takerBuyVolume !== undefined)
     writeOptional(chunk, i, 'takerBuyVolume', bar.takerBuyVolume);
   if (bar.count !== undefined || chunk.optional.count !== undefined) writeOptional(chunk, i, 'count', bar.count);
+  if (bar.synthetic !== undefined || chunk.optional.synthetic !== undefined) writeOptional(chunk, i, 'synthetic', bar.synthetic);
+  if (bar.missing !== undefined || chunk.optional.missing !== undefined) writeOptional(chunk, i, 'missing', bar.missing);
 }
 
 function read(chunk: Chunk, i: number): RevisedBar {

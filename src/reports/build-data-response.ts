@@ -13,7 +13,10 @@ export interface DeliveredDataInput {
   /** Open time of the first and last row, epoch ms; `null` when there are no rows. */
   readonly firstTimestamp: number | null;
   readonly lastTimestamp: number | null;
-  /** Bars in the dataset that were interpolated or forward-filled. */
+  /**
+   * Base bars behind the dataset that were interpolated or forward-filled: on base bars the
+   * flagged ones, on aggregated bars the sum of their `synthetic`.
+   */
   readonly gapsFilled: number;
   /** Set when only part of the request could be served; the response is then `partial`. */
   readonly partialReason?: string;

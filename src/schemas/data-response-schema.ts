@@ -40,7 +40,8 @@ function deliveredShape<S extends z.ZodType>(status: S) {
  * - `completed` (the specification's example) and `partial`: `output_path` (`null` when the
  *   sink keeps the dataset without a path), `rows`, `quality_score` (`null` with no rows),
  *   `metadata.first_timestamp` / `last_timestamp` (open times, ISO-8601 UTC; `null` with no
- *   rows) and `gaps_filled`; `partial` also carries a `reason`;
+ *   rows) and `gaps_filled` (filled base-timeframe bars behind the rows: a 1H row built from 5
+ *   forward-filled minutes counts 5); `partial` also carries a `reason`;
  * - `failed`: a `reason` for humans and an optional machine-readable `error` code such as
  *   `unknown_symbol`, `invalid_range` or `unsupported_format`.
  *

@@ -8,7 +8,9 @@ import type { Ohlcv } from './ohlcv.js';
  * writes it when only some rows have it).
  *
  * `flags` holds `BarFlagCode`s (0 = real bar); absent means every bar is real.
- * `count` holds, on aggregated series, how many source bars built each bar.
+ * `count` holds, on aggregated series, how many source bars built each bar; `synthetic` and
+ * `missing` (provenance, 0 for none) how many of them were synthetic and how many of the
+ * bucket's source bars are missing.
  *
  * Batch functions accept rows (`readonly Ohlcv[]`) or columns and return the kind they
  * were given; the kernels work on columns.
@@ -30,6 +32,10 @@ export interface OhlcvColumns {
   readonly flags?: Uint8Array;
   /** Source bars per aggregated bar. */
   readonly count?: Float64Array;
+  /** Synthetic (`interpolated`, `forward_filled`) source bars per aggregated bar, in the units of `count`. */
+  readonly synthetic?: Float64Array;
+  /** Missing source bars per aggregated bar, in the units of `count`. */
+  readonly missing?: Float64Array;
 }
 
 /** Rows or columns: what every batch function accepts. */

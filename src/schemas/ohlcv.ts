@@ -30,6 +30,17 @@ export const OhlcvSchema = z.object({
   flag: z.enum([BarFlag.Interpolated, BarFlag.ForwardFilled, BarFlag.Clipped]).optional(),
   /** On an aggregated bar: how many source bars it was built from. */
   count: z.number().int().nonnegative().optional(),
+  /**
+   * On an aggregated bar (provenance): how many of the source bars it was built from were
+   * synthetic (`interpolated` or `forward_filled`), in the units of `count`. Absent means 0.
+   */
+  synthetic: z.number().int().nonnegative().optional(),
+  /**
+   * On an aggregated bar (provenance): how many source bars of its bucket are missing (no
+   * bar, real or synthetic), in the units of `count`; `count + missing` is the bucket's width
+   * in source bars. Absent means 0.
+   */
+  missing: z.number().int().nonnegative().optional(),
 });
 
 /** One OHLCV bar; see {@link OhlcvSchema}. */

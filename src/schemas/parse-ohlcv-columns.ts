@@ -71,6 +71,8 @@ export function parseOhlcvColumns(input: unknown, options: ParseOptions = {}): P
   let takerBuyVolume: Float64Array | undefined;
   let flags: Uint8Array | undefined;
   let count: Float64Array | undefined;
+  let synthetic: Float64Array | undefined;
+  let missing: Float64Array | undefined;
   let k = 0;
   for (let i = 0; i < n; i++) {
     const row = list[i];
@@ -106,6 +108,8 @@ export function parseOhlcvColumns(input: unknown, options: ParseOptions = {}): P
       row.takerBuyVolume === undefined &&
       row.flag === undefined &&
       row.count === undefined &&
+      row.synthetic === undefined &&
+      row.missing === undefined &&
       row.quote_volume === undefined &&
       row.taker_buy_volume === undefined
     ) {
@@ -132,6 +136,9 @@ export function parseOhlcvColumns(input: unknown, options: ParseOptions = {}): P
     if (bar.takerBuyVolume !== undefined) (takerBuyVolume ??= nanColumn(n))[k] = bar.takerBuyVolume;
     if (bar.flag !== undefined) (flags ??= new Uint8Array(n))[k] = barFlagCode(bar.flag);
     if (bar.count !== undefined) (count ??= nanColumn(n))[k] = bar.count;
+    // Provenance counts: absent means 0.
+    if (bar.synthetic !== undefined) (synthetic ??= new Float64Array(n))[k] = bar.synthetic;
+    if (bar.missing !== undefined) (missing ??= new Float64Array(n))[k] = bar.missing;
     k++;
   }
   const columns: OhlcvColumns = {
@@ -147,6 +154,8 @@ export function parseOhlcvColumns(input: unknown, options: ParseOptions = {}): P
     ...(takerBuyVolume === undefined ? {} : { takerBuyVolume: fit(takerBuyVolume, k) }),
     ...(flags === undefined ? {} : { flags: fit(flags, k) }),
     ...(count === undefined ? {} : { count: fit(count, k) }),
+    ...(synthetic === undefined ? {} : { synthetic: fit(synthetic, k) }),
+    ...(missing === undefined ? {} : { missing: fit(missing, k) }),
   };
   return { columns, issues, rejected: n - k };
 }

@@ -112,6 +112,53 @@ describe('aggregateOhlcv', () => {
     expect(aggregateOhlcv(fives, '15m', { source: '5m', count: false }).bars[0]).not.toHaveProperty('count');
   });
 
+  describe('provenance', () => {
+    // Issue 15's range: three hours of 1m bars with 20 missing (00:40–00:59) and 5
+    // forward-filled (01:10–01:14). Each 1H bar has 60 minutes: the first lacks 20 of them, the
+    // second holds 5 made up.
+    const minutes = Array.from({ length: 180 }, (_, i) => i)
+      .filter((i) => i < 40 || i >= 60)
+      .map((i) => (i >= 70 && i < 75 ? bar(i, 1, 1, 1, 1, 0, { flag: 'forward_filled' }) : bar(i, 1, 1, 1, 1, 1)));
+    const provenanceOf = (bars: readonly Ohlcv[]) => bars.map((b) => [b.timestamp, b.count, b.synthetic, b.missing]);
+
+    it('says how many source bars of each bucket were synthetic or missing, leaving out zeros', () => {
+      expect(provenanceOf(aggregateOhlcv(minutes, '1H', { source: '1m', provenance: true }).bars)).toEqual([
+        [min(0), 40, undefined, 20],
+        [min(60), 60, 5, undefined],
+        [min(120), 60, undefined, undefined],
+      ]);
+      // Off by default: the bars are as before.
+      expect(aggregateOhlcv(minutes, '1H', { source: '1m' }).bars[0]).not.toHaveProperty('missing');
+    });
+
+    it('counts in source bars across levels: 1m → 5m → 1H equals 1m → 1H, for rows, columns and several targets', () => {
+      const direct = aggregateOhlcv(minutes, '1H', { source: '1m', provenance: true }).bars;
+      const fives = aggregateOhlcv(minutes, '5m', { source: '1m', provenance: true }).bars;
+      expect(aggregateOhlcv(fives, '1H', { source: '5m', provenance: true }).bars).toEqual(direct);
+      expect(aggregateOhlcv(minutes, ['5m', '15m', '1H'], { source: '1m', provenance: true })['1H'].bars).toEqual(direct);
+      const columns = aggregateOhlcv(toColumns(minutes), '1H', { source: '1m', provenance: true }).bars;
+      expect([...(columns.synthetic ?? [])]).toEqual([0, 5, 0]);
+      expect([...(columns.missing ?? [])]).toEqual([20, 0, 0]);
+    });
+
+    it('counts calendar months in days: January 2024 from 28 of its 31 daily bars lacks 3', () => {
+      const days = Array.from({ length: 31 }, (_, d) => d)
+        .filter((d) => d !== 9 && d !== 10 && d !== 20)
+        .map((d) => ({ timestamp: T0 + d * 86_400_000, open: 1, high: 1, low: 1, close: 1, volume: 1 }));
+      expect(provenanceOf(aggregateOhlcv(days, '1M', { source: '1D', provenance: true }).bars)).toEqual([[T0, 28, undefined, 3]]);
+    });
+
+    it('counts the minutes a partial bucket lacks', () => {
+      // 00:02–00:06: the 00:00 bucket lacks :00 and :01; the kept trailing one lacks :07–:09.
+      const five = [2, 3, 4, 5, 6].map((m) => bar(m, 1, 1, 1, 1, 1));
+      const { bars } = aggregateOhlcv(five, '5m', { source: '1m', partialEnd: 'keep', provenance: true });
+      expect(provenanceOf(bars)).toEqual([
+        [min(0), 3, undefined, 2],
+        [min(5), 2, undefined, 3],
+      ]);
+    });
+  });
+
   it('drops a trailing partial bucket by default and keeps it, marked, on request', () => {
     const input = [
       bar(0, 1, 2, 1, 2, 1),

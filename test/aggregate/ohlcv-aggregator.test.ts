@@ -31,6 +31,20 @@ describe('OhlcvAggregator', () => {
     expect(agg.current()).toMatchObject({ timestamp: T0 + 300_000, close: 20 });
   });
 
+  it('puts provenance on its bars when asked: filled minutes, and minutes missing or still to come', () => {
+    // 5m bucket 00:00: :01 real, :02 forward-filled, :00, :03 and :04 absent (2 present, 3 missing).
+    const agg = new OhlcvAggregator({ source: '1m', target: '5m', provenance: true });
+    agg.add(bar(1, 10));
+    agg.add({ ...bar(2, 10), volume: 0, flag: 'forward_filled' });
+    expect(agg.current()).toMatchObject({ count: 2, synthetic: 1, missing: 3 });
+    expect(agg.add(bar(7, 20))).toEqual([expect.objectContaining({ timestamp: T0, count: 2, synthetic: 1, missing: 3 })]);
+    // A whole bucket of real bars has neither field.
+    const whole = new OhlcvAggregator({ source: '1m', target: '5m', provenance: true });
+    const [done] = [0, 1, 2, 3, 4].flatMap((m) => whole.add(bar(m, 10)));
+    expect(done).not.toHaveProperty('synthetic');
+    expect(done).not.toHaveProperty('missing');
+  });
+
   it('closes a bucket with close(now) only once now reaches its end', () => {
     const agg = new OhlcvAggregator({ source: '1m', target: '15m' });
     agg.add(bar(3, 10));

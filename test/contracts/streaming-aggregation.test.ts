@@ -41,23 +41,29 @@ describe('OhlcvAggregator = aggregateOhlcv (contract)', () => {
   for (const target of ['5m', '15m', '1H', '1D'] as const) {
     it(`emits for every prefix what batch returns, 1m → ${target}`, () => {
       fc.assert(
-        fc.property(dirtyBars, fc.boolean(), fc.constantFrom('keep', 'drop'), (bars, exchangeExact, partialStart) => {
-          const streaming = new OhlcvAggregator({ source: '1m', target, exchangeExact, partialStart });
-          const emitted: Ohlcv[] = [];
-          const issues: { code: string; index: number }[] = [];
-          bars.forEach((bar, k) => {
-            emitted.push(...streaming.add(bar));
-            issues.push(...streaming.takeIssues());
-            const prefix = bars.slice(0, k + 1);
-            const batch = aggregateOhlcv(prefix, target, { source: '1m', exchangeExact, partialStart });
-            expect(emitted).toEqual(batch.bars);
-            expect(rowIssues(issues)).toEqual(rowIssues(batch.issues));
-            const kept = aggregateOhlcv(prefix, target, { source: '1m', exchangeExact, partialEnd: 'keep' });
-            const forming = streaming.current();
-            if (kept.partial.last) expect(forming).toEqual(kept.bars.at(-1));
-            else expect(forming).toBeUndefined();
-          });
-        }),
+        fc.property(
+          dirtyBars,
+          fc.boolean(),
+          fc.constantFrom('keep', 'drop'),
+          fc.boolean(),
+          (bars, exchangeExact, partialStart, provenance) => {
+            const streaming = new OhlcvAggregator({ source: '1m', target, exchangeExact, partialStart, provenance });
+            const emitted: Ohlcv[] = [];
+            const issues: { code: string; index: number }[] = [];
+            bars.forEach((bar, k) => {
+              emitted.push(...streaming.add(bar));
+              issues.push(...streaming.takeIssues());
+              const prefix = bars.slice(0, k + 1);
+              const batch = aggregateOhlcv(prefix, target, { source: '1m', exchangeExact, partialStart, provenance });
+              expect(emitted).toEqual(batch.bars);
+              expect(rowIssues(issues)).toEqual(rowIssues(batch.issues));
+              const kept = aggregateOhlcv(prefix, target, { source: '1m', exchangeExact, partialEnd: 'keep', provenance });
+              const forming = streaming.current();
+              if (kept.partial.last) expect(forming).toEqual(kept.bars.at(-1));
+              else expect(forming).toBeUndefined();
+            });
+          },
+        ),
         { numRuns: 60 },
       );
     });

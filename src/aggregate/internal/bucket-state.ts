@@ -28,6 +28,10 @@ export class BucketState {
   private takerBuyVolume = 0;
   private flagMask = 0;
   private tradedFlagMask = 0;
+  /** Synthetic source bars, in the units of `count`. */
+  private synthetic = 0;
+  /** Source bars one input bar stands for (`count + missing` of an aggregated input; 1 for plain bars), the largest seen. */
+  private units = 1;
 
   /** Whether a bucket is forming. */
   get active(): boolean {
@@ -50,6 +54,7 @@ export class BucketState {
     this.takerBuyVolume = 0;
     this.flagMask = 0;
     this.tradedFlagMask = 0;
+    this.synthetic = 0;
   }
 
   /** Adds a bar that belongs to the bucket (in time order). */
@@ -78,7 +83,13 @@ export class BucketState {
     }
     this.exact = exchangeExact;
     this.close = bar.close;
-    this.count += bar.count ?? 1;
+    const count = bar.count ?? 1;
+    this.count += count;
+    const own = bar.synthetic ?? 0;
+    const flagged = synthetic ? count : 0;
+    this.synthetic += own > flagged ? own : flagged;
+    const units = count + (bar.missing ?? 0);
+    if (units > this.units) this.units = units;
     this.volume += bar.volume;
     this.quoteVolume += bar.quoteVolume ?? Number.NaN;
     this.trades += bar.trades ?? Number.NaN;
@@ -86,8 +97,13 @@ export class BucketState {
     this.flagMask |= 1 << code;
   }
 
-  /** The bucket as a bar. */
-  toBar(withCount: boolean): Ohlcv {
+  /**
+   * The bucket as a bar.
+   *
+   * @param slots - With provenance: the bucket's width in input bars (`synthetic` and
+   *   `missing` are then set when above 0, as `aggregateOhlcv` does).
+   */
+  toBar(withCount: boolean, slots?: number): Ohlcv {
     const bar: Ohlcv = {
       timestamp: this.start,
       open: this.traded ? this.tradedOpen : this.open,
@@ -102,6 +118,11 @@ export class BucketState {
     const flag = BAR_FLAG_BY_CODE[combinedFlag(this.flagMask, this.tradedFlagMask)];
     if (flag !== undefined) bar.flag = flag;
     if (withCount) bar.count = this.count;
+    if (slots !== undefined) {
+      if (this.synthetic > 0) bar.synthetic = this.synthetic;
+      const missing = slots * this.units - this.count;
+      if (missing > 0) bar.missing = missing;
+    }
     return bar;
   }
 

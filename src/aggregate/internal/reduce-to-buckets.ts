@@ -39,6 +39,8 @@ export interface ReduceSpec {
   readonly count: boolean;
   /** Return the per-bucket traded marks (needed to build a larger target from these buckets). */
   readonly traded: boolean;
+  /** Build the `synthetic` column (synthetic source bars per bucket, in the units of `count`). */
+  readonly provenance: boolean;
 }
 
 /**
@@ -101,8 +103,13 @@ function build(
   const fixed = spec.target !== '1M';
   const span = n === 0 ? 0 : (ts[n - 1] as number) - (ts[0] as number);
   const cap = n === 0 ? 0 : Math.min(n, Math.floor(span / (fixed ? FIXED_WIDTH_MS[spec.target] : 28 * DAY_MS)) + 2);
+  const provenanceIn = spec.provenance && (input.flags !== undefined || input.synthetic !== undefined);
   const ranged =
-    input.quoteVolume !== undefined || input.trades !== undefined || input.takerBuyVolume !== undefined || input.flags !== undefined;
+    input.quoteVolume !== undefined ||
+    input.trades !== undefined ||
+    input.takerBuyVolume !== undefined ||
+    input.flags !== undefined ||
+    provenanceIn;
   // One allocation for every output column (the columns are views into it). Seven separate
   // 1.6 MB columns (1M 1m bars → 5m) went back to the system when freed and were paged in
   // again on every call, ~2,700 page faults that cost more than the pass itself; one large
@@ -150,7 +157,10 @@ function build(
     if (input.trades !== undefined) columns.trades = sumRanges(input.trades, rowStart, m);
     if (input.takerBuyVolume !== undefined) columns.takerBuyVolume = sumRanges(input.takerBuyVolume, rowStart, m);
     if (input.flags !== undefined) columns.flags = combineFlags(input.flags, input.volume, tradedIn, rowStart, m);
+    if (provenanceIn) columns.synthetic = sumSynthetic(input, rowStart, m);
   }
+  // Without flags or a synthetic column, no source bar was synthetic.
+  if (spec.provenance && columns.synthetic === undefined) columns.synthetic = new Float64Array(m);
   if (count !== undefined) columns.count = fit(count);
   return { columns, traded: traded === undefined ? undefined : fit(traded) };
 }
@@ -374,6 +384,27 @@ function sumRanges(src: Float64Array, rowStart: Int32Array, m: number): Float64A
     const b = rowStart[j + 1] as number;
     let sum = 0;
     for (let i = rowStart[j] as number; i < b; i++) sum += src[i] as number;
+    out[j] = sum;
+  }
+  return out;
+}
+
+/**
+ * Synthetic source bars per bucket, in the units of `count`: a bar's own `synthetic` (an
+ * aggregated input), or its `count` (1 without one) when it is flagged `interpolated` or
+ * `forward_filled`, whichever is larger.
+ */
+function sumSynthetic(input: OhlcvColumns, rowStart: Int32Array, m: number): Float64Array {
+  const out = new Float64Array(m);
+  const { flags, synthetic, count } = input;
+  for (let j = 0; j < m; j++) {
+    const b = rowStart[j + 1] as number;
+    let sum = 0;
+    for (let i = rowStart[j] as number; i < b; i++) {
+      const own = synthetic === undefined ? 0 : (synthetic[i] as number);
+      const flagged = flags !== undefined && isSyntheticAt(flags, i) ? (count === undefined ? 1 : (count[i] as number)) : 0;
+      sum += own > flagged ? own : flagged;
+    }
     out[j] = sum;
   }
   return out;

@@ -4,9 +4,9 @@ import type { OhlcvColumns } from '../../schemas/ohlcv-columns.js';
 /**
  * Bars `from … to` of the kernel's buckets as a columns object: views (`subarray`), never
  * copies, and the columns themselves when the range is all of them. `count` is kept only when
- * `withCount`. Never exported from the package.
+ * `withCount`, `synthetic` and `missing` only when `withProvenance`. Never exported from the package.
  */
-export function sliceColumns(columns: MutableColumns, from: number, to: number, withCount: boolean): OhlcvColumns {
+export function sliceColumns(columns: MutableColumns, from: number, to: number, withCount: boolean, withProvenance: boolean): OhlcvColumns {
   const cut = (a: Float64Array): Float64Array => (from === 0 && to === a.length ? a : a.subarray(from, to));
   const out: MutableColumns = {
     length: to - from,
@@ -22,6 +22,8 @@ export function sliceColumns(columns: MutableColumns, from: number, to: number, 
   if (columns.takerBuyVolume !== undefined) out.takerBuyVolume = cut(columns.takerBuyVolume);
   if (columns.flags !== undefined) out.flags = from === 0 && to === columns.flags.length ? columns.flags : columns.flags.subarray(from, to);
   if (withCount && columns.count !== undefined) out.count = cut(columns.count);
+  if (withProvenance && columns.synthetic !== undefined) out.synthetic = cut(columns.synthetic);
+  if (withProvenance && columns.missing !== undefined) out.missing = cut(columns.missing);
   return out;
 }
 

@@ -2,11 +2,12 @@ import { isoUtc } from '../../internal/iso-utc.js';
 import { scoreQuality, type QualityConfig } from '../../quality/score-quality.js';
 import { buildDataResponse } from '../../reports/build-data-response.js';
 import type { PipelineConfig } from '../../schemas/config.js';
-import { DataRequestSchema } from '../../schemas/data-request-schema.js';
+import { DataRequestSchema, type RequestPriority } from '../../schemas/data-request-schema.js';
 import type { DataResponse } from '../../schemas/data-response-schema.js';
 import { bucketEnd } from '../../time/bucket-end.js';
 import { bucketStart } from '../../time/bucket-start.js';
-import { DAY_MS } from '../../time/timeframe.js';
+import { DAY_MS, type Timeframe } from '../../time/timeframe.js';
+import type { Ohlcv } from '../../schemas/ohlcv.js';
 import type { Clock } from '../clock.js';
 import type { RevisedBar } from '../sink.js';
 import type { Delivery } from './delivery.js';
@@ -14,6 +15,7 @@ import type { FeedController, FeedSourceRef } from './feed-controller.js';
 import type { Ingestor } from './ingestor.js';
 import type { PipelineEmitter } from './pipeline-emitter.js';
 import { noProgress } from './no-progress.js';
+import { RequestQueue } from './request-queue.js';
 import { isSynthetic } from './same-bar.js';
 import { Throttled } from './throttled.js';
 import type { StoreAccess } from './store-access.js';
@@ -42,19 +44,23 @@ function parseDate(date: string): number {
 /**
  * Owns the specification's historical data requests: checks the request, fetches the base bars
  * from the first one of the range the store lacks or holds only filled (through the feed
- * controller, ingested like any answer), scores the range with `scoreQuality` and writes the dataset to every sink that writes
- * its format.
+ * controller, ingested like any answer), scores the range's base bars with `scoreQuality`, counts
+ * the filled base bars behind the rows (`gaps_filled`, from aggregated bars' `synthetic`) and writes
+ * the dataset to every sink that writes its format. Its fetches that wait for the source's rate
+ * limiter are sent by the request's `priority` (a {@link RequestQueue}).
  */
 export class DataRequests {
   readonly #config: PipelineConfig;
   readonly #qualityConfig: QualityConfig;
   readonly #baseMs: number;
   readonly #units: DataRequestUnits;
+  readonly #queue: RequestQueue;
 
   constructor(config: PipelineConfig, baseMs: number, units: DataRequestUnits) {
     this.#config = config;
     this.#baseMs = baseMs;
     this.#units = units;
+    this.#queue = new RequestQueue(units.clock, (source) => units.feed.limiterWait(source));
     this.#qualityConfig = Object.freeze({
       completeness: config.completeness,
       validity: config.validity,
@@ -76,7 +82,7 @@ export class DataRequests {
         error: 'invalid_request',
       });
     }
-    const { request_id: requestId, parameters } = parsed.data;
+    const { request_id: requestId, parameters, priority } = parsed.data;
     const { symbol, timeframe, format } = parameters;
     const config = this.#config;
     if (!config.symbols.includes(symbol)) {
@@ -103,7 +109,7 @@ export class DataRequests {
     await this.#units.exclusive(
       symbol,
       async () => {
-        partialReason = await this.#history(symbol, start, until, signal);
+        partialReason = await this.#history(symbol, start, until, priority, signal);
       },
       signal,
     );
@@ -113,14 +119,7 @@ export class DataRequests {
     const quality =
       firstBar === undefined || lastBar === undefined
         ? null
-        : scoreQuality(bars, {
-            timeframe,
-            now: bucketEnd(lastBar.timestamp, timeframe),
-            symbol,
-            start,
-            end: Math.min(end, bucketStart(now, timeframe)),
-            config: this.#qualityConfig,
-          }).score;
+        : await this.#score(symbol, timeframe, bars, start, Math.min(end, bucketStart(now, timeframe)));
     const path = `data/${symbol}_${timeframe}_${compact(start)}_${compact(end - 1)}.${format}`;
     const written = await this.#units.delivery.deliverDataset(
       { kind: 'dataset', requestId, symbol, timeframe, format, path, bars },
@@ -134,9 +133,31 @@ export class DataRequests {
       qualityScore: quality,
       firstTimestamp: firstBar?.timestamp ?? null,
       lastTimestamp: lastBar?.timestamp ?? null,
-      gapsFilled: bars.filter(isSynthetic).length,
+      gapsFilled: filledBars(bars),
       ...(partialReason === undefined ? {} : { partialReason }),
     });
+  }
+
+  /**
+   * The quality score of a response: `scoreQuality` over the base bars the rows were built
+   * from, on the window `[start, end)` (`end` the end of the last closed bucket of the requested
+   * timeframe), judged at the close of the newest one. An aggregated bar hides its holes and
+   * filled bars (its `missing` and `synthetic`); the base bars show them to completeness, validity
+   * and consistency as they are.
+   */
+  async #score(symbol: string, timeframe: Timeframe, bars: readonly RevisedBar[], start: number, end: number): Promise<number | null> {
+    const base = this.#config.baseTimeframe;
+    const scored = timeframe === base ? bars : await this.#units.store.range(symbol, base, start, end);
+    const newest = scored.at(-1);
+    if (newest === undefined) return null;
+    return scoreQuality(scored, {
+      timeframe: base,
+      now: bucketEnd(newest.timestamp, base),
+      symbol,
+      start,
+      end,
+      config: this.#qualityConfig,
+    }).score;
   }
 
   /**
@@ -144,7 +165,13 @@ export class DataRequests {
    * filled (a hole the source may have by now) to `end`: real bars replace filled ones with a
    * higher revision, and stored real bars are kept. Returns why it stopped short, if it did.
    */
-  async #history(symbol: string, start: number, end: number, signal: AbortSignal | undefined): Promise<string | undefined> {
+  async #history(
+    symbol: string,
+    start: number,
+    end: number,
+    priority: RequestPriority,
+    signal: AbortSignal | undefined,
+  ): Promise<string | undefined> {
     const { feed, ingestor, store, emitter } = this.#units;
     const w = this.#baseMs;
     const base = this.#config.baseTimeframe;
@@ -168,7 +195,11 @@ export class DataRequests {
       let rows: readonly unknown[];
       let latencyMs: number;
       try {
-        const answer = await feed.request(symbol, ref, since, Math.min(limit, Math.round((until - since) / w)), signal, LIMITER_WAIT_MS);
+        const count = Math.min(limit, Math.round((until - since) / w));
+        // Requests waiting for the source's rate limiter go by priority, each page at most LIMITER_WAIT_MS.
+        const answer = await this.#queue.send(source, priority, LIMITER_WAIT_MS, signal, (maxWaitMs) =>
+          feed.request(symbol, ref, since, count, signal, maxWaitMs),
+        );
         latencyMs = answer.latencyMs;
         rows = answer.rows.filter((row) => {
           const t = (row as { timestamp?: unknown } | null)?.timestamp;
@@ -203,6 +234,20 @@ export class DataRequests {
  * or ban) ends the fetch, and the request is answered `partial` with the reason.
  */
 const LIMITER_WAIT_MS = 60_000;
+
+/**
+ * Filled base bars behind `bars` (the response's `gaps_filled`): an aggregated bar's
+ * `synthetic`, a synthetic bar's `count` (1 for a base bar), whichever is larger.
+ */
+function filledBars(bars: readonly Ohlcv[]): number {
+  let filled = 0;
+  for (const bar of bars) {
+    const own = bar.synthetic ?? 0;
+    const flagged = isSynthetic(bar) ? (bar.count ?? 1) : 0;
+    filled += Math.max(own, flagged);
+  }
+  return filled;
+}
 
 /** The `request_id` of an invalid request when it has a usable one, else `unknown`. */
 function requestIdOf(request: unknown): string {

@@ -217,6 +217,16 @@ export class FeedController {
     return { rows: answer.rows, latencyMs: clock.now() - started };
   }
 
+  /**
+   * How long (ms) a request to `source` would wait for its rate limiter now (0: it would be
+   * granted at once); the limiter is not changed. Data requests queue by priority on it.
+   */
+  limiterWait(source: Source): number {
+    const state = this.#limiters.get(source.name) ?? createRateLimiter(this.#options.rateLimit);
+    const decision = tryAcquire(state, this.#options.clock.now(), source.requestWeight ?? 1);
+    return decision.granted ? 0 : decision.waitMs;
+  }
+
   /** Only time passed for `symbol`: due steps of the ladder happen. */
   tick(symbol: string): void {
     // With no step pending (a healthy feed) a tick changes nothing.

@@ -18,7 +18,8 @@ export type HigherBars = Map<Timeframe, RevisedBar[]>;
 
 /**
  * Owns the higher timeframes: one set of streaming aggregators per symbol (the aggregate
- * module's `OhlcvAggregator`, exchange-exact), fed the stored base bars in time order, and the
+ * module's `OhlcvAggregator`, exchange-exact, with provenance: a bar built from a bucket with
+ * holes or filled base bars carries `missing` / `synthetic`), fed the stored base bars in time order, and the
  * revisions of the bars they complete. A base bar replaced inside a closed bucket re-aggregates
  * that bucket with `aggregateOhlcv`; a higher bar is stored only when it differs from the stored
  * one, with the next revision.
@@ -147,7 +148,7 @@ export class HigherTimeframes {
     if (from >= to) return;
     const rows = await this.#store.range(symbol, this.#base, from, to);
     const targets = this.#targets.filter((tf) => (closedBuckets.get(tf)?.size ?? 0) > 0);
-    const results = aggregateOhlcv(rows, targets, { source: this.#base, partialStart: 'keep', partialEnd: 'keep' });
+    const results = aggregateOhlcv(rows, targets, { source: this.#base, partialStart: 'keep', partialEnd: 'keep', provenance: true });
     for (const tf of targets) {
       const wanted = closedBuckets.get(tf) as Set<number>;
       for (const bar of results[tf]?.bars ?? []) if (wanted.has(bar.timestamp)) push(tf, await this.#revise(symbol, tf, bar));
@@ -164,7 +165,14 @@ export class HigherTimeframes {
         : last.timestamp === bar.timestamp
           ? last
           : (await this.#store.range(symbol, tf, bar.timestamp, bar.timestamp + 1))[0];
-    if (stored !== undefined && sameBar(stored, bar) && stored.count === bar.count) return undefined;
+    if (
+      stored !== undefined &&
+      sameBar(stored, bar) &&
+      stored.count === bar.count &&
+      stored.synthetic === bar.synthetic &&
+      stored.missing === bar.missing
+    )
+      return undefined;
     if (last !== undefined && stored === undefined && bar.timestamp > last.timestamp) {
       // The buckets between the newest stored bar and this one got no base bar: a gap in `tf`.
       const grid = gridOf(tf);

@@ -4,7 +4,8 @@ import type { Timeframe } from '../../time/timeframe.js';
 
 /**
  * The streaming aggregators of one symbol: one per higher timeframe, fed the base bars in
- * time order. Not exported from the package.
+ * time order, with provenance (each bar says how many of its base bars were synthetic or
+ * missing). Not exported from the package.
  */
 export class SeriesAggregators {
   readonly #base: Timeframe;
@@ -19,8 +20,10 @@ export class SeriesAggregators {
 
   /** Starts `tf` afresh (its forming bucket is forgotten). */
   reset(tf: Timeframe): void {
-    // A bucket whose first bars the pipeline never saw is not the exchange's bar: drop it.
-    this.#aggregators.set(tf, new OhlcvAggregator({ source: this.#base, target: tf, partialStart: 'drop', count: true }));
+    // A bucket whose first bars the pipeline never saw is not the exchange's bar: drop it. A
+    // bucket with holes is delivered once a later base bar shows its time has passed, its
+    // provenance (`missing`, `synthetic`) saying which of its base bars it lacks or made up.
+    this.#aggregators.set(tf, new OhlcvAggregator({ source: this.#base, target: tf, partialStart: 'drop', count: true, provenance: true }));
   }
 
   /** Adds a base bar to every (or one) aggregator; returns the higher bars it completed. */

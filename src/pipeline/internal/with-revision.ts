@@ -31,5 +31,7 @@ export function withRevision(bar: Ohlcv, revision: number): RevisedBar {
   if (bar.takerBuyVolume !== undefined) out.takerBuyVolume = bar.takerBuyVolume;
   if (bar.flag !== undefined) out.flag = bar.flag;
   if (bar.count !== undefined) out.count = bar.count;
+  if (bar.synthetic !== undefined) out.synthetic = bar.synthetic;
+  if (bar.missing !== undefined) out.missing = bar.missing;
   return out;
 }

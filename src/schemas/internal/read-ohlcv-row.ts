@@ -43,6 +43,8 @@ export function isPlainBar(row: Readonly<Record<string, unknown>>): boolean {
     row.takerBuyVolume === undefined &&
     row.flag === undefined &&
     row.count === undefined &&
+    row.synthetic === undefined &&
+    row.missing === undefined &&
     row.quote_volume === undefined &&
     row.taker_buy_volume === undefined
   );
@@ -105,6 +107,8 @@ export function parseOhlcvRowSlowly(row: Readonly<Record<string, unknown>>, inde
   const trades = row.trades == null ? undefined : readCount(row.trades, ctx, [index, 'trades']);
   const takerBuyVolume = readSpelledTwice(row, 'takerBuyVolume', 'taker_buy_volume', index, ctx);
   const count = row.count == null ? undefined : readCount(row.count, ctx, [index, 'count']);
+  const synthetic = row.synthetic == null ? undefined : readCount(row.synthetic, ctx, [index, 'synthetic']);
+  const missing = row.missing == null ? undefined : readCount(row.missing, ctx, [index, 'missing']);
   const flag = row.flag;
   if (flag != null && !FLAGS.has(flag)) {
     pushIssue(ctx, [index, 'flag'], 'invalid_value', `expected one of interpolated, forward_filled, clipped, got ${showValue(flag)}`);
@@ -132,5 +136,7 @@ export function parseOhlcvRowSlowly(row: Readonly<Record<string, unknown>>, inde
     ...(takerBuyVolume === undefined ? {} : { takerBuyVolume }),
     ...(flag == null ? {} : { flag: flag as BarFlag }),
     ...(count === undefined ? {} : { count }),
+    ...(synthetic === undefined ? {} : { synthetic }),
+    ...(missing === undefined ? {} : { missing }),
   };
 }

@@ -81,6 +81,13 @@ describe('ArchiveSource over Binance dumps', () => {
     expect(core(await source.fetchOhlcv({ symbol: 'BTCUSD', timeframe: '1m', limit: 1500 }))).toEqual(bars.slice(-1000)); // maxLimit: 1000
     // The columns a Binance kline carries beyond OHLCV come along (`fromBinanceKlines`).
     expect(page[0]).toMatchObject({ quoteVolume: expect.any(Number) as number, trades: 1, takerBuyVolume: bars[1430]!.volume / 2 });
+    const plain = await new ArchiveSource({ folder: root, extraColumns: false }).fetchOhlcv({
+      symbol: 'BTCUSD',
+      timeframe: '1m',
+      since,
+      limit: 2,
+    });
+    expect(plain).toEqual(bars.slice(1430, 1432));
     expect(await source.fetchOhlcv({ symbol: 'ETHUSD', timeframe: '1m', since, limit: 5 })).toEqual([]);
     expect(await source.lastOpen('BTCUSD', '1m')).toBe(day0 + (3 * 1440 - 1) * MIN);
   });

@@ -23,9 +23,16 @@ export interface ArchiveSourceOptions {
    */
   readonly maxLimit?: number;
   /**
+   * Serve Binance's `quoteVolume`, `trades` and `takerBuyVolume` with each bar. Off, bars carry
+   * OHLCV only, which the pipeline stores and delivers about three times faster (see the README).
+   * @defaultValue true
+   */
+  readonly extraColumns?: boolean;
+  /**
    * How many read pieces (a dump file, a feather record batch, a Parquet row group) are kept
-   * parsed, most recently used first, so that paging through a piece reads it once.
-   * @defaultValue 2
+   * parsed, least recently used dropped first, so that paging through a piece reads it once
+   * (and the next piece is read ahead while a backfill pages through this one).
+   * @defaultValue 3
    */
   readonly cachedPieces?: number;
 }
@@ -108,6 +115,7 @@ export class ArchiveSource implements Source {
   readonly #folder: string;
   readonly #symbolMap: (symbol: string) => string;
   readonly #cachedPieces: number;
+  readonly #extraColumns: boolean;
   #files: Promise<readonly ArchiveFile[]> | undefined;
   readonly #segments = new Map<string, Promise<ArchiveSegments>>();
   /** Open time of the last bar of each piece read so far (`path#index`). */
@@ -123,7 +131,8 @@ export class ArchiveSource implements Source {
     this.maxLimit = options.maxLimit ?? 1000;
     this.#folder = options.folder;
     this.#symbolMap = options.symbolMap ?? defaultSymbolMap;
-    this.#cachedPieces = options.cachedPieces ?? 2;
+    this.#cachedPieces = options.cachedPieces ?? 3;
+    this.#extraColumns = options.extraColumns ?? true;
   }
 
   /** Lists the folder again on the next request (files added or removed since). */
@@ -156,8 +165,16 @@ export class ArchiveSource implements Source {
         if (last !== undefined && last < since) continue;
         const bars = await this.#piece(file, segments, index);
         request.signal?.throwIfAborted();
-        for (let k = lowerBound(bars, since); k < bars.length && out.length < limit; k++) out.push(bars[k] as Ohlcv);
-        if (out.length >= limit) return out;
+        for (let k = lowerBound(bars, since); k < bars.length && out.length < limit; k++) {
+          const bar = bars[k] as Ohlcv;
+          const { timestamp, open, high, low, close, volume } = bar;
+          out.push(this.#extraColumns ? bar : { timestamp, open, high, low, close, volume });
+        }
+        if (out.length >= limit) {
+          // A backfill pages on: the next piece is read (inflated on Node's threads) while this one is served.
+          void this.#readAhead(files, files.indexOf(file), index + 1);
+          return out;
+        }
       }
     }
     return out;
@@ -198,6 +215,20 @@ export class ArchiveSource implements Source {
       }
     }
     return start;
+  }
+
+  /** Starts reading piece `index` of `files[f]` (or the next file's first) unless it is held; its errors wait for a real request. */
+  async #readAhead(files: readonly ArchiveFile[], f: number, index: number): Promise<void> {
+    const here = files[f] as ArchiveFile;
+    const next = files[f + 1];
+    const segments = await this.#open(here);
+    if (index < segments.count) {
+      if (!this.#pieces.has(`${here.path}#${index}`)) this.#piece(here, segments, index).catch(() => undefined);
+      return;
+    }
+    if (next === undefined || this.#pieces.has(`${next.path}#0`)) return;
+    const following = await this.#open(next).catch(() => undefined);
+    if (following !== undefined && following.count > 0) this.#piece(next, following, 0).catch(() => undefined);
   }
 
   async #series(symbol: string, timeframe: Timeframe): Promise<ArchiveFile[]> {

@@ -5,6 +5,7 @@ import yauzl from 'yauzl';
 import { fromBinanceKlines, type Ohlcv } from 'market-data-pipeline';
 import { badArchiveData } from './bad-archive-data.js';
 import { checkBars } from './check-bars.js';
+import { fastBinanceKlines } from './fast-binance-klines.js';
 import type { ArchiveFile } from './list-archive-files.js';
 
 /** Lines parsed per `fromBinanceKlines` call. */
@@ -33,8 +34,9 @@ async function openZipEntry(path: string): Promise<{ stream: Readable; crc: numb
 
 /**
  * Reads one Binance kline dump (data.binance.vision), zipped or not, streaming: the CSV is
- * inflated and parsed a batch of lines at a time with `fromBinanceKlines` (open times in ms,
- * or µs as in spot files from 2025 on; an optional header line is skipped), so only the
+ * inflated and parsed a batch of lines at a time (`fastBinanceKlines`, or `fromBinanceKlines`
+ * for a batch with a line that is not plainly well formed; open times in ms, or µs as in spot
+ * files from 2025 on; an optional header line is skipped), so only the
  * file's bars are held, never its text. The whole file is checked before any bar is returned.
  *
  * @param file - A `binance-zip` or `binance-csv` file.
@@ -52,12 +54,16 @@ export async function readBinanceDump(file: ArchiveFile): Promise<Ohlcv[]> {
   const decoder = new TextDecoder();
   let rest = '';
   let line = 0; // lines seen so far
-  let batch: string[][] = [];
+  let batch: string[] = [];
   let batchFirst = 1;
   let crc = 0;
   let size = 0;
   const flush = (): void => {
-    if (batch.length > 0) checkBars(fromBinanceKlines(batch), { path, unit: 'line', first: batchFirst, period: file.period }, out);
+    if (batch.length > 0) {
+      const fast = fastBinanceKlines(batch);
+      const parsed = fast === undefined ? fromBinanceKlines(batch.map((l) => l.split(','))) : { rows: fast, issues: [], rejected: 0 };
+      checkBars(parsed, { path, unit: 'line', first: batchFirst, period: file.period }, out);
+    }
     batch = [];
     batchFirst = line + 1;
   };
@@ -73,7 +79,7 @@ export async function readBinanceDump(file: ArchiveFile): Promise<Ohlcv[]> {
       batchFirst = batch.length === 0 ? line + 1 : batchFirst;
       return;
     }
-    batch.push(trimmed.split(','));
+    batch.push(trimmed);
     if (batch.length === BATCH) flush();
   };
   try {

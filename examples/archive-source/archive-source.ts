@@ -182,7 +182,7 @@ export class ArchiveSource implements Source {
 
   /**
    * Open time (epoch ms) of the newest bar the archive holds for the series, reading only its
-   * last piece; `undefined` when it holds none.
+   * last piece (once; remembered until `refresh()`); `undefined` when it holds none.
    *
    * @param symbol - The pipeline's symbol.
    * @param timeframe - The timeframe.
@@ -194,6 +194,9 @@ export class ArchiveSource implements Source {
     if (file === undefined) return undefined;
     const segments = await this.#open(file);
     if (segments.count === 0) return undefined;
+    // Known once read: asked on every request of `archiveThenLive`, it need not keep the piece cached.
+    const known = this.#lastOpen.get(`${file.path}#${segments.count - 1}`);
+    if (known !== undefined) return known;
     const bars = await this.#piece(file, segments, segments.count - 1);
     return bars[bars.length - 1]?.timestamp;
   }

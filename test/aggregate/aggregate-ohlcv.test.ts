@@ -250,13 +250,14 @@ describe('aggregateOhlcv', () => {
     const dayBefore = { ...bar(2, 9, 9, 9, 9, 9), timestamp: T0 - 86_400_000 };
     const input = [bar(0, 1, 2, 1, 2, 1), bar(1, 2, 3, 2, 3, 1), dayBefore];
     for (const options of [{}, { source: '1m' as const }]) {
-      for (const series of [input, toColumns(input)]) {
-        const result = aggregateOhlcv(series, '5m', { ...options, partialEnd: 'keep' });
+      const fromRows = aggregateOhlcv(input, '5m', { ...options, partialEnd: 'keep' });
+      const fromColumns = aggregateOhlcv(toColumns(input), '5m', { ...options, partialEnd: 'keep' });
+      for (const result of [fromRows, { ...fromColumns, bars: toRows(fromColumns.bars) }]) {
         expect(result.issues.map((i) => [i.code, i.index])).toEqual([['unsorted_timestamp', 2]]);
         // Worked by hand from the two kept minutes: open 1, high 3, low 1, close 3, volume 2.
-        expect(toRows(result.bars)).toEqual([{ timestamp: T0, open: 1, high: 3, low: 1, close: 3, volume: 2, count: 2 }]);
+        expect(result.bars).toEqual([{ timestamp: T0, open: 1, high: 3, low: 1, close: 3, volume: 2, count: 2 }]);
       }
-      const many = aggregateOhlcv(input, ['5m', '1h'], options);
+      const many = aggregateOhlcv(input, ['5m', '1H'], options);
       expect(many['5m'].issues.some((i) => i.code === 'unsorted_timestamp' && i.index === 2)).toBe(true);
     }
   });

@@ -1,4 +1,5 @@
 import { describeOption, requireTimeframe } from '../internal/options.js';
+import { EMPTY_SERIES, readSeries } from '../internal/series-input.js';
 import { ConfigError } from '../errors/config-error.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
@@ -69,7 +70,7 @@ export interface AlignedSources<T extends Readonly<Record<string, OhlcvSeries>>>
   readonly series: { readonly [K in keyof T]: AlignedSeries<T[K]> };
   /** Per source, 1 where it has a bar on the grid, 0 where it does not. */
   readonly present: { readonly [K in keyof T]: Uint8Array };
-  /** Bars skipped as off-grid, duplicated (also after snapping) or out of order. */
+  /** Bars skipped as off-grid, duplicated (also after snapping) or out of order; a source's columns refused whole (`malformed_columns`, read as no bars). */
   readonly issues: readonly SourceIssue[];
 }
 
@@ -133,7 +134,12 @@ export function alignSources<const T extends Readonly<Record<string, OhlcvSeries
   const kept: Kept[] = Object.keys(seriesByName).map((name) => {
     const series = seriesByName[name] as OhlcvSeries;
     const rows = !isOhlcvColumns(series);
-    const columns = isOhlcvColumns(series) ? series : rowsToCountedColumns(series);
+    // Columns are checked once here (rows are read field by field, non-numbers as NaN).
+    const refused = rows ? undefined : readSeries(series).defects[0];
+    if (refused !== undefined) {
+      issues.push({ ...aggregateIssue('malformed_columns', -1, Number.NaN, `${name}: ${refused.message}`), source: name });
+    }
+    const columns = refused !== undefined ? EMPTY_SERIES : isOhlcvColumns(series) ? series : rowsToCountedColumns(series);
     const n = columns.length;
     const rowIndex = new Int32Array(n);
     const bucket = new Float64Array(n);

@@ -343,6 +343,8 @@ const NOT_BATCH: Record<string, string> = {
   sourcesToPoll: 'state machine',
   missedBars: 'scalar',
   requestDeadline: 'state machine',
+  staleSince: 'scalar',
+  resumeRateLimiter: 'state machine',
   retentionCutoff: 'scalar',
   buildDataStatus: 'document builder',
   buildLatestOhlcv: 'document builder',

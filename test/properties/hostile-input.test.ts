@@ -312,6 +312,8 @@ const NOT_BATCH: Record<string, string> = {
   ConfigError: 'error class',
   SourceError: 'error class',
   SinkError: 'error class',
+  isPipelineStoppedError: 'error guard',
+  PipelineStoppedError: 'error class',
   parseTimeframe: 'scalar',
   timeframeMs: 'scalar',
   bucketStart: 'scalar',

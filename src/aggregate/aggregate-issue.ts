@@ -12,6 +12,8 @@ import type { DataIssue } from '../errors/result.js';
  * - `source_timeframe_unknown`: the source timeframe was not given and cannot be inferred.
  * - `partial_bucket_dropped`: a bucket the input does not fully cover was left out of the result.
  * - `duplicate_trade`: a trade id repeats at the same timestamp; the repeat is skipped.
+ * - `malformed_columns`: columns whose `length` is not a count of bars, exceeds an array's
+ *   length, or whose fields are not `Float64Array`s; they are read as an empty series.
  */
 export const AggregateIssueCode = {
   DuplicateTimestamp: 'duplicate_timestamp',
@@ -22,6 +24,7 @@ export const AggregateIssueCode = {
   SourceTimeframeUnknown: 'source_timeframe_unknown',
   PartialBucketDropped: 'partial_bucket_dropped',
   DuplicateTrade: 'duplicate_trade',
+  MalformedColumns: 'malformed_columns',
 } as const;
 
 /** One of the values of {@link AggregateIssueCode}. */

@@ -1,4 +1,5 @@
 import { requireTimeframe } from '../internal/options.js';
+import { EMPTY_SERIES, readSeries } from '../internal/series-input.js';
 import { ConfigError } from '../errors/config-error.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
@@ -277,7 +278,9 @@ function finish(
  * is dropped (`partialEnd: 'keep'` keeps it); `partial` says which ends of the result are
  * partial. **Several targets** share one pass over the input (each larger target is built from
  * a smaller one that divides it). Bars that are duplicated, out of order or off the source grid
- * are skipped and reported. An aggregated bar's flag: a bucket with a traded bar (volume
+ * are skipped and reported; so are rows that are not objects (holes, `null`: no finite timestamp),
+ * and columns whose `length` their arrays do not back are not read (`malformed_columns`). A field
+ * that is not a number is read as `NaN`, never converted. An aggregated bar's flag: a bucket with a traded bar (volume
  * above zero, not synthetic) is real, flagged `clipped` if one of its traded bars was; a bucket
  * without one takes the most synthetic flag among its bars (`forward_filled`, then
  * `interpolated`, then `clipped`); with `provenance`, `synthetic` and `missing` say how many of
@@ -327,7 +330,12 @@ export function aggregateOhlcv(
     return parsed;
   });
   const asColumns = isOhlcvColumns(input);
-  const results = aggregateColumns(asColumns ? input : rowsToCountedColumns(input), targets, resolved);
+  // Columns are checked once here (rows are read field by field, non-numbers as NaN).
+  const refused = asColumns ? readSeries(input).defects[0] : undefined;
+  const columns = refused !== undefined ? EMPTY_SERIES : asColumns ? input : rowsToCountedColumns(input);
+  const results = aggregateColumns(columns, targets, resolved).map((r) =>
+    refused === undefined ? r : { ...r, issues: [aggregateIssue('malformed_columns', -1, Number.NaN, refused.message), ...r.issues] },
+  );
   const shaped = results.map((r): AggregateResult<Ohlcv[] | OhlcvColumns> => (asColumns ? r : { ...r, bars: toRows(r.bars) }));
   if (!many) return shaped[0] as AggregateResult<Ohlcv[] | OhlcvColumns>;
   const keyed: Record<string, AggregateResult<Ohlcv[] | OhlcvColumns>> = {};

@@ -1,4 +1,5 @@
-import { requireTimeframe } from '../internal/options.js';
+import { describeOption, requireTimeframe } from '../internal/options.js';
+import { EMPTY_SERIES, readSeries } from '../internal/series-input.js';
 import { ConfigError } from '../errors/config-error.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
@@ -32,7 +33,24 @@ export interface AlignSourcesOptions {
    * @defaultValue false
    */
   readonly snap?: boolean;
+  /**
+   * The most slots the `full` grid may have (a positive integer): a full grid spanning more
+   * throws a `ConfigError` before anything is allocated. Each slot costs about 60 bytes per
+   * source for columns (seven `Float64Array`s, a mask, a row index), more for rows. `union` and
+   * `intersection` grids hold at most the bars given and are not bounded.
+   * @defaultValue {@link DEFAULT_MAX_GRID_BARS} (2,000,000: about 3.8 years of 1m bars)
+   */
+  readonly maxGridBars?: number;
 }
+
+/**
+ * The default bound of the `full` grid of {@link alignSources}: 2,000,000 slots, about 3.8
+ * years of 1m bars, 19 years of 5m bars (about 120 MB per source as columns). Two bars 10
+ * years apart on a 1m grid would otherwise take 5.3 M slots (a gigabyte as rows).
+ *
+ * @defaultValue 2_000_000
+ */
+export const DEFAULT_MAX_GRID_BARS = 2_000_000;
 
 /**
  * One source's bars on the shared grid: columns with `NaN` in every field of a missing bar
@@ -52,7 +70,7 @@ export interface AlignedSources<T extends Readonly<Record<string, OhlcvSeries>>>
   readonly series: { readonly [K in keyof T]: AlignedSeries<T[K]> };
   /** Per source, 1 where it has a bar on the grid, 0 where it does not. */
   readonly present: { readonly [K in keyof T]: Uint8Array };
-  /** Bars skipped as off-grid, duplicated (also after snapping) or out of order. */
+  /** Bars skipped as off-grid, duplicated (also after snapping) or out of order; a source's columns refused whole (`malformed_columns`, read as no bars). */
   readonly issues: readonly SourceIssue[];
 }
 
@@ -77,7 +95,8 @@ interface Kept {
  * @param timeframe - The grid's timeframe.
  * @param options - See {@link AlignSourcesOptions}.
  * @returns See {@link AlignedSources}.
- * @throws ConfigError for an unknown timeframe or an invalid option.
+ * @throws ConfigError for an unknown timeframe or an invalid option, and, before anything is
+ *   allocated, for a `full` grid of more than `maxGridBars` slots (see {@link DEFAULT_MAX_GRID_BARS}).
  *
  * @example
  * ```ts
@@ -104,11 +123,23 @@ export function alignSources<const T extends Readonly<Record<string, OhlcvSeries
   const snap = options.snap ?? false;
   if (typeof snap !== 'boolean')
     throw new ConfigError(`Expected \`snap\` to be a boolean, got \`${String(snap)}\``, { path: ['snap'], value: snap });
+  const maxGridBars = options.maxGridBars ?? DEFAULT_MAX_GRID_BARS;
+  if (typeof maxGridBars !== 'number' || !Number.isSafeInteger(maxGridBars) || maxGridBars < 1) {
+    throw new ConfigError(`Expected \`maxGridBars\` to be a positive integer, got \`${describeOption(maxGridBars)}\``, {
+      path: ['maxGridBars'],
+      value: maxGridBars,
+    });
+  }
   const issues: SourceIssue[] = [];
   const kept: Kept[] = Object.keys(seriesByName).map((name) => {
     const series = seriesByName[name] as OhlcvSeries;
     const rows = !isOhlcvColumns(series);
-    const columns = isOhlcvColumns(series) ? series : rowsToCountedColumns(series);
+    // Columns are checked once here (rows are read field by field, non-numbers as NaN).
+    const refused = rows ? undefined : readSeries(series).defects[0];
+    if (refused !== undefined) {
+      issues.push({ ...aggregateIssue('malformed_columns', -1, Number.NaN, `${name}: ${refused.message}`), source: name });
+    }
+    const columns = refused !== undefined ? EMPTY_SERIES : isOhlcvColumns(series) ? series : rowsToCountedColumns(series);
     const n = columns.length;
     const rowIndex = new Int32Array(n);
     const bucket = new Float64Array(n);
@@ -149,7 +180,7 @@ export function alignSources<const T extends Readonly<Record<string, OhlcvSeries
     return { name, columns, rows, rowIndex, bucket, length: m };
   });
 
-  const timestamps = buildGrid(kept, tf, grid);
+  const timestamps = buildGrid(kept, tf, grid, maxGridBars);
   const g = timestamps.length;
   const series: Record<string, OhlcvColumns | (Ohlcv | undefined)[]> = {};
   const present: Record<string, Uint8Array> = {};
@@ -184,7 +215,7 @@ export function alignSources<const T extends Readonly<Record<string, OhlcvSeries
   };
 }
 
-function buildGrid(kept: readonly Kept[], tf: Timeframe, grid: AlignGrid): Float64Array {
+function buildGrid(kept: readonly Kept[], tf: Timeframe, grid: AlignGrid, maxGridBars: number): Float64Array {
   if (grid === 'full') {
     let first = Number.POSITIVE_INFINITY;
     let last = Number.NEGATIVE_INFINITY;
@@ -194,9 +225,16 @@ function buildGrid(kept: readonly Kept[], tf: Timeframe, grid: AlignGrid): Float
       last = Math.max(last, source.bucket[source.length - 1] as number);
     }
     if (first > last) return new Float64Array(0);
+    const slots = fullGridSlots(first, last, tf);
+    if (slots > maxGridBars) {
+      throw new ConfigError(
+        `The full ${tf} grid from ${isoTime(first)} to ${isoTime(last)} has ${slots} slots, more than \`maxGridBars\` (${maxGridBars}); raise \`maxGridBars\`, align a shorter range, or use \`grid: 'union'\``,
+        { path: ['maxGridBars'], value: maxGridBars },
+      );
+    }
     if (tf !== '1M') {
       const width = FIXED_WIDTH_MS[tf];
-      const out = new Float64Array((last - first) / width + 1);
+      const out = new Float64Array(slots);
       for (let j = 0; j < out.length; j++) out[j] = first + j * width;
       return out;
     }
@@ -214,4 +252,12 @@ function buildGrid(kept: readonly Kept[], tf: Timeframe, grid: AlignGrid): Float
   const need = grid === 'union' ? 1 : kept.length;
   const out = [...counts].filter(([, c]) => c >= need).map(([t]) => t);
   return Float64Array.from(out).sort();
+}
+
+/** Slots of the full grid from bucket `first` to bucket `last` (both on the grid), counted without building it. */
+function fullGridSlots(first: number, last: number, tf: Timeframe): number {
+  if (tf !== '1M') return (last - first) / FIXED_WIDTH_MS[tf] + 1;
+  const a = new Date(first);
+  const b = new Date(last);
+  return (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + (b.getUTCMonth() - a.getUTCMonth()) + 1;
 }

@@ -10,7 +10,7 @@ export { ticksToOhlcv } from './ticks-to-ohlcv.js';
 export type { TicksToOhlcvOptions } from './ticks-to-ohlcv.js';
 export { TickAggregator } from './tick-aggregator.js';
 export type { TickAggregatorOptions } from './tick-aggregator.js';
-export { alignSources } from './align-sources.js';
+export { alignSources, DEFAULT_MAX_GRID_BARS } from './align-sources.js';
 export type { AlignSourcesOptions, AlignGrid, AlignedSeries, AlignedSources } from './align-sources.js';
 export { mergeSources, MergeOrigin } from './merge-sources.js';
 export type { MergeSourcesOptions, MergedSources, SourceDisagreement } from './merge-sources.js';

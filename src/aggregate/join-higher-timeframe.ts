@@ -1,4 +1,5 @@
 import { requireTimeframe } from '../internal/options.js';
+import { readSeries } from '../internal/series-input.js';
 import { ConfigError } from '../errors/config-error.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
@@ -93,11 +94,13 @@ function matchIndices(
 export function joinHigherTimeframe(lower: readonly Ohlcv[], lowerTf: Timeframe, higher: OhlcvSeries, higherTf: Timeframe): JoinedBar[];
 export function joinHigherTimeframe(lower: OhlcvColumns, lowerTf: Timeframe, higher: OhlcvSeries, higherTf: Timeframe): Int32Array;
 export function joinHigherTimeframe(
-  lower: OhlcvSeries,
+  lowerInput: OhlcvSeries,
   lowerTf: Timeframe,
-  higher: OhlcvSeries,
+  higherInput: OhlcvSeries,
   higherTf: Timeframe,
 ): JoinedBar[] | Int32Array {
+  const lower = readSeries(lowerInput).series;
+  const higher = readSeries(higherInput).series;
   const lowTf = requireTimeframe(lowerTf, ['lowerTf']);
   const highTf = requireTimeframe(higherTf, ['higherTf']);
   if (orderingWidth(highTf) < orderingWidth(lowTf)) {

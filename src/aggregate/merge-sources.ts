@@ -1,4 +1,6 @@
 import { ConfigError } from '../errors/config-error.js';
+import { aggregateIssue } from './internal/aggregate-issue-of.js';
+import { EMPTY_SERIES, readSeries, type SeriesDefect } from '../internal/series-input.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
 import { BarFlagCode } from '../schemas/bar-flag.js';
@@ -74,7 +76,7 @@ export interface MergedSources<S> {
   readonly filled: number;
   /** Fields where both sources have a real bar and differ beyond the tolerance (feeds `checkConsistency`). */
   readonly disagreements: readonly SourceDisagreement[];
-  /** Bars of either input skipped as duplicated or out of order. */
+  /** Bars of either input skipped as duplicated or out of order; an input's columns refused whole (`malformed_columns`, read as no bars). */
   readonly issues: readonly SourceIssue[];
 }
 
@@ -130,9 +132,20 @@ export function mergeSources(
   const preferRealBackup = options.preferRealBackup ?? true;
 
   const asColumns = isOhlcvColumns(primary);
-  const cleanP = sanitizeSeries(asColumns ? primary : rowsToCountedColumns(primary), undefined);
-  const cleanB = sanitizeSeries(isOhlcvColumns(backup) ? backup : rowsToCountedColumns(backup), undefined);
+  // Columns are checked once here (rows are read field by field, non-numbers as NaN).
+  const refusedP = asColumns ? readSeries(primary).defects[0] : undefined;
+  const refusedB = isOhlcvColumns(backup) ? readSeries(backup).defects[0] : undefined;
+  const columnsOf = (series: OhlcvSeries, refused: SeriesDefect | undefined): OhlcvColumns =>
+    refused !== undefined ? EMPTY_SERIES : isOhlcvColumns(series) ? series : rowsToCountedColumns(series);
+  const cleanP = sanitizeSeries(columnsOf(primary, refusedP), undefined);
+  const cleanB = sanitizeSeries(columnsOf(backup, refusedB), undefined);
+  const refusals = [refusedP, refusedB].flatMap((refused, k): SourceIssue[] =>
+    refused === undefined
+      ? []
+      : [{ ...aggregateIssue('malformed_columns', -1, Number.NaN, `${sources[k]}: ${refused.message}`), source: sources[k] as string }],
+  );
   const issues: SourceIssue[] = [
+    ...refusals,
     ...cleanP.issues.map((issue) => ({ ...issue, source: sources[0], message: `${sources[0]}: ${issue.message}` })),
     ...cleanB.issues.map((issue) => ({ ...issue, source: sources[1], message: `${sources[1]}: ${issue.message}` })),
   ];

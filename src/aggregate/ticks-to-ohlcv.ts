@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/config-error.js';
+import { readFieldSeries } from '../internal/series-input.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import type { Tick } from '../schemas/tick.js';
 import type { Timeframe } from '../time/timeframe.js';
@@ -23,6 +24,10 @@ export interface TicksToOhlcvOptions {
   readonly partialEnd?: PartialBucketPolicy;
 }
 
+const TICK_FIELDS = ['timestamp', 'price', 'quantity', 'tradeId'] as const;
+const TICK_TEXT = ['side'] as const;
+const NO_TICKS: readonly Tick[] = [];
+
 /**
  * Builds bars from trades: open, high, low, close of the prices in time order, `volume` =
  * Σ quantity, `takerBuyVolume` = Σ quantity of taker-buy trades, `trades` = the number of
@@ -30,7 +35,9 @@ export interface TicksToOhlcvOptions {
  * of order or repeating a trade id at the same timestamp are skipped and reported. The
  * streaming form is {@link TickAggregator}; this function runs it over the array.
  *
- * @param ticks - Trades in time order (ties allowed).
+ * @param input - Trades in time order (ties allowed). A trade that is not an object (`null`, a
+ *   hole) or holds a non-number is read with `NaN` there and skipped as `unsorted_timestamp` when
+ *   its timestamp is not a number.
  * @param timeframe - The bars' timeframe.
  * @param options - See {@link TicksToOhlcvOptions}.
  * @returns Rows of bars; `partial.last` when the kept last bucket may still be in progress
@@ -46,7 +53,7 @@ export interface TicksToOhlcvOptions {
  * //    quoteVolume: 32, trades: 2, takerBuyVolume: 2 }]
  * ```
  */
-export function ticksToOhlcv(ticks: readonly Tick[], timeframe: Timeframe, options: TicksToOhlcvOptions = {}): AggregateResult<Ohlcv[]> {
+export function ticksToOhlcv(input: readonly Tick[], timeframe: Timeframe, options: TicksToOhlcvOptions = {}): AggregateResult<Ohlcv[]> {
   const partialEnd = options.partialEnd ?? DEFAULT_AGGREGATION.partialEnd;
   if (partialEnd !== 'keep' && partialEnd !== 'drop') {
     throw new ConfigError(`Expected \`partialEnd\` to be 'keep' or 'drop', got \`${String(partialEnd)}\``, {
@@ -60,7 +67,9 @@ export function ticksToOhlcv(ticks: readonly Tick[], timeframe: Timeframe, optio
   }
   const aggregator = new TickAggregator({ timeframe });
   const bars: Ohlcv[] = [];
-  for (const tick of ticks) {
+  // The boundary: a trade that is not an object, or holds a non-number, is read with NaN there.
+  const read = readFieldSeries<Tick, readonly Tick[]>(input, TICK_FIELDS, false, NO_TICKS, 'Trade', TICK_TEXT);
+  for (const tick of read.series) {
     for (const bar of aggregator.add(tick)) bars.push(bar);
   }
   if (until !== undefined) {

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/config-error.js';
+import { readSeries } from '../internal/series-input.js';
 import { isoUtc } from '../internal/iso-utc.js';
 import { atr } from '../indicators/atr.js';
 import type { Alert } from '../schemas/alert-schema.js';
@@ -171,8 +172,9 @@ export function buildMarketContext(inputs: MarketContextInputs, options?: Market
   };
 
   const session = currentSession(now, options?.session);
-  const daily = inputs.daily === undefined ? undefined : completed(inputs.daily, now, DAY_MS);
-  const fourHour = inputs.fourHour === undefined ? undefined : completed(inputs.fourHour, now, FIXED_WIDTH_MS['4H']);
+  // The boundary: rows that are not objects or hold non-numbers, columns `length` does not fit.
+  const daily = inputs.daily === undefined ? undefined : completed(readSeries(inputs.daily).series, now, DAY_MS);
+  const fourHour = inputs.fourHour === undefined ? undefined : completed(readSeries(inputs.fourHour).series, now, FIXED_WIDTH_MS['4H']);
 
   // Trend on each timeframe.
   const trendOf = (bars: OhlcvSeries | undefined, tf: string, field: string): MarketContext['trend_1D'] => {

@@ -45,6 +45,8 @@ export interface FloorPivots {
  * ```
  */
 export function floorPivots(period: PivotInput): FloorPivots | null {
+  // Bad data is an answer, never a throw: anything but an object has no pivots.
+  if (typeof period !== 'object' || period === null) return null;
   const { high, low, close } = period;
   if (!Number.isFinite(high) || !Number.isFinite(low) || !Number.isFinite(close) || high < low) return null;
   const pivot = (high + low + close) / 3;

@@ -1,4 +1,5 @@
 import { linearRegression } from 'simple-statistics';
+import { readFieldSeries } from '../internal/series-input.js';
 import { ConfigError } from '../errors/config-error.js';
 import type { HighLowCloseColumns, HighLowCloseRow, HighLowCloseSeries } from '../indicators/indicator-input.js';
 import { trueRange } from '../indicators/true-range.js';
@@ -67,6 +68,9 @@ function closeAt(bars: HighLowCloseSeries, i: number): number {
   return Array.isArray(bars) ? ((bars as readonly HighLowCloseRow[])[i]?.close ?? NaN) : ((bars as HighLowCloseColumns).close[i] ?? NaN);
 }
 
+const HLC_FIELDS = ['high', 'low', 'close'] as const;
+const NO_BARS: HighLowCloseSeries = { length: 0, high: new Float64Array(0), low: new Float64Array(0), close: new Float64Array(0) };
+
 /**
  * Direction of the trend over the most recent `period` bars.
  *
@@ -93,8 +97,10 @@ function closeAt(bars: HighLowCloseSeries, i: number): number {
  * // 'bullish'
  * ```
  */
-export function trendDirection(bars: HighLowCloseSeries, options?: TrendOptions): Trend | null {
+export function trendDirection(input: HighLowCloseSeries, options?: TrendOptions): Trend | null {
   const { period, threshold } = resolveTrendOptions(options);
+  // The boundary: rows that are not objects or hold non-numbers, columns `length` does not fit.
+  const bars = readFieldSeries(input, HLC_FIELDS, true, NO_BARS).series;
   if (bars.length < period) return null;
   const window = tail(bars, period + 1);
   const first = window.length - period;

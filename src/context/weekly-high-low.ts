@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/config-error.js';
+import { readSeries } from '../internal/series-input.js';
 import { isOhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
 import { bucketStart } from '../time/bucket-start.js';
 import { WEEK_MS } from '../time/timeframe.js';
@@ -52,7 +53,7 @@ export interface WeeklyHighLow {
  * // { high: 46000, low: 43500, weekStart: Date.parse('2025-01-20T00:00:00Z'), barCount: 7 }
  * ```
  */
-export function weeklyHighLow(bars: OhlcvSeries, now: number, options?: WeeklyHighLowOptions): WeeklyHighLow | null {
+export function weeklyHighLow(input: OhlcvSeries, now: number, options?: WeeklyHighLowOptions): WeeklyHighLow | null {
   if (!Number.isFinite(now)) {
     throw new ConfigError(`Expected \`now\` to be finite epoch milliseconds, got \`${String(now)}\``, {
       path: ['now'],
@@ -66,6 +67,7 @@ export function weeklyHighLow(bars: OhlcvSeries, now: number, options?: WeeklyHi
       value: week,
     });
   }
+  const bars = readSeries(input).series;
   const thisWeek = bucketStart(now, '1W');
   const from = week === 'previous' ? thisWeek - WEEK_MS : thisWeek;
   const to = week === 'previous' ? thisWeek : now + 1;

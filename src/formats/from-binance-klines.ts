@@ -1,4 +1,5 @@
 import type { DataIssue } from '../errors/result.js';
+import { unreadableRow } from '../internal/unreadable-row.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isBlank, pushIssue, readCount, readFinite, readTimestamp } from './internal/read-fields.js';
 import type { ParseResult } from '../schemas/parse-result.js';
@@ -46,40 +47,56 @@ export function fromBinanceKlines(rows: readonly unknown[]): ParseResult<Ohlcv> 
     return { rows: out, issues, rejected: 0 };
   }
   let rejected = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const row: unknown = rows[i];
-    if (!Array.isArray(row)) {
-      pushIssue(issues, i, undefined, 'invalid_type', `Row ${i}: expected a kline array, got ${showValue(row)}`);
+  let length = 0;
+  try {
+    length = rows.length;
+  } catch (error) {
+    issues.push(unreadableRow(undefined, error));
+  }
+  for (let i = 0; i < length; i++) {
+    // A read that throws (a getter, a Proxy trap) refuses the row: it never leaves the parser.
+    try {
+      const row: unknown = rows[i];
+      if (!Array.isArray(row)) {
+        pushIssue(issues, i, undefined, 'invalid_type', `Row ${i}: expected a kline array, got ${showValue(row)}`);
+        rejected++;
+        continue;
+      }
+      if (row.length < 6) {
+        pushIssue(issues, i, undefined, 'too_small', `Row ${i}: expected at least 6 kline columns, got ${row.length}`);
+        rejected++;
+        continue;
+      }
+      const values = row as readonly unknown[];
+      const before = issues.length;
+      const timestamp = readTimestamp(values[0], true, undefined, i, 'timestamp', issues);
+      const [open, high, low, close, volume] = PRICE_FIELDS.map((field, k) => readFinite(values[k + 1], true, i, field, issues));
+      // Each optional column is read once (the row may be a Proxy or hold getters).
+      const column7 = values[7];
+      const column8 = values[8];
+      const column9 = values[9];
+      const quoteVolume = isBlank(column7) ? undefined : readFinite(column7, true, i, 'quoteVolume', issues);
+      const trades = isBlank(column8) ? undefined : readCount(column8, true, i, 'trades', issues);
+      const takerBuyVolume = isBlank(column9) ? undefined : readFinite(column9, true, i, 'takerBuyVolume', issues);
+      if (issues.length !== before) {
+        rejected++;
+        continue;
+      }
+      out.push({
+        timestamp: timestamp as number,
+        open: open as number,
+        high: high as number,
+        low: low as number,
+        close: close as number,
+        volume: volume as number,
+        ...(quoteVolume !== undefined ? { quoteVolume } : {}),
+        ...(trades !== undefined ? { trades } : {}),
+        ...(takerBuyVolume !== undefined ? { takerBuyVolume } : {}),
+      });
+    } catch (error) {
+      issues.push(unreadableRow(i, error));
       rejected++;
-      continue;
     }
-    if (row.length < 6) {
-      pushIssue(issues, i, undefined, 'too_small', `Row ${i}: expected at least 6 kline columns, got ${row.length}`);
-      rejected++;
-      continue;
-    }
-    const values = row as readonly unknown[];
-    const before = issues.length;
-    const timestamp = readTimestamp(values[0], true, undefined, i, 'timestamp', issues);
-    const [open, high, low, close, volume] = PRICE_FIELDS.map((field, k) => readFinite(values[k + 1], true, i, field, issues));
-    const quoteVolume = isBlank(values[7]) ? undefined : readFinite(values[7], true, i, 'quoteVolume', issues);
-    const trades = isBlank(values[8]) ? undefined : readCount(values[8], true, i, 'trades', issues);
-    const takerBuyVolume = isBlank(values[9]) ? undefined : readFinite(values[9], true, i, 'takerBuyVolume', issues);
-    if (issues.length !== before) {
-      rejected++;
-      continue;
-    }
-    out.push({
-      timestamp: timestamp as number,
-      open: open as number,
-      high: high as number,
-      low: low as number,
-      close: close as number,
-      volume: volume as number,
-      ...(quoteVolume !== undefined ? { quoteVolume } : {}),
-      ...(trades !== undefined ? { trades } : {}),
-      ...(takerBuyVolume !== undefined ? { takerBuyVolume } : {}),
-    });
   }
   return { rows: out, issues, rejected };
 }

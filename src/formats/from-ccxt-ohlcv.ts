@@ -1,4 +1,5 @@
 import type { DataIssue } from '../errors/result.js';
+import { unreadableRow } from '../internal/unreadable-row.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { pushIssue, readFinite, readTimestamp } from './internal/read-fields.js';
 import type { ParseResult } from '../schemas/parse-result.js';
@@ -43,46 +44,58 @@ export function fromCcxtOhlcv(rows: readonly unknown[]): ParseResult<Ohlcv> {
     return { rows: out, issues, rejected: 0 };
   }
   let rejected = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const row: unknown = rows[i];
-    if (!Array.isArray(row)) {
-      pushIssue(
-        issues,
-        i,
-        undefined,
-        'invalid_type',
-        `Row ${i}: expected an array [timestamp, open, high, low, close, volume], got ${showValue(row)}`,
-      );
+  let length = 0;
+  try {
+    length = rows.length;
+  } catch (error) {
+    issues.push(unreadableRow(undefined, error));
+  }
+  for (let i = 0; i < length; i++) {
+    // A read that throws (a getter, a Proxy trap) refuses the row: it never leaves the parser.
+    try {
+      const row: unknown = rows[i];
+      if (!Array.isArray(row)) {
+        pushIssue(
+          issues,
+          i,
+          undefined,
+          'invalid_type',
+          `Row ${i}: expected an array [timestamp, open, high, low, close, volume], got ${showValue(row)}`,
+        );
+        rejected++;
+        continue;
+      }
+      if (row.length < 6) {
+        pushIssue(
+          issues,
+          i,
+          undefined,
+          'too_small',
+          `Row ${i}: expected 6 entries [timestamp, open, high, low, close, volume], got ${row.length}`,
+        );
+        rejected++;
+        continue;
+      }
+      const values = row as readonly unknown[];
+      const before = issues.length;
+      const timestamp = readTimestamp(values[0], false, 'ms', i, 'timestamp', issues);
+      const [open, high, low, close, volume] = PRICE_FIELDS.map((field, k) => readFinite(values[k + 1], false, i, field, issues));
+      if (issues.length !== before) {
+        rejected++;
+        continue;
+      }
+      out.push({
+        timestamp: timestamp as number,
+        open: open as number,
+        high: high as number,
+        low: low as number,
+        close: close as number,
+        volume: volume as number,
+      });
+    } catch (error) {
+      issues.push(unreadableRow(i, error));
       rejected++;
-      continue;
     }
-    if (row.length < 6) {
-      pushIssue(
-        issues,
-        i,
-        undefined,
-        'too_small',
-        `Row ${i}: expected 6 entries [timestamp, open, high, low, close, volume], got ${row.length}`,
-      );
-      rejected++;
-      continue;
-    }
-    const values = row as readonly unknown[];
-    const before = issues.length;
-    const timestamp = readTimestamp(values[0], false, 'ms', i, 'timestamp', issues);
-    const [open, high, low, close, volume] = PRICE_FIELDS.map((field, k) => readFinite(values[k + 1], false, i, field, issues));
-    if (issues.length !== before) {
-      rejected++;
-      continue;
-    }
-    out.push({
-      timestamp: timestamp as number,
-      open: open as number,
-      high: high as number,
-      low: low as number,
-      close: close as number,
-      volume: volume as number,
-    });
   }
   return { rows: out, issues, rejected };
 }

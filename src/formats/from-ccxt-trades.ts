@@ -1,4 +1,5 @@
 import type { DataIssue } from '../errors/result.js';
+import { unreadableRow } from '../internal/unreadable-row.js';
 import type { Tick } from '../schemas/tick.js';
 import { pushIssue, readFinite, readTimestamp } from './internal/read-fields.js';
 import type { ParseResult } from '../schemas/parse-result.js';
@@ -65,46 +66,58 @@ export function fromCcxtTrades(trades: readonly unknown[]): ParseResult<Tick> {
     return { rows: out, issues, rejected: 0 };
   }
   let rejected = 0;
-  for (let i = 0; i < trades.length; i++) {
-    const trade: unknown = trades[i];
-    let ts: unknown, id: unknown, side: unknown, price: unknown, amount: unknown;
-    if (Array.isArray(trade)) {
-      if (trade.length < 6) {
-        pushIssue(
-          issues,
-          i,
-          undefined,
-          'too_small',
-          `Row ${i}: expected 7 entries [timestamp, id, type, side, price, amount, cost], got ${trade.length}`,
-        );
+  let length = 0;
+  try {
+    length = trades.length;
+  } catch (error) {
+    issues.push(unreadableRow(undefined, error));
+  }
+  for (let i = 0; i < length; i++) {
+    // A read that throws (a getter, a Proxy trap) refuses the row: it never leaves the parser.
+    try {
+      const trade: unknown = trades[i];
+      let ts: unknown, id: unknown, side: unknown, price: unknown, amount: unknown;
+      if (Array.isArray(trade)) {
+        if (trade.length < 6) {
+          pushIssue(
+            issues,
+            i,
+            undefined,
+            'too_small',
+            `Row ${i}: expected 7 entries [timestamp, id, type, side, price, amount, cost], got ${trade.length}`,
+          );
+          rejected++;
+          continue;
+        }
+        [ts, id, , side, price, amount] = trade as readonly unknown[];
+      } else if (typeof trade === 'object' && trade !== null) {
+        ({ timestamp: ts, id, side, price, amount } = trade as Record<string, unknown>);
+      } else {
+        pushIssue(issues, i, undefined, 'invalid_type', `Row ${i}: expected a ccxt trade object or array, got ${showValue(trade)}`);
         rejected++;
         continue;
       }
-      [ts, id, , side, price, amount] = trade as readonly unknown[];
-    } else if (typeof trade === 'object' && trade !== null) {
-      ({ timestamp: ts, id, side, price, amount } = trade as Record<string, unknown>);
-    } else {
-      pushIssue(issues, i, undefined, 'invalid_type', `Row ${i}: expected a ccxt trade object or array, got ${showValue(trade)}`);
+      const before = issues.length;
+      const timestamp = readTimestamp(ts, false, 'ms', i, 'timestamp', issues);
+      const tradeId = readTradeId(id, i, issues);
+      const takerSide = readSide(side, i, issues);
+      const p = readFinite(price, false, i, 'price', issues);
+      const quantity = readFinite(amount, false, i, 'quantity', issues);
+      if (issues.length !== before) {
+        rejected++;
+        continue;
+      }
+      out.push({
+        timestamp: timestamp as number,
+        price: p as number,
+        quantity: quantity as number,
+        side: takerSide as 'buy' | 'sell',
+        tradeId: tradeId as number,
+      });
+    } catch (error) {
+      issues.push(unreadableRow(i, error));
       rejected++;
-      continue;
     }
-    const before = issues.length;
-    const timestamp = readTimestamp(ts, false, 'ms', i, 'timestamp', issues);
-    const tradeId = readTradeId(id, i, issues);
-    const takerSide = readSide(side, i, issues);
-    const p = readFinite(price, false, i, 'price', issues);
-    const quantity = readFinite(amount, false, i, 'quantity', issues);
-    if (issues.length !== before) {
-      rejected++;
-      continue;
-    }
-    out.push({
-      timestamp: timestamp as number,
-      price: p as number,
-      quantity: quantity as number,
-      side: takerSide as 'buy' | 'sell',
-      tradeId: tradeId as number,
-    });
   }
   return { rows: out, issues, rejected };
 }

@@ -1,4 +1,5 @@
 import { rowsToColumns } from '../internal/columns.js';
+import { readSeries } from '../internal/series-input.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
 
 /**
@@ -13,6 +14,13 @@ import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/
  * `flags` column of `BarFlagCode`s (0 for a real bar); `count` the `count` column; the provenance
  * counts `synthetic` and `missing` their columns, with 0 where a row lacks them (absent means 0,
  * so `toRows` leaves a 0 out: the one field a round trip does not keep as written).
+ *
+ * Never invents a number: a field that is not a number (`"100"`, `null`, `true`, `[]`) is `NaN`
+ * in its column (`validateOhlcv` then reports it as `finite_values`, as it does for the rows), and
+ * a row that is not an object (`null`, a hole of a sparse array) is a bar of `NaN`s. Columns are
+ * checked once: when their `length` is not a count of bars or their arrays hold fewer values, or
+ * a field is not a `Float64Array`, they are read as an empty series (`validateOhlcv` reports
+ * `malformed_columns`).
  *
  * The input is never mutated.
  *
@@ -32,5 +40,5 @@ import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/
  * ```
  */
 export function toColumns(series: OhlcvSeries): OhlcvColumns {
-  return isOhlcvColumns(series) ? series : rowsToColumns(series);
+  return isOhlcvColumns(series) ? readSeries(series).series : rowsToColumns(series);
 }

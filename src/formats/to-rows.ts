@@ -1,12 +1,15 @@
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
 import { rowAt } from '../internal/columns.js';
+import { readSeries } from '../internal/series-input.js';
 
 /**
  * Converts `OhlcvColumns` to an array of bar objects, the inverse of `toColumns`. Rows are
  * returned as they are (not copied).
  *
- * Only the first `columns.length` entries are read. An optional column becomes a field on
+ * Only the first `columns.length` entries are read; columns whose `length` their arrays do not
+ * back are read as an empty series (see `toColumns`). Rows holding a non-row (`null`, a hole) or
+ * a non-number field come back with that row replaced by a copy holding `NaN` there. An optional column becomes a field on
  * the rows where its value is not `NaN` (`NaN` marks a bar without that field); a `flags`
  * code of 0 (a real bar) adds no `flag`, and a `synthetic` or `missing` of 0 (provenance: none) adds no field.
  *
@@ -27,8 +30,9 @@ import { rowAt } from '../internal/columns.js';
 export function toRows(series: OhlcvColumns): Ohlcv[];
 export function toRows(series: OhlcvSeries): readonly Ohlcv[];
 export function toRows(series: OhlcvSeries): readonly Ohlcv[] {
-  if (!isOhlcvColumns(series)) return series;
-  const rows = new Array<Ohlcv>(series.length);
-  for (let i = 0; i < series.length; i++) rows[i] = rowAt(series, i);
+  if (!isOhlcvColumns(series)) return readSeries(series).series;
+  const checked = readSeries(series).series;
+  const rows = new Array<Ohlcv>(checked.length);
+  for (let i = 0; i < checked.length; i++) rows[i] = rowAt(checked, i);
   return rows;
 }

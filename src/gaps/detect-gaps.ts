@@ -1,4 +1,5 @@
 import { checkCalendar, requireTimeframe } from '../internal/options.js';
+import { readSeries } from '../internal/series-input.js';
 import { gridOf } from '../time/timeframe-grid.js';
 import { timestampsOf } from '../internal/columns.js';
 import { scanGaps } from '../internal/gap-kernels.js';
@@ -52,5 +53,5 @@ export interface GapDetection {
 export function detectGaps(bars: OhlcvSeries, timeframe: Timeframe, options: DetectGapsOptions = {}): GapDetection {
   const grid = gridOf(requireTimeframe(timeframe, ['timeframe']));
   const calendar = checkCalendar(options.calendar);
-  return scanGaps(timestampsOf(bars), grid, calendar);
+  return scanGaps(timestampsOf(readSeries(bars).series), grid, calendar);
 }

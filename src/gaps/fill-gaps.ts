@@ -1,4 +1,5 @@
 import { breaksAfterLargeGaps, fillColumns, fillRows, planFill } from '../internal/gap-kernels.js';
+import { readSeries } from '../internal/series-input.js';
 import { checkCalendar, requireTimeframe, resolveGapStrategies } from '../internal/options.js';
 import { gridOf } from '../time/timeframe-grid.js';
 import { timestampsOf } from '../internal/columns.js';
@@ -78,7 +79,7 @@ export function fillGaps<S extends OhlcvSeries>(
   const grid = gridOf(requireTimeframe(timeframe, ['timeframe']));
   const resolved = resolveGapStrategies(strategies);
   const calendar = checkCalendar(options.calendar);
-  const series: OhlcvSeries = bars;
+  const series: OhlcvSeries = readSeries(bars).series;
   const plan = planFill(timestampsOf(series), grid, resolved, calendar);
   if (isOhlcvColumns(series)) {
     const { columns } = fillColumns(series, plan, grid.next);

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/config-error.js';
+import { readFieldSeries } from '../internal/series-input.js';
 import { isSyntheticCode, isSyntheticFlag } from './internal/atr-options.js';
 import type { BarFlag } from '../schemas/bar-flag.js';
 import { DAY_MS } from '../time/timeframe.js';
@@ -47,6 +48,15 @@ export interface DailyStats {
   readonly bars: number;
 }
 
+const DAILY_FIELDS = ['timestamp', 'high', 'low', 'volume'] as const;
+const NO_BARS: DailyStatsColumns = {
+  length: 0,
+  timestamp: new Float64Array(0),
+  high: new Float64Array(0),
+  low: new Float64Array(0),
+  volume: new Float64Array(0),
+};
+
 /**
  * High, low and total volume of the bars that open within one UTC day
  * `[dayStart, dayStart + 86 400 000)`. A bar belongs to the day its open time falls in (a 1H
@@ -74,13 +84,14 @@ export interface DailyStats {
  * // { dayStart: 1738195200000, high: 103, low: 97, volume: 5, bars: 2 }
  * ```
  */
-export function dailyStats(bars: readonly DailyStatsRow[] | DailyStatsColumns, day: number): DailyStats {
+export function dailyStats(input: readonly DailyStatsRow[] | DailyStatsColumns, day: number): DailyStats {
   if (typeof day !== 'number' || !Number.isFinite(day)) {
     throw new ConfigError(`Expected \`day\` to be a finite epoch-millisecond number, got \`${String(day)}\``, {
       path: ['day'],
       value: day,
     });
   }
+  const bars = readFieldSeries(input, DAILY_FIELDS, true, NO_BARS).series;
   const dayStart = Math.floor(day / DAY_MS) * DAY_MS;
   const dayEnd = dayStart + DAY_MS;
   let high = -Infinity;

@@ -8,6 +8,7 @@
 import { BAR_FLAG_BY_CODE, barFlagCode, type BarFlag } from '../schemas/bar-flag.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
+import { readSeries } from './series-input.js';
 
 /** A mutable columns object, as built by the kernels before it is handed out. */
 export interface MutableColumns {
@@ -126,7 +127,10 @@ function nanColumn(length: number): Float64Array {
 }
 
 /**
- * Valid rows to columns in one pass; see `toColumns` for the treatment of optional fields.
+ * Rows to columns in one pass; see `toColumns` for the treatment of optional fields. Never
+ * invents a number: a field that is not a number (a string, `null`, `true`, an array) becomes
+ * `NaN` in a required column and is left out of an optional one, a row that is not an object (a
+ * hole, `null`) is a bar of `NaN`s, and a `flag` that is not a bar flag counts as none.
  */
 export function rowsToColumns(series: readonly Ohlcv[]): OhlcvColumns {
   const n = series.length;
@@ -145,20 +149,40 @@ export function rowsToColumns(series: readonly Ohlcv[]): OhlcvColumns {
   let synthetic: Float64Array | undefined;
   let missing: Float64Array | undefined;
   for (let i = 0; i < n; i++) {
-    const bar = series[i] as Ohlcv;
-    timestamp[i] = bar.timestamp;
-    open[i] = bar.open;
-    high[i] = bar.high;
-    low[i] = bar.low;
-    close[i] = bar.close;
-    volume[i] = bar.volume;
-    if (bar.quoteVolume !== undefined) (quoteVolume ??= nanColumn(n))[i] = bar.quoteVolume;
-    if (bar.trades !== undefined) (trades ??= nanColumn(n))[i] = bar.trades;
-    if (bar.takerBuyVolume !== undefined) (takerBuyVolume ??= nanColumn(n))[i] = bar.takerBuyVolume;
-    if (bar.flag !== undefined) (flags ??= new Uint8Array(n))[i] = barFlagCode(bar.flag);
-    if (bar.count !== undefined) (count ??= nanColumn(n))[i] = bar.count;
-    if (bar.synthetic !== undefined) (synthetic ??= new Float64Array(n))[i] = bar.synthetic;
-    if (bar.missing !== undefined) (missing ??= new Float64Array(n))[i] = bar.missing;
+    const bar = series[i] as Partial<Record<keyof Ohlcv, unknown>> | null | undefined;
+    if (typeof bar !== 'object' || bar === null) {
+      timestamp[i] = open[i] = high[i] = low[i] = close[i] = volume[i] = Number.NaN;
+      continue;
+    }
+    const t = bar.timestamp;
+    const o = bar.open;
+    const h = bar.high;
+    const l = bar.low;
+    const c = bar.close;
+    const v = bar.volume;
+    timestamp[i] = typeof t === 'number' ? t : Number.NaN;
+    open[i] = typeof o === 'number' ? o : Number.NaN;
+    high[i] = typeof h === 'number' ? h : Number.NaN;
+    low[i] = typeof l === 'number' ? l : Number.NaN;
+    close[i] = typeof c === 'number' ? c : Number.NaN;
+    volume[i] = typeof v === 'number' ? v : Number.NaN;
+    const q = bar.quoteVolume;
+    if (typeof q === 'number') (quoteVolume ??= nanColumn(n))[i] = q;
+    const k = bar.trades;
+    if (typeof k === 'number') (trades ??= nanColumn(n))[i] = k;
+    const b = bar.takerBuyVolume;
+    if (typeof b === 'number') (takerBuyVolume ??= nanColumn(n))[i] = b;
+    const flag = bar.flag;
+    if (flag !== undefined) {
+      const code = barFlagCode(flag as BarFlag);
+      if (code !== 0) (flags ??= new Uint8Array(n))[i] = code;
+    }
+    const m = bar.count;
+    if (typeof m === 'number') (count ??= nanColumn(n))[i] = m;
+    const sy = bar.synthetic;
+    if (typeof sy === 'number') (synthetic ??= new Float64Array(n))[i] = sy;
+    const mi = bar.missing;
+    if (typeof mi === 'number') (missing ??= new Float64Array(n))[i] = mi;
   }
   return {
     length: n,
@@ -185,13 +209,14 @@ export function numberOrNaN(value: unknown): number {
 
 /**
  * Untrusted rows to columns, for the checks that judge them (`quality/`, `validate/`): columns
- * are returned as they are (never copied, never written); rows are copied once into new arrays,
+ * are returned as they are (never copied, never written) once `readSeries` accepts them, and as
+ * an empty series when it refuses them; rows are copied once into new arrays,
  * with `null`, missing or non-numeric fields as NaN, the optional numeric fields left out. A
  * `flags` column is built only when some row carries a flag. (Valid rows go through
  * {@link rowsToColumns}, which keeps every field.)
  */
 export function looseColumns(series: OhlcvSeries): OhlcvColumns {
-  if (isOhlcvColumns(series)) return series;
+  if (isOhlcvColumns(series)) return readSeries(series).series;
   const rows: readonly Ohlcv[] = series;
   const n = rows.length;
   const timestamp = new Float64Array(n);

@@ -122,10 +122,19 @@ export function resolveSection<T extends object>(schema: z.ZodType<T>, defaults:
 
 /**
  * The restart indices that matter for a series of `length` bars, sorted ascending and unique
- * (only 1 … length − 1). Throws `ConfigError` on an entry that is not a non-negative integer.
+ * (only 1 … length − 1). Throws `ConfigError` when `breaks` is not an array-like of indices or an
+ * entry is not a non-negative integer.
  */
 export function resolveBreaks(breaks: ArrayLike<number> | undefined, length: number): Int32Array {
-  if (breaks === undefined || breaks.length === 0) return EMPTY;
+  if (breaks === undefined) return EMPTY;
+  const count: unknown = typeof breaks === 'object' && breaks !== null ? breaks.length : undefined;
+  if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) {
+    throw new ConfigError(`Expected \`breaks\` to be an array of bar indices, got \`${describeOption(breaks)}\``, {
+      path: ['breaks'],
+      value: breaks,
+    });
+  }
+  if (count === 0) return EMPTY;
   const kept: number[] = [];
   for (let k = 0; k < breaks.length; k++) {
     const index = breaks[k];

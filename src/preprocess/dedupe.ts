@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/config-error.js';
+import { readSeries } from '../internal/series-input.js';
 import { timestampsOf } from '../internal/columns.js';
 import { dedupeColumns, dedupeRows, planDedupe, sameColumns, sameRows } from './internal/dedupe-kernel.js';
 import { DEFAULT_PREPROCESSING } from '../schemas/config.js';
@@ -55,7 +56,7 @@ export function dedupe<S extends OhlcvSeries>(
       value: keep,
     });
   }
-  const series: OhlcvSeries = bars;
+  const series: OhlcvSeries = readSeries(bars).series;
   const ts = timestampsOf(series);
   if (isOhlcvColumns(series)) {
     const plan = planDedupe(ts, sameColumns(series), keep);

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/config-error.js';
+import { readSeries } from '../internal/series-input.js';
 import { toColumns } from '../formats/to-columns.js';
 import { resolveBreaks } from '../internal/options.js';
 import { applyOutliersToColumns, applyOutliersToRows, scanOutliers } from './internal/outlier-kernel.js';
@@ -101,7 +102,7 @@ export function handleOutliers<S extends OhlcvSeries>(
       value: window,
     });
   }
-  const series: OhlcvSeries = bars;
+  const series: OhlcvSeries = readSeries(bars).series;
   const columns = toColumns(series);
   const breaks = resolveBreaks(options.breaks, columns.length);
   const scan = scanOutliers(columns.close, columns.flags, columns.length, threshold, window, breaks, method === 'remove');

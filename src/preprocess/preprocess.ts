@@ -1,4 +1,5 @@
 import { fillColumns, breaksAfterLargeGaps, planFill, type FillPlan } from '../internal/gap-kernels.js';
+import { readSeries } from '../internal/series-input.js';
 import { checkCalendar, requireTimeframe, resolveGapStrategies, resolveSection } from '../internal/options.js';
 import { gridOf } from '../time/timeframe-grid.js';
 import { gatherColumns, rowAt } from '../internal/columns.js';
@@ -174,7 +175,7 @@ export function preprocess<S extends OhlcvSeries>(
     });
   }
 
-  const input: OhlcvSeries = bars;
+  const input: OhlcvSeries = readSeries(bars).series;
   const n = input.length;
   let columns: OhlcvColumns = toColumns(input);
   let origin: Int32Array = new Int32Array(n);

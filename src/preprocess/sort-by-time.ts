@@ -1,4 +1,5 @@
 import { copyColumns, gatherColumns, timestampsOf } from '../internal/columns.js';
+import { readSeries } from '../internal/series-input.js';
 import { timeOrder } from '../internal/time-order.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
@@ -18,7 +19,7 @@ import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/
  */
 export function sortByTime<S extends OhlcvSeries>(bars: S): S extends OhlcvColumns ? OhlcvColumns : Ohlcv[] {
   type Out = S extends OhlcvColumns ? OhlcvColumns : Ohlcv[];
-  const series: OhlcvSeries = bars;
+  const series: OhlcvSeries = readSeries(bars).series;
   const order = timeOrder(timestampsOf(series), series.length);
   if (isOhlcvColumns(series)) {
     if (order === undefined) return copyColumns(series) as Out;

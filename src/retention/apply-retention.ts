@@ -1,4 +1,5 @@
 import { retentionFilterColumns, retentionSliceColumns } from './internal/cut-columns.js';
+import { readSeries } from '../internal/series-input.js';
 import { DEFAULT_RETENTION, type Retention } from '../schemas/config.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
@@ -57,11 +58,12 @@ export function applyRetention(
 export function applyRetention(bars: OhlcvColumns, tf: Timeframe, now: number, retention?: Retention): RetentionResult<OhlcvColumns>;
 export function applyRetention(bars: OhlcvSeries, tf: Timeframe, now: number, retention?: Retention): RetentionResult<OhlcvSeries>;
 export function applyRetention(
-  bars: OhlcvSeries,
+  input: OhlcvSeries,
   tf: Timeframe,
   now: number,
   retention: Retention = DEFAULT_RETENTION,
 ): RetentionResult<OhlcvSeries> {
+  const bars = readSeries(input).series;
   const cutoff = retentionCutoff(tf, now, retention);
   const nothing: RetentionRemoval = { count: 0, from: null, to: null };
   if (cutoff === undefined) return { bars, removed: nothing, cutoff: null };

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors/config-error.js';
-import { requireTimeframe } from '../internal/options.js';
+import { describeOption, requireTimeframe } from '../internal/options.js';
 import { DEFAULT_RETENTION, type Retention } from '../schemas/config.js';
 import { bucketStart } from '../time/bucket-start.js';
 import type { Timeframe } from '../time/timeframe.js';
@@ -25,6 +25,9 @@ import type { Timeframe } from '../time/timeframe.js';
  */
 export function retentionCutoff(tf: Timeframe, now: number, retention: Retention = DEFAULT_RETENTION): number | undefined {
   const canonical = requireTimeframe(tf, ['tf']);
+  if (typeof now !== 'number') {
+    throw new ConfigError(`Expected \`now\` to be epoch milliseconds, got \`${describeOption(now)}\``, { path: ['now'], value: now });
+  }
   const keepMs = retention[canonical];
   if (keepMs === undefined || keepMs === null) return undefined;
   if (!(typeof keepMs === 'number' && keepMs > 0 && Number.isFinite(keepMs))) {

@@ -1,7 +1,7 @@
 import type { DataIssue } from '../errors/result.js';
 import { fieldContext, isRecord, showValue } from './internal/read-fields.js';
-import { parseOhlcvRowSlowly } from './internal/read-ohlcv-row.js';
-import { MAX_PLAUSIBLE_MS, MIN_PLAUSIBLE_MS } from '../time/to-epoch-ms.js';
+import { isPlainBar, parseOhlcvRowSlowly } from './internal/read-ohlcv-row.js';
+import { unreadableRow } from '../internal/unreadable-row.js';
 import { barFlagCode } from './bar-flag.js';
 import type { OhlcvColumns } from './ohlcv-columns.js';
 import type { ParseOptions } from './parse-result.js';
@@ -54,92 +54,118 @@ function fit<A extends Float64Array | Uint8Array>(column: A, length: number): A 
 export function parseOhlcvColumns(input: unknown, options: ParseOptions = {}): ParsedOhlcvColumns {
   const issues: DataIssue[] = [];
   const list: readonly unknown[] = Array.isArray(input) ? input : [];
+  let n = 0;
+  try {
+    n = list.length;
+  } catch (error) {
+    issues.push(unreadableRow(undefined, error));
+  }
   if (!Array.isArray(input)) {
     issues.push({ code: 'invalid_type', path: [], message: `Expected an array of OHLCV rows, got ${showValue(input)}` });
   }
   const ctx = fieldContext(issues, options);
   const fastTimestamps = options.timestampUnit === undefined || options.timestampUnit === 'ms';
-  const n = list.length;
   const timestamp = new Float64Array(n);
   const open = new Float64Array(n);
   const high = new Float64Array(n);
   const low = new Float64Array(n);
   const close = new Float64Array(n);
   const volume = new Float64Array(n);
-  let quoteVolume: Float64Array | undefined;
-  let trades: Float64Array | undefined;
-  let takerBuyVolume: Float64Array | undefined;
+  let quoteVolumeColumn: Float64Array | undefined;
+  let tradesColumn: Float64Array | undefined;
+  let takerBuyVolumeColumn: Float64Array | undefined;
   let flags: Uint8Array | undefined;
-  let count: Float64Array | undefined;
-  let synthetic: Float64Array | undefined;
-  let missing: Float64Array | undefined;
+  let countColumn: Float64Array | undefined;
+  let syntheticColumn: Float64Array | undefined;
+  let missingColumn: Float64Array | undefined;
   let k = 0;
   for (let i = 0; i < n; i++) {
-    const row = list[i];
-    if (!isRecord(row)) {
-      issues.push({ code: 'invalid_type', path: [i], message: `\`${i}\`: expected an OHLCV object, got ${showValue(row)}` });
-      continue;
-    }
-    // The check of `isPlainBar`, inlined so each field is read once (this is the hot loop).
-    const t = row.timestamp;
-    const o = row.open;
-    const h = row.high;
-    const l = row.low;
-    const c = row.close;
-    const v = row.volume;
-    if (
-      fastTimestamps &&
-      typeof t === 'number' &&
-      typeof o === 'number' &&
-      typeof h === 'number' &&
-      typeof l === 'number' &&
-      typeof c === 'number' &&
-      typeof v === 'number' &&
-      Number.isInteger(t) &&
-      t >= MIN_PLAUSIBLE_MS &&
-      t < MAX_PLAUSIBLE_MS &&
-      o - o === 0 &&
-      h - h === 0 &&
-      l - l === 0 &&
-      c - c === 0 &&
-      v - v === 0 &&
-      row.quoteVolume === undefined &&
-      row.trades === undefined &&
-      row.takerBuyVolume === undefined &&
-      row.flag === undefined &&
-      row.count === undefined &&
-      row.synthetic === undefined &&
-      row.missing === undefined &&
-      row.quote_volume === undefined &&
-      row.taker_buy_volume === undefined
-    ) {
-      // Typed arrays keep -0: `+ 0` normalises it as parseOhlcv does.
-      timestamp[k] = t;
-      open[k] = o + 0;
-      high[k] = h + 0;
-      low[k] = l + 0;
-      close[k] = c + 0;
-      volume[k] = v + 0;
+    // A read that throws (a getter, a Proxy trap) refuses the row: it never leaves the parser.
+    try {
+      const row = list[i];
+      if (!isRecord(row)) {
+        issues.push({ code: 'invalid_type', path: [i], message: `\`${i}\`: expected an OHLCV object, got ${showValue(row)}` });
+        continue;
+      }
+      // Each field is read once (this is the hot loop); everything below judges these values.
+      const t = row.timestamp;
+      const o = row.open;
+      const h = row.high;
+      const l = row.low;
+      const c = row.close;
+      const v = row.volume;
+      const quoteVolume = row.quoteVolume;
+      const trades = row.trades;
+      const takerBuyVolume = row.takerBuyVolume;
+      const flag = row.flag;
+      const count = row.count;
+      const synthetic = row.synthetic;
+      const missing = row.missing;
+      const quote_volume = row.quote_volume;
+      const taker_buy_volume = row.taker_buy_volume;
+      if (
+        fastTimestamps &&
+        isPlainBar(t, o, h, l, c, v) &&
+        quoteVolume === undefined &&
+        trades === undefined &&
+        takerBuyVolume === undefined &&
+        flag === undefined &&
+        count === undefined &&
+        synthetic === undefined &&
+        missing === undefined &&
+        quote_volume === undefined &&
+        taker_buy_volume === undefined
+      ) {
+        // Typed arrays keep -0: `+ 0` normalises it as parseOhlcv does.
+        timestamp[k] = t as number;
+        open[k] = (o as number) + 0;
+        high[k] = (h as number) + 0;
+        low[k] = (l as number) + 0;
+        close[k] = (c as number) + 0;
+        volume[k] = (v as number) + 0;
+        k++;
+        continue;
+      }
+      const bar = parseOhlcvRowSlowly(
+        {
+          timestamp: t,
+          open: o,
+          high: h,
+          low: l,
+          close: c,
+          volume: v,
+          quoteVolume,
+          trades,
+          takerBuyVolume,
+          flag,
+          count,
+          synthetic,
+          missing,
+          quote_volume,
+          taker_buy_volume,
+        },
+        i,
+        ctx,
+      );
+      if (bar === undefined) continue;
+      timestamp[k] = bar.timestamp;
+      open[k] = bar.open;
+      high[k] = bar.high;
+      low[k] = bar.low;
+      close[k] = bar.close;
+      volume[k] = bar.volume;
+      if (bar.quoteVolume !== undefined) (quoteVolumeColumn ??= nanColumn(n))[k] = bar.quoteVolume;
+      if (bar.trades !== undefined) (tradesColumn ??= nanColumn(n))[k] = bar.trades;
+      if (bar.takerBuyVolume !== undefined) (takerBuyVolumeColumn ??= nanColumn(n))[k] = bar.takerBuyVolume;
+      if (bar.flag !== undefined) (flags ??= new Uint8Array(n))[k] = barFlagCode(bar.flag);
+      if (bar.count !== undefined) (countColumn ??= nanColumn(n))[k] = bar.count;
+      // Provenance counts: absent means 0.
+      if (bar.synthetic !== undefined) (syntheticColumn ??= new Float64Array(n))[k] = bar.synthetic;
+      if (bar.missing !== undefined) (missingColumn ??= new Float64Array(n))[k] = bar.missing;
       k++;
-      continue;
+    } catch (error) {
+      issues.push(unreadableRow(i, error));
     }
-    const bar = parseOhlcvRowSlowly(row, i, ctx);
-    if (bar === undefined) continue;
-    timestamp[k] = bar.timestamp;
-    open[k] = bar.open;
-    high[k] = bar.high;
-    low[k] = bar.low;
-    close[k] = bar.close;
-    volume[k] = bar.volume;
-    if (bar.quoteVolume !== undefined) (quoteVolume ??= nanColumn(n))[k] = bar.quoteVolume;
-    if (bar.trades !== undefined) (trades ??= nanColumn(n))[k] = bar.trades;
-    if (bar.takerBuyVolume !== undefined) (takerBuyVolume ??= nanColumn(n))[k] = bar.takerBuyVolume;
-    if (bar.flag !== undefined) (flags ??= new Uint8Array(n))[k] = barFlagCode(bar.flag);
-    if (bar.count !== undefined) (count ??= nanColumn(n))[k] = bar.count;
-    // Provenance counts: absent means 0.
-    if (bar.synthetic !== undefined) (synthetic ??= new Float64Array(n))[k] = bar.synthetic;
-    if (bar.missing !== undefined) (missing ??= new Float64Array(n))[k] = bar.missing;
-    k++;
   }
   const columns: OhlcvColumns = {
     length: k,
@@ -149,13 +175,13 @@ export function parseOhlcvColumns(input: unknown, options: ParseOptions = {}): P
     low: fit(low, k),
     close: fit(close, k),
     volume: fit(volume, k),
-    ...(quoteVolume === undefined ? {} : { quoteVolume: fit(quoteVolume, k) }),
-    ...(trades === undefined ? {} : { trades: fit(trades, k) }),
-    ...(takerBuyVolume === undefined ? {} : { takerBuyVolume: fit(takerBuyVolume, k) }),
+    ...(quoteVolumeColumn === undefined ? {} : { quoteVolume: fit(quoteVolumeColumn, k) }),
+    ...(tradesColumn === undefined ? {} : { trades: fit(tradesColumn, k) }),
+    ...(takerBuyVolumeColumn === undefined ? {} : { takerBuyVolume: fit(takerBuyVolumeColumn, k) }),
     ...(flags === undefined ? {} : { flags: fit(flags, k) }),
-    ...(count === undefined ? {} : { count: fit(count, k) }),
-    ...(synthetic === undefined ? {} : { synthetic: fit(synthetic, k) }),
-    ...(missing === undefined ? {} : { missing: fit(missing, k) }),
+    ...(countColumn === undefined ? {} : { count: fit(countColumn, k) }),
+    ...(syntheticColumn === undefined ? {} : { synthetic: fit(syntheticColumn, k) }),
+    ...(missingColumn === undefined ? {} : { missing: fit(missingColumn, k) }),
   };
   return { columns, issues, rejected: n - k };
 }

@@ -1,6 +1,7 @@
 import type { DataIssue } from '../errors/result.js';
 import { fieldContext, isRecord, showValue } from './internal/read-fields.js';
-import { isPlainBar, isReusableBar, parseOhlcvRowSlowly } from './internal/read-ohlcv-row.js';
+import { isPlainBar, isReusableBar, parseOhlcvRowSlowly, type RowFields } from './internal/read-ohlcv-row.js';
+import { unreadableRow } from '../internal/unreadable-row.js';
 import type { Ohlcv } from './ohlcv.js';
 import type { ParseOptions, ParseResult } from './parse-result.js';
 
@@ -29,9 +30,16 @@ import type { ParseOptions, ParseResult } from './parse-result.js';
  *   exchange's `close_time`, is common and harmless) and not copied, including `__proto__`,
  *   `constructor`, `prototype`: such a row is rebuilt as a new object holding only the known
  *   fields, so nothing in the input can reach `Object.prototype`.
- * - A row that already is a clean bar — a plain object with exactly the six fields, finite
- *   numbers, an integer epoch-ms timestamp, no `-0` — is returned as it is (the same object,
- *   not a copy, as typia and ArkType do), so parsing clean data allocates nothing per row.
+ * - Exotic rows never throw out of it: each row is read inside `try`, and a read that throws (a
+ *   throwing getter, a Proxy trap) refuses the row with an `unreadable_row` issue at
+ *   `[rowIndex]`. Each field is read once (a getter runs once); every check judges the values
+ *   read, never the row again.
+ * - A row that already is a clean bar — a plain object with exactly the six fields as data
+ *   properties (no getter), finite numbers, an integer epoch-ms timestamp, no `-0` — is returned
+ *   as it is (the same object, not a copy, as typia and ArkType do), so parsing clean data
+ *   allocates nothing per row. Any other accepted row is a new plain object holding the values
+ *   read. (JavaScript cannot tell a Proxy from the object it wraps: a Proxy whose traps answer
+ *   like such a bar is returned as it is, and later reads of it run its traps.)
  *   Parsed rows are values: treat them, and the input rows behind them, as read-only (every
  *   function of this library does). Frozen rows stay frozen.
  *
@@ -64,34 +72,91 @@ export function parseOhlcv(input: unknown, options: ParseOptions = {}): ParseRes
   // A numeric timestamp in range is already epoch ms unless another unit is stated.
   const fastTimestamps = options.timestampUnit === undefined || options.timestampUnit === 'ms';
   const list: readonly unknown[] = input;
-  const length = list.length;
+  let length = 0;
+  try {
+    length = list.length;
+  } catch (error) {
+    issues.push(unreadableRow(undefined, error));
+  }
   let rejected = 0;
   for (let i = 0; i < length; i++) {
-    const row = list[i];
-    if (!isRecord(row)) {
-      issues.push({ code: 'invalid_type', path: [i], message: `\`${i}\`: expected an OHLCV object, got ${showValue(row)}` });
-      rejected++;
-      continue;
-    }
-    if (fastTimestamps && isPlainBar(row)) {
-      if (isReusableBar(row)) {
-        rows.push(row as Ohlcv);
+    // A read that throws (a getter, a Proxy trap) refuses the row: it never leaves the parser.
+    try {
+      const row = list[i];
+      if (!isRecord(row)) {
+        issues.push({ code: 'invalid_type', path: [i], message: `\`${i}\`: expected an OHLCV object, got ${showValue(row)}` });
+        rejected++;
         continue;
       }
-      // `x + 0` turns -0 into 0 and leaves every other number unchanged.
-      rows.push({
-        timestamp: row.timestamp as number,
-        open: (row.open as number) + 0,
-        high: (row.high as number) + 0,
-        low: (row.low as number) + 0,
-        close: (row.close as number) + 0,
-        volume: (row.volume as number) + 0,
-      });
-      continue;
+      // Each field is read once; everything below judges these values, not the row.
+      const t = row.timestamp;
+      const o = row.open;
+      const h = row.high;
+      const l = row.low;
+      const c = row.close;
+      const v = row.volume;
+      const quoteVolume = row.quoteVolume;
+      const trades = row.trades;
+      const takerBuyVolume = row.takerBuyVolume;
+      const flag = row.flag;
+      const count = row.count;
+      const synthetic = row.synthetic;
+      const missing = row.missing;
+      const quote_volume = row.quote_volume;
+      const taker_buy_volume = row.taker_buy_volume;
+      if (
+        fastTimestamps &&
+        isPlainBar(t, o, h, l, c, v) &&
+        quoteVolume === undefined &&
+        trades === undefined &&
+        takerBuyVolume === undefined &&
+        flag === undefined &&
+        count === undefined &&
+        synthetic === undefined &&
+        missing === undefined &&
+        quote_volume === undefined &&
+        taker_buy_volume === undefined
+      ) {
+        if (isReusableBar(row, o as number, h as number, l as number, c as number, v as number)) {
+          rows.push(row as Ohlcv);
+          continue;
+        }
+        // `x + 0` turns -0 into 0 and leaves every other number unchanged.
+        rows.push({
+          timestamp: t as number,
+          open: (o as number) + 0,
+          high: (h as number) + 0,
+          low: (l as number) + 0,
+          close: (c as number) + 0,
+          volume: (v as number) + 0,
+        });
+        continue;
+      }
+      // The slow path reads a plain copy of the values already read.
+      const fields: RowFields = {
+        timestamp: t,
+        open: o,
+        high: h,
+        low: l,
+        close: c,
+        volume: v,
+        quoteVolume,
+        trades,
+        takerBuyVolume,
+        flag,
+        count,
+        synthetic,
+        missing,
+        quote_volume,
+        taker_buy_volume,
+      };
+      const bar = parseOhlcvRowSlowly(fields, i, ctx);
+      if (bar === undefined) rejected++;
+      else rows.push(bar);
+    } catch (error) {
+      issues.push(unreadableRow(i, error));
+      rejected++;
     }
-    const bar = parseOhlcvRowSlowly(row, i, ctx);
-    if (bar === undefined) rejected++;
-    else rows.push(bar);
   }
   return { rows, issues, rejected };
 }

@@ -1,4 +1,5 @@
 import type { DataIssue } from '../errors/result.js';
+import { unreadableRow } from '../internal/unreadable-row.js';
 import {
   fieldContext,
   isRecord,
@@ -84,24 +85,37 @@ export function parseOrderBook(input: unknown, options: ParseOptions = {}): Pars
   }
   const ctx = fieldContext(issues, options);
   let rejected = 0;
-  for (let i = 0; i < list.length; i++) {
-    const row = list[i];
-    if (!isRecord(row)) {
-      issues.push({ code: 'invalid_type', path: [i], message: `\`${i}\`: expected an order-book object, got ${showValue(row)}` });
+  let length = 0;
+  try {
+    length = list.length;
+  } catch (error) {
+    issues.push(unreadableRow(undefined, error));
+  }
+  for (let i = 0; i < length; i++) {
+    // A read that throws (a getter, a Proxy trap) refuses the row: it never leaves the parser.
+    try {
+      const row = list[i];
+      if (!isRecord(row)) {
+        issues.push({ code: 'invalid_type', path: [i], message: `\`${i}\`: expected an order-book object, got ${showValue(row)}` });
+        rejected++;
+        continue;
+      }
+      const before = issues.length;
+      const timestamp = readTimestamp(row.timestamp, ctx, [i, 'timestamp']);
+      const bids = readLevels(row.bids, ctx, [i, 'bids']);
+      const asks = readLevels(row.asks, ctx, [i, 'asks']);
+      const depthValue = row.depthLevels;
+      const depthLevels =
+        depthValue == null ? Math.max(bids?.length ?? 0, asks?.length ?? 0) : readCount(depthValue, ctx, [i, 'depthLevels']);
+      if (issues.length !== before || timestamp === undefined || bids === undefined || asks === undefined || depthLevels === undefined) {
+        rejected++;
+        continue;
+      }
+      rows.push({ timestamp, bids, asks, depthLevels });
+    } catch (error) {
+      issues.push(unreadableRow(i, error));
       rejected++;
-      continue;
     }
-    const before = issues.length;
-    const timestamp = readTimestamp(row.timestamp, ctx, [i, 'timestamp']);
-    const bids = readLevels(row.bids, ctx, [i, 'bids']);
-    const asks = readLevels(row.asks, ctx, [i, 'asks']);
-    const depthLevels =
-      row.depthLevels == null ? Math.max(bids?.length ?? 0, asks?.length ?? 0) : readCount(row.depthLevels, ctx, [i, 'depthLevels']);
-    if (issues.length !== before || timestamp === undefined || bids === undefined || asks === undefined || depthLevels === undefined) {
-      rejected++;
-      continue;
-    }
-    rows.push({ timestamp, bids, asks, depthLevels });
   }
   return { rows, issues, rejected };
 }

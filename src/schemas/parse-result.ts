@@ -25,7 +25,8 @@ export interface ParseOptions {
  *
  * Each issue's `path` starts with the row's index in the input, then the field (and, for
  * order books, the level): `[7, 'close']`, `[2, 'bids', 0, 'price']`; `[7]` for a row that
- * is not an object; `[]` when the input itself is not an array.
+ * is not an object or whose reading threw (`unreadable_row`: a throwing getter, a Proxy trap);
+ * `[]` when the input itself is not an array. No parser throws on data.
  *
  * @typeParam T - the row type (`Ohlcv`, `Tick` or `OrderBook`).
  */

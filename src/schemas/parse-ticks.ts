@@ -1,4 +1,5 @@
 import type { DataIssue } from '../errors/result.js';
+import { unreadableRow } from '../internal/unreadable-row.js';
 import {
   fieldContext,
   isRecord,
@@ -49,31 +50,43 @@ export function parseTicks(input: unknown, options: ParseOptions = {}): ParseRes
   const ctx = fieldContext(issues, options);
   const list: readonly unknown[] = input;
   let rejected = 0;
-  for (let i = 0; i < list.length; i++) {
-    const row = list[i];
-    if (!isRecord(row)) {
-      issues.push({ code: 'invalid_type', path: [i], message: `\`${i}\`: expected a trade object, got ${showValue(row)}` });
+  let length = 0;
+  try {
+    length = list.length;
+  } catch (error) {
+    issues.push(unreadableRow(undefined, error));
+  }
+  for (let i = 0; i < length; i++) {
+    // A read that throws (a getter, a Proxy trap) refuses the row: it never leaves the parser.
+    try {
+      const row = list[i];
+      if (!isRecord(row)) {
+        issues.push({ code: 'invalid_type', path: [i], message: `\`${i}\`: expected a trade object, got ${showValue(row)}` });
+        rejected++;
+        continue;
+      }
+      const before = issues.length;
+      const timestamp = readTimestamp(row.timestamp, ctx, [i, 'timestamp']);
+      const price = readNumber(row.price, ctx, [i, 'price']);
+      const quantity = readNumber(row.quantity, ctx, [i, 'quantity']);
+      const side = readSide(row.side, ctx, [i, 'side']);
+      const tradeId = readInteger(row.tradeId, ctx, [i, 'tradeId']);
+      if (
+        issues.length !== before ||
+        timestamp === undefined ||
+        price === undefined ||
+        quantity === undefined ||
+        side === undefined ||
+        tradeId === undefined
+      ) {
+        rejected++;
+        continue;
+      }
+      rows.push({ timestamp, price, quantity, side, tradeId });
+    } catch (error) {
+      issues.push(unreadableRow(i, error));
       rejected++;
-      continue;
     }
-    const before = issues.length;
-    const timestamp = readTimestamp(row.timestamp, ctx, [i, 'timestamp']);
-    const price = readNumber(row.price, ctx, [i, 'price']);
-    const quantity = readNumber(row.quantity, ctx, [i, 'quantity']);
-    const side = readSide(row.side, ctx, [i, 'side']);
-    const tradeId = readInteger(row.tradeId, ctx, [i, 'tradeId']);
-    if (
-      issues.length !== before ||
-      timestamp === undefined ||
-      price === undefined ||
-      quantity === undefined ||
-      side === undefined ||
-      tradeId === undefined
-    ) {
-      rejected++;
-      continue;
-    }
-    rows.push({ timestamp, price, quantity, side, tradeId });
   }
   return { rows, issues, rejected };
 }

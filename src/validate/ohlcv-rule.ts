@@ -14,7 +14,10 @@
  * - `timestamp_plausible`: the timestamp is an integer number of epoch milliseconds in
  *   1990–2100 (a timestamp in seconds or microseconds breaks it);
  * - `timestamp_aligned` (only when a timeframe is given): the timestamp is the open time of a
- *   bucket of the timeframe.
+ *   bucket of the timeframe;
+ * - `malformed_columns` (columns only, at index -1): `length` is a count of bars and every column
+ *   is a `Float64Array` (`flags` a `Uint8Array`) holding at least `length` values. Columns that
+ *   break it are not read at all: `length` is never believed over the arrays.
  */
 export const OhlcvRule = {
   HighGteLow: 'high_gte_low',
@@ -25,6 +28,7 @@ export const OhlcvRule = {
   FiniteValues: 'finite_values',
   TimestampPlausible: 'timestamp_plausible',
   TimestampAligned: 'timestamp_aligned',
+  MalformedColumns: 'malformed_columns',
 } as const;
 
 /** One of the values of {@link OhlcvRule}. */

@@ -1,5 +1,6 @@
 import { requireTimeframe, showValue } from '../internal/options.js';
 import { numberOrNaN } from '../internal/columns.js';
+import { readSeries } from '../internal/series-input.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
 import { isAligned } from '../time/is-aligned.js';
@@ -194,7 +195,10 @@ function scanRows(rows: readonly Ohlcv[], issues: ValidationIssue<OhlcvRule>[], 
  * (`high_gte_low`, `high_gte_open_close`, `low_lte_open_close`, `volume_non_negative`,
  * `timestamp_ascending`), `finite_values`, `timestamp_plausible` and, when a timeframe is
  * given, `timestamp_aligned`. Never throws on data: `null`, missing and non-numeric fields of
- * rows (such as the `null` volume of mark-price candles) break `finite_values`.
+ * rows (such as the `null` volume of mark-price candles) break `finite_values`, and so does a
+ * row that is not an object (`null`, a hole of a sparse array). Columns whose `length` is not a
+ * count of bars or exceeds an array's length (or whose fields are not `Float64Array`s) are not
+ * read: one `malformed_columns` issue at index -1, `valid: false`, both counts 0.
  *
  * One pass over the bars with no allocation for a good bar; an issue is allocated only for a
  * broken rule. Rows are read as they are (not converted); columns are never copied.
@@ -225,6 +229,14 @@ export function validateOhlcv(bars: OhlcvSeries, options: ValidateOhlcvOptions =
     maxTime: MAX_PLAUSIBLE_MS,
   };
   const issues: ValidationIssue<OhlcvRule>[] = [];
+  if (isOhlcvColumns(bars)) {
+    // `length` is checked against the arrays once, here; the kernel then trusts it.
+    const refused = readSeries(bars).defects[0];
+    if (refused !== undefined) {
+      push(issues, OhlcvRule.MalformedColumns, -1, Number.NaN, refused.message);
+      return { valid: false, validCount: 0, invalidCount: 0, issues };
+    }
+  }
   const invalid = isOhlcvColumns(bars) ? scanColumns(bars, issues, grid, tf) : scanRows(bars, issues, grid, tf);
   return { valid: invalid === 0, validCount: bars.length - invalid, invalidCount: invalid, issues };
 }

@@ -243,6 +243,25 @@ describe('aggregateOhlcv', () => {
     expect(result.bars).toEqual([{ timestamp: T0, open: 1, high: 5, low: 1, close: 3, volume: 3, count: 3 }]);
   });
 
+  it('skips and reports a last bar older than the first instead of throwing (issue 16 item 11)', () => {
+    // The promise (README, "Bars that are duplicated, out of order or off the source grid are
+    // skipped and reported"): [t, t+1m, t−1 day] used to size the fast path's output from a
+    // negative span and throw `RangeError: Invalid typed array length`.
+    const dayBefore = { ...bar(2, 9, 9, 9, 9, 9), timestamp: T0 - 86_400_000 };
+    const input = [bar(0, 1, 2, 1, 2, 1), bar(1, 2, 3, 2, 3, 1), dayBefore];
+    for (const options of [{}, { source: '1m' as const }]) {
+      const fromRows = aggregateOhlcv(input, '5m', { ...options, partialEnd: 'keep' });
+      const fromColumns = aggregateOhlcv(toColumns(input), '5m', { ...options, partialEnd: 'keep' });
+      for (const result of [fromRows, { ...fromColumns, bars: toRows(fromColumns.bars) }]) {
+        expect(result.issues.map((i) => [i.code, i.index])).toEqual([['unsorted_timestamp', 2]]);
+        // Worked by hand from the two kept minutes: open 1, high 3, low 1, close 3, volume 2.
+        expect(result.bars).toEqual([{ timestamp: T0, open: 1, high: 3, low: 1, close: 3, volume: 2, count: 2 }]);
+      }
+      const many = aggregateOhlcv(input, ['5m', '1H'], options);
+      expect(many['5m'].issues.some((i) => i.code === 'unsorted_timestamp' && i.index === 2)).toBe(true);
+    }
+  });
+
   it('skips a bar with an infinite timestamp instead of hanging on it', () => {
     // Infinity - t is Infinity, on which a step GCD by Euclid never ends.
     for (const position of ['middle', 'end'] as const) {

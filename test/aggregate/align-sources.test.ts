@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignSources } from '../../src/aggregate/align-sources.js';
+import { alignSources, DEFAULT_MAX_GRID_BARS } from '../../src/aggregate/align-sources.js';
 import { isConfigError } from '../../src/errors/config-error.js';
 import type { Ohlcv } from '../../src/index.js';
 import { toColumns } from '../../src/formats/to-columns.js';
@@ -78,6 +78,61 @@ describe('alignSources', () => {
       error = caught;
     }
     expect(isConfigError(error)).toBe(true);
+  });
+
+  describe('grid bound (issue 16 item 12)', () => {
+    // The promise: bad options throw a ConfigError up front; nothing else runs out of memory.
+    // Two valid 1m bars 10 and 50 years apart used to build a 5.3 M- and a 26 M-slot grid
+    // (1 GB of heap, then an aborted process) before anything was checked.
+    const thrown = (fn: () => unknown): unknown => {
+      try {
+        fn();
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    const at = (timestamp: number): Ohlcv => ({ ...bar(0, 1), timestamp });
+    const yearsApart = (years: number): Ohlcv[] => [at(T0), at(Date.UTC(2024 + years, 0, 1))];
+
+    it('throws a ConfigError naming maxGridBars before building a full grid past it', () => {
+      for (const years of [10, 50]) {
+        for (const series of [yearsApart(years), toColumns(yearsApart(years))]) {
+          const error = thrown(() => alignSources({ a: series, b: [at(T0)] }, '1m'));
+          expect(isConfigError(error), `${years} years`).toBe(true);
+          expect(isConfigError(error) && error.message).toContain('maxGridBars');
+        }
+      }
+    });
+
+    it('counts the slots of the full grid against maxGridBars: the bound is inclusive', () => {
+      // Minutes 0 … 9 make a grid of 10 one-minute slots.
+      const ends = [bar(0, 1), bar(9, 2)];
+      expect(alignSources({ ends }, '1m', { maxGridBars: 10 }).timestamps.length).toBe(10);
+      expect(isConfigError(thrown(() => alignSources({ ends }, '1m', { maxGridBars: 9 })))).toBe(true);
+      // Calendar months: Jan … Mar 2024 are 3 slots.
+      const months = [at(Date.UTC(2024, 0, 1)), at(Date.UTC(2024, 2, 1))];
+      expect(alignSources({ months }, '1M', { maxGridBars: 3 }).timestamps.length).toBe(3);
+      expect(isConfigError(thrown(() => alignSources({ months }, '1M', { maxGridBars: 2 })))).toBe(true);
+    });
+
+    it('bounds only the full grid: union and intersection hold at most the bars given', () => {
+      const out = alignSources({ a: yearsApart(50) }, '1m', { grid: 'union' });
+      expect(out.timestamps.length).toBe(2);
+    });
+
+    it('defaults to DEFAULT_MAX_GRID_BARS, about 3.8 years of 1m bars', () => {
+      expect(DEFAULT_MAX_GRID_BARS).toBe(2_000_000);
+      // 2,000,001 one-minute slots span 2,000,000 minutes (the inclusive edge is tested above).
+      const past = [at(T0), at(T0 + 2_000_000 * 60_000)];
+      expect(isConfigError(thrown(() => alignSources({ past }, '1m')))).toBe(true);
+    });
+
+    it('refuses a maxGridBars that is not a positive integer', () => {
+      for (const maxGridBars of [0, -1, 1.5, Number.NaN, '10' as unknown as number]) {
+        expect(isConfigError(thrown(() => alignSources({ a }, '1m', { maxGridBars }))), String(maxGridBars)).toBe(true);
+      }
+    });
   });
 
   it('does not mutate its inputs', () => {

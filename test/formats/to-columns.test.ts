@@ -4,6 +4,7 @@ import type { Ohlcv } from '../../src/schemas/ohlcv.js';
 import { toColumns } from '../../src/formats/to-columns.js';
 import { toRows } from '../../src/formats/to-rows.js';
 import { fromCcxtOhlcv } from '../../src/formats/from-ccxt-ohlcv.js';
+import { validateOhlcv } from '../../src/validate/validate-ohlcv.js';
 import { describeFixtures, readFixtureJson } from '../support/fixtures.js';
 
 const bar = (timestamp: number, extra: Partial<Ohlcv> = {}): Ohlcv => ({
@@ -85,6 +86,39 @@ describe('toColumns', () => {
     const rows = Object.freeze([Object.freeze(bar(0, { trades: 3 })), Object.freeze(bar(60_000))]);
     expect(() => toColumns(rows)).not.toThrow();
     expect(rows[0]).toEqual(bar(0, { trades: 3 }));
+  });
+
+  const T = Date.UTC(2024, 0, 1);
+
+  it('never invents a number: "100", null, true and [] become NaN, and validation refuses them as it refuses the rows (issue 16 item 13)', () => {
+    // A Float64Array write converts: "100" → 100, null → 0, true → 1, [] → 0, so
+    // validateOhlcv(toColumns(rows)) accepted rows that validateOhlcv(rows) refuses.
+    for (const value of ['100', null, true, []]) {
+      const rows = [bar(T), { ...bar(T + 60_000), open: value, quoteVolume: value }, bar(T + 120_000)] as unknown as Ohlcv[];
+      const cols = toColumns(rows);
+      expect(cols.open[1], JSON.stringify(value)).toBeNaN();
+      // An optional field that is not a number is left out, as if the row lacked it.
+      expect(cols.quoteVolume).toBeUndefined();
+      const fromRows = validateOhlcv(rows);
+      const fromColumns = validateOhlcv(cols);
+      expect(fromRows.valid).toBe(false);
+      expect(fromColumns.valid).toBe(false);
+      expect(fromColumns.issues.map((i) => [i.rule, i.index])).toEqual(fromRows.issues.map((i) => [i.rule, i.index]));
+      expect(fromColumns.issues.map((i) => [i.rule, i.index])).toEqual([['finite_values', 1]]);
+    }
+  });
+
+  it('reads a row that is not an object (a hole, null) as a bar of NaN (issue 16 item 14)', () => {
+    // A hole: index 1 is never set, so it is not in the array at all (reading it gives undefined).
+    const holey = new Array<Ohlcv>(3);
+    holey[0] = bar(T);
+    holey[2] = bar(T + 120_000);
+    for (const rows of [holey, [bar(T), null, bar(T + 120_000)] as unknown as Ohlcv[]]) {
+      const cols = toColumns(rows);
+      expect(cols.length).toBe(3);
+      expect([cols.timestamp[1], cols.open[1], cols.volume[1]]).toEqual([Number.NaN, Number.NaN, Number.NaN]);
+      expect(validateOhlcv(cols).issues.map((i) => [i.rule, i.index])).toEqual([['finite_values', 1]]);
+    }
   });
 
   it('round-trips through toRows for any valid bars', () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OhlcvSchema, parseOhlcv } from '../../src/schemas/index.js';
+import { OhlcvSchema, parseOhlcv, parseOhlcvColumns } from '../../src/schemas/index.js';
+import { toRows } from '../../src/formats/to-rows.js';
 import { describeFixtures, readFixtureJson } from '../support/fixtures.js';
 
 // 2025-01-30T10:30:00Z, worked out by hand: 20118 days * 86400 s + 10.5 h * 3600 s = 1738233000 s.
@@ -355,5 +356,79 @@ describeFixtures('parseOhlcv on real files', () => {
     expect(result.issues).toEqual([]);
     expect(result.rows).toHaveLength(91);
     expect(result.rows[0]?.timestamp).toBe(1_637_193_600_017);
+  });
+});
+
+describe('parseOhlcv and parseOhlcvColumns on exotic rows (issue 16 item 15)', () => {
+  // The promise: parsers never throw on data. A read that throws (a getter, a Proxy trap) refuses
+  // the row with an issue at its index; every getter is read once; a parsed row holds plain values.
+  const throwing = (): Record<string, unknown> =>
+    Object.defineProperty({ ...bar }, 'close', {
+      enumerable: true,
+      get(): never {
+        throw new Error('boom');
+      },
+    });
+  const trap = (): unknown =>
+    new Proxy(
+      { ...bar },
+      {
+        get(): never {
+          throw new RangeError('trap');
+        },
+      },
+    );
+
+  it('refuses a row whose read throws, with an unreadable_row issue at its index, and reads the others', () => {
+    for (const exotic of [throwing(), trap()]) {
+      const input = [bar, exotic, { ...bar, timestamp: T + 60_000 }];
+      const rows = parseOhlcv(input);
+      expect(rows.rows.map((r) => r.timestamp)).toEqual([T, T + 60_000]);
+      expect(rows.rejected).toBe(1);
+      expect(rows.issues.map((i) => [i.code, i.path])).toEqual([['unreadable_row', [1]]]);
+      const columns = parseOhlcvColumns(input);
+      expect(Array.from(columns.columns.timestamp)).toEqual([T, T + 60_000]);
+      expect(columns.issues.map((i) => [i.code, i.path])).toEqual([['unreadable_row', [1]]]);
+    }
+  });
+
+  it('reads each getter once and returns a plain copy holding the values it read', () => {
+    for (const parse of [(x: unknown) => parseOhlcv(x).rows[0], (x: unknown) => toRows(parseOhlcvColumns(x).columns)[0]]) {
+      const reads: Record<string, number> = {};
+      let close = 45060;
+      const row: Record<string, unknown> = {};
+      for (const key of Object.keys(bar)) {
+        Object.defineProperty(row, key, {
+          enumerable: true,
+          get(): unknown {
+            reads[key] = (reads[key] ?? 0) + 1;
+            // A getter that answers differently on each read: only the first answer may be used.
+            return key === 'close' ? close++ : bar[key as keyof typeof bar];
+          },
+        });
+      }
+      const parsed = parse([row]);
+      expect(reads).toEqual({ timestamp: 1, open: 1, high: 1, low: 1, close: 1, volume: 1 });
+      expect(parsed).not.toBe(row);
+      expect(parsed).toEqual(bar);
+      expect(Object.getOwnPropertyDescriptor(parsed, 'close')).toMatchObject({ value: 45060, writable: true });
+    }
+  });
+
+  it('reads each field of a Proxy once, its optional fields included', () => {
+    const reads: Record<string, number> = {};
+    const proxy = new Proxy(
+      { ...bar, quoteVolume: 5 },
+      {
+        get(target, key, receiver): unknown {
+          if (typeof key === 'string') reads[key] = (reads[key] ?? 0) + 1;
+          return Reflect.get(target, key, receiver) as unknown;
+        },
+      },
+    );
+    const result = parseOhlcv([proxy]);
+    expect(result.rows).toEqual([{ ...bar, quoteVolume: 5 }]);
+    expect(Object.values(reads).every((n) => n === 1)).toBe(true);
+    expect(reads.close).toBe(1);
   });
 });

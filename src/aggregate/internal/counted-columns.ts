@@ -11,7 +11,8 @@ export function rowsToCountedColumns(rows: readonly Ohlcv[]): OhlcvColumns {
   const columns = toColumns(rows);
   const count = columns.count;
   if (count !== undefined) {
-    for (let i = 0; i < count.length; i++) if (Number.isNaN(count[i]) && (rows[i] as Ohlcv).count === undefined) count[i] = 1;
+    for (let i = 0; i < count.length; i++)
+      if (Number.isNaN(count[i]) && (rows[i] as Ohlcv | null | undefined)?.count === undefined) count[i] = 1;
   }
   return columns;
 }

@@ -80,8 +80,10 @@ export function reduceCheckedToBuckets(input: OhlcvColumns, grid: SourceGrid | u
   const ts = input.timestamp;
   if (n < 2 || input.flags !== undefined) return undefined;
   const firstTs = ts[0] as number;
-  // Strictly increasing with finite ends: every timestamp is finite.
-  if (!Number.isFinite(firstTs) || !Number.isFinite(ts[n - 1]) || !((ts[1] as number) > firstTs)) return undefined;
+  const lastTs = ts[n - 1] as number;
+  // Strictly increasing with finite ends: every timestamp is finite. A last bar that is not
+  // after the first cannot be clean, and would size the output from a negative span.
+  if (!Number.isFinite(firstTs) || !Number.isFinite(lastTs) || !((ts[1] as number) > firstTs) || !(lastTs > firstTs)) return undefined;
   if (grid !== undefined && (firstTs - grid.originMs) % grid.widthMs !== 0) return undefined;
   const gcdOut = new Float64Array(1);
   // The first step is the best guess of every step (`spec.stepHint` is not used).

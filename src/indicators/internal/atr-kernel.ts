@@ -2,11 +2,20 @@
  * Single-pass kernels behind `trueRange` and `atr`. Never exported from the package.
  */
 import { BarFlagCode } from '../../schemas/bar-flag.js';
+import { readFieldSeries } from '../../internal/series-input.js';
 import type { HighLowCloseColumns, HighLowCloseRow, HighLowCloseSeries } from '../indicator-input.js';
 import { isSyntheticCode, isSyntheticFlag } from './atr-options.js';
 
-/** Rows as columns (one pass, three arrays and a flag array only when a row is synthetic). */
-export function highLowCloseColumns(series: HighLowCloseSeries): HighLowCloseColumns {
+const HLC_FIELDS = ['high', 'low', 'close'] as const;
+const NO_BARS: HighLowCloseColumns = { length: 0, high: new Float64Array(0), low: new Float64Array(0), close: new Float64Array(0) };
+
+/**
+ * Rows as columns (one pass, three arrays and a flag array only when a row is synthetic), after the
+ * boundary check of `readFieldSeries`.
+ */
+export function highLowCloseColumns(input: HighLowCloseSeries): HighLowCloseColumns {
+  // The boundary: rows that are not objects or hold non-numbers, columns `length` does not fit.
+  const series = readFieldSeries(input, HLC_FIELDS, true, NO_BARS).series;
   if (!Array.isArray(series)) return series as HighLowCloseColumns;
   const rows = series as readonly HighLowCloseRow[];
   const n = rows.length;

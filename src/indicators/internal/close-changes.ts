@@ -2,8 +2,12 @@
  * The single-pass kernel behind `returns` and `logReturns`. Never exported from the package.
  */
 import type { CloseColumns, CloseRow, CloseSeries } from '../indicator-input.js';
+import { readFieldSeries } from '../../internal/series-input.js';
 import { resolveBreaks } from '../../internal/options.js';
 import { isSyntheticCode, isSyntheticFlag } from './atr-options.js';
+
+const CLOSE_FIELDS = ['close'] as const;
+const NO_CLOSES: CloseColumns = { length: 0, close: new Float64Array(0) };
 
 /**
  * Per-bar change of the close against the last usable close of the same segment: simple
@@ -11,7 +15,8 @@ import { isSyntheticCode, isSyntheticFlag } from './atr-options.js';
  * interpolated or forward-filled) and its close is finite; unusable bars and the first usable
  * bar of each segment get `NaN`.
  */
-export function closeChanges(series: CloseSeries, breaks: ArrayLike<number> | undefined, log: boolean): Float64Array {
+export function closeChanges(input: CloseSeries, breaks: ArrayLike<number> | undefined, log: boolean): Float64Array {
+  const series = readFieldSeries(input, CLOSE_FIELDS, true, NO_CLOSES).series;
   const n = series.length;
   const out = new Float64Array(n);
   const cuts = resolveBreaks(breaks, n);

@@ -1,6 +1,8 @@
 /**
  * The two ways `parseOhlcv` and `parseOhlcvColumns` read a row: a fast check for the common
- * clean row, and a field-by-field reader that collects every issue. Never exported.
+ * clean row, and a field-by-field reader that collects every issue. Both judge values read from
+ * the row once ({@link RowFields}), never the row itself; a read that throws is caught by the
+ * parser and leaves an `unreadable_row` issue. Never exported.
  */
 import { BarFlag } from '../bar-flag.js';
 import type { Ohlcv } from '../ohlcv.js';
@@ -10,18 +12,34 @@ import { pushIssue, readCount, readNumber, readTimestamp, showValue, type FieldC
 const FLAGS: ReadonlySet<unknown> = new Set<unknown>([BarFlag.Interpolated, BarFlag.ForwardFilled, BarFlag.Clipped]);
 
 /**
- * Whether a row is a clean bar that needs no conversion: six finite numbers, an integer
- * epoch-ms timestamp in the plausible range, and none of the optional fields (in either
- * spelling: `quoteVolume` or the specification's `quote_volume`, …). No allocation.
- * Call only when timestamps are epoch ms (no other unit stated).
+ * Every field of a row the parsers look at, each read from the row exactly once (a getter runs
+ * once, a Proxy's `get` trap once per field); the parsers judge these values, never the row.
  */
-export function isPlainBar(row: Readonly<Record<string, unknown>>): boolean {
-  const t = row.timestamp;
-  const o = row.open;
-  const h = row.high;
-  const l = row.low;
-  const c = row.close;
-  const v = row.volume;
+export interface RowFields {
+  readonly timestamp: unknown;
+  readonly open: unknown;
+  readonly high: unknown;
+  readonly low: unknown;
+  readonly close: unknown;
+  readonly volume: unknown;
+  readonly quoteVolume: unknown;
+  readonly trades: unknown;
+  readonly takerBuyVolume: unknown;
+  readonly flag: unknown;
+  readonly count: unknown;
+  readonly synthetic: unknown;
+  readonly missing: unknown;
+  readonly quote_volume: unknown;
+  readonly taker_buy_volume: unknown;
+}
+
+/**
+ * Whether six values read from a row make a clean bar that needs no conversion: six finite
+ * numbers and an integer epoch-ms timestamp in the plausible range (the caller also checks that
+ * no optional field was given, in either spelling). No allocation. Call only when timestamps are
+ * epoch ms (no other unit stated).
+ */
+export function isPlainBar(t: unknown, o: unknown, h: unknown, l: unknown, c: unknown, v: unknown): boolean {
   return (
     typeof t === 'number' &&
     typeof o === 'number' &&
@@ -37,35 +55,38 @@ export function isPlainBar(row: Readonly<Record<string, unknown>>): boolean {
     h - h === 0 &&
     l - l === 0 &&
     c - c === 0 &&
-    v - v === 0 &&
-    row.quoteVolume === undefined &&
-    row.trades === undefined &&
-    row.takerBuyVolume === undefined &&
-    row.flag === undefined &&
-    row.count === undefined &&
-    row.synthetic === undefined &&
-    row.missing === undefined &&
-    row.quote_volume === undefined &&
-    row.taker_buy_volume === undefined
+    v - v === 0
   );
 }
 
+/** `Object.prototype.__lookupGetter__` (Annex B, in every engine): a property's getter, found without allocating. */
+const lookupGetter = (Object.prototype as unknown as { readonly __lookupGetter__: (this: object, key: string) => unknown })
+  .__lookupGetter__;
+
 /**
- * Whether a row that passed {@link isPlainBar} can be returned as it is, without a copy: a
- * plain object (prototype `Object.prototype`) whose only enumerable keys are the six bar
- * fields, none of them `-0`. Counting keys allocates nothing.
+ * Whether a row whose six values passed {@link isPlainBar} can be returned as it is, without a
+ * copy: a plain object (prototype `Object.prototype`) whose only enumerable keys are the six bar
+ * fields, each a data property (a getter could answer differently on the next read), none of
+ * the values `-0`. Counting keys and looking up getters allocates nothing; the values are the
+ * ones already read, not read again.
  */
-export function isReusableBar(row: Readonly<Record<string, unknown>>): boolean {
+export function isReusableBar(row: Readonly<Record<string, unknown>>, o: number, h: number, l: number, c: number, v: number): boolean {
   if (Object.getPrototypeOf(row) !== Object.prototype) return false;
   let keys = 0;
   for (const _key in row) keys++;
   return (
     keys === 6 &&
-    !Object.is(row.open, -0) &&
-    !Object.is(row.high, -0) &&
-    !Object.is(row.low, -0) &&
-    !Object.is(row.close, -0) &&
-    !Object.is(row.volume, -0)
+    !Object.is(o, -0) &&
+    !Object.is(h, -0) &&
+    !Object.is(l, -0) &&
+    !Object.is(c, -0) &&
+    !Object.is(v, -0) &&
+    lookupGetter.call(row, 'timestamp') === undefined &&
+    lookupGetter.call(row, 'open') === undefined &&
+    lookupGetter.call(row, 'high') === undefined &&
+    lookupGetter.call(row, 'low') === undefined &&
+    lookupGetter.call(row, 'close') === undefined &&
+    lookupGetter.call(row, 'volume') === undefined
   );
 }
 
@@ -75,7 +96,7 @@ export function isReusableBar(row: Readonly<Record<string, unknown>>): boolean {
  * values is a `conflicting_values` issue at `[index, spec]`.
  */
 function readSpelledTwice(
-  row: Readonly<Record<string, unknown>>,
+  row: RowFields,
   camel: 'quoteVolume' | 'takerBuyVolume',
   spec: 'quote_volume' | 'taker_buy_volume',
   index: number,
@@ -94,7 +115,7 @@ function readSpelledTwice(
  * optional `quoteVolume` and `takerBuyVolume` are also read in the specification's spelling
  * (`quote_volume`, `taker_buy_volume`); other extra fields are ignored.
  */
-export function parseOhlcvRowSlowly(row: Readonly<Record<string, unknown>>, index: number, ctx: FieldContext): Ohlcv | undefined {
+export function parseOhlcvRowSlowly(row: RowFields, index: number, ctx: FieldContext): Ohlcv | undefined {
   const before = ctx.issues.length;
   const timestamp = readTimestamp(row.timestamp, ctx, [index, 'timestamp']);
   const open = readNumber(row.open, ctx, [index, 'open']);

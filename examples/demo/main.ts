@@ -277,7 +277,10 @@ export async function main(options: DemoOptions = {}): Promise<DemoSummary> {
       last.to === to &&
       JSON.stringify(last.actions) === JSON.stringify(actions)
     ) {
-      failovers[failovers.length - 1] = { ...last, symbols: [...last.symbols, symbol] };
+      // Symbols in their configured order, whichever of them moved first (they run side by side).
+      const order: readonly string[] = symbols;
+      const together = [...last.symbols, symbol].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+      failovers[failovers.length - 1] = { ...last, symbols: together };
     } else {
       failovers.push({ at, symbols: [symbol], from, to, actions });
     }

@@ -29,10 +29,16 @@ export interface StreamUnits {
 export function streamSymbols(symbols: readonly string[], signal: AbortSignal, units: StreamUnits): Promise<void>[] {
   const primary = units.feed.primary;
   if (primary.subscribe === undefined) return [];
+  // One listener on `signal` ends every waiting stream (not one listener per stream).
+  const stops = new Set<() => void>();
+  const stopAll = (): void => {
+    for (const stop of stops) stop();
+  };
+  signal.addEventListener('abort', stopAll, { once: true });
   return symbols.map(async (symbol) => {
     // Bounded by `signal`: each round waits its backoff (or a stream) before the next.
     for (let attempt = 1; !signal.aborted; attempt++) {
-      const delivered = await stream(symbol, signal, units);
+      const delivered = await stream(symbol, signal, stops, units);
       if (delivered) attempt = 1;
       try {
         await units.clock.sleep(units.retryDelay(attempt), signal);
@@ -44,14 +50,14 @@ export function streamSymbols(symbols: readonly string[], signal: AbortSignal, u
 }
 
 /** One stream of `symbol` until it fails, ends or `signal` aborts; whether it delivered a row. */
-async function stream(symbol: string, signal: AbortSignal, units: StreamUnits): Promise<boolean> {
+async function stream(symbol: string, signal: AbortSignal, stops: Set<() => void>, units: StreamUnits): Promise<boolean> {
   const { feed, ingestor, exclusive } = units;
   const primary = feed.primary;
   let delivered = false;
   try {
     const rows = primary.subscribe?.({ symbol, timeframe: ingestor.baseTimeframe, signal });
     if (rows === undefined) return false;
-    for await (const raw of untilAborted(rows, signal)) {
+    for await (const raw of untilAborted(rows, signal, stops)) {
       delivered = true;
       await exclusive(
         symbol,
@@ -81,15 +87,16 @@ async function stream(symbol: string, signal: AbortSignal, units: StreamUnits): 
  * The values of `rows` until it ends or `signal` aborts: a pending `next()` is raced against the
  * signal, so that a source whose iterator never answers cannot hold up `stop()`. On abort the
  * iteration rejects with `signal.reason`; the source's iterator is asked to `return` (its
- * answer, like that of the abandoned `next()`, is ignored).
+ * answer, like that of the abandoned `next()`, is ignored). `stops` holds what the one abort
+ * listener of all streams calls.
  */
-async function* untilAborted<T>(rows: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T, void, undefined> {
+async function* untilAborted<T>(rows: AsyncIterable<T>, signal: AbortSignal, stops: Set<() => void>): AsyncGenerator<T, void, undefined> {
   const iterator = rows[Symbol.asyncIterator]();
   let onAbort: () => void = () => undefined;
   const aborted = new Promise<never>((_, reject) => {
     onAbort = (): void => reject(signal.reason as Error);
     if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
+    else stops.add(onAbort);
   });
   // Observed here so that an abort while no `next()` waits is not an unhandled rejection.
   aborted.catch(() => undefined);
@@ -113,7 +120,7 @@ async function* untilAborted<T>(rows: AsyncIterable<T>, signal: AbortSignal): As
       yield result.value;
     }
   } finally {
-    signal.removeEventListener('abort', onAbort);
+    stops.delete(onAbort);
     // An iterator that ended or threw needs no `return`; one left early (abort, or a failure
     // of the caller) is closed without waiting for it.
     if (!done) void (async () => iterator.return?.())().catch(() => undefined);

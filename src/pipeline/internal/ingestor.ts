@@ -18,7 +18,7 @@ import type { HigherTimeframes } from './higher-timeframes.js';
 import type { IssueLog } from './issue-log.js';
 import type { PipelineEmitter } from './pipeline-emitter.js';
 import { isSynthetic, sameBar } from './same-bar.js';
-import type { SeriesQuality } from './series-quality.js';
+import type { RefusedRow, SeriesQuality } from './series-quality.js';
 import type { StoreAccess } from './store-access.js';
 import { withRevision } from './with-revision.js';
 
@@ -43,17 +43,32 @@ export interface IngestorUnits {
   readonly clock: Clock;
 }
 
-/** The rows of an answer sorted out: closed bars in order, the forming bar, and what was refused. */
+/** What a source was asked for, for checking that an answer holds only that. */
+export interface AskedFor {
+  /** Open time of the first bar asked for, epoch ms: a row opening before it was not asked for. */
+  readonly since: number;
+}
+
+/** The rows of an answer sorted out: closed bars in order, the forming bar, and what was refused (with each row as quality counts it). */
 interface Sorted {
   readonly closed: Ohlcv[];
   readonly forming: Ohlcv | undefined;
   readonly ascending: boolean;
   readonly refused: DataIssue[];
+  readonly refusedRows: RefusedRow[];
+}
+
+/** The `symbol` a row is tagged with, if it carries one as a string (the only tag compared). */
+function taggedSymbol(row: unknown): string | undefined {
+  if (typeof row !== 'object' || row === null || Array.isArray(row) || !('symbol' in row)) return undefined;
+  const tag = row.symbol;
+  return typeof tag === 'string' ? tag : undefined;
 }
 
 /**
- * Owns ingest: one answer of a source goes through parse → validate (rows breaking a rule are
- * removed and reported) → dedupe/sort → merge with the store (filled bars are replaced by real
+ * Owns ingest: one answer of a source goes through parse → validate (rows breaking a rule, rows
+ * tagged with another symbol and rows the request did not ask for are removed, reported and
+ * counted by quality) → dedupe/sort → merge with the store (filled bars are replaced by real
  * ones with a higher revision; real bars that disagree are kept and reported) → gaps (filled by
  * size) → store → higher timeframes → delivery. It also primes a symbol on first use (warm-up).
  */
@@ -112,6 +127,7 @@ export class Ingestor {
    * Ingests one answer of source `sourceName` for `symbol`.
    *
    * @param previous - The bar stored just before this answer's first one (a paged fetch's previous page).
+   * @param asked - What the request asked for; omitted for a stream's rows (no request).
    */
   async ingest(
     symbol: string,
@@ -119,17 +135,31 @@ export class Ingestor {
     sourceName: string,
     signal: AbortSignal | undefined,
     previous: RevisedBar | undefined,
+    asked?: AskedFor,
   ): Promise<IngestOutcome> {
-    const { store, planner, higher, clock } = this.#units;
+    const { store, planner, higher, clock, quality } = this.#units;
     const base = this.#base;
     const now = clock.now();
-    const sorted = this.#sort(raw, bucketStart(now, base));
-    if (sorted.refused.length > 0) this.#refused(symbol, sourceName, sorted.refused, now);
+    if (asked !== undefined) quality.asked(symbol, asked.since);
+    const sorted = this.#sort(symbol, raw, bucketStart(now, base), asked);
+    if (sorted.refused.length > 0) {
+      this.#refused(symbol, sourceName, sorted.refused, now);
+      quality.refused(symbol, base, now, sorted.refusedRows);
+    }
     // Strictly increasing answers (the usual) need neither sorting nor deduplication.
     const deduped = sorted.ascending ? { bars: sorted.closed, issues: [] } : dedupe(sortByTime(sorted.closed), { keep: 'last' });
     if (deduped.issues.length > 0) {
       const n = deduped.issues.length;
       this.#note(symbol, now, 'duplicate_bar', n, 'removed', `${n} duplicate bar${n === 1 ? '' : 's'} from ${sourceName} dropped`);
+      // As scoreQuality counts a duplicate: a bar out of order (bad) on the grid, and one comparison with the bar kept.
+      quality.refused(
+        symbol,
+        base,
+        now,
+        deduped.issues.map((issue) => ({ timestamp: issue.timestamp, valid: false })),
+      );
+      const conflicting = deduped.issues.filter((issue) => issue.code === 'duplicate_conflict').length;
+      quality.compared(symbol, base, now, n - conflicting, conflicting);
     }
     const incoming = deduped.bars;
     const newest = incoming.at(-1)?.timestamp;
@@ -155,6 +185,7 @@ export class Ingestor {
     const older: RevisedBar[] = [];
     const fresh: RevisedBar[] = [];
     let conflicts = 0;
+    let agreements = 0;
     for (const bar of filled.bars) {
       if (prev !== undefined && bar.timestamp <= prev.timestamp) continue;
       const stored = existing?.get(bar.timestamp);
@@ -162,6 +193,7 @@ export class Ingestor {
       if (stored === undefined) revised = withRevision(bar, 0);
       else if (isSynthetic(stored) && !isSynthetic(bar)) revised = withRevision(bar, stored.revision + 1);
       else if (!isSynthetic(bar) && !sameBar(stored, bar)) conflicts++;
+      else if (!isSynthetic(bar)) agreements++;
       if (revised === undefined) continue;
       if (revised.timestamp > lastTs) fresh.push(revised);
       else older.push(revised);
@@ -171,6 +203,7 @@ export class Ingestor {
       const message = `${conflicts} bar${conflicts === 1 ? '' : 's'} from ${sourceName} differ from stored real bars; the stored bars are kept`;
       this.#note(symbol, now, 'inconsistent_source', conflicts, 'flagged', message);
     }
+    quality.compared(symbol, base, now, agreements, conflicts);
     for (const report of filled.reports) this.#units.gaps.report(symbol, report, now);
     const changed = older.length === 0 ? fresh : [...older, ...fresh];
     if (changed.length > 0) await store.upsert(symbol, base, changed);
@@ -189,18 +222,39 @@ export class Ingestor {
     return { newest, lastStored: fresh.at(-1) ?? older.at(-1) ?? previous };
   }
 
-  /** Parses and validates an answer's rows; keeps closed bars (noting whether they ascend) and the bar forming at `closedEnd`. */
-  #sort(raw: readonly unknown[], closedEnd: number): Sorted {
-    const parsed = parseOhlcv(raw);
-    const refused: DataIssue[] = [...parsed.issues];
+  /**
+   * Parses and validates an answer's rows; keeps closed bars (noting whether they ascend) and the
+   * bar forming at `closedEnd`. Refuses rows tagged with another symbol than `symbol`, rows
+   * opening before what was `asked` for, and rows opening after `closedEnd`.
+   */
+  #sort(symbol: string, raw: readonly unknown[], closedEnd: number, asked: AskedFor | undefined): Sorted {
+    const refused: DataIssue[] = [];
+    const refusedRows: RefusedRow[] = [];
+    let rows = raw;
+    if (raw.some((row) => taggedSymbol(row) !== undefined)) {
+      rows = raw.filter((row, i) => {
+        const tag = taggedSymbol(row);
+        if (tag === undefined || tag === symbol) return true;
+        const t = (row as { timestamp?: unknown }).timestamp;
+        refused.push({ code: 'other_symbol', path: [i, 'symbol'], message: `Row ${i} is tagged ${tag}, not ${symbol}` });
+        refusedRows.push({ timestamp: typeof t === 'number' ? t : Number.NaN, valid: false });
+        return false;
+      });
+    }
+    const parsed = parseOhlcv(rows);
+    for (const issue of parsed.issues) {
+      refused.push(issue);
+      refusedRows.push({ timestamp: Number.NaN, valid: false });
+    }
     const checked = validateOhlcv(parsed.rows, { timeframe: this.#base });
-    let bad: Set<number> | undefined;
+    // Per refused row: whether it broke a rule other than alignment (what validity counts).
+    let bad: Map<number, boolean> | undefined;
     for (const issue of checked.issues) {
       // Order is repaired by sorting; everything else breaks a rule and the row is removed.
       if (issue.severity === 'error' && issue.rule !== 'timestamp_ascending') {
-        bad ??= new Set();
+        bad ??= new Map();
         if (!bad.has(issue.index)) refused.push({ code: issue.rule, path: [issue.index], message: issue.message });
-        bad.add(issue.index);
+        bad.set(issue.index, bad.get(issue.index) === true || issue.rule !== 'timestamp_aligned');
       }
     }
     const closed: Ohlcv[] = [];
@@ -208,8 +262,16 @@ export class Ingestor {
     let ascending = true;
     for (let i = 0; i < parsed.rows.length; i++) {
       const bar = parsed.rows[i] as Ohlcv;
-      if (bad?.has(i) === true) continue;
-      if (bar.timestamp < closedEnd) {
+      const broken = bad?.get(i);
+      if (broken !== undefined) {
+        refusedRows.push({ timestamp: bar.timestamp, valid: !broken });
+        continue;
+      }
+      if (asked !== undefined && bar.timestamp < asked.since) {
+        const message = `Bar at ${isoUtc(bar.timestamp)} opens before the ${isoUtc(asked.since)} asked for`;
+        refused.push({ code: 'not_requested', path: [i], message });
+        refusedRows.push({ timestamp: bar.timestamp, valid: false });
+      } else if (bar.timestamp < closedEnd) {
         const last = closed.at(-1);
         if (last !== undefined && !(bar.timestamp > last.timestamp)) ascending = false;
         closed.push(bar);
@@ -217,21 +279,25 @@ export class Ingestor {
       else {
         const message = `Bar at ${isoUtc(bar.timestamp)} opens after the current ${this.#base} bar (${isoUtc(closedEnd)})`;
         refused.push({ code: 'future_bar', path: [i], message });
+        refusedRows.push({ timestamp: bar.timestamp, valid: false });
       }
     }
-    return { closed, forming, ascending, refused };
+    return { closed, forming, ascending, refused, refusedRows };
   }
 
   #refused(symbol: string, sourceName: string, refused: readonly DataIssue[], now: number): void {
     this.#units.emitter.emit('rejected', { symbol, source: sourceName, issues: refused });
     const n = refused.length;
+    const byCode = new Map<string, number>();
+    for (const issue of refused) byCode.set(issue.code, (byCode.get(issue.code) ?? 0) + 1);
+    const codes = [...byCode].map(([code, count]) => `${code} ${count}`).join(', ');
     this.#note(
       symbol,
       now,
       'invalid_bar',
       n,
       'removed',
-      `${n} row${n === 1 ? '' : 's'} from ${sourceName} refused: ${refused[0]?.message ?? ''}`,
+      `${n} row${n === 1 ? '' : 's'} from ${sourceName} refused (${codes}): ${refused[0]?.message ?? ''}`,
     );
   }
 

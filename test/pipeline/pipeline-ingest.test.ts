@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { Pipeline } from '../../src/pipeline/pipeline.js';
+import type { PipelineEvents } from '../../src/pipeline/pipeline-events.js';
+import type { OhlcvRequest, Source } from '../../src/pipeline/source.js';
+import type { Ohlcv } from '../../src/schemas/ohlcv.js';
+import { ManualClock } from '../../src/testing/manual-clock.js';
+import { MemorySink } from '../../src/testing/memory-sink.js';
+import { SimulatedSource } from '../../src/testing/simulated-source.js';
+import { flat } from './support.js';
+
+const MIN = 60_000;
+const DAY = 86_400_000;
+const T0 = Date.UTC(2025, 0, 30);
+
+type QualityEvent = Parameters<PipelineEvents['quality']>[0];
+type RejectedEvent = Parameters<PipelineEvents['rejected']>[0];
+
+/** The specification's weights: completeness 0.3, validity 0.3, freshness 0.25, consistency 0.15. */
+function weighed(m: QualityEvent['metrics']): number {
+  return 0.3 * m.completeness + 0.3 * m.validity + 0.25 * m.freshness + 0.15 * m.consistency;
+}
+
+/** One cycle of a pipeline over `source` for BTCUSD 1m from `start`, with the quality and rejected events it emitted. */
+async function oneCycle(
+  source: Source,
+  clock: ManualClock,
+  start: number,
+): Promise<{ sink: MemorySink; quality: QualityEvent[]; rejected: RejectedEvent[]; pipeline: Pipeline }> {
+  const sink = new MemorySink();
+  const pipeline = new Pipeline({ primary: source, sinks: [sink], clock, start, config: { symbols: ['BTCUSD'], timeframes: ['1m'] } });
+  const quality: QualityEvent[] = [];
+  const rejected: RejectedEvent[] = [];
+  pipeline.on('quality', (e) => quality.push(e));
+  pipeline.on('rejected', (e) => rejected.push(e));
+  await pipeline.runOnce();
+  await pipeline.flush();
+  return { sink, quality, rejected, pipeline };
+}
+
+describe('Pipeline ingest: quality sees everything', () => {
+  it('counts refused rows in validity, misaligned rows and conflicting duplicates in consistency', async () => {
+    // 60 flat 1m bars; the source spoils three rows: bar 20 has high < low, bar 30 opens 30 s
+    // off the grid, and bar 40 comes twice, the second time with another close.
+    const bars: Ohlcv[] = Array.from({ length: 60 }, (_, i) => flat(T0 + i * MIN, 100));
+    bars[20] = { ...bars[20], high: 99 } as Ohlcv;
+    bars[30] = { ...bars[30], timestamp: T0 + 30 * MIN + 30_000 } as Ohlcv;
+    const duplicate = { ...flat(T0 + 40 * MIN, 100), high: 100.5, close: 100.5 };
+    const clock = new ManualClock(T0 + 60 * MIN + 1000);
+    const source = new SimulatedSource({ clock, bars: { BTCUSD: [...bars, duplicate] }, includeForming: false });
+    const { quality, rejected } = await oneCycle(source, clock, T0);
+    expect(rejected.flatMap((e) => e.issues.map((i) => i.code)).sort()).toEqual(['high_gte_low', 'timestamp_aligned']);
+    // Stored: 60 bars (bars 20 and 30 interpolated, bar 40 once). As scoreQuality counts the
+    // rows as they came, over the stored bars and the rows that never became bars:
+    // - validity: 60 bars + 3 rows (bar 20, bar 30, the duplicate); bad: bar 20 (a broken rule)
+    //   and the duplicate (timestamp_ascending); bar 30 breaks only alignment → 61 / 63;
+    // - consistency: 63 alignment checks + 1 duplicate check; failed: bar 30 off the grid and
+    //   the duplicate that differs → 62 / 64;
+    // - completeness: 60 of 60 slots hold a bar; freshness 1 (the newest bar closed 1 s ago).
+    const q = quality.filter((e) => e.timeframe === '1m').at(-1);
+    expect(q?.bars).toBe(60);
+    expect(q?.metrics.validity).toBeCloseTo(61 / 63, 12);
+    expect(q?.metrics.consistency).toBeCloseTo(62 / 64, 12);
+    expect(q?.metrics.completeness).toBe(1);
+    expect(q?.metrics.freshness).toBe(1);
+    expect(q?.score).toBeCloseTo(weighed({ completeness: 1, validity: 61 / 63, freshness: 1, consistency: 62 / 64 }), 12);
+  });
+
+  it('counts the slots missing before the first bar from the start asked for', async () => {
+    // Asked from 00:00; the source has nothing before 00:15: 45 of the 60 slots up to the
+    // newest bar's close hold a bar (completeness = present / expected).
+    const bars = Array.from({ length: 45 }, (_, i) => flat(T0 + (15 + i) * MIN, 100));
+    const clock = new ManualClock(T0 + 60 * MIN + 1000);
+    const source = new SimulatedSource({ clock, bars: { BTCUSD: bars }, includeForming: false });
+    const { quality, sink } = await oneCycle(source, clock, T0);
+    const q = quality.filter((e) => e.timeframe === '1m').at(-1);
+    expect(q?.metrics.completeness).toBeCloseTo(45 / 60, 12);
+    const status = sink.document('data_status');
+    expect(status?.symbols.BTCUSD?.timeframes['1m']?.quality_score).toBeCloseTo(0.3 * (45 / 60) + 0.3 + 0.25 + 0.15, 3);
+  });
+});
+
+describe('Pipeline ingest: rows the request did not ask for', () => {
+  it('rejects a 1995 bar, last week’s bars and rows of another symbol, and counts them in validity', async () => {
+    // A source that ignores `since` and mixes in rows of another symbol.
+    const current = Array.from({ length: 20 }, (_, i) => ({ ...flat(T0 + i * MIN, 100), symbol: 'BTCUSD' }));
+    const stray = [
+      flat(Date.UTC(1995, 5, 1), 50),
+      ...[0, 1, 2].map((i) => flat(T0 - 7 * DAY + i * MIN, 90)),
+      { ...flat(T0 + 5 * MIN + 30 * 1000, 3000), timestamp: T0 + 25 * MIN, symbol: 'ETHUSD' },
+    ];
+    const requests: OhlcvRequest[] = [];
+    const source: Source = {
+      name: 'sloppy',
+      fetchOhlcv(request) {
+        requests.push(request);
+        return Promise.resolve([stray[0], ...stray.slice(1, 4), ...current, stray[4]]);
+      },
+    };
+    const clock = new ManualClock(T0 + 20 * MIN + 1000);
+    const { quality, rejected, sink } = await oneCycle(source, clock, T0);
+    expect(requests[0]?.since).toBe(T0);
+    // Stored and delivered: the 20 bars asked for, nothing else.
+    expect(sink.bars('BTCUSD', '1m').map((b) => b.timestamp)).toEqual(current.map((b) => b.timestamp));
+    const codes = rejected.flatMap((e) => e.issues.map((i) => i.code));
+    expect(codes.sort()).toEqual(['not_requested', 'not_requested', 'not_requested', 'not_requested', 'other_symbol']);
+    const report = sink.document('quality_report');
+    const issue = report?.issues_24h.find((i) => i.type === 'invalid_bar');
+    expect(issue).toMatchObject({ symbol: 'BTCUSD', duration_bars: 5, resolution: 'removed' });
+    // Validity: 20 bars + 5 refused rows, the 5 bad → 20 / 25. Consistency: the 25 rows' times
+    // are all on the 1m grid → 1.
+    const q = quality.filter((e) => e.timeframe === '1m').at(-1);
+    expect(q?.metrics.validity).toBeCloseTo(20 / 25, 12);
+    expect(q?.metrics.consistency).toBe(1);
+  });
+});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
+import { resolveConfig } from '../../src/schemas/resolve-config.js';
 import type { PipelineEvents } from '../../src/pipeline/pipeline-events.js';
 import type { OhlcvRequest, Source } from '../../src/pipeline/source.js';
 import type { Ohlcv } from '../../src/schemas/ohlcv.js';
@@ -111,5 +112,107 @@ describe('Pipeline ingest: rows the request did not ask for', () => {
     const q = quality.filter((e) => e.timeframe === '1m').at(-1);
     expect(q?.metrics.validity).toBeCloseTo(20 / 25, 12);
     expect(q?.metrics.consistency).toBe(1);
+  });
+});
+
+describe('Pipeline ingest: outliers, as the preprocessing recipe says', () => {
+  // 121 bars: closes alternate 100 and 101 (returns +1 % and −0.990 %), then bar 121 jumps
+  // +30 % to 131.3, then bar 122 is back at 101.
+  const closes = [...Array.from({ length: 121 }, (_, i) => (i % 2 === 0 ? 100 : 101)), 131.3, 101];
+  const bars: Ohlcv[] = closes.map((close, i) => {
+    const open = i === 0 ? close : (closes[i - 1] as number);
+    return { timestamp: T0 + i * MIN, open, high: Math.max(open, close), low: Math.min(open, close), close, volume: 10 };
+  });
+  const spikeAt = T0 + 121 * MIN;
+
+  /** The band of the spike by handleOutliers' documented rule: previous close · (1 + mean ± 5 · sd) of the 100 returns before it (sample sd). */
+  function band(): { low: number; high: number } {
+    const returns = closes
+      .slice(20, 121)
+      .map((c, k) => (k === 0 ? Number.NaN : c / (closes[20 + k - 1] as number) - 1))
+      .slice(1);
+    const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
+    const sd = Math.sqrt(returns.reduce((a, r) => a + (r - mean) ** 2, 0) / (returns.length - 1));
+    return { low: 100 * (1 + mean - 5 * sd), high: 100 * (1 + mean + 5 * sd) };
+  }
+
+  async function run(outliers: 'clip' | 'flag' | 'remove' | 'none') {
+    const clock = new ManualClock(T0 + 123 * MIN + 1000);
+    const source = new SimulatedSource({ clock, bars: { BTCUSD: bars }, includeForming: false });
+    const sink = new MemorySink();
+    const config = resolveConfig({ symbols: ['BTCUSD'], timeframes: ['1m'], preprocessing: { outliers } });
+    const pipeline = new Pipeline({ primary: source, sinks: [sink], clock, start: T0, config });
+    const events: Parameters<PipelineEvents['outlier']>[0][] = [];
+    const quality: QualityEvent[] = [];
+    pipeline.on('outlier', (e) => events.push(e));
+    pipeline.on('quality', (e) => quality.push(e));
+    await pipeline.runOnce();
+    await pipeline.flush();
+    const stored = sink.bars('BTCUSD', '1m');
+    const issues = sink.document('quality_report')?.issues_24h.filter((i) => i.type === 'outlier') ?? [];
+    return { stored, spike: stored.find((b) => b.timestamp === spikeAt), events, issues, quality: quality.at(-1) };
+  }
+
+  it('clips a +30 % spike into the band by default, flags it clipped, and reports it', async () => {
+    const { spike, events, issues, stored } = await run('clip');
+    const { high } = band();
+    // The close (and the high) clipped to the band's top; the open (100) was inside the band.
+    expect(spike).toMatchObject({ flag: 'clipped', open: 100, low: 100 });
+    expect(spike?.close).toBeCloseTo(high, 9);
+    expect(spike?.high).toBeCloseTo(high, 9);
+    // ≈ 105.0: the returns' mean is ≈ 0 and their deviation ≈ 1 %, so the band's top is ≈ +5 %.
+    expect(high).toBeCloseTo(105, 0);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ symbol: 'BTCUSD', timeframe: '1m', method: 'clip', bars: [{ received: bars[121] }] });
+    // The event's stored bar is the one delivered (which carries its revision).
+    expect({ ...events[0]?.bars[0]?.stored, revision: 0 }).toEqual(spike);
+    expect(issues).toMatchObject([{ symbol: 'BTCUSD', timeframe: '1m', duration_bars: 1, resolution: 'clipped' }]);
+    // The bar after it is judged from the clipped close and kept as it came.
+    expect(stored.find((b) => b.timestamp === spikeAt + MIN)).toEqual({ ...bars[122], revision: 0 });
+  });
+
+  it('clips the spike the same way when it arrives alone, judged after the stored bars', async () => {
+    const clock = new ManualClock(T0 + 121 * MIN + 1000);
+    const source = new SimulatedSource({ clock, bars: { BTCUSD: bars }, includeForming: false });
+    const sink = new MemorySink();
+    const pipeline = new Pipeline({
+      primary: source,
+      sinks: [sink],
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m'] },
+    });
+    await pipeline.runOnce();
+    await clock.advance(MIN);
+    await pipeline.runOnce();
+    await pipeline.flush();
+    expect(source.requests.at(-1)?.since).toBe(spikeAt);
+    const spike = sink.bars('BTCUSD', '1m').find((b) => b.timestamp === spikeAt);
+    expect(spike?.flag).toBe('clipped');
+    expect(spike?.close).toBeCloseTo(band().high, 9);
+    await pipeline.stop();
+  });
+
+  it('leaves the spike unchanged with method flag, and reports it as flagged', async () => {
+    const { spike, events, issues } = await run('flag');
+    expect(spike).toEqual({ ...bars[121], revision: 0 });
+    expect(events[0]?.bars).toEqual([{ received: bars[121], stored: bars[121] }]);
+    expect(issues).toMatchObject([{ duration_bars: 1, resolution: 'flagged' }]);
+  });
+
+  it('removes the spike with method remove, reports it, and counts it as a refused row in validity', async () => {
+    const { spike, events, issues, quality } = await run('remove');
+    expect(spike).toBeUndefined();
+    expect(events[0]?.bars).toEqual([{ received: bars[121], stored: undefined }]);
+    expect(issues).toMatchObject([{ duration_bars: 1, resolution: 'removed' }]);
+    // 122 bars stored + 1 row removed, that one bad: validity 122 / 123.
+    expect(quality?.metrics.validity).toBeCloseTo(122 / 123, 12);
+  });
+
+  it('delivers the spike as it came with method none, without an issue or event', async () => {
+    const { spike, events, issues } = await run('none');
+    expect(spike).toEqual({ ...bars[121], revision: 0 });
+    expect(events).toEqual([]);
+    expect(issues).toEqual([]);
   });
 });

@@ -2,13 +2,12 @@ import type { DataIssue } from '../../errors/result.js';
 import { fillGaps, type FillGapsOptions } from '../../gaps/fill-gaps.js';
 import { isoUtc } from '../../internal/iso-utc.js';
 import { dedupe } from '../../preprocess/dedupe.js';
+import { handleOutliers } from '../../preprocess/handle-outliers.js';
 import { sortByTime } from '../../preprocess/sort-by-time.js';
 import type { PipelineConfig } from '../../schemas/config.js';
 import type { Ohlcv } from '../../schemas/ohlcv.js';
-import { parseOhlcv } from '../../schemas/parse-ohlcv.js';
 import { bucketStart } from '../../time/bucket-start.js';
 import type { Timeframe } from '../../time/timeframe.js';
-import { validateOhlcv } from '../../validate/validate-ohlcv.js';
 import type { Clock } from '../clock.js';
 import type { RevisedBar, SinkRecord } from '../sink.js';
 import type { BackfillPlanner } from './backfill-planner.js';
@@ -18,7 +17,8 @@ import type { HigherTimeframes } from './higher-timeframes.js';
 import type { IssueLog } from './issue-log.js';
 import type { PipelineEmitter } from './pipeline-emitter.js';
 import { isSynthetic, sameBar } from './same-bar.js';
-import type { RefusedRow, SeriesQuality } from './series-quality.js';
+import { screenAnswer, type AskedFor } from './screen-answer.js';
+import type { SeriesQuality } from './series-quality.js';
 import type { StoreAccess } from './store-access.js';
 import { withRevision } from './with-revision.js';
 
@@ -41,28 +41,6 @@ export interface IngestorUnits {
   readonly delivery: Delivery;
   readonly emitter: PipelineEmitter;
   readonly clock: Clock;
-}
-
-/** What a source was asked for, for checking that an answer holds only that. */
-export interface AskedFor {
-  /** Open time of the first bar asked for, epoch ms: a row opening before it was not asked for. */
-  readonly since: number;
-}
-
-/** The rows of an answer sorted out: closed bars in order, the forming bar, and what was refused (with each row as quality counts it). */
-interface Sorted {
-  readonly closed: Ohlcv[];
-  readonly forming: Ohlcv | undefined;
-  readonly ascending: boolean;
-  readonly refused: DataIssue[];
-  readonly refusedRows: RefusedRow[];
-}
-
-/** The `symbol` a row is tagged with, if it carries one as a string (the only tag compared). */
-function taggedSymbol(row: unknown): string | undefined {
-  if (typeof row !== 'object' || row === null || Array.isArray(row) || !('symbol' in row)) return undefined;
-  const tag = row.symbol;
-  return typeof tag === 'string' ? tag : undefined;
 }
 
 /**
@@ -141,7 +119,7 @@ export class Ingestor {
     const base = this.#base;
     const now = clock.now();
     if (asked !== undefined) quality.asked(symbol, asked.since);
-    const sorted = this.#sort(symbol, raw, bucketStart(now, base), asked);
+    const sorted = screenAnswer(symbol, raw, base, bucketStart(now, base), asked);
     if (sorted.refused.length > 0) {
       this.#refused(symbol, sourceName, sorted.refused, now);
       quality.refused(symbol, base, now, sorted.refusedRows);
@@ -182,11 +160,12 @@ export class Ingestor {
       (sequence[1] as Ohlcv).timestamp - (sequence[0] as Ohlcv).timestamp === this.#baseMs
         ? { bars: sequence, reports: [] }
         : fillGaps(sequence, base, this.#config.gaps, this.#fillOptions);
+    const cleaned = await this.#outliers(symbol, sourceName, filled.bars, prev, now);
     const older: RevisedBar[] = [];
     const fresh: RevisedBar[] = [];
     let conflicts = 0;
     let agreements = 0;
-    for (const bar of filled.bars) {
+    for (const bar of cleaned) {
       if (prev !== undefined && bar.timestamp <= prev.timestamp) continue;
       const stored = existing?.get(bar.timestamp);
       let revised: RevisedBar | undefined;
@@ -223,66 +202,73 @@ export class Ingestor {
   }
 
   /**
-   * Parses and validates an answer's rows; keeps closed bars (noting whether they ascend) and the
-   * bar forming at `closedEnd`. Refuses rows tagged with another symbol than `symbol`, rows
-   * opening before what was `asked` for, and rows opening after `closedEnd`.
+   * The preprocessing recipe's outlier step on an answer's bars after `prev`: `handleOutliers`
+   * (the preprocess module's rule: `preprocessing.outliers` and `outlierThreshold` over
+   * `validity.outlierWindow` returns) judges them after the stored bars before them, so a bar
+   * is judged against the same window however the bars arrive; nothing is measured across a
+   * hole in the stored series (a gap left missing). Each outlier leaves an `outlier` issue and
+   * an `outlier` event; a removed one counts as a refused row in quality.
+   *
+   * @returns `bars` with the outliers clipped (and flagged `clipped`), removed, or unchanged.
    */
-  #sort(symbol: string, raw: readonly unknown[], closedEnd: number, asked: AskedFor | undefined): Sorted {
-    const refused: DataIssue[] = [];
-    const refusedRows: RefusedRow[] = [];
-    let rows = raw;
-    if (raw.some((row) => taggedSymbol(row) !== undefined)) {
-      rows = raw.filter((row, i) => {
-        const tag = taggedSymbol(row);
-        if (tag === undefined || tag === symbol) return true;
-        const t = (row as { timestamp?: unknown }).timestamp;
-        refused.push({ code: 'other_symbol', path: [i, 'symbol'], message: `Row ${i} is tagged ${tag}, not ${symbol}` });
-        refusedRows.push({ timestamp: typeof t === 'number' ? t : Number.NaN, valid: false });
-        return false;
-      });
+  async #outliers(
+    symbol: string,
+    sourceName: string,
+    bars: readonly Ohlcv[],
+    prev: Ohlcv | undefined,
+    now: number,
+  ): Promise<readonly Ohlcv[]> {
+    const { outliers: method, outlierThreshold: threshold } = this.#config.preprocessing;
+    const from = prev === undefined ? 0 : bars.findIndex((bar) => bar.timestamp > prev.timestamp);
+    const first = bars[from];
+    if (method === 'none' || from < 0 || first === undefined) return bars;
+    const window = this.#config.validity.outlierWindow;
+    const history = await this.#units.store.range(symbol, this.#base, first.timestamp - (window + 1) * this.#baseMs, first.timestamp);
+    const judged = bars.slice(from);
+    const series = history.length === 0 ? judged : [...history, ...judged];
+    const breaks: number[] = [];
+    for (let i = 1; i < series.length; i++) {
+      if ((series[i] as Ohlcv).timestamp - (series[i - 1] as Ohlcv).timestamp > this.#baseMs) breaks.push(i);
     }
-    const parsed = parseOhlcv(rows);
-    for (const issue of parsed.issues) {
-      refused.push(issue);
-      refusedRows.push({ timestamp: Number.NaN, valid: false });
+    const result = handleOutliers(series, { method, threshold, window, breaks });
+    const found = result.outliers.filter((i) => i >= history.length).map((i) => i - history.length);
+    if (found.length === 0) return bars;
+    let out: Ohlcv[];
+    let stored: (Ohlcv | undefined)[];
+    if (method === 'remove') {
+      const gone = new Set(found);
+      out = judged.filter((_, k) => !gone.has(k));
+      stored = found.map(() => undefined);
+      this.#units.quality.refused(
+        symbol,
+        this.#base,
+        now,
+        found.map((k) => ({ timestamp: (judged[k] as Ohlcv).timestamp, valid: false })),
+      );
+    } else {
+      out = result.bars.slice(history.length);
+      stored = found.map((k) => out[k]);
     }
-    const checked = validateOhlcv(parsed.rows, { timeframe: this.#base });
-    // Per refused row: whether it broke a rule other than alignment (what validity counts).
-    let bad: Map<number, boolean> | undefined;
-    for (const issue of checked.issues) {
-      // Order is repaired by sorting; everything else breaks a rule and the row is removed.
-      if (issue.severity === 'error' && issue.rule !== 'timestamp_ascending') {
-        bad ??= new Map();
-        if (!bad.has(issue.index)) refused.push({ code: issue.rule, path: [issue.index], message: issue.message });
-        bad.set(issue.index, bad.get(issue.index) === true || issue.rule !== 'timestamp_aligned');
-      }
-    }
-    const closed: Ohlcv[] = [];
-    let forming: Ohlcv | undefined;
-    let ascending = true;
-    for (let i = 0; i < parsed.rows.length; i++) {
-      const bar = parsed.rows[i] as Ohlcv;
-      const broken = bad?.get(i);
-      if (broken !== undefined) {
-        refusedRows.push({ timestamp: bar.timestamp, valid: !broken });
-        continue;
-      }
-      if (asked !== undefined && bar.timestamp < asked.since) {
-        const message = `Bar at ${isoUtc(bar.timestamp)} opens before the ${isoUtc(asked.since)} asked for`;
-        refused.push({ code: 'not_requested', path: [i], message });
-        refusedRows.push({ timestamp: bar.timestamp, valid: false });
-      } else if (bar.timestamp < closedEnd) {
-        const last = closed.at(-1);
-        if (last !== undefined && !(bar.timestamp > last.timestamp)) ascending = false;
-        closed.push(bar);
-      } else if (bar.timestamp === closedEnd) forming = bar;
-      else {
-        const message = `Bar at ${isoUtc(bar.timestamp)} opens after the current ${this.#base} bar (${isoUtc(closedEnd)})`;
-        refused.push({ code: 'future_bar', path: [i], message });
-        refusedRows.push({ timestamp: bar.timestamp, valid: false });
-      }
-    }
-    return { closed, forming, ascending, refused, refusedRows };
+    const received = found.map((k) => judged[k] as Ohlcv);
+    this.#units.emitter.emit('outlier', {
+      symbol,
+      timeframe: this.#base,
+      source: sourceName,
+      method,
+      bars: received.map((bar, k) => ({ received: bar, stored: stored[k] })),
+    });
+    const n = found.length;
+    const done = method === 'clip' ? 'clipped' : method === 'remove' ? 'removed' : 'flagged';
+    const at = received.map((bar) => isoUtc(bar.timestamp)).join(', ');
+    this.#note(
+      symbol,
+      now,
+      'outlier',
+      n,
+      done,
+      `${n} bar${n === 1 ? '' : 's'} from ${sourceName} with a close beyond ${threshold} standard deviations of the last ${window} returns ${done}: ${at}`,
+    );
+    return from === 0 ? out : [...bars.slice(0, from), ...out];
   }
 
   #refused(symbol: string, sourceName: string, refused: readonly DataIssue[], now: number): void {
@@ -304,9 +290,9 @@ export class Ingestor {
   #note(
     symbol: string,
     now: number,
-    type: 'invalid_bar' | 'duplicate_bar' | 'inconsistent_source',
+    type: 'invalid_bar' | 'duplicate_bar' | 'inconsistent_source' | 'outlier',
     bars: number,
-    resolution: 'removed' | 'flagged',
+    resolution: 'removed' | 'flagged' | 'clipped',
     message: string,
   ): void {
     this.#units.issues.note(symbol, {

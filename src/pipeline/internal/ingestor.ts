@@ -2,7 +2,7 @@ import type { DataIssue } from '../../errors/result.js';
 import { fillGaps, type FillGapsOptions } from '../../gaps/fill-gaps.js';
 import { isoUtc } from '../../internal/iso-utc.js';
 import { dedupe } from '../../preprocess/dedupe.js';
-import { handleOutliers } from '../../preprocess/handle-outliers.js';
+import { OutlierHandler } from '../../preprocess/outlier-handler.js';
 import { sortByTime } from '../../preprocess/sort-by-time.js';
 import type { PipelineConfig } from '../../schemas/config.js';
 import type { Ohlcv } from '../../schemas/ohlcv.js';
@@ -57,6 +57,8 @@ export class Ingestor {
   readonly #fillOptions: FillGapsOptions;
   readonly #deliverForming: boolean;
   readonly #units: IngestorUnits;
+  /** Per symbol: the outlier handler following the stored base series, and the open time of the last bar it was fed. */
+  readonly #handlers = new Map<string, { readonly handler: OutlierHandler; last: number }>();
 
   constructor(
     config: PipelineConfig,
@@ -184,6 +186,8 @@ export class Ingestor {
     }
     quality.compared(symbol, base, now, agreements, conflicts);
     for (const report of filled.reports) this.#units.gaps.report(symbol, report, now);
+    // Bars stored before the newest change the history the outlier handler followed.
+    if (older.length > 0) this.#handlers.delete(symbol);
     const changed = older.length === 0 ? fresh : [...older, ...fresh];
     if (changed.length > 0) await store.upsert(symbol, base, changed);
     if (older.some((bar) => !isSynthetic(bar)) && planner.syntheticSince(symbol) !== null) await planner.refresh(symbol);
@@ -202,12 +206,15 @@ export class Ingestor {
   }
 
   /**
-   * The preprocessing recipe's outlier step on an answer's bars after `prev`: `handleOutliers`
-   * (the preprocess module's rule: `preprocessing.outliers` and `outlierThreshold` over
-   * `validity.outlierWindow` returns) judges them after the stored bars before them, so a bar
-   * is judged against the same window however the bars arrive; nothing is measured across a
-   * hole in the stored series (a gap left missing). Each outlier leaves an `outlier` issue and
-   * an `outlier` event; a removed one counts as a refused row in quality.
+   * The preprocessing recipe's outlier step on an answer's bars after `prev`: the symbol's
+   * `OutlierHandler` (the preprocess module's rule, the streaming twin of `handleOutliers`:
+   * `preprocessing.outliers` and `outlierThreshold` over `validity.outlierWindow` returns)
+   * judges them after the stored bars before them, so a bar is judged against the same window
+   * however the bars arrive. The handler follows the stored series bar by bar; when it did not
+   * end at `prev` (first use, a removed bar, a checkpoint, bars stored before `prev`), a new one
+   * is fed the stored bars before the answer first. Nothing is measured across a hole in the
+   * stored series (a gap left missing). Each outlier leaves an `outlier` issue and an `outlier`
+   * event; a removed one counts as a refused row in quality.
    *
    * @returns `bars` with the outliers clipped (and flagged `clipped`), removed, or unchanged.
    */
@@ -223,43 +230,37 @@ export class Ingestor {
     const first = bars[from];
     if (method === 'none' || from < 0 || first === undefined) return bars;
     const window = this.#config.validity.outlierWindow;
-    const history = await this.#units.store.range(symbol, this.#base, first.timestamp - (window + 1) * this.#baseMs, first.timestamp);
-    const judged = bars.slice(from);
-    const series = history.length === 0 ? judged : [...history, ...judged];
-    const breaks: number[] = [];
-    for (let i = 1; i < series.length; i++) {
-      if ((series[i] as Ohlcv).timestamp - (series[i - 1] as Ohlcv).timestamp > this.#baseMs) breaks.push(i);
+    const w = this.#baseMs;
+    let followed = this.#handlers.get(symbol);
+    if (followed === undefined || prev === undefined || followed.last !== prev.timestamp) {
+      followed = { handler: new OutlierHandler({ method, threshold, window }), last: Number.NaN };
+      this.#handlers.set(symbol, followed);
+      // Twice the window's bars back: filled bars in it take no return.
+      for (const bar of await this.#units.store.range(symbol, this.#base, first.timestamp - 2 * (window + 1) * w, first.timestamp)) {
+        followed.handler.add(bar, bar.timestamp - followed.last > w);
+        followed.last = bar.timestamp;
+      }
     }
-    const result = handleOutliers(series, { method, threshold, window, breaks });
-    const found = result.outliers.filter((i) => i >= history.length).map((i) => i - history.length);
+    const out: Ohlcv[] = from === 0 ? [] : bars.slice(0, from);
+    const found: { readonly received: Ohlcv; readonly stored: Ohlcv | undefined }[] = [];
+    for (let k = from; k < bars.length; k++) {
+      const bar = bars[k] as Ohlcv;
+      const handled = followed.handler.add(bar, bar.timestamp - followed.last > w);
+      followed.last = bar.timestamp;
+      if (handled.outlier) found.push({ received: bar, stored: handled.bar });
+      if (handled.bar !== undefined) out.push(handled.bar);
+    }
     if (found.length === 0) return bars;
-    let out: Ohlcv[];
-    let stored: (Ohlcv | undefined)[];
     if (method === 'remove') {
-      const gone = new Set(found);
-      out = judged.filter((_, k) => !gone.has(k));
-      stored = found.map(() => undefined);
-      this.#units.quality.refused(
-        symbol,
-        this.#base,
-        now,
-        found.map((k) => ({ timestamp: (judged[k] as Ohlcv).timestamp, valid: false })),
-      );
-    } else {
-      out = result.bars.slice(history.length);
-      stored = found.map((k) => out[k]);
+      const removed = found.map(({ received }) => ({ timestamp: received.timestamp, valid: false }));
+      this.#units.quality.refused(symbol, this.#base, now, removed);
+      // The handler saw a bar the store will not hold: the next answer starts a new one.
+      this.#handlers.delete(symbol);
     }
-    const received = found.map((k) => judged[k] as Ohlcv);
-    this.#units.emitter.emit('outlier', {
-      symbol,
-      timeframe: this.#base,
-      source: sourceName,
-      method,
-      bars: received.map((bar, k) => ({ received: bar, stored: stored[k] })),
-    });
+    this.#units.emitter.emit('outlier', { symbol, timeframe: this.#base, source: sourceName, method, bars: found });
     const n = found.length;
     const done = method === 'clip' ? 'clipped' : method === 'remove' ? 'removed' : 'flagged';
-    const at = received.map((bar) => isoUtc(bar.timestamp)).join(', ');
+    const at = found.map(({ received }) => isoUtc(received.timestamp)).join(', ');
     this.#note(
       symbol,
       now,
@@ -268,7 +269,7 @@ export class Ingestor {
       done,
       `${n} bar${n === 1 ? '' : 's'} from ${sourceName} with a close beyond ${threshold} standard deviations of the last ${window} returns ${done}: ${at}`,
     );
-    return from === 0 ? out : [...bars.slice(0, from), ...out];
+    return out;
   }
 
   #refused(symbol: string, sourceName: string, refused: readonly DataIssue[], now: number): void {

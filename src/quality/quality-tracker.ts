@@ -48,17 +48,22 @@ export interface TrackedQuality {
  * argument).
  *
  * The window at `now` holds the bars that open at or after `now − max(1 day, 30 bars)`
- * ({@link QualityTracker.windowStart}). Over it, at `now`:
- * - completeness = bars / grid slots from the window's first bar to the close of the newest
- *   bar (at most 1);
- * - validity = share of the window's bars judged valid and not outliers;
- * - consistency = share of the window's bars on the timeframe grid;
+ * ({@link QualityTracker.windowStart}), and the notes — rows refused before they became bars
+ * ({@link QualityTracker.refuse}), comparisons with another answer
+ * ({@link QualityTracker.compare}) — made at or after it. Over it, at `now`:
+ * - completeness = bars / grid slots from the window's first bar (or from the first slot
+ *   expected, {@link QualityTracker.expectFrom}, when earlier but in the window) to the close
+ *   of the newest bar (at most 1);
+ * - validity = share of the window's bars and refused rows judged valid and not outliers;
+ * - consistency = share of checks passed: the bars and refused rows on the timeframe grid, and
+ *   the comparisons that agree;
  * - freshness = `checkFreshness`'s score of the newest bar at `now`;
  * - score = the four weighted as `scoreQuality` weighs them.
  *
  * These are `scoreQuality(windowBars, { timeframe, now, config })`'s metrics and score (no
  * `start` or `end`: completeness is measured from the window's first bar, not from the
- * window's start), with two differences by definition, both proved in
+ * window's start; with notes, `scoreQuality` over the bars and the refused rows as they came,
+ * with `start` = the expected start), with two differences by definition, both proved in
  * `test/quality/quality-tracker.test.ts`:
  * - validity judges the window's first bars against the bars fed before the window (as
  *   `checkValidity` over every bar fed does), where `scoreQuality` over the window alone starts

@@ -24,7 +24,10 @@ import { withRevision } from './with-revision.js';
 
 /** What one {@link Ingestor.ingest} call did. */
 export interface IngestOutcome {
-  /** Open time of the newest closed bar in the answer, if any. */
+  /**
+   * Open time of the newest closed bar in the answer, if any. When every row it held opened
+   * before the `since` asked for (refused), the newest of those: a page that made no progress.
+   */
   readonly newest: number | undefined;
   /** The newest bar of the answer that was stored (continuation point of a paged fetch). */
   readonly lastStored: RevisedBar | undefined;
@@ -202,7 +205,7 @@ export class Ingestor {
       if (this.#deliverForming) records.push({ kind: 'forming', symbol, timeframe: base, bar });
     }
     await this.#units.delivery.deliver(records, signal);
-    return { newest, lastStored: fresh.at(-1) ?? older.at(-1) ?? previous };
+    return { newest: newest ?? sorted.newestUnasked, lastStored: fresh.at(-1) ?? older.at(-1) ?? previous };
   }
 
   /**

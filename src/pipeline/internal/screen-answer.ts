@@ -19,6 +19,8 @@ export interface ScreenedAnswer {
   readonly ascending: boolean;
   readonly refused: DataIssue[];
   readonly refusedRows: RefusedRow[];
+  /** Open time of the newest row refused as opening before the `since` asked for; `undefined` when none. */
+  readonly newestUnasked: number | undefined;
 }
 
 /** The `symbol` a row is tagged with, if it carries one as a string (the only tag compared). */
@@ -81,6 +83,7 @@ export function screenAnswer(
   const closed: Ohlcv[] = [];
   let forming: Ohlcv | undefined;
   let ascending = true;
+  let newestUnasked: number | undefined;
   for (let i = 0; i < parsed.rows.length; i++) {
     const bar = parsed.rows[i] as Ohlcv;
     const broken = bad?.get(i);
@@ -91,6 +94,7 @@ export function screenAnswer(
     if (asked !== undefined && bar.timestamp < asked.since) {
       const message = `Bar at ${isoUtc(bar.timestamp)} opens before the ${isoUtc(asked.since)} asked for`;
       refused.push({ code: 'not_requested', path: [i], message });
+      if (!(newestUnasked !== undefined && newestUnasked >= bar.timestamp)) newestUnasked = bar.timestamp;
       refusedRows.push({ timestamp: bar.timestamp, valid: false });
     } else if (bar.timestamp < closedEnd) {
       const last = closed.at(-1);
@@ -103,5 +107,5 @@ export function screenAnswer(
       refusedRows.push({ timestamp: bar.timestamp, valid: false });
     }
   }
-  return { closed, forming, ascending, refused, refusedRows };
+  return { closed, forming, ascending, refused, refusedRows, newestUnasked };
 }

@@ -66,6 +66,17 @@ describe('Pipeline ingest: quality sees everything', () => {
     expect(q?.score).toBeCloseTo(weighed({ completeness: 1, validity: 61 / 63, freshness: 1, consistency: 62 / 64 }), 12);
   });
 
+  it('counts an unparseable row once in validity, however many of its fields are wrong', async () => {
+    // 10 good bars and one row whose high and close are not numbers: 10 bars + 1 refused row → 10 / 11.
+    const bars: unknown[] = Array.from({ length: 10 }, (_, i) => flat(T0 + i * MIN, 100));
+    bars.push({ ...flat(T0 + 10 * MIN, 100), high: '#N/A', close: 'x' });
+    const source: Source = { name: 'garbled', fetchOhlcv: () => Promise.resolve(bars) };
+    const clock = new ManualClock(T0 + 11 * MIN + 1000);
+    const { quality, rejected } = await oneCycle(source, clock, T0);
+    expect(rejected.flatMap((e) => e.issues).length).toBeGreaterThanOrEqual(2);
+    expect(quality.filter((e) => e.timeframe === '1m').at(-1)?.metrics.validity).toBeCloseTo(10 / 11, 12);
+  });
+
   it('counts the slots missing before the first bar from the start asked for', async () => {
     // Asked from 00:00; the source has nothing before 00:15: 45 of the 60 slots up to the
     // newest bar's close hold a bar (completeness = present / expected).

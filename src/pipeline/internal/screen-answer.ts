@@ -65,9 +65,12 @@ export function screenAnswer(
     });
   }
   const parsed = parseOhlcv(rows);
+  // A row may have several issues; quality counts it once.
+  const unparsed = new Set<unknown>();
   for (const issue of parsed.issues) {
     refused.push(issue);
-    refusedRows.push({ timestamp: Number.NaN, valid: false });
+    if (!unparsed.has(issue.path[0])) refusedRows.push({ timestamp: Number.NaN, valid: false });
+    unparsed.add(issue.path[0]);
   }
   const checked = validateOhlcv(parsed.rows, { timeframe: base });
   // Per refused row: whether it broke a rule other than alignment (what validity counts).

@@ -66,6 +66,44 @@ describe('Pipeline ingest: quality sees everything', () => {
     expect(q?.score).toBeCloseTo(weighed({ completeness: 1, validity: 61 / 63, freshness: 1, consistency: 62 / 64 }), 12);
   });
 
+  it('counts each re-fetched real bar compared with the stored one in consistency, failed when they differ', async () => {
+    // Bar 10 is missing at first (interpolated). Then the source has it, and bar 15 has changed.
+    const all = Array.from({ length: 30 }, (_, i) => flat(T0 + i * MIN, 100 + i));
+    const clock = new ManualClock(T0 + 20 * MIN + 1000);
+    const bars = all.filter((_, i) => i !== 10);
+    const requests: OhlcvRequest[] = [];
+    const source: Source = {
+      name: 'exchange_api',
+      fetchOhlcv(request) {
+        requests.push(request);
+        const closedEnd = Math.floor(clock.now() / MIN) * MIN;
+        return Promise.resolve(bars.filter((b) => b.timestamp >= (request.since ?? 0) && b.timestamp < closedEnd));
+      },
+    };
+    const sink = new MemorySink();
+    const pipeline = new Pipeline({
+      primary: source,
+      sinks: [sink],
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m'] },
+    });
+    const quality: QualityEvent[] = [];
+    pipeline.on('quality', (e) => quality.push(e));
+    await pipeline.runOnce();
+    bars.splice(0, bars.length, ...all.map((b, i) => (i === 15 ? { ...b, close: 114.5, low: 114.5 } : b)));
+    await clock.advance(MIN);
+    await pipeline.runOnce();
+    // The second fetch starts at the filled bar (10): bar 10 replaces it, bars 11..19 are compared
+    // with the stored real bars (8 agree, bar 15 does not; the stored one is kept), bar 20 is new.
+    expect(requests[1]?.since).toBe(T0 + 10 * MIN);
+    // Consistency: 21 bars on the grid + 9 comparisons, 1 failed → 29 / 30.
+    const q = quality.filter((e) => e.timeframe === '1m').at(-1);
+    expect(q?.bars).toBe(21);
+    expect(q?.metrics.consistency).toBeCloseTo(29 / 30, 12);
+    await pipeline.stop();
+  });
+
   it('counts an unparseable row once in validity, however many of its fields are wrong', async () => {
     // 10 good bars and one row whose high and close are not numbers: 10 bars + 1 refused row → 10 / 11.
     const bars: unknown[] = Array.from({ length: 10 }, (_, i) => flat(T0 + i * MIN, 100));

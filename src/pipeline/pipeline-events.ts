@@ -4,6 +4,7 @@ import type { QualityMetrics } from '../quality/score-quality.js';
 import type { Alert } from '../schemas/alert-schema.js';
 import type { DataIssue } from '../errors/result.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
+import type { OutlierMethod } from '../preprocess/outlier-method.js';
 import type { Timeframe } from '../time/timeframe.js';
 import type { DocumentRecord, RevisedBar, SinkRecord } from './sink.js';
 
@@ -19,8 +20,27 @@ export interface PipelineEvents {
   update: (event: { readonly symbol: string; readonly timeframe: Timeframe; readonly bar: Ohlcv }) => void;
   /** A gap was found in the base timeframe, with what was done about it. */
   gap: (event: { readonly symbol: string; readonly timeframe: Timeframe; readonly report: GapReport }) => void;
-  /** Rows a source sent were refused (unparseable or breaking an OHLCV rule) and removed. */
+  /**
+   * Rows a source sent were refused and removed: unparseable, breaking an OHLCV rule, tagged
+   * with another `symbol` (`other_symbol`), opening before the `since` the request asked for
+   * (`not_requested`) or after the current bar (`future_bar`). They are never stored or
+   * delivered, and each counts in the series' quality (validity; consistency for alignment).
+   */
   rejected: (event: { readonly symbol: string; readonly source: string; readonly issues: readonly DataIssue[] }) => void;
+  /**
+   * Base bars of an answer had an outlier close (`preprocessing.outliers` and
+   * `outlierThreshold`, judged by `handleOutliers` after the stored bars before them): each as
+   * `received` and as `stored` — clipped into the band and flagged `clipped` (`clip`),
+   * unchanged (`flag`) or `undefined`, removed (`remove`). A quality-report issue (`outlier`)
+   * records the same.
+   */
+  outlier: (event: {
+    readonly symbol: string;
+    readonly timeframe: Timeframe;
+    readonly source: string;
+    readonly method: OutlierMethod;
+    readonly bars: readonly { readonly received: Ohlcv; readonly stored: Ohlcv | undefined }[];
+  }) => void;
   /**
    * A series was re-scored because it got bars: its weighted `score` in [0, 1] and the four
    * metrics over the quality window of `bars` bars (each bar judged when it arrived; see the

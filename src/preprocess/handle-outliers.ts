@@ -1,9 +1,7 @@
-import { ConfigError } from '../errors/config-error.js';
 import { readSeries } from '../internal/series-input.js';
 import { toColumns } from '../formats/to-columns.js';
 import { resolveBreaks } from '../internal/options.js';
-import { applyOutliersToColumns, applyOutliersToRows, scanOutliers } from './internal/outlier-kernel.js';
-import { DEFAULT_PREPROCESSING, DEFAULT_VALIDITY } from '../schemas/config.js';
+import { applyOutliersToColumns, applyOutliersToRows, resolveOutlierOptions, scanOutliers } from './internal/outlier-kernel.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import { isOhlcvColumns, type OhlcvColumns, type OhlcvSeries } from '../schemas/ohlcv-columns.js';
 import type { OutlierMethod } from './outlier-method.js';
@@ -81,27 +79,7 @@ export function handleOutliers<S extends OhlcvSeries>(
   options: HandleOutliersOptions = {},
 ): HandleOutliersResult<S extends OhlcvColumns ? OhlcvColumns : Ohlcv[]> {
   type Out = S extends OhlcvColumns ? OhlcvColumns : Ohlcv[];
-  const method: unknown = options.method ?? DEFAULT_PREPROCESSING.outliers;
-  if (method !== 'clip' && method !== 'remove' && method !== 'flag') {
-    throw new ConfigError(`Expected \`method\` to be 'clip', 'remove' or 'flag', got \`${String(method)}\``, {
-      path: ['method'],
-      value: method,
-    });
-  }
-  const threshold: unknown = options.threshold ?? DEFAULT_PREPROCESSING.outlierThreshold;
-  if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold <= 0) {
-    throw new ConfigError(`Expected \`threshold\` to be a positive number, got \`${String(threshold)}\``, {
-      path: ['threshold'],
-      value: threshold,
-    });
-  }
-  const window: unknown = options.window ?? DEFAULT_VALIDITY.outlierWindow;
-  if (typeof window !== 'number' || !Number.isSafeInteger(window) || window < 2) {
-    throw new ConfigError(`Expected \`window\` to be an integer of at least 2, got \`${String(window)}\``, {
-      path: ['window'],
-      value: window,
-    });
-  }
+  const { method, threshold, window } = resolveOutlierOptions(options);
   const series: OhlcvSeries = readSeries(bars).series;
   const columns = toColumns(series);
   const breaks = resolveBreaks(options.breaks, columns.length);

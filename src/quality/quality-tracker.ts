@@ -21,6 +21,7 @@ import { DAY_MS, type Timeframe } from '../time/timeframe.js';
 import { validateOhlcv } from '../validate/validate-ohlcv.js';
 import type { Outlier } from './outlier.js';
 import { INCONSISTENT, INVALID, JudgedBars } from './internal/judged-bars.js';
+import { BAD_ROW, CHECK, FAILED_CHECK, NotedRows, ROW } from './internal/noted-rows.js';
 import { resolveWeights } from './internal/resolve-weights.js';
 import { RowScratch } from './internal/row-scratch.js';
 import type { QualityConfig, QualityMetrics } from './score-quality.js';
@@ -47,17 +48,22 @@ export interface TrackedQuality {
  * argument).
  *
  * The window at `now` holds the bars that open at or after `now − max(1 day, 30 bars)`
- * ({@link QualityTracker.windowStart}). Over it, at `now`:
- * - completeness = bars / grid slots from the window's first bar to the close of the newest
- *   bar (at most 1);
- * - validity = share of the window's bars judged valid and not outliers;
- * - consistency = share of the window's bars on the timeframe grid;
+ * ({@link QualityTracker.windowStart}), and the notes — rows refused before they became bars
+ * ({@link QualityTracker.refuse}), comparisons with another answer
+ * ({@link QualityTracker.compare}) — made at or after it. Over it, at `now`:
+ * - completeness = bars / grid slots from the window's first bar (or from the first slot
+ *   expected, {@link QualityTracker.expectFrom}, when earlier but in the window) to the close
+ *   of the newest bar (at most 1);
+ * - validity = share of the window's bars and refused rows judged valid and not outliers;
+ * - consistency = share of checks passed: the bars and refused rows on the timeframe grid, and
+ *   the comparisons that agree;
  * - freshness = `checkFreshness`'s score of the newest bar at `now`;
  * - score = the four weighted as `scoreQuality` weighs them.
  *
  * These are `scoreQuality(windowBars, { timeframe, now, config })`'s metrics and score (no
  * `start` or `end`: completeness is measured from the window's first bar, not from the
- * window's start), with two differences by definition, both proved in
+ * window's start; with notes, `scoreQuality` over the bars and the refused rows as they came,
+ * with `start` = the expected start), with two differences by definition, both proved in
  * `test/quality/quality-tracker.test.ts`:
  * - validity judges the window's first bars against the bars fed before the window (as
  *   `checkValidity` over every bar fed does), where `scoreQuality` over the window alone starts
@@ -134,11 +140,14 @@ export class QualityTracker {
   readonly #validity: ValidityConfig;
   readonly #freshness: FreshnessConfig;
   readonly #weights: QualityWeights;
-  readonly #windows: OutlierState;
+  #windows: OutlierState;
   readonly #found: Outlier[] = [];
-  readonly #held = new JudgedBars();
+  #held = new JudgedBars();
+  readonly #noted = new NotedRows();
   readonly #scratch = new RowScratch();
   #fed = Number.NEGATIVE_INFINITY;
+  /** The first grid slot bars are expected in (see {@link QualityTracker.expectFrom}); `Infinity` when none was set. */
+  #expectedFrom = Number.POSITIVE_INFINITY;
 
   /**
    * @param timeframe - The series' timeframe (the grid). ccxt spellings are accepted.
@@ -237,6 +246,62 @@ export class QualityTracker {
   }
 
   /**
+   * Notes a row the caller refused before it became a bar (it broke a rule, was off the grid,
+   * came unasked or could not be parsed). It counts as `scoreQuality` counts that row in the
+   * series it came in: one more bar for validity, bad when `valid` is false (a broken OHLCV
+   * rule other than alignment, as `checkValidity` judges); one alignment check for consistency
+   * when `timestamp` is finite, failed when it is off the grid. It never joins the outlier
+   * windows or completeness (a refused row fills no slot). It stays in the window while `at`
+   * is in it: a refused row's own timestamp may be missing or far away.
+   *
+   * @param at - When it was refused, epoch ms, at or after the previous note's `at`.
+   * @param timestamp - The row's open time, epoch ms; NaN when it has none.
+   * @param valid - Whether it breaks no OHLCV rule but alignment.
+   */
+  refuse(at: number, timestamp: number, valid: boolean): void {
+    let note = ROW | (valid ? 0 : BAD_ROW);
+    if (Number.isFinite(timestamp)) note |= CHECK | (isAligned(timestamp, this.#timeframe) ? 0 : FAILED_CHECK);
+    this.#noted.push(at, note);
+  }
+
+  /**
+   * Notes one comparison of a bar with another answer for the same open time (a later answer
+   * of a source, or a duplicate in one answer): one consistency check, failed when they
+   * disagree, as `checkConsistency` counts a comparison with a reference or a duplicate. It
+   * stays in the window while `at` is in it.
+   *
+   * @param at - When it was compared, epoch ms, at or after the previous note's `at`.
+   * @param agrees - Whether the two bars agree.
+   */
+  compare(at: number, agrees: boolean): void {
+    this.#noted.push(at, CHECK | (agrees ? 0 : FAILED_CHECK));
+  }
+
+  /**
+   * Declares that the series is expected to hold a bar in every grid slot from `start` on (the
+   * first open time a request asked for): completeness then counts the slots from the later of
+   * it and the window's start, as `scoreQuality` does with that `start`, instead of from the
+   * first bar held, so a run of missing bars before the first bar counts. The earliest `start`
+   * declared holds; bars held before it still count from the first of them.
+   *
+   * @param start - Epoch ms.
+   */
+  expectFrom(start: number): void {
+    const slot = firstSlotAtOrAfter(start, this.#timeframe);
+    if (slot < this.#expectedFrom) this.#expectedFrom = slot;
+  }
+
+  /**
+   * Forgets the bars held and the outlier windows, as a new tracker (a bar it judged was
+   * replaced: feed it again, with its history); the notes and the expected start stay.
+   */
+  reset(): void {
+    this.#held = new JudgedBars();
+    this.#windows = outlierState(this.#validity);
+    this.#fed = Number.NEGATIVE_INFINITY;
+  }
+
+  /**
    * Forgets the bars held that open before `start` (the outlier windows keep what they saw).
    *
    * @param start - Epoch ms.
@@ -271,12 +336,17 @@ export class QualityTracker {
     if (first === undefined) return undefined;
     const tf = this.#timeframe;
     const n = this.#held.size;
-    const expected = expectedBarCount(first, bucketEnd(newest, tf), tf);
+    const noted = this.#noted;
+    noted.dropBefore(this.windowStart(now));
+    const from = Math.min(first, Math.max(this.#expectedFrom, firstSlotAtOrAfter(this.windowStart(now), tf)));
+    const expected = expectedBarCount(from, bucketEnd(newest, tf), tf);
+    const rows = n + noted.rows;
+    const checks = n + noted.checks;
     const metrics: QualityMetrics = {
       completeness: expected > 0 ? Math.min(1, n / expected) : 0,
-      validity: (n - this.#held.invalid) / n,
+      validity: (rows - this.#held.invalid - noted.badRows) / rows,
       freshness: freshnessAt(newest, tf, now, this.#freshness),
-      consistency: (n - this.#held.inconsistent) / n,
+      consistency: (checks - this.#held.inconsistent - noted.failedChecks) / checks,
     };
     return { metrics, score: weighQuality(metrics, this.#weights), bars: n, barsToday: this.#held.countSince(bucketStart(now, '1D')) };
   }
@@ -298,4 +368,10 @@ export class QualityTracker {
     const metrics: QualityMetrics = { ...previous.metrics, freshness };
     return { ...previous, metrics, score: weighQuality(metrics, this.#weights) };
   }
+}
+
+/** The first open time of `tf` at or after `time`. */
+function firstSlotAtOrAfter(time: number, tf: Timeframe): number {
+  const start = bucketStart(time, tf);
+  return start === time ? start : bucketEnd(time, tf);
 }

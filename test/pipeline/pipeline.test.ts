@@ -31,7 +31,10 @@ describeFixtures('Pipeline on real exchange data', () => {
       sinks: [sink],
       clock,
       start: (m1[0] as Ohlcv).timestamp,
-      config: { symbols: ['XRPETH'], timeframes: ['1m', '5m'] },
+      // Aggregation as the exchange aggregates: its candles are built from the trades as they
+      // were, so the specification's outlier clipping (6 of these 3,560 closes are beyond 5
+      // deviations) is off here; it has its own tests.
+      config: { symbols: ['XRPETH'], timeframes: ['1m', '5m'], preprocessing: { outliers: 'none' } },
     });
     await pipeline.runOnce();
     await pipeline.flush();

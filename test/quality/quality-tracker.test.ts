@@ -420,4 +420,81 @@ describe('QualityTracker, the streaming twin of scoreQuality', () => {
       { numRuns: 300 },
     );
   });
+
+  /** A row refused before it became a bar, or a comparison, placed after the `after`-th bar. */
+  const note = fc.record({
+    after: fc.nat(),
+    kind: fc.constantFrom('offGrid', 'brokenOffGrid', 'garbage', 'sameDuplicate', 'otherDuplicate'),
+  });
+
+  it('counts refused rows, comparisons and the expected start as scoreQuality counts them in the rows as they came', () => {
+    // The rows as a source sent them hold the bars and the refused rows; scoreQuality over
+    // them (with `start` = the first slot asked for) is what the tracker must report after it
+    // was fed the bars, told of each refused row and comparison, and given that start. The
+    // refused rows carry a flag only in the batch series: the outlier windows skip flagged
+    // bars, as the tracker's windows never see a refused row.
+    fc.assert(
+      fc.property(
+        fc.record({ ...arbitraries, notes: fc.array(note, { maxLength: 12 }), lead: fc.integer({ min: 0, max: 5 }) }),
+        ({ timeframe, config, seed, steps, cuts, asRows, part, notes, lead }) => {
+          const { tf, width } = timeframe;
+          const generated = series(seed, width, tf, steps);
+          const start = Math.floor((generated[0] as Ohlcv).timestamp / width) * width - lead * width;
+          // The window (max(1 day, 30 bars) before now) holds the expected start and every bar.
+          const bars = generated.filter((bar) => bar.timestamp - start < Math.max(DAY, 30 * width) - 2 * width);
+          const newest = (bars[bars.length - 1] as Ohlcv).timestamp;
+          const now = newest + width + Math.floor(part * width);
+          const placed = notes.map((n) => ({ ...n, after: n.after % bars.length })).sort((a, b) => a.after - b.after);
+          const raw: Ohlcv[] = [];
+          const tracker = new QualityTracker(tf, config);
+          tracker.expectFrom(start);
+          let fed = 0;
+          for (const piece of pieces(bars, cuts)) {
+            if (asRows[fed % 9] === true) tracker.addRows(piece);
+            else tracker.add(toColumns(piece));
+            for (const bar of piece) {
+              raw.push(bar);
+              let off = 0;
+              for (const { kind } of placed.filter((n) => n.after === fed)) {
+                const flat = { open: 1, high: 1, low: 1, close: 1, volume: 1, flag: 'forward_filled' as const };
+                const at = bar.timestamp;
+                // Rows off the grid open a few ms after the bar, in its bucket, each at its own time.
+                if (kind === 'offGrid') {
+                  off++;
+                  raw.push({ ...flat, timestamp: bar.timestamp + off });
+                  tracker.refuse(at, bar.timestamp + off, true);
+                } else if (kind === 'brokenOffGrid') {
+                  off++;
+                  raw.push({ ...flat, high: 0, timestamp: bar.timestamp + off });
+                  tracker.refuse(at, bar.timestamp + off, false);
+                } else if (kind === 'garbage') {
+                  raw.push({ ...flat, timestamp: Number.NaN, close: Number.NaN });
+                  tracker.refuse(at, Number.NaN, false);
+                } else {
+                  // A duplicate breaks timestamp_ascending (bad for validity), is one alignment check and one duplicate check.
+                  const same = kind === 'sameDuplicate';
+                  raw.push(same ? { ...bar, flag: 'forward_filled' } : { ...flat, timestamp: bar.timestamp });
+                  tracker.refuse(at, bar.timestamp, false);
+                  tracker.compare(at, same);
+                }
+              }
+              fed++;
+            }
+          }
+          const batch = scoreQuality(raw, { timeframe: tf, now, start, config });
+          // Freshness is judged on the newest bar: a refused row (one opening 1 ms after the newest bar) is none.
+          const metrics = { ...batch.metrics, freshness: scoreQuality(bars, { timeframe: tf, now, config }).metrics.freshness };
+          const tracked = tracker.score(now);
+          expect(tracked?.bars).toBe(bars.length);
+          expect(tracked?.metrics).toEqual(metrics);
+          expect(tracked?.score).toBe(weighQuality(metrics, batch.weights));
+          // Reset and fed again, the notes and the start stay.
+          tracker.reset();
+          tracker.add(toColumns(bars));
+          expect(tracker.score(now)?.metrics).toEqual(metrics);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });

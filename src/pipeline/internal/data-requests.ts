@@ -211,7 +211,7 @@ export class DataRequests {
         if (!(error instanceof Throttled)) feed.failed(symbol, which, source, error);
         return `${source.name} failed after ${done} of ${total} bars: ${error instanceof Error ? error.message : String(error)}`;
       }
-      const outcome = await ingestor.ingest(symbol, rows, source.name, signal, previous);
+      const outcome = await ingestor.ingest(symbol, rows, source.name, signal, previous, { since });
       if (outcome.newest !== undefined && outcome.newest < since) {
         const failure = noProgress(source.name, since);
         feed.failed(symbol, which, source, failure);

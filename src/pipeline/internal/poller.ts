@@ -162,7 +162,7 @@ export class Poller {
         feed.failed(symbol, which, source, error);
         return undefined;
       }
-      const outcome = await ingestor.ingest(symbol, answer.rows, source.name, signal, previous);
+      const outcome = await ingestor.ingest(symbol, answer.rows, source.name, signal, previous, { since });
       if (since === first) planner.answered(symbol, first);
       if (outcome.newest !== undefined && outcome.newest < since) {
         feed.failed(symbol, which, source, noProgress(source.name, since));

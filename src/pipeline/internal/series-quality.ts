@@ -35,22 +35,41 @@ function widthOf(timestamp: number, tf: Timeframe): number {
   return bucketEnd(timestamp, tf) - bucketStart(timestamp, tf);
 }
 
+/** A row of an answer refused before it became a bar, as quality counts it (see `QualityTracker.refuse`). */
+export interface RefusedRow {
+  /** Its open time, epoch ms; NaN when it has none. */
+  readonly timestamp: number;
+  /** Whether it breaks no OHLCV rule but alignment. */
+  readonly valid: boolean;
+}
+
+/** A series' tracker; `primed` once it was fed the store's bars of its window (until a replaced bar resets it). */
+interface Tracked {
+  readonly tracker: QualityTracker;
+  primed: boolean;
+}
+
 /**
  * Owns the quality of every series: a `QualityTracker` per series, fed each bar as it is stored
- * (the quality module owns the window, the verdicts, the metrics and the weighing), which series
- * changed since the last documents, and each series' last state.
+ * and told what never became a bar — rows refused, comparisons with stored bars, the first slot
+ * a request asked for — so each of the four metrics sees its inputs as `scoreQuality` would in
+ * the rows as they came (the quality module owns the window, the verdicts, the metrics and the
+ * weighing); which series changed since the last documents, and each series' last state.
  */
 export class SeriesQuality {
   readonly #config: PipelineConfig;
   readonly #store: StoreAccess;
   readonly #emitter: PipelineEmitter;
-  readonly #trackers = new TwoKeyMap<string, Timeframe, QualityTracker>();
+  readonly #trackers = new TwoKeyMap<string, Timeframe, Tracked>();
   /** Per series: the last state and the tracker that scored it (which refreshes its freshness even after it was replaced). */
   readonly #states = new TwoKeyMap<string, Timeframe, { readonly state: SeriesState; readonly tracker: QualityTracker }>();
   readonly #changed = new Map<string, Set<Timeframe>>();
+  /** The timeframes of every symbol: the base and the configured ones. */
+  readonly #timeframes: readonly Timeframe[];
 
   constructor(config: PipelineConfig, store: StoreAccess, emitter: PipelineEmitter) {
     this.#config = config;
+    this.#timeframes = [...new Set([config.baseTimeframe, ...config.timeframes])];
     this.#store = store;
     this.#emitter = emitter;
   }
@@ -63,11 +82,45 @@ export class SeriesQuality {
   stored(symbol: string, tf: Timeframe, bars: readonly RevisedBar[]): void {
     if (bars.length === 0) return;
     this.#changedOf(symbol).add(tf);
-    const tracker = this.#trackers.get(symbol, tf);
-    if (tracker === undefined) return;
-    const fed = tracker.fed;
-    if (bars.some((bar) => bar.timestamp <= fed)) this.#trackers.delete(symbol, tf);
-    else tracker.addRows(bars);
+    const tracked = this.#trackers.get(symbol, tf);
+    if (tracked === undefined || !tracked.primed) return;
+    const fed = tracked.tracker.fed;
+    if (bars.some((bar) => bar.timestamp <= fed)) {
+      tracked.tracker.reset();
+      tracked.primed = false;
+    } else tracked.tracker.addRows(bars);
+  }
+
+  /**
+   * Rows of an answer for a series were refused at `at` (epoch ms): validity counts each as a
+   * bar (bad unless only off the grid), consistency checks its alignment.
+   */
+  refused(symbol: string, tf: Timeframe, at: number, rows: readonly RefusedRow[]): void {
+    if (rows.length === 0) return;
+    this.#changedOf(symbol).add(tf);
+    const tracker = this.#tracked(symbol, tf).tracker;
+    for (const row of rows) tracker.refuse(at, row.timestamp, row.valid);
+  }
+
+  /**
+   * Bars of an answer were compared at `at` (epoch ms) with bars for the same open times (stored
+   * real bars, or duplicates in the answer): consistency counts each comparison, failed when they disagree.
+   */
+  compared(symbol: string, tf: Timeframe, at: number, agreeing: number, disagreeing: number): void {
+    if (agreeing + disagreeing === 0) return;
+    this.#changedOf(symbol).add(tf);
+    const tracker = this.#tracked(symbol, tf).tracker;
+    for (let i = 0; i < agreeing; i++) tracker.compare(at, true);
+    for (let i = 0; i < disagreeing; i++) tracker.compare(at, false);
+  }
+
+  /**
+   * A request asked for `symbol`'s bars from `start` (epoch ms): every series of the symbol is
+   * expected to hold a bar in each slot from there, so completeness counts the slots missing
+   * before its first bar too.
+   */
+  asked(symbol: string, start: number): void {
+    for (const tf of this.#timeframes) this.#tracked(symbol, tf).tracker.expectFrom(start);
   }
 
   /** The timeframes of `symbol` that got bars since the last call (taken: the next call starts empty). */
@@ -89,8 +142,9 @@ export class SeriesQuality {
       const unchanged = this.#unchanged(symbol, tf, now);
       if (unchanged !== undefined) return unchanged;
     }
-    const tracker = this.#trackers.get(symbol, tf);
-    if (tracker === undefined) return undefined;
+    const tracked = this.#trackers.get(symbol, tf);
+    if (tracked === undefined || !tracked.primed) return undefined;
+    const tracker = tracked.tracker;
     const newest = this.#store.peekLast(symbol, tf);
     if (newest === NOT_AT_ONCE || (newest?.timestamp ?? Number.NEGATIVE_INFINITY) > tracker.fed) return undefined;
     return this.#scored(symbol, tf, tracker, newest, now);
@@ -104,10 +158,10 @@ export class SeriesQuality {
    */
   async state(symbol: string, tf: Timeframe, now: number): Promise<SeriesState> {
     const newest = await this.#store.last(symbol, tf);
-    let tracker = this.#trackers.get(symbol, tf);
-    if (tracker === undefined) {
-      tracker = new QualityTracker(tf, this.#config);
-      this.#trackers.set(symbol, tf, tracker);
+    const tracked = this.#tracked(symbol, tf);
+    const tracker = tracked.tracker;
+    if (!tracked.primed) {
+      tracked.primed = true;
       const windowStart = tracker.windowStart(now);
       const width = widthOf(now, tf);
       const history = QualityTracker.history(this.#config.validity);
@@ -129,7 +183,7 @@ export class SeriesQuality {
 
   /** Bars before `cutoff` (epoch ms) left the store: they leave the window too. */
   pruned(symbol: string, tf: Timeframe, cutoff: number): void {
-    this.#trackers.get(symbol, tf)?.dropBefore(cutoff);
+    this.#trackers.get(symbol, tf)?.tracker.dropBefore(cutoff);
   }
 
   #unchanged(symbol: string, tf: Timeframe, now: number): SeriesState | undefined {
@@ -157,6 +211,16 @@ export class SeriesQuality {
     }
     this.#states.set(symbol, tf, { state, tracker });
     return state;
+  }
+
+  /** The tracker of a series, a new one (not primed) the first time. */
+  #tracked(symbol: string, tf: Timeframe): Tracked {
+    let tracked = this.#trackers.get(symbol, tf);
+    if (tracked === undefined) {
+      tracked = { tracker: new QualityTracker(tf, this.#config), primed: false };
+      this.#trackers.set(symbol, tf, tracked);
+    }
+    return tracked;
   }
 
   #changedOf(symbol: string): Set<Timeframe> {

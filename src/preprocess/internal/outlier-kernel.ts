@@ -4,6 +4,8 @@ import { BarFlag, BarFlagCode } from '../../schemas/bar-flag.js';
 import type { Ohlcv } from '../../schemas/ohlcv.js';
 import type { OhlcvColumns } from '../../schemas/ohlcv-columns.js';
 import { copyColumns, gatherColumns, type MutableColumns } from '../../internal/columns.js';
+import { ConfigError } from '../../errors/config-error.js';
+import { DEFAULT_PREPROCESSING, DEFAULT_VALIDITY } from '../../schemas/config.js';
 
 /** Outliers found: indices (ascending) and, for each, the band its prices are clipped to. */
 export interface OutlierScan {
@@ -13,14 +15,104 @@ export interface OutlierScan {
 }
 
 /**
- * One pass over the closes. The return of bar i is `close[i] / ref − 1`, where `ref` is the
- * previous bar's close as cleaned so far. Bar i is an outlier when the window holds `window`
- * returns, their sample standard deviation `sd` is positive, and
+ * The state of one pass over the closes, bar by bar (shared by the batch scan and
+ * `OutlierHandler`, so both follow one rule). The return of a bar is `close / ref − 1`, where
+ * `ref` is the previous bar's close as cleaned so far. A bar is an outlier when the window
+ * holds `window` returns, their sample standard deviation `sd` is positive, and
  * `|r − mean| > threshold · sd`. `remove`: the bar leaves no return and `ref` stays;
  * otherwise the close is clipped into the band and the clipped return enters the window.
  * Synthetic bars are neither judged nor counted; a break (or a non-finite/non-positive
  * reference) starts again without a return.
  */
+export class OutlierScanState {
+  readonly #ring: Float64Array;
+  readonly #window: number;
+  readonly #threshold: number;
+  readonly #remove: boolean;
+  #count = 0;
+  #pos = 0;
+  #sum = 0;
+  #sumSq = 0;
+  #ref = Number.NaN;
+  /** The band of the last outlier found by {@link OutlierScanState.step}. */
+  lo = Number.NaN;
+  /** See {@link OutlierScanState.lo}. */
+  hi = Number.NaN;
+
+  constructor(threshold: number, window: number, remove: boolean) {
+    this.#ring = new Float64Array(window);
+    this.#window = window;
+    this.#threshold = threshold;
+    this.#remove = remove;
+  }
+
+  /**
+   * Takes the next bar. Returns whether it is an outlier (its band then in `lo`/`hi`).
+   *
+   * @param c - Its close.
+   * @param code - Its `BarFlagCode`.
+   * @param restart - Whether it is the first bar after a break.
+   */
+  step(c: number, code: number, restart: boolean): boolean {
+    if (!Number.isFinite(c)) return false;
+    const ref = this.#ref;
+    if (restart || !(ref > 0) || code === BarFlagCode.Interpolated || code === BarFlagCode.ForwardFilled) {
+      this.#ref = c;
+      return false;
+    }
+    const r = c / ref - 1;
+    const window = this.#window;
+    if (this.#count === window) {
+      const mean = this.#sum / window;
+      const sd = Math.sqrt(Math.max(0, (this.#sumSq - this.#sum * mean) / (window - 1)));
+      if (sd > 0 && Math.abs(r - mean) > this.#threshold * sd) {
+        const low = ref * (1 + mean - this.#threshold * sd);
+        const high = ref * (1 + mean + this.#threshold * sd);
+        this.lo = low;
+        this.hi = high;
+        if (this.#remove) return true;
+        const clipped = Math.min(high, Math.max(low, c));
+        this.#push(clipped / ref - 1);
+        this.#ref = clipped;
+        return true;
+      }
+    }
+    this.#push(r);
+    this.#ref = c;
+    return false;
+  }
+
+  #push(r: number): void {
+    const ring = this.#ring;
+    if (this.#count < this.#window) {
+      ring[this.#pos] = r;
+      this.#sum += r;
+      this.#sumSq += r * r;
+      this.#count++;
+    } else {
+      const old = ring[this.#pos] as number;
+      ring[this.#pos] = r;
+      this.#sum += r - old;
+      this.#sumSq += r * r - old * old;
+    }
+    this.#pos++;
+    if (this.#pos === this.#window) {
+      this.#pos = 0;
+      // Re-sum exactly once per lap so rounding never accumulates.
+      let sum = 0;
+      let sumSq = 0;
+      for (let k = 0; k < this.#count; k++) {
+        const v = ring[k] as number;
+        sum += v;
+        sumSq += v * v;
+      }
+      this.#sum = sum;
+      this.#sumSq = sumSq;
+    }
+  }
+}
+
+/** One pass over the closes with {@link OutlierScanState}; `breaks` are the indices of the first bar after each break, ascending. */
 export function scanOutliers(
   close: ArrayLike<number>,
   flags: ArrayLike<number> | undefined,
@@ -33,74 +125,19 @@ export function scanOutliers(
   const index: number[] = [];
   const lo: number[] = [];
   const hi: number[] = [];
-  const ring = new Float64Array(window);
-  let count = 0;
-  let pos = 0;
-  let sum = 0;
-  let sumSq = 0;
-  let ref = Number.NaN;
+  const state = new OutlierScanState(threshold, window, remove);
   let nextBreak = 0;
-  const push = (r: number): void => {
-    if (count < window) {
-      ring[pos] = r;
-      sum += r;
-      sumSq += r * r;
-      count++;
-    } else {
-      const old = ring[pos] as number;
-      ring[pos] = r;
-      sum += r - old;
-      sumSq += r * r - old * old;
-    }
-    pos++;
-    if (pos === window) {
-      pos = 0;
-      // Re-sum exactly once per lap so rounding never accumulates.
-      sum = 0;
-      sumSq = 0;
-      for (let k = 0; k < count; k++) {
-        const v = ring[k] as number;
-        sum += v;
-        sumSq += v * v;
-      }
-    }
-  };
   for (let i = 0; i < n; i++) {
-    const c = close[i] as number;
     let restart = false;
     while (nextBreak < breaks.length && (breaks[nextBreak] as number) <= i) {
       if (breaks[nextBreak] === i) restart = true;
       nextBreak++;
     }
-    if (!Number.isFinite(c)) continue;
-    if (restart || !(ref > 0)) {
-      ref = c;
-      continue;
+    if (state.step(close[i] as number, flags === undefined ? 0 : (flags[i] as number), restart)) {
+      index.push(i);
+      lo.push(state.lo);
+      hi.push(state.hi);
     }
-    const code = flags === undefined ? 0 : (flags[i] as number);
-    if (code === BarFlagCode.Interpolated || code === BarFlagCode.ForwardFilled) {
-      ref = c;
-      continue;
-    }
-    const r = c / ref - 1;
-    if (count === window) {
-      const mean = sum / window;
-      const sd = Math.sqrt(Math.max(0, (sumSq - sum * mean) / (window - 1)));
-      if (sd > 0 && Math.abs(r - mean) > threshold * sd) {
-        const low = ref * (1 + mean - threshold * sd);
-        const high = ref * (1 + mean + threshold * sd);
-        index.push(i);
-        lo.push(low);
-        hi.push(high);
-        if (remove) continue;
-        const clipped = Math.min(high, Math.max(low, c));
-        push(clipped / ref - 1);
-        ref = clipped;
-        continue;
-      }
-    }
-    push(r);
-    ref = c;
   }
   return { index, lo, hi };
 }
@@ -136,6 +173,18 @@ export function applyOutliersToColumns(source: OhlcvColumns, scan: OutlierScan, 
   return out;
 }
 
+/** A row's open, high, low and close clipped into `[lo, hi]`, flagged `clipped` (a new object). */
+export function clipRow(r: Ohlcv, lo: number, hi: number): Ohlcv {
+  return {
+    ...r,
+    open: clamp(r.open, lo, hi),
+    high: clamp(r.high, lo, hi),
+    low: clamp(r.low, lo, hi),
+    close: clamp(r.close, lo, hi),
+    flag: BarFlag.Clipped,
+  };
+}
+
 /** Applies a scan to rows (unchanged rows keep their objects). */
 export function applyOutliersToRows(rows: readonly Ohlcv[], scan: OutlierScan, method: OutlierMethod): Ohlcv[] {
   if (method === 'remove') {
@@ -148,15 +197,49 @@ export function applyOutliersToRows(rows: readonly Ohlcv[], scan: OutlierScan, m
     const i = scan.index[k] as number;
     const lo = scan.lo[k] as number;
     const hi = scan.hi[k] as number;
-    const r = rows[i] as Ohlcv;
-    out[i] = {
-      ...r,
-      open: clamp(r.open, lo, hi),
-      high: clamp(r.high, lo, hi),
-      low: clamp(r.low, lo, hi),
-      close: clamp(r.close, lo, hi),
-      flag: BarFlag.Clipped,
-    };
+    out[i] = clipRow(rows[i] as Ohlcv, lo, hi);
   }
   return out;
+}
+
+/** The method, threshold and window of `handleOutliers` and `OutlierHandler`, defaulted and checked. */
+export interface OutlierOptions {
+  readonly method: OutlierMethod;
+  readonly threshold: number;
+  readonly window: number;
+}
+
+/**
+ * Defaults and checks the outlier options (`DEFAULT_PREPROCESSING.outliers` and
+ * `outlierThreshold`, `DEFAULT_VALIDITY.outlierWindow`).
+ *
+ * @throws {@link ConfigError} on an unknown method, a threshold that is not positive or a window below 2.
+ */
+export function resolveOutlierOptions(options: {
+  readonly method?: unknown;
+  readonly threshold?: unknown;
+  readonly window?: unknown;
+}): OutlierOptions {
+  const method: unknown = options.method ?? DEFAULT_PREPROCESSING.outliers;
+  if (method !== 'clip' && method !== 'remove' && method !== 'flag') {
+    throw new ConfigError(`Expected \`method\` to be 'clip', 'remove' or 'flag', got \`${String(method)}\``, {
+      path: ['method'],
+      value: method,
+    });
+  }
+  const threshold: unknown = options.threshold ?? DEFAULT_PREPROCESSING.outlierThreshold;
+  if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold <= 0) {
+    throw new ConfigError(`Expected \`threshold\` to be a positive number, got \`${String(threshold)}\``, {
+      path: ['threshold'],
+      value: threshold,
+    });
+  }
+  const window: unknown = options.window ?? DEFAULT_VALIDITY.outlierWindow;
+  if (typeof window !== 'number' || !Number.isSafeInteger(window) || window < 2) {
+    throw new ConfigError(`Expected \`window\` to be an integer of at least 2, got \`${String(window)}\``, {
+      path: ['window'],
+      value: window,
+    });
+  }
+  return { method, threshold, window };
 }

@@ -330,6 +330,7 @@ const NOT_BATCH: Record<string, string> = {
   checkFreshness: 'takes the newest timestamp, not a series',
   evaluateEscalation: 'state machine',
   QualityTracker: 'streaming class',
+  OutlierHandler: 'streaming class',
   OhlcvAggregator: 'streaming class',
   TickAggregator: 'streaming class',
   AtrCalculator: 'streaming class',

@@ -87,8 +87,10 @@ describe('Pipeline first run (specification: documents claim only what is known)
     await pipeline.runOnce();
     await pipeline.flush();
     const { status, latest, context } = documents(sink);
-    // 100 of the day's 630 bars are held.
+    // 100 of the day's 630 bars are held, and 100 of the quality window's 1440 1m slots (a day):
+    // completeness 100/1440, the other three metrics 1, weighed 0.3/0.3/0.25/0.15.
     expect(status.symbols['BTCUSD']?.timeframes['1m']?.bars_today).toBe(100);
+    expect(status.symbols['BTCUSD']?.timeframes['1m']?.quality_score).toBeCloseTo(0.3 * (100 / 1440) + 0.3 + 0.25 + 0.15, 4);
     expect(latest.derived).toMatchObject({ daily_high: null, daily_low: null, daily_volume: null, atr_14_1H: null });
     expect(latest.missing).toContainEqual({ field: 'derived.daily_high', reason: '100 of the 630 1m bars since 00:00 UTC are held' });
     expect(latest.missing?.map((m) => m.field)).toContain('derived.atr_14_1H');

@@ -88,6 +88,19 @@ export class BackfillPlanner {
     return Math.min(this.reach(closedEnd), Math.max(warmUp.historyFrom(closedEnd), closedEnd - warmUp.bars * baseMs));
   }
 
+  /**
+   * For a fetch of `symbol` from `since` (epoch ms): the first slot its documents need when this
+   * is a first run that the warm-up bound keeps from reaching it (nothing stored, no `start`, and
+   * `since` later than what the documents read); else `undefined`.
+   */
+  async expectFrom(symbol: string, since: number, closedEnd: number): Promise<number | undefined> {
+    const { start, warmUp, baseTimeframe } = this.#options;
+    if (start !== undefined || since !== this.warmUpFrom(closedEnd)) return undefined;
+    const needed = warmUp.historyFrom(closedEnd);
+    if (needed >= since || (await this.#store.last(symbol, baseTimeframe)) !== undefined) return undefined;
+    return needed;
+  }
+
   /** The oldest open time a fetch may start at (epoch ms), with `closedEnd` the open time of the bar still forming. */
   reach(closedEnd: number): number {
     return closedEnd - this.#options.maxBackfillBars * this.#options.baseMs;

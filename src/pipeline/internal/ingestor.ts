@@ -123,7 +123,7 @@ export class Ingestor {
     const { store, planner, higher, clock, quality } = this.#units;
     const base = this.#base;
     const now = clock.now();
-    if (asked !== undefined) quality.asked(symbol, asked.since);
+    if (asked !== undefined) quality.asked(symbol, Math.min(asked.since, asked.expectFrom ?? asked.since));
     const sorted = screenAnswer(symbol, raw, base, bucketStart(now, base), asked);
     if (sorted.refused.length > 0) {
       this.#refused(symbol, sourceName, sorted.refused, now);

@@ -144,6 +144,7 @@ export class Poller {
     // An open stream delivers each bar as it closes: with none due and the feed healthy, a poll would only ask again.
     if (feed.isStreaming(symbol) && feed.state(symbol).kind === 'healthy' && since >= closedEnd) return undefined;
     const first = since;
+    const expectFrom = await planner.expectFrom(symbol, since, closedEnd);
     const total = Math.max(0, Math.round((closedEnd - since) / baseMs));
     const limit = source.maxLimit ?? 1000;
     const pages = Math.ceil(total / limit) + 1;
@@ -162,7 +163,14 @@ export class Poller {
         feed.failed(symbol, which, source, error);
         return undefined;
       }
-      const outcome = await ingestor.ingest(symbol, answer.rows, source.name, signal, previous, { since });
+      const outcome = await ingestor.ingest(
+        symbol,
+        answer.rows,
+        source.name,
+        signal,
+        previous,
+        since === first && expectFrom !== undefined ? { since, expectFrom } : { since },
+      );
       if (since === first) planner.answered(symbol, first);
       if (outcome.newest !== undefined && outcome.newest < since) {
         feed.failed(symbol, which, source, noProgress(source.name, since));

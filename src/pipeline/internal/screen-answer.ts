@@ -10,6 +10,11 @@ import type { RefusedRow } from './series-quality.js';
 export interface AskedFor {
   /** Open time of the first bar asked for, epoch ms: a row opening before it was not asked for. */
   readonly since: number;
+  /**
+   * The first slot the documents need, when earlier than `since` (a first run that its bound
+   * kept from reaching back far enough): completeness counts the slots in between as missing.
+   */
+  readonly expectFrom?: number;
 }
 
 /** The rows of an answer sorted out: closed bars in order, the forming bar, and what was refused (with each row as quality counts it). */

@@ -83,7 +83,7 @@ const NO_BARS: HighLowCloseSeries = { length: 0, high: new Float64Array(0), low:
  * mirroring the prices flips bullish and bearish. Apply it to 1D and 4H bars for the market
  * context.
  *
- * @param bars - Bars oldest first, as rows with `high`, `low`, `close` or as columns.
+ * @param input - Bars oldest first, as rows with `high`, `low`, `close` or as columns.
  * @param options - Window and threshold; see {@link DEFAULT_TREND_OPTIONS}.
  * @returns The direction, or `null` when there are fewer than `period` bars, a close in the
  * window is not finite, or no bar in the window has a usable true range.

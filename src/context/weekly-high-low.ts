@@ -40,7 +40,7 @@ export interface WeeklyHighLow {
  * be given, in any order. Bars whose high or low is not finite are skipped. Bars opening after
  * `now` are ignored.
  *
- * @param bars - Bars as rows or columns.
+ * @param input - Bars as rows or columns.
  * @param now - The instant the levels are for, epoch ms (UTC).
  * @param options - Which week; see {@link WeeklyHighLowOptions}.
  * @returns The week's high, low, start and bar count, or `null` when no usable bar lies in it.

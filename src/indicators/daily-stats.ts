@@ -65,7 +65,7 @@ const NO_BARS: DailyStatsColumns = {
  * order; bars with a non-finite timestamp are ignored. For a day still in progress this is the
  * day so far. The input is not modified.
  *
- * @param bars - Rows with `timestamp`, `high`, `low`, `volume` (and optional `flag`), or columns.
+ * @param input - Rows with `timestamp`, `high`, `low`, `volume` (and optional `flag`), or columns.
  * @param day - Any instant within the day, epoch milliseconds (UTC midnight works too).
  * @returns The day's statistics; `high`, `low` and `volume` are `undefined` when no bar counts.
  * @throws ConfigError when `day` is not a finite number.

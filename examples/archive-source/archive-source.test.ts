@@ -363,7 +363,9 @@ describe('archiveThenLive', () => {
       sinks: [sink],
       clock,
       start: day0,
-      config: { symbols: ['BTCUSD'], timeframes: ['1m'] },
+      // The two sources' values differ on purpose (to show which bar came from where): the jump at
+      // the seam is an outlier the default preprocessing would clip.
+      config: { symbols: ['BTCUSD'], timeframes: ['1m'], preprocessing: { outliers: 'none' } },
     });
     await pipeline.runOnce();
     await pipeline.flush();

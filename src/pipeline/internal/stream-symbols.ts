@@ -54,8 +54,14 @@ async function stream(symbol: string, signal: AbortSignal, stops: Set<() => void
   const { feed, ingestor, exclusive } = units;
   const primary = feed.primary;
   let delivered = false;
+  // The stream's own signal, aborted with `signal` through the shared stops: a source's listeners
+  // go on it, not on the one signal of every stream.
+  const own = new AbortController();
+  const stopOwn = (): void => own.abort(signal.reason);
+  if (signal.aborted) stopOwn();
+  else stops.add(stopOwn);
   try {
-    const rows = primary.subscribe?.({ symbol, timeframe: ingestor.baseTimeframe, signal });
+    const rows = primary.subscribe?.({ symbol, timeframe: ingestor.baseTimeframe, signal: own.signal });
     if (rows === undefined) return false;
     for await (const raw of untilAborted(rows, signal, stops)) {
       delivered = true;
@@ -78,6 +84,7 @@ async function stream(symbol: string, signal: AbortSignal, stops: Set<() => void
       units.emitter.emit('error', { phase: 'source', error, symbol });
     }
   } finally {
+    stops.delete(stopOwn);
     feed.setStreaming(symbol, false);
   }
   return delivered;

@@ -19,6 +19,7 @@ import {
   type Source,
 } from '../../src/index.js';
 import { generateOhlcv, ManualClock, MemorySink, SimulatedSource } from '../../src/testing/index.js';
+import { restOnly, runUntil } from './support.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2025, 0, 30);
@@ -94,19 +95,6 @@ describe('Pipeline against hostile sources', () => {
   // "Paging is bounded" (issue 16 items 1 and 2).
   const T9 = Date.UTC(2025, 0, 30, 9, 0);
   const SEC = 1000;
-  /** REST only: the simulated stream would cover for the faults scripted on requests. */
-  const rest = (source: SimulatedSource): Source => ({
-    name: source.name,
-    maxLimit: source.maxLimit,
-    fetchOhlcv: (request) => source.fetchOhlcv(request),
-  });
-  /** Runs `start()` second by second until `until` (so every timer fires at its time), then flushes and stops. */
-  const runUntil = async (pipeline: Pipeline, clock: ManualClock, until: number): Promise<void> => {
-    pipeline.start();
-    while (clock.now() < until) await clock.advance(SEC);
-    await pipeline.flush();
-    await pipeline.stop();
-  };
   it('a 30-minute ban on one symbol’s request moves both symbols to the backup within seconds, and neither falls behind', async () => {
     const btc = generateOhlcv({ seed: 13, start: T9, count: 120, timeframe: '1m' }).bars;
     const eth = generateOhlcv({ seed: 14, start: T9, count: 120, timeframe: '1m' }).bars;
@@ -120,8 +108,8 @@ describe('Pipeline against hostile sources', () => {
     const backup = new SimulatedSource({ clock, name: 'provider', bars: { BTCUSD: btc, ETHUSD: eth } });
     const sink = new MemorySink();
     const pipeline = new Pipeline({
-      primary: rest(primary),
-      backup: rest(backup),
+      primary: restOnly(primary),
+      backup: restOnly(backup),
       sinks: [sink],
       clock,
       start: T9,
@@ -159,7 +147,13 @@ describe('Pipeline against hostile sources', () => {
       faults: [{ kind: 'rate_limited', from: T9 + 11 * MIN, times: 1, retryAfterMs: 1e15 }],
     });
     const backup = new SimulatedSource({ clock, name: 'provider', bars: { BTCUSD: bars } });
-    const pipeline = new Pipeline({ primary: rest(primary), backup: rest(backup), clock, start: T9, config: { symbols: ['BTCUSD'] } });
+    const pipeline = new Pipeline({
+      primary: restOnly(primary),
+      backup: restOnly(backup),
+      clock,
+      start: T9,
+      config: { symbols: ['BTCUSD'] },
+    });
     const alerts: Alert[] = [];
     pipeline.on('alert', (alert) => alerts.push(alert));
     await runUntil(pipeline, clock, T9 + 13 * MIN);

@@ -1,31 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
-import type { Source } from '../../src/pipeline/source.js';
 import type { Alert } from '../../src/schemas/alert-schema.js';
 import { generateOhlcv } from '../../src/testing/generate-ohlcv.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 import { MemorySink } from '../../src/testing/memory-sink.js';
 import { SimulatedSource } from '../../src/testing/simulated-source.js';
+import { restOnly, runUntil } from './support.js';
 
 const SEC = 1000;
 const MIN = 60_000;
 const T0 = Date.UTC(2025, 0, 30, 9, 0);
-
-/** REST only: the simulated stream would cover for the faults scripted on requests. */
-const rest = (source: SimulatedSource): Source => ({
-  name: source.name,
-  maxLimit: source.maxLimit,
-  fetchOhlcv: (request) => source.fetchOhlcv(request),
-});
-
-/** Runs `pipeline.start()` second by second until `until`, so every timer fires at its time. */
-async function runUntil(pipeline: Pipeline, clock: ManualClock, until: number, options: { readonly flush?: boolean } = {}): Promise<void> {
-  pipeline.start();
-  while (clock.now() < until) await clock.advance(SEC);
-  // A stopped pipeline delivers nothing more: what the test reads from the sinks is flushed first.
-  if (options.flush === true) await pipeline.flush();
-  await pipeline.stop();
-}
 
 describe('Pipeline: stale data is "no data" (specification: detect on 30 s without data)', () => {
   it('a primary that answers without new bars is detected 30 s after the due bar closed, retried 5 s later, and the backup asked 10 s after that', async () => {
@@ -39,7 +23,13 @@ describe('Pipeline: stale data is "no data" (specification: detect on 30 s witho
       faults: [{ kind: 'empty', from: T0 + 11 * MIN, durationMs: 5 * MIN }],
     });
     const backup = new SimulatedSource({ clock, name: 'provider', bars: { BTCUSD: bars } });
-    const pipeline = new Pipeline({ primary: rest(primary), backup: rest(backup), clock, start: T0, config: { symbols: ['BTCUSD'] } });
+    const pipeline = new Pipeline({
+      primary: restOnly(primary),
+      backup: restOnly(backup),
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'] },
+    });
     const moves: [number, string][] = [];
     const alerts: Alert[] = [];
     pipeline.on('failover', ({ to, at }) => moves.push([at, to]));
@@ -68,7 +58,7 @@ describe('Pipeline: waits are scheduled, never slept inside a cycle', () => {
       bars: { BTCUSD: bars },
       faults: [{ kind: 'rate_limited', from: T0 + 11 * MIN, times: 1, retryAfterMs: 7 * SEC }],
     });
-    const pipeline = new Pipeline({ primary: rest(primary), clock, start: T0, config: { symbols: ['BTCUSD'] } });
+    const pipeline = new Pipeline({ primary: restOnly(primary), clock, start: T0, config: { symbols: ['BTCUSD'] } });
     const moves: string[] = [];
     pipeline.on('failover', ({ to }) => moves.push(to));
     await runUntil(pipeline, clock, T0 + 12 * MIN);
@@ -93,7 +83,7 @@ describe('Pipeline documents (specification: real-time update_interval 1 second)
       faults: [{ kind: 'outage', from: T0 + 11 * MIN, durationMs: 10 * MIN }],
     });
     const sink = new MemorySink();
-    const pipeline = new Pipeline({ primary: rest(primary), sinks: [sink], clock, start: T0, config: { symbols: ['BTCUSD'] } });
+    const pipeline = new Pipeline({ primary: restOnly(primary), sinks: [sink], clock, start: T0, config: { symbols: ['BTCUSD'] } });
     const sent: { at: number; key: string; content: string; body: unknown }[] = [];
     pipeline.on('document', (record) => {
       const { updated_at: _ignored, ...content } = record.body as { updated_at?: string };

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/pipeline/memory-store.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
-import type { Source } from '../../src/pipeline/source.js';
 import { generateOhlcv } from '../../src/testing/generate-ohlcv.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 import { SimulatedSource } from '../../src/testing/simulated-source.js';
+import { restOnly } from './support.js';
 
 const SEC = 1000;
 const MIN = 60_000;
@@ -22,8 +22,13 @@ describe('Pipeline feed failure timing (the specification’s seconds)', () => {
     });
     const backup = new SimulatedSource({ clock, name: 'provider', bars: { BTCUSD: bars } });
     // REST only (the simulated stream knows outages, not hanging requests).
-    const rest = (source: SimulatedSource): Source => ({ name: source.name, fetchOhlcv: (request) => source.fetchOhlcv(request) });
-    const pipeline = new Pipeline({ primary: rest(primary), backup: rest(backup), clock, start: T0, config: { symbols: ['BTCUSD'] } });
+    const pipeline = new Pipeline({
+      primary: restOnly(primary),
+      backup: restOnly(backup),
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'] },
+    });
     const moves: [number, string][] = [];
     pipeline.on('failover', ({ to, at }) => moves.push([at, to]));
     pipeline.start();

@@ -1,4 +1,5 @@
 /** Small fakes for pipeline tests; the full test doubles live in `src/testing/`. */
+import type { Pipeline } from '../../src/pipeline/pipeline.js';
 import type { Sink, SinkRecord, RevisedBar } from '../../src/pipeline/sink.js';
 import type { OhlcvRequest, Source } from '../../src/pipeline/source.js';
 import type { Ohlcv } from '../../src/schemas/ohlcv.js';
@@ -66,4 +67,27 @@ export function latestView(records: readonly SinkRecord[], timeframe: string, sy
 /** A flat bar at `price`. */
 export function flat(timestamp: number, price: number, volume = 1): Ohlcv {
   return { timestamp, open: price, high: price, low: price, close: price, volume };
+}
+
+/**
+ * `source` without its `subscribe`: requests only. A simulated stream would cover for faults
+ * scripted on requests, which these tests want to see.
+ */
+export function restOnly(source: Source): Source {
+  return {
+    name: source.name,
+    ...(source.maxLimit === undefined ? {} : { maxLimit: source.maxLimit }),
+    fetchOhlcv: (request) => source.fetchOhlcv(request),
+  };
+}
+
+/**
+ * Runs `pipeline.start()` second by second until `until` (epoch ms), so every timer it arms
+ * fires at its time; then flushes (a stopped pipeline delivers nothing more) and stops.
+ */
+export async function runUntil(pipeline: Pipeline, clock: ManualClock, until: number): Promise<void> {
+  pipeline.start();
+  while (clock.now() < until) await clock.advance(1000);
+  await pipeline.flush();
+  await pipeline.stop();
 }

@@ -88,19 +88,6 @@ export class BackfillPlanner {
     return Math.min(this.reach(closedEnd), Math.max(warmUp.historyFrom(closedEnd), closedEnd - warmUp.bars * baseMs));
   }
 
-  /**
-   * For a fetch of `symbol` from `since` (epoch ms): the first slot its documents need when this
-   * is a first run that the warm-up bound keeps from reaching it (nothing stored, no `start`, and
-   * `since` later than what the documents read); else `undefined`.
-   */
-  async expectFrom(symbol: string, since: number, closedEnd: number): Promise<number | undefined> {
-    const { start, warmUp, baseTimeframe } = this.#options;
-    if (start !== undefined || since !== this.warmUpFrom(closedEnd)) return undefined;
-    const needed = warmUp.historyFrom(closedEnd);
-    if (needed >= since || (await this.#store.last(symbol, baseTimeframe)) !== undefined) return undefined;
-    return needed;
-  }
-
   /** The oldest open time a fetch may start at (epoch ms), with `closedEnd` the open time of the bar still forming. */
   reach(closedEnd: number): number {
     return closedEnd - this.#options.maxBackfillBars * this.#options.baseMs;
@@ -121,10 +108,25 @@ export class BackfillPlanner {
 
   /** Open time (epoch ms) where the next fetch of `symbol` starts, with `closedEnd` the open time of the bar still forming. */
   async since(symbol: string, closedEnd: number): Promise<number> {
-    const { baseTimeframe, baseMs, maxBackfillBars, start } = this.#options;
+    return (await this.plan(symbol, closedEnd)).since;
+  }
+
+  /**
+   * The next fetch of `symbol`: where it starts ({@link BackfillPlanner.since}), and for a first
+   * run that the warm-up bound keeps from reaching what the documents read (nothing stored, no
+   * `start`), the first slot they need (`expectFrom`): completeness counts the slots in between
+   * as missing.
+   */
+  async plan(symbol: string, closedEnd: number): Promise<{ readonly since: number; readonly expectFrom?: number }> {
+    const { baseTimeframe, baseMs, maxBackfillBars, start, warmUp } = this.#options;
     const reach = this.reach(closedEnd);
     const last = await this.#store.last(symbol, baseTimeframe);
-    if (last === undefined) return start ?? this.warmUpFrom(closedEnd);
+    if (last === undefined) {
+      if (start !== undefined) return { since: start };
+      const from = this.warmUpFrom(closedEnd);
+      const needed = warmUp.historyFrom(closedEnd);
+      return needed < from ? { since: from, expectFrom: needed } : { since: from };
+    }
     // The newest closed bar comes with the answer, as it does for the feed state machine (its
     // `newestBar`); of the bars missed before it, the newest `maxBackfillBars` are fetched with it
     // and the older ones are the gap reported (and filled by size) when the fetched bars are
@@ -137,7 +139,7 @@ export class BackfillPlanner {
       else since = Math.min(since, synthetic);
     }
     const backfill = await this.#unstored(symbol, reach);
-    return backfill === undefined ? since : Math.min(since, backfill);
+    return { since: backfill === undefined ? since : Math.min(since, backfill) };
   }
 
   /** What a checkpoint keeps of `symbol`. */

@@ -140,11 +140,11 @@ export class Poller {
     const { feed, planner, ingestor, emitter, clock } = this.#units;
     const { base, baseMs } = this.#timing;
     const closedEnd = bucketStart(clock.now(), base);
-    let since = await planner.since(symbol, closedEnd);
+    const plan = await planner.plan(symbol, closedEnd);
+    let since = plan.since;
     // An open stream delivers each bar as it closes: with none due and the feed healthy, a poll would only ask again.
     if (feed.isStreaming(symbol) && feed.state(symbol).kind === 'healthy' && since >= closedEnd) return undefined;
     const first = since;
-    const expectFrom = await planner.expectFrom(symbol, since, closedEnd);
     const total = Math.max(0, Math.round((closedEnd - since) / baseMs));
     const limit = source.maxLimit ?? 1000;
     const pages = Math.ceil(total / limit) + 1;
@@ -169,7 +169,7 @@ export class Poller {
         source.name,
         signal,
         previous,
-        since === first && expectFrom !== undefined ? { since, expectFrom } : { since },
+        since === first && plan.expectFrom !== undefined ? { since, expectFrom: plan.expectFrom } : { since },
       );
       if (since === first) planner.answered(symbol, first);
       if (outcome.newest !== undefined && outcome.newest < since) {

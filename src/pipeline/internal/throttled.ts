@@ -1,4 +1,5 @@
 import type { RateLimitBlock } from '../../failover/rate-limiter-state.js';
+import { isoUtc } from '../../internal/iso-utc.js';
 
 /**
  * A request not sent because its source's rate limiter refuses it until `until` (epoch ms):
@@ -17,7 +18,7 @@ export class Throttled extends Error {
   readonly reason: RateLimitBlock | null;
 
   constructor(source: string, until: number, reason: RateLimitBlock | null) {
-    super(`${source}'s rate limiter grants no request before ${new Date(until).toISOString()}`);
+    super(`${source}'s rate limiter grants no request before ${isoUtc(until)}`);
     this.source = source;
     this.until = until;
     this.reason = reason;

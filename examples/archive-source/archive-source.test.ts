@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Float64, Table, TimestampNanosecond, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { isSourceError, Pipeline, type Ohlcv, type Source, type SourceError } from 'market-data-pipeline';
+import { isSourceError, Pipeline, type Ohlcv, type Source, type SourceError, type Tick } from 'market-data-pipeline';
 import { generateOhlcv, ManualClock, MemorySink } from 'market-data-pipeline/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ArchiveSource } from './archive-source.js';
+import { ArchiveSource, type ArchiveTradesRequest } from './archive-source.js';
 import { archiveThenLive } from './archive-then-live.js';
 import { writeBinanceDump } from './write-binance-dump.js';
+import { writeBinanceTrades } from './write-binance-trades.js';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -395,5 +396,135 @@ describe('archiveThenLive', () => {
     const page = core((await source.fetchOhlcv({ symbol: 'BTCUSD', timeframe: '1m', since: day0 + 1430 * MIN, limit: 20 })) as unknown[]);
     expect(page).toEqual([...archived.slice(1430), ...liveBars.slice(1440, 1450)]);
     expect(live.asked).toEqual([day0 + DAY]);
+  });
+});
+
+/** `count` trades from `start`, ids consecutive from `firstId`, 8-decimal values, times spread over `spanMs`. */
+function trades(start: number, count: number, firstId: number, spanMs = DAY): Tick[] {
+  const r = (x: number): number => Number(x.toFixed(8));
+  return Array.from({ length: count }, (_, i) => ({
+    timestamp: start + Math.floor((i * spanMs) / count),
+    price: r(42_000 + 50 * Math.sin(i / 17)),
+    quantity: r(0.001 + (i % 13) / 1000),
+    side: i % 3 === 0 ? ('sell' as const) : ('buy' as const),
+    tradeId: firstId + i,
+  }));
+}
+
+/** Pages through the archive's trades from `fromId` on as a pipeline re-fetching by id would: `fromId` = the last id + 1. */
+async function pageById(source: Pick<ArchiveSource, 'fetchTrades'>, fromId: number, limit: number): Promise<Tick[]> {
+  const all: Tick[] = [];
+  for (let next = fromId, pages = 0; pages < 100; pages++) {
+    const page = (await source.fetchTrades({ symbol: 'BTCUSD', fromId: next, limit }));
+    if (page.length === 0) return all;
+    all.push(...page);
+    next = page[page.length - 1]!.tradeId + 1;
+  }
+  throw new Error('more than 100 pages');
+}
+
+describe('ArchiveSource over Binance trades dumps', () => {
+  const day0 = Date.UTC(2024, 2, 10);
+
+  it('serves zipped spot dumps (ms) page by page across file boundaries, every trade once, as written', async () => {
+    const first = trades(day0, 3000, 1_000_000);
+    const second = trades(day0 + DAY, 2500, 1_003_000);
+    await writeBinanceTrades(root, 'BTCUSDT-trades-2024-03-10', first, { unit: 'ms', zip: true });
+    await writeBinanceTrades(root, 'BTCUSDT-trades-2024-03-11', second, { unit: 'ms', zip: true });
+    // A kline dump of the same days is another series: not served as trades.
+    await dailyDumps(root, day0, 1, 'ms');
+    const source = new ArchiveSource({ folder: root });
+    expect(await pageById(source, 1_000_000, 700)).toEqual([...first, ...second]);
+    // By time: the first trade at or after `since`, across the seam.
+    const since = second[0]!.timestamp - 1;
+    expect(await source.fetchTrades({ symbol: 'BTCUSD', since, limit: 3 })).toEqual(second.slice(0, 3));
+    expect(await source.fetchTrades({ symbol: 'BTCUSD', since: first[2990]!.timestamp, limit: 20 })).toEqual([
+      ...first.slice(2990),
+      ...second.slice(0, 10),
+    ]);
+    // By id, from the middle of the second file; and the newest trades, spanning both files.
+    expect(await source.fetchTrades({ symbol: 'BTCUSD', fromId: 1_004_000, limit: 5 })).toEqual(second.slice(1000, 1005));
+    expect(await source.fetchTrades({ symbol: 'BTCUSD', limit: 2600 })).toEqual([...first.slice(-100), ...second].slice(-1000)); // maxLimit 1000
+    expect(await new ArchiveSource({ folder: root, maxLimit: 5000 }).fetchTrades({ symbol: 'BTCUSD', limit: 2600 })).toEqual([
+      ...first.slice(-100),
+      ...second,
+    ]);
+    expect(await source.lastTrade('BTCUSD')).toEqual({ tradeId: 1_005_499, timestamp: second[2499]!.timestamp });
+    // Going back to an earlier start reopens the file.
+    expect(await source.fetchTrades({ symbol: 'BTCUSD', fromId: 1_000_001, limit: 2 })).toEqual(first.slice(1, 3));
+    expect(await source.fetchTrades({ symbol: 'ETHUSD', since: day0, limit: 5 })).toEqual([]);
+  });
+
+  it('reads µs times (spot from 2025 on), unzipped CSV, and the USD-M futures layout with its header', async () => {
+    const jan1 = Date.UTC(2025, 0, 1);
+    const spot = trades(jan1, 1000, 7);
+    await writeBinanceTrades(root, 'BTCUSDT-trades-2025-01-01', spot, { unit: 'us', zip: true });
+    const futures = trades(jan1 + DAY, 1000, 1007);
+    await writeBinanceTrades(root, 'BTCUSDT-trades-2025-01-02', futures, { unit: 'ms', zip: false, market: 'futures' });
+    const source = new ArchiveSource({ folder: root });
+    // Binance's µs 1735689600000000 is 2025-01-01T00:00:00Z = 1735689600000 ms.
+    const page = await source.fetchTrades({ symbol: 'BTCUSD', since: jan1, limit: 1000 });
+    expect(page[0]?.timestamp).toBe(jan1);
+    expect(page).toEqual(spot);
+    // isBuyerMaker true: the buyer made the price, so the taker sold.
+    expect(page[0]?.side).toBe('sell');
+    expect(await pageById(source, 1007, 300)).toEqual(futures);
+  });
+
+  it('reports a truncated zip, a bad value, ids that go back and a trade outside the file’s day, each with its file and line, serving none of it', async () => {
+    const ask = async (): Promise<SourceError> =>
+      failure(new ArchiveSource({ folder: root }).fetchTrades({ symbol: 'BTCUSD', since: day0, limit: 10 }));
+    const ticks = trades(day0, 2000, 1);
+    const zip = await writeBinanceTrades(root, 'BTCUSDT-trades-2024-03-10', ticks, { unit: 'ms', zip: true });
+    await truncate(zip, (await stat(zip)).size - 100);
+    expect((await ask()).message).toMatch(/BTCUSDT-trades-2024-03-10\.zip: not a readable zip/);
+    await rm(zip);
+
+    const csv = await writeBinanceTrades(root, 'BTCUSDT-trades-2024-03-10', ticks, { unit: 'ms', zip: false });
+    const lines = (await readFile(csv, 'utf8')).split('\n');
+    const edit = async (k: number, line: string): Promise<SourceError> => {
+      const changed = [...lines];
+      changed[k] = line;
+      await writeFile(csv, changed.join('\n'));
+      return ask();
+    };
+    // The damage is near the end: the first page (line 1 on) is not served from a file that is not whole.
+    expect((await edit(1899, lines[1899]!.replace(/^(\d+),[^,]+,/, '$1,abc,'))).message).toMatch(
+      /trades-2024-03-10\.csv: line 1900: .*price is NaN/,
+    );
+    expect((await edit(1949, lines[1949]!.replace(/^\d+,/, '0,'))).message).toMatch(
+      /trades-2024-03-10\.csv: line 1950: trade id 0 is below/,
+    );
+    expect((await edit(1999, lines[1999]!.replace(/,(\d+),(True|False),True$/, `,${day0 + DAY},$2,True`))).message).toMatch(
+      /trades-2024-03-10\.csv: line 2000: time 2024-03-11T00:00:00.000Z is outside the period/,
+    );
+    expect((await edit(1998, '1999,42000.1,0.5')).message).toMatch(/line 1999: expected 6 or 7 columns/);
+  });
+});
+
+describe('archiveThenLive with trades', () => {
+  it('serves trades from the dumps up to the last archived one, then from the exchange by id: no gap, no duplicate', async () => {
+    const day0 = Date.UTC(2024, 2, 10);
+    const archived = trades(day0, 1500, 500);
+    await writeBinanceTrades(root, 'BTCUSDT-trades-2024-03-10', archived, { unit: 'ms', zip: true });
+    // The exchange holds the archived ids too, with other values, and 800 more.
+    const liveTrades = trades(day0, 2300, 500).map((t) => ({ ...t, quantity: t.quantity + 1 }));
+    const asked: ArchiveTradesRequest[] = [];
+    const live: Source = {
+      name: 'exchange_api',
+      fetchOhlcv: () => Promise.resolve([]),
+      fetchTrades(request: ArchiveTradesRequest) {
+        asked.push(request);
+        const from = request.fromId ?? 0;
+        return Promise.resolve(liveTrades.filter((t) => t.tradeId >= from).slice(0, request.limit ?? 1000));
+      },
+    };
+    const source = archiveThenLive(new ArchiveSource({ folder: root }), live) as Source & Pick<ArchiveSource, 'fetchTrades'>;
+    const got = await pageById(source, 500, 1000);
+    expect(got.map((t) => t.tradeId)).toEqual(Array.from({ length: 2300 }, (_, i) => 500 + i));
+    expect(got.slice(0, 1500)).toEqual(archived);
+    expect(got.slice(1500)).toEqual(liveTrades.slice(1500));
+    // The second page took the archive's last 500 and 500 from the exchange, asked from the id after the seam.
+    expect(asked[0]).toMatchObject({ fromId: 2000, limit: 500 });
   });
 });

@@ -1,6 +1,8 @@
-import type { Ohlcv, OhlcvRequest, Source, Timeframe } from 'market-data-pipeline';
+import type { Ohlcv, OhlcvRequest, Source, Tick, Timeframe, TradesRequest } from 'market-data-pipeline';
 import { openSegments, type ArchiveSegments } from './archive-segments.js';
 import { listArchiveFiles, type ArchiveFile, type ArchiveFormat } from './list-archive-files.js';
+import { summarizeTradeDump, type TradeDumpSummary } from './summarize-trade-dump.js';
+import { TradeDumpCursor, type TradeStart } from './trade-dump-cursor.js';
 
 /** Options of {@link ArchiveSource}. */
 export interface ArchiveSourceOptions {
@@ -36,6 +38,12 @@ export interface ArchiveSourceOptions {
    */
   readonly cachedPieces?: number;
 }
+
+/** A trades request that may start at a trade id (Binance's `fromId`), as the pipeline asks to re-fetch a gap in trade ids. */
+export type ArchiveTradesRequest = TradesRequest & {
+  /** The first trade id wanted; wins over `since`. */
+  readonly fromId?: number;
+};
 
 /** Which freqtrade file serves a series when a folder holds several (freqtrade's default format first). */
 const FREQTRADE_ORDER: readonly ArchiveFormat[] = ['freqtrade-feather', 'freqtrade-parquet', 'freqtrade-json'];
@@ -98,6 +106,11 @@ function seriesFiles(files: readonly ArchiveFile[]): ArchiveFile[] {
  * - Every piece is checked whole before any of its bars is served. A corrupt or truncated
  *   file rejects with a `SourceError` of kind `bad_data` whose message names the file and the
  *   line (CSV, JSON) or row (tables); it is never served in part as if whole.
+ * - `fetchTrades({ symbol, since | fromId, limit })` serves trades from Binance trades dumps
+ *   (`BTCUSDT-trades-2024-01.zip`), the same way: only files covering the range are opened; a
+ *   file is checked whole once (a first, streamed pass) before any of its trades is served, and
+ *   then served by a streamed pass that a backfill pages forward through (at most
+ *   `cachedPieces` files held open). A dump is never loaded into memory.
  * - The folder is listed on first use; `refresh()` lists it again (new files).
  *
  * @example
@@ -122,6 +135,10 @@ export class ArchiveSource implements Source {
   readonly #lastOpen = new Map<string, number>();
   /** Parsed pieces, least recently used first. */
   readonly #pieces = new Map<string, Promise<Ohlcv[]>>();
+  /** What each trades dump checked so far holds. */
+  readonly #tradeSummaries = new Map<string, Promise<TradeDumpSummary>>();
+  /** Open read positions in trades dumps, least recently used first. */
+  readonly #tradeCursors = new Map<string, TradeDumpCursor>();
 
   /**
    * @param options - see {@link ArchiveSourceOptions}.
@@ -141,6 +158,9 @@ export class ArchiveSource implements Source {
     this.#segments.clear();
     this.#lastOpen.clear();
     this.#pieces.clear();
+    this.#tradeSummaries.clear();
+    for (const cursor of this.#tradeCursors.values()) cursor.close();
+    this.#tradeCursors.clear();
   }
 
   /**
@@ -201,6 +221,63 @@ export class ArchiveSource implements Source {
     return bars[bars.length - 1]?.timestamp;
   }
 
+  /**
+   * Trades from Binance trades dumps, oldest first, at most `limit` (and `maxLimit`): from
+   * `fromId` on when it is given, else from `since` on, else the newest `limit` trades.
+   *
+   * @param request - symbol (the pipeline's spelling), `fromId` or `since` (epoch ms), `limit`, `signal`.
+   * @returns The trades as `Tick`s; none when the archive holds none from the start asked.
+   * @throws SourceError of kind `bad_data` (as a rejection) when a file needed is corrupt or truncated.
+   */
+  async fetchTrades(request: ArchiveTradesRequest): Promise<Tick[]> {
+    const { signal, fromId, since } = request;
+    signal?.throwIfAborted();
+    const limit = Math.max(0, Math.min(request.limit ?? this.maxLimit, this.maxLimit));
+    const files = await this.#tradeFiles(request.symbol);
+    const out: Tick[] = [];
+    if (limit === 0) return out;
+    let first = 0;
+    let start: TradeStart;
+    if (fromId !== undefined) start = { fromId };
+    else if (since !== undefined) start = { since };
+    else {
+      // The newest `limit`: count back from the last file.
+      let need = limit;
+      let skip = 0;
+      for (first = files.length; first > 0 && need > 0;) {
+        const { count } = await this.#tradeSummary(files[--first] as ArchiveFile, signal);
+        skip = Math.max(0, count - need);
+        need -= count - skip;
+      }
+      start = { skip };
+    }
+    for (let f = first; f < files.length && out.length < limit; f++) {
+      const file = files[f] as ArchiveFile;
+      if ('since' in start && (file.period?.to ?? 0) <= start.since) continue;
+      const summary = await this.#tradeSummary(file, signal);
+      if ('fromId' in start && summary.lastId < start.fromId) continue;
+      if ('since' in start && summary.lastTime < start.since) continue;
+      out.push(...(await this.#tradeCursor(file).read(start, limit - out.length, signal)));
+      if ('skip' in start) start = { skip: 0 };
+    }
+    return out;
+  }
+
+  /**
+   * Id and time of the newest trade the archive holds for the symbol, checking only its last
+   * trades dump (once; remembered until `refresh()`); `undefined` when it holds none.
+   *
+   * @param symbol - The pipeline's symbol.
+   * @throws SourceError of kind `bad_data` when that dump is corrupt.
+   */
+  async lastTrade(symbol: string): Promise<{ readonly tradeId: number; readonly timestamp: number } | undefined> {
+    const files = await this.#tradeFiles(symbol);
+    const file = files[files.length - 1];
+    if (file === undefined) return undefined;
+    const { lastId, lastTime } = await this.#tradeSummary(file);
+    return { tradeId: lastId, timestamp: lastTime };
+  }
+
   /** Open time of the first of the newest `limit` bars, reading pieces from the end. */
   async #tailStart(files: readonly ArchiveFile[], limit: number, signal: AbortSignal | undefined): Promise<number | undefined> {
     let need = limit;
@@ -234,10 +311,38 @@ export class ArchiveSource implements Source {
     if (following !== undefined && following.count > 0) this.#piece(next, following, 0).catch(() => undefined);
   }
 
-  async #series(symbol: string, timeframe: Timeframe): Promise<ArchiveFile[]> {
+  async #series(symbol: string, timeframe: Timeframe | 'trades'): Promise<ArchiveFile[]> {
     this.#files ??= listArchiveFiles(this.#folder);
     const wanted = this.#symbolMap(symbol).replaceAll('_', '').replaceAll('/', '').toUpperCase();
     return seriesFiles((await this.#files).filter((f) => f.symbol === wanted && f.timeframe === timeframe));
+  }
+
+  /** The symbol's trades dumps, oldest first. */
+  async #tradeFiles(symbol: string): Promise<ArchiveFile[]> {
+    return this.#series(symbol, 'trades');
+  }
+
+  #tradeSummary(file: ArchiveFile, signal?: AbortSignal): Promise<TradeDumpSummary> {
+    let summary = this.#tradeSummaries.get(file.path);
+    if (summary === undefined) {
+      summary = summarizeTradeDump(file, signal);
+      this.#tradeSummaries.set(file.path, summary);
+      // A failed check is not kept: the next request checks the file again and reports it again.
+      summary.catch(() => this.#tradeSummaries.delete(file.path));
+    }
+    return summary;
+  }
+
+  #tradeCursor(file: ArchiveFile): TradeDumpCursor {
+    const cursor = this.#tradeCursors.get(file.path) ?? new TradeDumpCursor(file);
+    this.#tradeCursors.delete(file.path); // re-inserted: most recently used
+    this.#tradeCursors.set(file.path, cursor);
+    for (const [path, old] of this.#tradeCursors) {
+      if (this.#tradeCursors.size <= this.#cachedPieces) break;
+      old.close();
+      this.#tradeCursors.delete(path);
+    }
+    return cursor;
   }
 
   #open(file: ArchiveFile): Promise<ArchiveSegments> {

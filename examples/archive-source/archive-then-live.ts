@@ -1,5 +1,5 @@
 import { bucketEnd, type OhlcvAnswer, type OhlcvRequest, type Source } from 'market-data-pipeline';
-import type { ArchiveSource } from './archive-source.js';
+import type { ArchiveSource, ArchiveTradesRequest } from './archive-source.js';
 
 /**
  * One `Source` that answers from the archive up to its last bar and from the live source
@@ -11,8 +11,13 @@ import type { ArchiveSource } from './archive-source.js';
  *   live source asked from exactly that end (`since` = the last archived bar's close), so
  *   the page has no hole at the seam and no bar twice (the archive's bars all open before
  *   it, the live bars at or after it);
- * - any other request (`since` after the archive, or none: the newest bars), and trades,
- *   books and streams, go to the live source.
+ * - trades alike: a request whose `fromId` (or `since`) is at or before the archive's last
+ *   trade is served from its trades dumps, and a page the archive cannot fill is completed
+ *   from the live source asked from `fromId` = the last archived trade's id + 1 (Binance:
+ *   `/api/v3/historicalTrades`), so the seam has no hole and no trade twice — provided the
+ *   live source honours `fromId`;
+ * - any other request (after the archive, or without a start: the newest bars or trades),
+ *   and books and streams, go to the live source.
  *
  * It takes the live source's name, weight and `maxLimit`, so the pipeline's rate limiter and
  * pages stay the exchange's (archive pages cost a request slot each, nothing more).
@@ -43,12 +48,32 @@ export function archiveThenLive(archive: ArchiveSource, live: Source): Source {
     const { rows, usedWeight } = answer as OhlcvAnswer;
     return { rows: [...archived, ...rows], ...(usedWeight === undefined ? {} : { usedWeight }) };
   };
+  const tradesFrom = async (
+    fetchLiveTrades: NonNullable<Source['fetchTrades']>,
+    request: ArchiveTradesRequest,
+  ): Promise<readonly unknown[]> => {
+    const { fromId, since } = request;
+    const last = fromId === undefined && since === undefined ? undefined : await archive.lastTrade(request.symbol);
+    if (last === undefined || (fromId !== undefined ? fromId > last.tradeId : (since as number) > last.timestamp))
+      return fetchLiveTrades(request);
+    const limit = Math.min(request.limit ?? archive.maxLimit, archive.maxLimit);
+    const archived = await archive.fetchTrades({ ...request, limit });
+    if (archived.length >= limit) return archived;
+    const rest: ArchiveTradesRequest = {
+      symbol: request.symbol,
+      fromId: last.tradeId + 1,
+      limit: limit - archived.length,
+      ...(request.signal === undefined ? {} : { signal: request.signal }),
+    };
+    return [...archived, ...(await fetchLiveTrades(rest))];
+  };
+  const fetchLiveTrades = live.fetchTrades?.bind(live);
   return {
     name: live.name,
     ...(live.requestWeight === undefined ? {} : { requestWeight: live.requestWeight }),
     ...(live.maxLimit === undefined ? {} : { maxLimit: live.maxLimit }),
     fetchOhlcv,
-    ...(live.fetchTrades === undefined ? {} : { fetchTrades: live.fetchTrades.bind(live) }),
+    ...(fetchLiveTrades === undefined ? {} : { fetchTrades: (request: ArchiveTradesRequest) => tradesFrom(fetchLiveTrades, request) }),
     ...(live.fetchOrderBook === undefined ? {} : { fetchOrderBook: live.fetchOrderBook.bind(live) }),
     ...(live.subscribe === undefined ? {} : { subscribe: live.subscribe.bind(live) }),
   };

@@ -13,8 +13,8 @@ export interface ArchiveFile {
   readonly format: ArchiveFormat;
   /** The symbol as the file spells it, upper case with separators removed: `BTCUSDT` (Binance) or `BTC_USDT` → `BTCUSDT` (freqtrade). */
   readonly symbol: string;
-  /** The bars' timeframe. */
-  readonly timeframe: Timeframe;
+  /** The bars' timeframe, or `'trades'` for a Binance trades dump (`BTCUSDT-trades-2024-01.zip`). */
+  readonly timeframe: Timeframe | 'trades';
   /**
    * The period the file's name says it holds, epoch ms `[from, to)`: a UTC month or day for a
    * Binance dump; absent for a freqtrade file (one file per pair and timeframe, any span).
@@ -22,14 +22,15 @@ export interface ArchiveFile {
   readonly period?: { readonly from: number; readonly to: number };
 }
 
-// data.binance.vision: BTCUSDT-1m-2024-01.zip (monthly), BTCUSDT-1m-2024-01-15.zip (daily), or the CSV inside.
+// data.binance.vision: BTCUSDT-1m-2024-01.zip (monthly), BTCUSDT-1m-2024-01-15.zip (daily), or the CSV inside;
+// trades dumps alike: BTCUSDT-trades-2024-01.zip.
 const BINANCE = /^([A-Z0-9]+)-(\w+?)-(\d{4})-(\d{2})(?:-(\d{2}))?\.(zip|csv)$/;
 // freqtrade: BTC_USDT-1m.json, .feather, .parquet; futures candles carry a candle type (-futures, -mark, ...).
 const FREQTRADE = /^([A-Za-z0-9]+(?:_[A-Za-z0-9]+)+)-(\w+?)(-[a-z_A-Z]+)?\.(json|feather|parquet)$/;
 
 function binanceFile(path: string, match: RegExpExecArray): ArchiveFile | undefined {
   const [, symbol, interval, year, month, day, ext] = match as unknown as readonly string[];
-  const timeframe = parseTimeframe(interval as string);
+  const timeframe = interval === 'trades' ? { ok: true as const, value: 'trades' as const } : parseTimeframe(interval as string);
   if (!timeframe.ok) return undefined;
   const y = Number(year);
   const m = Number(month) - 1;
@@ -57,9 +58,10 @@ function freqtradeFile(path: string, match: RegExpExecArray): ArchiveFile | unde
 /**
  * Lists the data files of an archive folder and its subfolders (data.binance.vision's tree
  * `spot/monthly/klines/BTCUSDT/1m/` or freqtrade's `user_data/data/binance/` alike), from
- * their names: Binance kline dumps `<SYMBOL>-<interval>-<YYYY>-<MM>[-<DD>].zip|.csv` and
- * freqtrade spot candles `<BASE>_<QUOTE>-<timeframe>.json|.feather|.parquet`. Other files
- * (trades dumps, checksums, futures/mark/funding candles, unknown timeframes) are left out.
+ * their names: Binance kline dumps `<SYMBOL>-<interval>-<YYYY>-<MM>[-<DD>].zip|.csv`, Binance
+ * trades dumps `<SYMBOL>-trades-<YYYY>-<MM>[-<DD>].zip|.csv` and freqtrade spot candles
+ * `<BASE>_<QUOTE>-<timeframe>.json|.feather|.parquet`. Other files (aggTrades dumps, checksums,
+ * futures/mark/funding candles, unknown timeframes) are left out.
  *
  * @param folder - The folder to scan.
  * @returns The files, in no particular order.

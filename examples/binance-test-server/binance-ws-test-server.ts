@@ -4,8 +4,10 @@
  * It listens on 127.0.0.1 and speaks Binance's wire format (developers.binance.com, "WebSocket
  * Streams for Binance", General WSS information):
  *
- * - raw streams at `/ws/<stream>` and combined streams at `/stream?streams=<a>/<b>`, where a
- *   combined connection gets each event wrapped as `{ "stream": "<name>", "data": <payload> }`;
+ * - raw streams at `/ws/<stream>` (after any prefix: ccxt is pointed at `/stream/ws`, since it
+ *   tells spot from futures by `/stream` in the URL) and combined streams at
+ *   `/stream?streams=<a>/<b>`, where a combined connection gets each event wrapped as
+ *   `{ "stream": "<name>", "data": <payload> }`;
  * - live `{ "method": "SUBSCRIBE" | "UNSUBSCRIBE", "params": [...], "id": n }` requests, answered
  *   `{ "result": null, "id": n }`;
  * - a ping frame every `pingIntervalMs` (Binance: 20 s), and a connection that sends no pong
@@ -278,9 +280,10 @@ export class BinanceWsTestServer {
     if (url.pathname === '/stream') {
       streams = (url.searchParams.get('streams') ?? '').split('/').filter((s) => s !== '');
       combined = true;
-    } else if (url.pathname.startsWith('/ws')) {
+    } else if (url.pathname.includes('/ws')) {
+      // Any prefix before `/ws`: ccxt tells spot from futures by `/stream` in the URL, so it is pointed at `/stream/ws`.
       streams = url.pathname
-        .slice(3)
+        .slice(url.pathname.indexOf('/ws') + 3)
         .split('/')
         .filter((s) => s !== '');
       combined = false;

@@ -226,7 +226,25 @@ export class BinanceWsSource implements Source {
     return watched.buffer.read(request.since, limit, this.#now()).rows;
   }
 
-  /** Closes the connection and stops the streams `fetchOhlcv` watches. Subscriptions still open end. */
+  /**
+   * Starts receiving `symbol`'s klines now, for `fetchOhlcv` (which otherwise starts at its first
+   * call): a backup that is polled only during a failover should be watched from the start.
+   *
+   * @throws RangeError when Binance has no kline stream of `timeframe`.
+   */
+  watch(symbol: string, timeframe: Timeframe): void {
+    this.#watch(symbol, timeframe);
+  }
+
+  /**
+   * Open time of the newest closed kline received for `symbol` and `timeframe` (watched by
+   * `watch` or `fetchOhlcv`), epoch ms; `undefined` before the first.
+   */
+  newestClosed(symbol: string, timeframe: Timeframe): number | undefined {
+    return this.#buffers.get(this.#klineStream(symbol, timeframe))?.buffer.newestClosed;
+  }
+
+  /** Closes the connection and stops the streams `fetchOhlcv` watches. Subscriptions still open fail with a `network` `SourceError`. */
   close(): void {
     for (const watched of this.#buffers.values()) watched.stop();
     this.#buffers.clear();

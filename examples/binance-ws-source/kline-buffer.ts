@@ -35,6 +35,11 @@ export class KlineBuffer {
     return this.#closed.length === 0 && this.#forming === undefined;
   }
 
+  /** Open time of the newest closed bar, epoch ms; `undefined` before the first. */
+  get newestClosed(): number | undefined {
+    return this.#closed.at(-1)?.timestamp;
+  }
+
   /** Adds a kline event (events arrive in order, without copies). */
   add(event: KlineEvent): void {
     if (!event.closed) {

@@ -116,11 +116,11 @@ describe('BinanceWsSource', () => {
 
   it('fails the stream when the connection stays open but silent, despite pings', async () => {
     const server = await serve();
-    const { ws } = source(server, { pingIntervalMs: 40, silenceMs: 150 });
+    const { ws } = source(server, { pingIntervalMs: 50, silenceMs: 400 });
     const got = collect(ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m' }));
     await until(() => server.openConnections === 1);
     // Pongs keep a quiet stream alive past the silence limit.
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 900));
     expect(server.openConnections).toBe(1);
     server.stall(true);
     const error = await failureOf(got.done);
@@ -154,20 +154,26 @@ describe('BinanceWsSource', () => {
   });
 
   it('rolls over to a new connection before the server cuts it, losing and repeating no bar', async () => {
-    // The server's 24-hour cut at 400 ms; the source rolls over at 150 ms.
-    const server = await serve({ maxConnectionMs: 400 });
-    const { ws, events } = source(server, { rolloverMs: 150, overlapMs: 30 });
+    // The server's 24-hour cut at 1500 ms; the source rolls over at 250 ms (margins for a loaded machine).
+    const server = await serve({ maxConnectionMs: 1500 });
+    const { ws, events } = source(server, { rolloverMs: 250, overlapMs: 30 });
     const stop = new AbortController();
     const got = collect(ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m', signal: stop.signal }));
     await until(() => server.openConnections === 1);
-    for (let i = 0; i < 120; i++) {
-      server.kline('BTCUSDT', '1m', bars[i] as Ohlcv, true);
+    // One kline every 5 ms, until 40 klines after the second roll-over began (through its overlap).
+    let sent = 0;
+    let after = 0;
+    while (after < 40) {
+      if (sent >= 390) throw new Error('no second roll-over within 390 klines');
+      if (events.filter((e) => e.kind === 'rollover').length >= 2) after++;
+      server.kline('BTCUSDT', '1m', bars[sent] as Ohlcv, true);
+      sent++;
       await new Promise((r) => setTimeout(r, 5));
     }
-    await until(() => got.rows.length >= 120);
+    await until(() => got.rows.length >= sent);
     stop.abort();
     await got.done;
-    expect(got.rows.map((r) => (r as Ohlcv).timestamp)).toEqual(bars.slice(0, 120).map((b) => b.timestamp));
+    expect(got.rows.map((r) => (r as Ohlcv).timestamp)).toEqual(bars.slice(0, sent).map((b) => b.timestamp));
     expect(events.filter((e) => e.kind === 'rollover').length).toBeGreaterThanOrEqual(2);
     expect(events.some((e) => e.kind === 'failed')).toBe(false);
     expect(server.connections.some((c) => c.closedBy === 'age')).toBe(false);

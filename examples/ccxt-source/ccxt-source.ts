@@ -12,6 +12,7 @@ import {
 import {
   fromCcxtOhlcv,
   fromCcxtTrades,
+  isFixedTimeframe,
   SourceError,
   type OhlcvAnswer,
   type OhlcvRequest,
@@ -22,6 +23,7 @@ import {
   type Timeframe,
   type TradesRequest,
 } from 'market-data-pipeline';
+import { watchOhlcvRows, watchTradeRows, type CcxtWatcher, type WatchContext } from './watch-ccxt.js';
 
 /** The parts of a ccxt exchange instance that {@link CcxtSource} uses (any `new ccxt.<exchange>()` has them). */
 export type CcxtExchange = Pick<
@@ -153,6 +155,13 @@ export class CcxtSource implements Source {
   readonly requestWeight: number;
   /** The largest `limit` of one `fetchOhlcv`. */
   readonly maxLimit: number;
+  /**
+   * Bars as they happen, through ccxt's `watchOHLCV` ({@link watchOhlcvRows}); present only when
+   * the exchange instance streams them (`new ccxt.pro.<exchange>()`, `has.watchOHLCV`).
+   */
+  readonly subscribe?: (request: OhlcvRequest) => AsyncIterable<unknown>;
+  /** Trades as they happen, through ccxt's `watchTrades` ({@link watchTradeRows}); present only when the exchange has it. */
+  readonly subscribeTrades?: (request: TradesRequest) => AsyncIterable<unknown>;
   readonly #exchange: CcxtExchange;
   readonly #symbolMap: (symbol: string) => string;
   readonly #now: () => number;
@@ -167,6 +176,23 @@ export class CcxtSource implements Source {
     this.maxLimit = options.maxLimit ?? 1000;
     this.#symbolMap = options.symbolMap ?? defaultSymbolMap;
     this.#now = options.now ?? Date.now;
+    const watcher = options.exchange as Partial<CcxtWatcher>;
+    const context = (signal: AbortSignal | undefined): WatchContext => ({ signal, toSourceError: (error) => this.#sourceError(error) });
+    if (watcher.has?.['watchOHLCV'] === true && watcher.watchOHLCV !== undefined) {
+      this.subscribe = (request) => {
+        if (!isFixedTimeframe(request.timeframe)) throw new RangeError(`\`${request.timeframe}\` has no fixed width to stream`);
+        const symbol = this.#symbolMap(request.symbol);
+        return watchOhlcvRows(watcher as CcxtWatcher, symbol, request.timeframe, {
+          ...context(request.signal),
+          now: this.#now,
+          formingGuardMs: 1000,
+        });
+      };
+    }
+    if (watcher.has?.['watchTrades'] === true && watcher.watchTrades !== undefined) {
+      this.subscribeTrades = (request) =>
+        watchTradeRows(watcher as CcxtWatcher, this.#symbolMap(request.symbol), request.since, context(request.signal));
+    }
   }
 
   /**

@@ -117,6 +117,21 @@ describe('demo main', () => {
     );
   });
 
+  it('prints when the pipeline switched to the websocket backup and back', () => {
+    expect(text).toMatch(/backup data_provider: websocket ws:\/\/127\.0\.0\.1:\d+/);
+    // The specification's failover: the backup within 10 s of the retry (19:00:21, as in the timeline).
+    for (const { symbol } of DEMO_SYMBOLS) {
+      expect(text).toContain(`  ${hhmmss(OUTAGE.from + 21_000)}  ${symbol} switched to the websocket backup data_provider\n`);
+      expect(text).toContain(
+        `  ${hhmmss(OUTAGE.from + OUTAGE.durationMs + MINUTE + 1000)}  ${symbol} switched back from the websocket to exchange_api\n`,
+      );
+    }
+    const moves = summary.failovers.flatMap((f) =>
+      f.actions.some((a) => a.kind === 'failover' || a.kind === 'switch_back') ? f.symbols.map(() => f) : [],
+    );
+    expect(text.match(/ switched (to the websocket backup|back from the websocket)/g)).toHaveLength(moves.length);
+  });
+
   it('counts alerts by type: a failover and a switch back per symbol, a notice per forward-filled gap', () => {
     const forwardFilled = [...truth.values()].reduce(
       (n, { gaps }) => n + gaps.filter((g) => g.missing >= 4).length + runs(BACKUP_HOLES).filter(([, length]) => length >= 4).length,

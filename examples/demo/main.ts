@@ -7,7 +7,10 @@
  * or two instead of six hours. At 19:00 the primary source goes down for 20 minutes: the
  * pipeline detects it, retries, fails over to the backup source (which has holes of its own,
  * so gaps get filled), switches back when the primary has recovered, and the primary's real
- * bars replace the filled ones. The state files go under `./state`; a summary is printed.
+ * bars replace the filled ones. The backup is the specification's websocket `data_provider`:
+ * a local server in Binance's stream format, fed by the simulated provider as each bar closes,
+ * read by `BinanceWsSource`; the demo prints when the pipeline switches to it and back. The
+ * state files go under `./state`; a summary is printed.
  */
 import { rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
@@ -27,6 +30,7 @@ import { generateOhlcv, ManualClock, SimulatedSource } from 'market-data-pipelin
 import { FsStateSink } from '../fs-state-sink/fs-state-sink.js';
 import { ReportRecorder } from '../html-report/report-recorder.js';
 import { writeReport } from '../html-report/write-report.js';
+import { startWebsocketBackup } from './websocket-backup.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -233,7 +237,11 @@ export async function main(options: DemoOptions = {}): Promise<DemoSummary> {
     maxLimit: PAGE_SIZE,
     faults: [{ kind: 'outage', from: OUTAGE.from, durationMs: OUTAGE.durationMs }],
   });
-  const backup = new SimulatedSource({ clock, name: 'data_provider', bars: backupBars });
+  // The backup is the specification's websocket `data_provider`: a local stream server in
+  // Binance's format, fed minute by minute by the simulated provider (with its holes).
+  const provider = new SimulatedSource({ clock, name: 'data_provider', bars: backupBars });
+  const websocket = await startWebsocketBackup(provider, symbols, provider.name);
+  const backup = websocket.source;
   const store = new MemoryStore();
   // The state files. The pipeline builds its documents every cycle (every simulated minute);
   // writing ten files a minute would make the disk, not the pipeline, the slow part of this
@@ -285,6 +293,11 @@ export async function main(options: DemoOptions = {}): Promise<DemoSummary> {
       failovers.push({ at, symbols: [symbol], from, to, actions });
     }
   });
+  pipeline.on('failover', ({ symbol, actions, at }) => {
+    if (actions.some((a) => a.kind === 'failover')) print(`  ${hhmmss(at)}  ${symbol} switched to the websocket backup ${backup.name}`);
+    if (actions.some((a) => a.kind === 'switch_back'))
+      print(`  ${hhmmss(at)}  ${symbol} switched back from the websocket to ${primary.name}`);
+  });
   pipeline.on('gap', ({ symbol, report }) => {
     gaps.push({ symbol, start: report.gap.start, bars: report.missingBars, resolution: report.resolution });
   });
@@ -314,6 +327,7 @@ export async function main(options: DemoOptions = {}): Promise<DemoSummary> {
   print(
     `  primary ${primary.name} (down ${hhmm(OUTAGE.from)}–${hhmm(OUTAGE.from + OUTAGE.durationMs)}), backup ${backup.name} (missing ${BACKUP_HOLES.length} bars)`,
   );
+  print(`  backup ${backup.name}: websocket ${websocket.url}, Binance's kline stream fed by the simulated provider as each bar closes`);
   print(`  ${hhmm(LIVE_FROM)} start: backfill from 00:00, ${PAGE_SIZE} bars per request`);
   // The first cycle backfills the day so far; then one cycle a minute (1 s after each bar closes).
   await pipeline.runOnce();
@@ -325,10 +339,15 @@ export async function main(options: DemoOptions = {}): Promise<DemoSummary> {
     // on a real clock they take milliseconds of a minute, here they must not time out. The
     // clock fires the pipeline's own timers on the way (its cycles and the ladder's deadlines).
     await pipeline.flush();
+    // The bar closing at t goes out on the websocket at its close time (Binance's k.T, t − 1 ms),
+    // so that a cycle at t finds it there, as it would at the exchange.
+    await clock.advanceTo(t - 1);
+    await websocket.publish(t);
     await clock.advanceTo(t + 1000);
   }
   await pipeline.flush();
   await pipeline.stop();
+  await websocket.close();
 
   const series: SeriesSummary[] = [];
   for (const symbol of symbols) {

@@ -1,0 +1,124 @@
+import WebSocket from 'ws';
+import { SourceError } from 'market-data-pipeline';
+
+/** Timing of one {@link BinanceStreamConnection}, all in ms. */
+export interface ConnectionTiming {
+  /** The opening handshake must finish within this. */
+  readonly connectTimeoutMs: number;
+  /** A ping frame is sent this often (Binance answers with a pong). */
+  readonly pingIntervalMs: number;
+  /** The connection fails when no frame at all (event, ping, pong) arrived for this long. */
+  readonly silenceMs: number;
+}
+
+/** What a {@link BinanceStreamConnection} tells its owner. */
+export interface ConnectionHandlers {
+  /** A text frame arrived. */
+  readonly message: (text: string) => void;
+  /** The connection ended; `error` says why (a `SourceError`), whoever closed it. */
+  readonly closed: (error: SourceError) => void;
+}
+
+/**
+ * One websocket connection to Binance's combined streams, with a client ping every
+ * `pingIntervalMs` and a silence watchdog: a connection that stays open but delivers no frame
+ * (no event, and neither ping nor pong) for `silenceMs` is terminated and reported as a
+ * `timeout`. `closed` is called exactly once, also after {@link BinanceStreamConnection.close}.
+ */
+export class BinanceStreamConnection {
+  /** Resolves when the connection is open; rejects (with a `SourceError`) when it could not open. */
+  readonly opened: Promise<void>;
+  readonly #socket: WebSocket;
+  readonly #source: string;
+  readonly #timing: ConnectionTiming;
+  readonly #handlers: ConnectionHandlers;
+  #watchdog: ReturnType<typeof setTimeout> | undefined;
+  #pinger: ReturnType<typeof setInterval> | undefined;
+  #reason: SourceError | undefined;
+  #ended = false;
+
+  /**
+   * Opens `url` at once.
+   *
+   * @param source - The source's name, for errors.
+   */
+  constructor(url: string, source: string, timing: ConnectionTiming, handlers: ConnectionHandlers) {
+    this.#source = source;
+    this.#timing = timing;
+    this.#handlers = handlers;
+    this.#socket = new WebSocket(url, { handshakeTimeout: timing.connectTimeoutMs });
+    const socket = this.#socket;
+    this.opened = new Promise<void>((resolve, reject) => {
+      socket.once('open', () => {
+        this.#alive();
+        this.#pinger = setInterval(() => socket.ping(), timing.pingIntervalMs);
+        resolve();
+      });
+      socket.once('close', () => reject(this.#reason ?? this.#error('network', `${url} closed before it opened`)));
+    });
+    this.opened.catch(() => undefined);
+    socket.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
+      this.#alive();
+      if (!isBinary)
+        handlers.message(
+          Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8'),
+        );
+    });
+    socket.on('ping', () => this.#alive());
+    socket.on('pong', () => this.#alive());
+    socket.on('unexpected-response', (_req, res) => {
+      this.#reason ??= this.#error(
+        res.statusCode === 429 ? 'rate_limited' : 'server_error',
+        `${url} answered HTTP ${res.statusCode}`,
+        res.statusCode,
+      );
+      socket.terminate();
+    });
+    socket.on('error', (error: Error) => {
+      this.#reason ??= this.#error('network', `${url}: ${error.message}`, undefined, error);
+    });
+    socket.on('close', (code: number, reason: Buffer) => {
+      this.#end(this.#reason ?? this.#error('network', `${url} closed (code ${code}${reason.length > 0 ? `, ${reason.toString()}` : ''})`));
+    });
+  }
+
+  /** Sends a request frame (`SUBSCRIBE`, `UNSUBSCRIBE`); ignored unless the connection is open. */
+  send(request: unknown): void {
+    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(request));
+  }
+
+  /** Closes the connection (a close frame; reset if the other side does not answer it in time). */
+  close(): void {
+    this.#reason ??= this.#error('network', 'closed by the client');
+    if (this.#socket.readyState === WebSocket.CONNECTING) this.#socket.terminate();
+    else this.#socket.close(1000);
+    // The close handshake is bounded: a peer that never answers it is cut off.
+    setTimeout(() => this.#socket.terminate(), this.#timing.connectTimeoutMs).unref();
+  }
+
+  #alive(): void {
+    clearTimeout(this.#watchdog);
+    if (this.#ended) return;
+    this.#watchdog = setTimeout(() => {
+      this.#reason ??= this.#error('timeout', `no frame for ${this.#timing.silenceMs} ms: the stream is silent`);
+      this.#socket.terminate();
+    }, this.#timing.silenceMs);
+  }
+
+  #end(error: SourceError): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    clearTimeout(this.#watchdog);
+    clearInterval(this.#pinger);
+    this.#handlers.closed(error);
+  }
+
+  #error(kind: 'network' | 'timeout' | 'rate_limited' | 'server_error', message: string, status?: number, cause?: unknown): SourceError {
+    return new SourceError(message, {
+      kind,
+      source: this.#source,
+      ...(status === undefined ? {} : { status }),
+      ...(cause === undefined ? {} : { cause }),
+    });
+  }
+}

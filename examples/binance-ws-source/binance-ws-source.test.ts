@@ -1,0 +1,283 @@
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { isSourceError, MemoryStore, Pipeline, type FeedAction, type Ohlcv, type SourceError } from 'market-data-pipeline';
+import { generateOhlcv, ManualClock } from 'market-data-pipeline/testing';
+import { BinanceTestServer } from '../binance-test-server/binance-test-server.js';
+import { BinanceWsTestServer, type BinanceWsTestServerOptions } from '../binance-test-server/binance-ws-test-server.js';
+import { BinanceRestSource } from '../binance-rest-source/binance-rest-source.js';
+import { BinanceWsSource, type BinanceWsEvent, type BinanceWsSourceOptions } from './binance-ws-source.js';
+
+const T0 = Date.UTC(2025, 0, 1);
+const MIN = 60_000;
+/** Fast reconnects for tests: `retryDelay` with a 20 ms base, capped at 100 ms. */
+const RETRY = { baseMs: 20, factor: 2, maxMs: 100 };
+const servers: { close: () => Promise<void> }[] = [];
+const sources: BinanceWsSource[] = [];
+
+afterEach(() => {
+  for (const s of sources.splice(0)) s.close();
+});
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+async function serve(options: BinanceWsTestServerOptions = {}): Promise<BinanceWsTestServer> {
+  const server = await BinanceWsTestServer.start(options);
+  servers.push(server);
+  return server;
+}
+
+function source(server: BinanceWsTestServer, options: BinanceWsSourceOptions = {}): { ws: BinanceWsSource; events: BinanceWsEvent[] } {
+  const events: BinanceWsEvent[] = [];
+  const ws = new BinanceWsSource({ baseUrl: server.url, retry: RETRY, connectTimeoutMs: 2000, onEvent: (e) => events.push(e), ...options });
+  sources.push(ws);
+  return { ws, events };
+}
+
+const bars = generateOhlcv({ seed: 11, start: T0, count: 400, startPrice: 42_000, volatility: 0.0008, baseVolume: 3 }).bars;
+
+/** What a client reads from Binance: every value as an 8-decimal string. */
+const wire = (x: number): number => Number(x.toFixed(8));
+
+/** Resolves when `check` holds, polling every 5 ms; fails after `withinMs`. */
+async function until(check: () => boolean, withinMs = 3000): Promise<void> {
+  const end = Date.now() + withinMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`condition not met within ${withinMs} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Reads `iterable` into an array in the background until it ends or fails. */
+function collect(iterable: AsyncIterable<unknown>): { rows: unknown[]; done: Promise<unknown> } {
+  const rows: unknown[] = [];
+  const done = (async () => {
+    try {
+      for await (const row of iterable) rows.push(row);
+      return undefined;
+    } catch (error) {
+      return error;
+    }
+  })();
+  return { rows, done };
+}
+
+async function failureOf(done: Promise<unknown>): Promise<SourceError> {
+  const error = await done;
+  if (!isSourceError(error)) throw new Error(`Expected a SourceError, got ${String(error)}`);
+  return error;
+}
+
+describe('BinanceWsSource', () => {
+  it('streams two symbols on one combined connection; closed klines are bars, the forming one goes on while it forms', async () => {
+    const server = await serve();
+    const now = T0 + 10 * MIN + 30_000; // bar 10 is forming
+    const { ws } = source(server, { now: () => now });
+    const stop = new AbortController();
+    const btc = collect(ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m', signal: stop.signal }));
+    const eth = collect(ws.subscribe({ symbol: 'ETHUSD', timeframe: '1m', signal: stop.signal }));
+    await until(() => server.connections.some((c) => c.open && c.streams.size === 2));
+    // Binance's combined stream: both streams on one connection.
+    expect(server.connections).toHaveLength(1);
+    expect([...(server.connections[0]?.streams ?? [])].sort()).toEqual(['btcusdt@kline_1m', 'ethusdt@kline_1m']);
+    const b9 = bars[9] as Ohlcv;
+    const b10 = bars[10] as Ohlcv;
+    server.kline('BTCUSDT', '1m', b9, true);
+    server.kline('ETHUSDT', '1m', { ...b9, close: 3000, open: 3000, high: 3001, low: 2999 }, true);
+    server.kline('BTCUSDT', '1m', b10, false);
+    // A late update of bar 9 (closed by `now`) would look like a closed bar to the pipeline: dropped.
+    server.kline('BTCUSDT', '1m', { ...b9, timestamp: T0 + 9 * MIN }, false);
+    await until(() => btc.rows.length === 2 && eth.rows.length === 1);
+    stop.abort();
+    await Promise.all([btc.done, eth.done]);
+    expect(btc.rows).toEqual([
+      expect.objectContaining({ timestamp: T0 + 9 * MIN, open: wire(b9.open), close: wire(b9.close), volume: wire(b9.volume) }),
+      expect.objectContaining({ timestamp: T0 + 10 * MIN, close: wire(b10.close) }),
+    ]);
+    expect(eth.rows).toEqual([expect.objectContaining({ timestamp: T0 + 9 * MIN, close: 3000 })]);
+  });
+
+  it('reports each malformed frame and skips it', async () => {
+    const server = await serve();
+    const { ws, events } = source(server);
+    const stop = new AbortController();
+    const got = collect(ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m', signal: stop.signal }));
+    await until(() => server.openConnections === 1);
+    server.sendRaw('<html>502</html>');
+    server.sendRaw('{"unexpected":true}');
+    server.publish('btcusdt@kline_1m', { e: 'kline', k: { t: 'soon' } });
+    server.kline('BTCUSDT', '1m', bars[3] as Ohlcv, true);
+    await until(() => got.rows.length === 1);
+    stop.abort();
+    await got.done;
+    expect(events.filter((e) => e.kind === 'malformed')).toHaveLength(3);
+    expect(got.rows).toEqual([expect.objectContaining({ timestamp: T0 + 3 * MIN })]);
+    expect(events.some((e) => e.kind === 'failed')).toBe(false);
+  });
+
+  it('fails the stream when the connection stays open but silent, despite pings', async () => {
+    const server = await serve();
+    const { ws } = source(server, { pingIntervalMs: 50, silenceMs: 400 });
+    const got = collect(ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m' }));
+    await until(() => server.openConnections === 1);
+    // Pongs keep a quiet stream alive past the silence limit.
+    await new Promise((r) => setTimeout(r, 900));
+    expect(server.openConnections).toBe(1);
+    server.stall(true);
+    const error = await failureOf(got.done);
+    server.stall(false);
+    expect(error.kind).toBe('timeout');
+    expect(error.source).toBe('data_provider');
+  });
+
+  it('fails the stream on a drop, and reconnects after the retryDelay backoff when asked again', async () => {
+    const server = await serve();
+    const { ws, events } = source(server);
+    const first = collect(ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m' }));
+    await until(() => server.openConnections === 1);
+    server.drop();
+    expect((await failureOf(first.done)).kind).toBe('network');
+    server.refuseConnections(1);
+    const stop = new AbortController();
+    const second = collect(ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m', signal: stop.signal }));
+    // The refused attempt fails the new subscription (HTTP 503 → server_error).
+    expect((await failureOf(second.done)).kind).toBe('server_error');
+    const third = collect(ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m', signal: stop.signal }));
+    await until(() => server.openConnections === 1);
+    server.kline('BTCUSDT', '1m', bars[5] as Ohlcv, true);
+    await until(() => third.rows.length === 1);
+    stop.abort();
+    await third.done;
+    const failed = events.filter((e) => e.kind === 'failed');
+    expect(failed).toHaveLength(2);
+    // retryDelay grows with consecutive failures and stays within the policy's cap.
+    for (const f of failed) if (f.kind === 'failed') expect(f.retryInMs).toBeLessThanOrEqual(RETRY.maxMs);
+  });
+
+  it('rolls over to a new connection before the server cuts it, losing and repeating no bar', async () => {
+    // The server's 24-hour cut at 1500 ms; the source rolls over at 250 ms (margins for a loaded machine).
+    const server = await serve({ maxConnectionMs: 1500 });
+    const { ws, events } = source(server, { rolloverMs: 250, overlapMs: 30 });
+    const stop = new AbortController();
+    const got = collect(ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m', signal: stop.signal }));
+    await until(() => server.openConnections === 1);
+    // One kline every 5 ms, until 40 klines after the second roll-over began (through its overlap).
+    let sent = 0;
+    let after = 0;
+    while (after < 40) {
+      if (sent >= 390) throw new Error('no second roll-over within 390 klines');
+      if (events.filter((e) => e.kind === 'rollover').length >= 2) after++;
+      server.kline('BTCUSDT', '1m', bars[sent] as Ohlcv, true);
+      sent++;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await until(() => got.rows.length >= sent);
+    stop.abort();
+    await got.done;
+    expect(got.rows.map((r) => (r as Ohlcv).timestamp)).toEqual(bars.slice(0, sent).map((b) => b.timestamp));
+    expect(events.filter((e) => e.kind === 'rollover').length).toBeGreaterThanOrEqual(2);
+    expect(events.some((e) => e.kind === 'failed')).toBe(false);
+    expect(server.connections.some((c) => c.closedBy === 'age')).toBe(false);
+  });
+
+  it("rolls over at once on Binance's serverShutdown event", async () => {
+    const server = await serve();
+    const { ws, events } = source(server, { overlapMs: 20 });
+    const stop = new AbortController();
+    const got = collect(ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m', signal: stop.signal }));
+    await until(() => server.openConnections === 1);
+    server.shutdown(300);
+    await until(() => server.connections.length === 2 && server.connections[0]?.open === false);
+    server.kline('BTCUSDT', '1m', bars[1] as Ohlcv, true);
+    await until(() => got.rows.length === 1);
+    stop.abort();
+    await got.done;
+    expect(events).toContainEqual({ kind: 'rollover', reason: 'server_shutdown' });
+    expect(server.connections[0]?.closedBy).toBeUndefined(); // closed by the client, before the server's cut
+  });
+
+  it('streams trades and order-book snapshots', async () => {
+    const server = await serve();
+    const now = T0 + 5000;
+    const { ws } = source(server, { now: () => now });
+    const stop = new AbortController();
+    const trades = collect(ws.subscribeTrades({ symbol: 'BTCUSD', since: T0 + 1000, signal: stop.signal }));
+    const books = collect(ws.subscribeOrderBook({ symbol: 'BTCUSD', depth: 20, signal: stop.signal }));
+    await until(() => server.connections.some((c) => c.open && c.streams.size === 2));
+    expect([...(server.connections[0]?.streams ?? [])].sort()).toEqual(['btcusdt@depth20@100ms', 'btcusdt@trade']);
+    server.trade('BTCUSDT', { timestamp: T0 + 500, price: 1, quantity: 1, side: 'buy', tradeId: 1 });
+    server.trade('BTCUSDT', { timestamp: T0 + 1500, price: 42_000.5, quantity: 0.25, side: 'sell', tradeId: 2 });
+    const book = { timestamp: 0, bids: [{ price: 41_999, quantity: 1 }], asks: [{ price: 42_001, quantity: 2 }], depthLevels: 1 };
+    server.depth('BTCUSDT', 20, book, 7);
+    await until(() => trades.rows.length === 1 && books.rows.length === 1);
+    stop.abort();
+    await Promise.all([trades.done, books.done]);
+    // Binance's `m` (buyer is the maker) means the taker sold; the trade before `since` is left out.
+    expect(trades.rows).toEqual([{ timestamp: T0 + 1500, price: 42_000.5, quantity: 0.25, side: 'sell', tradeId: 2 }]);
+    // Partial depth carries no time: stamped with now().
+    expect(books.rows).toEqual([{ ...book, timestamp: now }]);
+  });
+
+  it('answers fetchOhlcv from the klines received, and from REST when they do not cover the request', async () => {
+    const wsServer = await serve();
+    const now = T0 + 5 * MIN + 1000;
+    const rest = await BinanceTestServer.start({ bars: { BTCUSDT: bars }, now: () => now });
+    servers.push(rest);
+    const { ws } = source(wsServer, { now: () => now, rest: new BinanceRestSource({ baseUrl: rest.url }) });
+    // The first poll starts watching the stream; nothing arrived yet: REST answers.
+    const first = await ws.fetchOhlcv({ symbol: 'BTCUSD', timeframe: '1m', since: T0 + 3 * MIN });
+    expect(rest.requests).toHaveLength(1);
+    expect((first as { rows: Ohlcv[] }).rows.map((r) => r.timestamp)).toEqual([T0 + 3 * MIN, T0 + 4 * MIN, T0 + 5 * MIN]);
+    await until(() => wsServer.openConnections === 1);
+    for (const i of [3, 4]) wsServer.kline('BTCUSDT', '1m', bars[i] as Ohlcv, true);
+    wsServer.kline('BTCUSDT', '1m', bars[5] as Ohlcv, false);
+    await new Promise((r) => setTimeout(r, 50));
+    const second = await ws.fetchOhlcv({ symbol: 'BTCUSD', timeframe: '1m', since: T0 + 3 * MIN });
+    expect((second as Ohlcv[]).map((r) => r.timestamp)).toEqual([T0 + 3 * MIN, T0 + 4 * MIN, T0 + 5 * MIN]);
+    expect(rest.requests).toHaveLength(1);
+    // Older than anything received: REST again.
+    await ws.fetchOhlcv({ symbol: 'BTCUSD', timeframe: '1m', since: T0 });
+    expect(rest.requests).toHaveLength(2);
+  });
+});
+
+describe('BinanceWsSource in a Pipeline', () => {
+  it('backfills by REST, through the pipeline, the bars missed while the stream was down', async () => {
+    const clock = new ManualClock(T0 + 10 * MIN + 1000);
+    const rest = await BinanceTestServer.start({ bars: { BTCUSDT: bars }, now: () => clock.now() });
+    servers.push(rest);
+    const wsServer = await serve();
+    const { ws } = source(wsServer, { now: () => clock.now(), rest: new BinanceRestSource({ baseUrl: rest.url }) });
+    const store = new MemoryStore();
+    const pipeline = new Pipeline({ primary: ws, store, clock, config: { symbols: ['BTCUSD'], timeframes: ['1m'] } });
+    const actions: FeedAction[] = [];
+    pipeline.on('failover', (e) => actions.push(...e.actions));
+    pipeline.start();
+    try {
+      await until(() => store.last('BTCUSD', '1m')?.timestamp === T0 + 9 * MIN && wsServer.openConnections === 1);
+      // 10:10 and 10:11 close and arrive by stream.
+      for (const m of [10, 11]) {
+        await clock.advanceTo(T0 + (m + 1) * MIN);
+        wsServer.kline('BTCUSDT', '1m', bars[m] as Ohlcv, true);
+        await until(() => store.last('BTCUSD', '1m')?.timestamp === T0 + m * MIN);
+      }
+      // The stream drops and REST is down too: 10:12–10:29 are missed.
+      rest.setFaults([{ kind: 'outage' }]);
+      wsServer.drop();
+      for (let m = 13; m <= 30; m++) await clock.advanceTo(T0 + m * MIN + 1000);
+      rest.setFaults([]);
+      // The stream comes back (the pipeline reopens it after its retryDelay) and delivers 10:30.
+      await until(() => wsServer.openConnections === 1, 5000);
+      await clock.advanceTo(T0 + 31 * MIN);
+      wsServer.kline('BTCUSDT', '1m', bars[30] as Ohlcv, true);
+      await until(() => store.range('BTCUSD', '1m', T0, T0 + 31 * MIN).filter((b) => b.flag === undefined).length === 31, 5000);
+    } finally {
+      await pipeline.stop();
+    }
+    const stored = store.range('BTCUSD', '1m', T0, T0 + 31 * MIN);
+    // Every bar 10:00–10:30 is the exchange's own (none left synthetic), as Binance sent it.
+    expect(stored.map((b) => b.timestamp)).toEqual(bars.slice(0, 31).map((b) => b.timestamp));
+    expect(stored.map((b) => b.close)).toEqual(bars.slice(0, 31).map((b) => wire(b.close)));
+    expect(stored.every((b) => b.flag === undefined)).toBe(true);
+    expect(actions.some((a) => a.kind === 'backfill')).toBe(true);
+  });
+});

@@ -415,7 +415,7 @@ function trades(start: number, count: number, firstId: number, spanMs = DAY): Ti
 async function pageById(source: Pick<ArchiveSource, 'fetchTrades'>, fromId: number, limit: number): Promise<Tick[]> {
   const all: Tick[] = [];
   for (let next = fromId, pages = 0; pages < 100; pages++) {
-    const page = (await source.fetchTrades({ symbol: 'BTCUSD', fromId: next, limit }));
+    const page = await source.fetchTrades({ symbol: 'BTCUSD', fromId: next, limit });
     if (page.length === 0) return all;
     all.push(...page);
     next = page[page.length - 1]!.tradeId + 1;

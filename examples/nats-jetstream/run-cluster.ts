@@ -36,6 +36,8 @@ export interface Takeover {
   readonly partitions: readonly number[];
   /** Wall ms from the SIGKILL to its last acquisition of a dead worker's partition. */
   readonly afterMs: number;
+  /** Whether every one of them resumed from the partition's checkpoint in KV. */
+  readonly resumed: boolean;
 }
 
 /** What {@link runCluster} saw. */
@@ -58,6 +60,7 @@ interface WorkerLine {
   readonly partition?: number;
   readonly at: number;
   readonly error?: string;
+  readonly resumed?: boolean;
 }
 
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
@@ -177,12 +180,13 @@ export async function runCluster(server: NatsServer, options: ClusterOptions = {
     const killedAt = Date.now();
     log(`SIGKILL ${killed} (partitions ${orphans.join(', ')})`);
     await until(() => orphans.every((p) => holders.has(p) && holders.get(p) !== killed), 3 * leaseTtlMs + 15_000, 'the takeover');
-    const takeover = new Map<string, { partitions: number[]; at: number }>();
+    const takeover = new Map<string, { partitions: number[]; at: number; resumed: boolean }>();
     for (const line of lines)
       if (line.kind === 'acquired' && line.at >= killedAt && line.partition !== undefined && orphans.includes(line.partition)) {
-        const entry = takeover.get(line.worker) ?? { partitions: [], at: 0 };
+        const entry = takeover.get(line.worker) ?? { partitions: [], at: 0, resumed: true };
         entry.partitions.push(line.partition);
         entry.at = Math.max(entry.at, line.at);
+        entry.resumed &&= line.resumed === true;
         takeover.set(line.worker, entry);
       }
     const agentExit = new Promise<void>((resolve) => agent.once('exit', () => resolve()));
@@ -192,10 +196,11 @@ export async function runCluster(server: NatsServer, options: ClusterOptions = {
     return {
       before,
       killed,
-      takeover: [...takeover].map(([worker, { partitions: taken, at }]) => ({
+      takeover: [...takeover].map(([worker, { partitions: taken, at, resumed }]) => ({
         worker,
         partitions: taken.sort((a, b) => a - b),
         afterMs: at - killedAt,
+        resumed,
       })),
       account: JSON.parse(text) as AgentAccount,
       errors,

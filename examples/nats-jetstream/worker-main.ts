@@ -4,7 +4,7 @@
  *     node --import tsx examples/nats-jetstream/worker-main.ts '<json>'
  *
  * `<json>`: `{ url, prefix, id, partitions, symbols, leaseTtlMs, start, origin, speed }` (see
- * `runCluster`). Prints one JSON line per worker event (`{ "worker", "kind", "partition", "at" }`,
+ * `runCluster`). Prints one JSON line per worker event (`{ "worker", "kind", "partition", "at" }`, plus `resumed` on `acquired`,
  * `at` wall-clock epoch ms) and runs until killed; SIGTERM stops it cleanly (leases released).
  */
 import { connect } from '@nats-io/transport-node';
@@ -39,6 +39,7 @@ const worker = new Worker(nc, {
   onEvent: (event) => {
     const line: Record<string, unknown> = { worker: args.id, kind: event.kind, partition: event.partition, at: Date.now() };
     if (event.kind === 'error') line['error'] = String(event.error);
+    if (event.kind === 'acquired') line['resumed'] = event.resumed;
     process.stdout.write(`${JSON.stringify(line)}\n`);
   },
 });

@@ -20,6 +20,8 @@ export interface NatsLayoutOptions {
   readonly duplicateWindowMs?: number;
   /** Time-to-live of a lease (the lease bucket's `max_age`), ms. @defaultValue 10000 */
   readonly leaseTtlMs?: number;
+  /** Whether to create the stream of raw exchange bars that `NatsSource` consumes (max_age 1 day). @defaultValue false */
+  readonly raw?: boolean;
 }
 
 const NS_PER_MS = 1_000_000;
@@ -27,7 +29,7 @@ const NS_PER_MS = 1_000_000;
 /**
  * Creates (or updates to these settings) what {@link natsNames} names: one file-backed stream per
  * timeframe of bars with its retention as `max_age` and `max_msgs_per_subject` unlimited, the
- * event stream, and the three KV buckets (documents with history 1, leases with `max_age` the
+ * event stream, the raw stream when asked, and the three KV buckets (documents with history 1, leases with `max_age` the
  * lease TTL, checkpoints). Idempotent: every worker calls it at start.
  *
  * @param nc - A connection.
@@ -45,6 +47,7 @@ export async function ensureNatsLayout(nc: NatsConnection, names: NatsNames, opt
       max_age: (retention[tf] ?? 0) * NS_PER_MS,
     })),
     { name: names.eventStream, subjects: [`${names.prefix}.alert.*`, `${names.prefix}.response.*`], max_age: 0 },
+    ...(options.raw === true ? [{ name: names.rawStream, subjects: [`${names.prefix}.raw.*.*.*`], max_age: 86_400_000 * NS_PER_MS }] : []),
   ];
   for (const stream of streams) {
     const config = {

@@ -13,6 +13,7 @@ import { escapeToken } from './escape-token.js';
  * | data responses | stream `<PREFIX>_EVENTS`, subject `<prefix>.response.<request id>` |
  * | leases | KV bucket `<prefix>_leases`, keys `partition.<n>` and `worker.<id>` |
  * | checkpoints | KV bucket `<prefix>_checkpoints`, key `partition.<n>` |
+ * | raw exchange bars (gateway → `NatsSource`) | published to `<prefix>.in.<exchange>.<symbol>`, stored in stream `<PREFIX>_RAW` as `<prefix>.raw.<partition>.<exchange>.<symbol>` |
  */
 export interface NatsNames {
   /** The subject prefix. */
@@ -35,6 +36,19 @@ export interface NatsNames {
   readonly leaseBucket: string;
   /** The KV bucket of partition checkpoints. */
   readonly checkpointBucket: string;
+  /** The stream of raw exchange bars, by partition. */
+  readonly rawStream: string;
+  /** Where a gateway publishes a raw bar (the server's mapping adds the partition). */
+  rawInput(exchange: string, symbol: string): string;
+  /** The subject a raw bar is stored under: its partition, exchange and symbol. */
+  rawSubject(partition: number, exchange: string, symbol: string): string;
+  /**
+   * The entry of the server configuration's `mappings = { … }` block that maps
+   * {@link NatsNames.rawInput} onto {@link NatsNames.rawSubject} with nats-server's `partition()`
+   * (the same FNV-1a as `partitionOf`), e.g.
+   * `"md.in.*.*": "md.raw.{{partition(8,1,2)}}.{{wildcard(1)}}.{{wildcard(2)}}"`.
+   */
+  rawMapping(partitions: number): string;
 }
 
 /**
@@ -58,5 +72,9 @@ export function natsNames(prefix = 'md'): NatsNames {
     documentKey: (name, symbol) => (symbol === undefined ? name : `${name}.${escapeToken(symbol)}`),
     leaseBucket: `${prefix}_leases`,
     checkpointBucket: `${prefix}_checkpoints`,
+    rawStream: `${upper}_RAW`,
+    rawInput: (exchange, symbol) => `${prefix}.in.${escapeToken(exchange)}.${escapeToken(symbol)}`,
+    rawSubject: (partition, exchange, symbol) => `${prefix}.raw.${partition}.${escapeToken(exchange)}.${escapeToken(symbol)}`,
+    rawMapping: (partitions) => `"${prefix}.in.*.*": "${prefix}.raw.{{partition(${partitions},1,2)}}.{{wildcard(1)}}.{{wildcard(2)}}"`,
   };
 }

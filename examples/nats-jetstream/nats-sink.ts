@@ -4,6 +4,7 @@ import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { natsNames, type NatsNames } from './nats-names.js';
+import { withinWindow } from './within-window.js';
 
 /** Options of {@link NatsSink}. */
 export interface NatsSinkOptions {
@@ -24,6 +25,8 @@ export interface NatsSinkOptions {
    * A worker passes its lease check here, so a worker that lost its partition writes nothing.
    */
   readonly fence?: () => void | Promise<void>;
+  /** Publishes awaiting their acknowledgement at once, at most (see `withinWindow`). @defaultValue 500 */
+  readonly maxInFlight?: number;
 }
 
 /** The `Nats-Msg-Id` of a bar: `<symbol>|<tf>|<open time>|<revision>` (the raw symbol). */
@@ -44,8 +47,8 @@ export function barMessageId(symbol: string, timeframe: string, timestamp: numbe
  * Every publish is acknowledged by the server before a write resolves; a missing or failed
  * acknowledgement fails the write, and the pipeline retries it. A retry publishes the same
  * message ids, so the server's de-duplication (within `duplicate_window`) stores each once.
- * `writeMany` publishes a whole batch at once (all acknowledgements awaited together), which is
- * what makes it fast; documents of a batch are reduced to the latest per key first.
+ * `writeMany` publishes a whole batch with up to `maxInFlight` acknowledgements outstanding, which
+ * is what makes it fast; documents of a batch are reduced to the latest per key first.
  *
  * @example
  * ```ts
@@ -65,6 +68,7 @@ export class NatsSink implements Sink {
   readonly #scope: string | undefined;
   readonly #bars: boolean;
   readonly #fence: (() => void | Promise<void>) | undefined;
+  readonly #maxInFlight: number;
   #documents: Promise<KV> | undefined;
 
   /**
@@ -79,6 +83,7 @@ export class NatsSink implements Sink {
     this.#scope = options.scope;
     this.#bars = options.bars ?? true;
     this.#fence = options.fence;
+    this.#maxInFlight = options.maxInFlight ?? 500;
   }
 
   /**
@@ -138,19 +143,19 @@ export class NatsSink implements Sink {
   }
 
   async #publish(records: readonly SinkRecord[]): Promise<void> {
-    const acks: Promise<PubAck>[] = [];
+    const acks: (() => Promise<PubAck>)[] = [];
     const documents = new Map<string, DocumentRecord>();
     for (const record of records) {
       if (record.kind === 'bars' && this.#bars) {
         const subject = this.#names.barSubject(record.symbol, record.timeframe);
         for (const bar of record.bars)
-          acks.push(
+          acks.push(() =>
             this.#js.publish(subject, JSON.stringify(bar), {
               msgID: barMessageId(record.symbol, record.timeframe, bar.timestamp, bar.revision),
             }),
           );
       } else if (record.kind === 'alert') {
-        acks.push(
+        acks.push(() =>
           this.#js.publish(this.#names.alertSubject(record.alert.severity), JSON.stringify(record.alert), { msgID: record.alert.alert_id }),
         );
       } else if (record.kind === 'document') {
@@ -159,9 +164,7 @@ export class NatsSink implements Sink {
         documents.set(key, record);
       }
     }
-    const results = await Promise.allSettled(acks);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed !== undefined) throw failed.reason;
+    await withinWindow(acks, this.#maxInFlight);
     if (documents.size === 0) return;
     this.#documents ??= this.#kvm.open(this.#names.documentBucket);
     const kv = await this.#documents;

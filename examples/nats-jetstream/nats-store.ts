@@ -3,6 +3,7 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import type { NatsConnection } from '@nats-io/transport-node';
 import { natsNames, type NatsNames } from './nats-names.js';
 import { barMessageId } from './nats-sink.js';
+import { withinWindow } from './within-window.js';
 
 /** Options of {@link NatsStore}. */
 export interface NatsStoreOptions {
@@ -60,7 +61,7 @@ export class NatsStore implements Store {
   }
 
   /**
-   * Publishes bars (all at once, every acknowledgement awaited) and applies them: a stored bar is
+   * Publishes bars (up to 500 acknowledgements outstanding, every one awaited) and applies them: a stored bar is
    * replaced only by one with an equal or higher `revision`.
    *
    * @param symbol - The series' symbol.
@@ -71,10 +72,12 @@ export class NatsStore implements Store {
     await this.#fence?.();
     const series = await this.#load(symbol, timeframe);
     const subject = this.#names.barSubject(symbol, timeframe);
-    const acks = await Promise.all(
-      bars.map((bar) =>
-        this.#js.publish(subject, JSON.stringify(bar), { msgID: barMessageId(symbol, timeframe, bar.timestamp, bar.revision) }),
+    const acks = await withinWindow(
+      bars.map(
+        (bar) => () =>
+          this.#js.publish(subject, JSON.stringify(bar), { msgID: barMessageId(symbol, timeframe, bar.timestamp, bar.revision) }),
       ),
+      500,
     );
     bars.forEach((bar, i) => apply(series, bar, acks[i]?.seq ?? 0));
   }

@@ -20,6 +20,8 @@ export interface ClusterOptions {
   readonly leaseTtlMs?: number;
   /** Simulated ms per wall ms. @defaultValue 60 (a simulated minute per second) */
   readonly speed?: number;
+  /** Whether to SIGKILL a worker (off: the benchmark's steady state). @defaultValue true */
+  readonly kill?: boolean;
   /** Wall ms after every partition is held before one worker is killed. @defaultValue 5000 */
   readonly killAfterMs?: number;
   /** Wall ms the cluster runs after the takeover before the agent's account is closed. @defaultValue 8000 */
@@ -44,7 +46,7 @@ export interface Takeover {
 export interface ClusterReport {
   /** Partitions held by each worker just before the kill. */
   readonly before: Readonly<Record<string, readonly number[]>>;
-  /** The worker killed with SIGKILL. */
+  /** The worker killed with SIGKILL (`''` with `kill: false`). */
   readonly killed: string;
   /** Who took the dead worker's partitions, and when. */
   readonly takeover: readonly Takeover[];
@@ -159,7 +161,7 @@ export async function runCluster(server: NatsServer, options: ClusterOptions = {
     const before: Record<string, number[]> = {};
     for (const [partition, worker] of [...holders].sort(([a], [b]) => a - b)) (before[worker] ??= []).push(partition);
     for (const [worker, held] of Object.entries(before)) log(`  ${worker} holds ${held.join(', ')}`);
-    const killed = Object.entries(before).sort(([, a], [, b]) => b.length - a.length)[0]?.[0] ?? 'worker-1';
+    const killed = options.kill === false ? '' : (Object.entries(before).sort(([, a], [, b]) => b.length - a.length)[0]?.[0] ?? 'worker-1');
     const orphans = before[killed] ?? [];
     const untilSim = Math.floor((start + (Date.now() - origin + runAfterMs) * speed) / 60_000) * 60_000;
     const agent = child('./agent-main.ts', {
@@ -178,7 +180,7 @@ export async function runCluster(server: NatsServer, options: ClusterOptions = {
     agent.stderr?.on('data', (chunk: Buffer) => errors.push(`agent: ${chunk.toString('utf8').trim()}`));
     children.get(killed)?.kill('SIGKILL');
     const killedAt = Date.now();
-    log(`SIGKILL ${killed} (partitions ${orphans.join(', ')})`);
+    if (killed !== '') log(`SIGKILL ${killed} (partitions ${orphans.join(', ')})`);
     await until(() => orphans.every((p) => holders.has(p) && holders.get(p) !== killed), 3 * leaseTtlMs + 15_000, 'the takeover');
     const takeover = new Map<string, { partitions: number[]; at: number; resumed: boolean }>();
     for (const line of lines)

@@ -101,8 +101,8 @@ describe('Worker (kill-a-worker integration)', () => {
       expect(t.worker).not.toBe(report.killed);
       expect(t.resumed).toBe(true);
       // The lease was renewed at most a round (TTL/3) before the kill, so it expires at most a TTL
-      // after it; the others see it at their next round (another TTL/3). 1 s of slack for a loaded machine.
-      expect(t.afterMs).toBeLessThan(TTL + (2 * TTL) / 3 + 1000);
+      // after it; the others see it at their next round (another TTL/3). 2 s of slack for a loaded machine.
+      expect(t.afterMs).toBeLessThan(TTL + (2 * TTL) / 3 + 2000);
     }
     const { account } = report;
     expect(account.missing).toEqual([]);

@@ -171,4 +171,44 @@ describe('NatsSink', () => {
     const latest = (await kv.get('latest_ohlcv.BTCUSD'))?.json<{ symbol: string }>();
     expect(latest?.symbol).toBe('BTCUSD');
   });
+
+  it('publishes alerts to md.alert.<severity> once per partition and alert id, and datasets to md.response.<request id>', async () => {
+    const names = await freshNames();
+    const alert = {
+      alert_id: 'DATA-ALERT-001',
+      timestamp: '2025-01-30T00:30:00Z',
+      severity: 'warning',
+      type: 'gap',
+      message: 'gap',
+      affected: { symbol: 'BTCUSD' },
+      action_taken: 'forward_filled',
+      escalate: false,
+    } as const;
+    const record = { kind: 'alert', alert } as const;
+    const signal = new AbortController().signal;
+    const p0 = new NatsSink(nc, { names, scope: 'p0' });
+    await p0.writeMany([record], { signal });
+    await p0.write(record, { signal }); // a retry: de-duplicated
+    // Another partition's pipeline numbers its alerts from 1 too: its DATA-ALERT-001 is another alert.
+    await new NatsSink(nc, { names, scope: 'p1' }).writeMany([record], { signal });
+    const jsm = await jetstreamManager(nc);
+    const events = await jsm.streams.info(names.eventStream);
+    expect(events.state.messages).toBe(2);
+    expect((await jsm.streams.getMessage(names.eventStream, { seq: 1 }))?.subject).toBe(`${names.prefix}.alert.warning`);
+    const result = await p0.write(
+      {
+        kind: 'dataset',
+        requestId: 'req-1',
+        symbol: 'BTCUSD',
+        timeframe: '1m',
+        format: 'json',
+        path: 'data/x.json',
+        bars: [bar(T0, 1, 0)],
+      },
+      { signal },
+    );
+    expect(result).toEqual({ outputPath: `nats:${names.prefix}.response.req-1` });
+    const response = await jsm.streams.getMessage(names.eventStream, { last_by_subj: `${names.prefix}.response.req-1` });
+    expect(response?.json<{ bars: RevisedBar[] }>().bars).toEqual([bar(T0, 1, 0)]);
+  });
 });

@@ -15,7 +15,10 @@ export interface NatsSinkOptions {
   /**
    * Appended to the keys of the documents without a symbol (`data_status`, `quality_report`),
    * which each pipeline writes for its own symbols: with one pipeline per partition, the
-   * partition (`p3` → key `data_status.p3`). Escaped like a symbol. Absent: the bare name.
+   * partition (`p3` → key `data_status.p3`). Escaped like a symbol. Absent: the bare name. Also
+   * put before an alert's `alert_id` in its `Nats-Msg-Id` (`p3|DATA-ALERT-001`), since each
+   * pipeline numbers its alerts from 1 and the server would drop another partition's alert of the
+   * same id as a duplicate.
    */
   readonly scope?: string;
   /** Whether to take closed bars. Turn it off when the pipeline's store is a `NatsStore` on the same streams. @defaultValue true */
@@ -41,7 +44,7 @@ export function barMessageId(symbol: string, timeframe: string, timestamp: numbe
  * |---|---|
  * | bars | stream per timeframe, subject `md.bar.<tf>.<symbol>`, one message per bar, `Nats-Msg-Id` `<symbol>\|<tf>\|<open time>\|<revision>` |
  * | document | KV bucket `md_docs`, key `<name>.<symbol>` (`<name>[.<scope>]` without a symbol); agents `watch` it |
- * | alert | subject `md.alert.<severity>`, `Nats-Msg-Id` the alert's `alert_id` |
+ * | alert | subject `md.alert.<severity>`, `Nats-Msg-Id` `[<scope>\|]<alert_id>` (alert ids are numbered per pipeline, so per partition) |
  * | dataset (JSON) | subject `md.response.<request id>`; the answer's `output_path` is `nats:<subject>` |
  *
  * Every publish is acknowledged by the server before a write resolves; a missing or failed
@@ -142,6 +145,11 @@ export class NatsSink implements Sink {
     }
   }
 
+  /** Alert ids are numbered per pipeline: with one pipeline per partition, the scope keeps them apart. */
+  #alertMessageId(alertId: string): string {
+    return this.#scope === undefined ? alertId : `${this.#scope}|${alertId}`;
+  }
+
   async #publish(records: readonly SinkRecord[]): Promise<void> {
     const acks: (() => Promise<PubAck>)[] = [];
     const documents = new Map<string, DocumentRecord>();
@@ -156,7 +164,9 @@ export class NatsSink implements Sink {
           );
       } else if (record.kind === 'alert') {
         acks.push(() =>
-          this.#js.publish(this.#names.alertSubject(record.alert.severity), JSON.stringify(record.alert), { msgID: record.alert.alert_id }),
+          this.#js.publish(this.#names.alertSubject(record.alert.severity), JSON.stringify(record.alert), {
+            msgID: this.#alertMessageId(record.alert.alert_id),
+          }),
         );
       } else if (record.kind === 'document') {
         const key = this.#names.documentKey(record.name, record.symbol ?? this.#scope);

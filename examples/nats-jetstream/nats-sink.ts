@@ -3,6 +3,7 @@ import { SinkError } from 'market-data-pipeline';
 import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { barMessageId } from './bar-message-id.js';
 import { natsNames, type NatsNames } from './nats-names.js';
 import { withinWindow } from './within-window.js';
 
@@ -30,11 +31,6 @@ export interface NatsSinkOptions {
   readonly fence?: () => void | Promise<void>;
   /** Publishes awaiting their acknowledgement at once, at most (see `withinWindow`). @defaultValue 500 */
   readonly maxInFlight?: number;
-}
-
-/** The `Nats-Msg-Id` of a bar: `<symbol>|<tf>|<open time>|<revision>` (the raw symbol). */
-export function barMessageId(symbol: string, timeframe: string, timestamp: number, revision: number): string {
-  return `${symbol}|${timeframe}|${timestamp}|${revision}`;
 }
 
 /**

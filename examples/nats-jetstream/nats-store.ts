@@ -1,8 +1,8 @@
 import type { RevisedBar, Store, Timeframe } from 'market-data-pipeline';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { barMessageId } from './bar-message-id.js';
 import { natsNames, type NatsNames } from './nats-names.js';
-import { barMessageId } from './nats-sink.js';
 import { withinWindow } from './within-window.js';
 
 /** Options of {@link NatsStore}. */

@@ -1,0 +1,114 @@
+import { Kvm } from '@nats-io/kv';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CheckpointSlot } from './checkpoint-slot.js';
+import { ensureNatsLayout } from './ensure-nats-layout.js';
+import { natsNames } from './nats-names.js';
+import { NatsStore } from './nats-store.js';
+import { PartitionLease } from './partition-lease.js';
+import { runCluster } from './run-cluster.js';
+import { startNatsServer, type NatsServer } from './start-nats-server.js';
+
+const TTL = 2000;
+const T0 = Date.UTC(2025, 0, 30);
+
+let server: NatsServer;
+let nc: NatsConnection;
+
+beforeAll(async () => {
+  server = await startNatsServer();
+  nc = await connect({ servers: server.url, timeout: 5000 });
+}, 30_000);
+
+afterAll(async () => {
+  await nc?.close();
+  await server?.stop();
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('PartitionLease', () => {
+  it('is taken by create, renewed by update with the revision, and expires one TTL after its last renewal', async () => {
+    const names = natsNames('lease');
+    await ensureNatsLayout(nc, names, { timeframes: ['1m'], leaseTtlMs: TTL });
+    const kv = await new Kvm(nc).open(names.leaseBucket);
+    const a = new PartitionLease(kv, 'partition.0', 'a', TTL);
+    const b = new PartitionLease(kv, 'partition.0', 'b', TTL);
+    expect(await a.acquire()).toBe(true);
+    expect(await b.acquire()).toBe(false);
+    await sleep(TTL / 2);
+    expect(await a.renew()).toBe(true);
+    await sleep(TTL / 2 + 300);
+    // 1.3 TTL after the acquisition, but 0.8 TTL after the renewal: still a's.
+    expect(await b.acquire()).toBe(false);
+    expect((await kv.get('partition.0'))?.string()).toBe('a');
+    // a stops renewing: its own view lapses before the server's (ttl - margin), then b can take it.
+    await sleep(TTL / 2);
+    expect(a.held).toBe(false);
+    const deadline = Date.now() + 3 * TTL;
+    while (!(await b.acquire()) && Date.now() < deadline) await sleep(100);
+    expect(b.held).toBe(true);
+    // The old holder's renewal fails: someone else wrote the key.
+    expect(await a.renew()).toBe(false);
+    expect((await kv.get('partition.0'))?.string()).toBe('b');
+  }, 20_000);
+
+  it('fences a holder that lost its lease: its store and checkpoint writes fail, the new owner’s stand', async () => {
+    const names = natsNames('fence');
+    await ensureNatsLayout(nc, names, { timeframes: ['1m'], leaseTtlMs: TTL });
+    const kvm = new Kvm(nc);
+    const leases = await kvm.open(names.leaseBucket);
+    const checkpoints = await kvm.open(names.checkpointBucket);
+    const zombie = new PartitionLease(leases, 'partition.1', 'zombie', TTL);
+    expect(await zombie.acquire()).toBe(true);
+    const zombieSlot = new CheckpointSlot(checkpoints, 'partition.1', zombie);
+    await zombieSlot.save({ version: 1, at: 1, symbols: {}, limiters: {}, alertSequence: 0, pending: {} });
+    const zombieStore = new NatsStore(nc, { names, fence: () => zombie.assertHeld() });
+    // The zombie pauses past its TTL (a GC pause, a stopped VM); the heir takes the partition.
+    const heir = new PartitionLease(leases, 'partition.1', 'heir', TTL);
+    const deadline = Date.now() + 3 * TTL;
+    while (!(await heir.acquire()) && Date.now() < deadline) await sleep(100);
+    expect(heir.held).toBe(true);
+    const heirSlot = new CheckpointSlot(checkpoints, 'partition.1', heir);
+    expect((await heirSlot.load())?.at).toBe(1);
+    await heirSlot.save({ version: 1, at: 2, symbols: {}, limiters: {}, alertSequence: 0, pending: {} });
+    // The zombie wakes: nothing it writes lands.
+    const bar = { timestamp: T0, open: 1, high: 1, low: 1, close: 1, volume: 1, revision: 0 };
+    await expect(zombieStore.upsert('BTCUSD', '1m', [bar])).rejects.toThrow('no longer holds');
+    await expect(zombieSlot.save({ version: 1, at: 3, symbols: {}, limiters: {}, alertSequence: 0, pending: {} })).rejects.toThrow();
+    // Even if it renewed its view somehow, compare-and-set refuses its stale revision.
+    expect(await zombie.renew()).toBe(false);
+    expect(JSON.parse((await checkpoints.get('partition.1'))?.string() ?? '{}')).toMatchObject({ at: 2 });
+    expect(await new NatsStore(nc, { names }).last('BTCUSD', '1m')).toBeUndefined();
+  }, 20_000);
+});
+
+describe('Worker (kill-a-worker integration)', () => {
+  it('hands a SIGKILLed worker’s partitions to the others within a lease TTL and a round; the agent gets every bar once', async () => {
+    const report = await runCluster(server, {
+      prefix: 'cluster',
+      workers: 3,
+      symbols: 12,
+      partitions: 6,
+      leaseTtlMs: TTL,
+      killAfterMs: 2000,
+      runAfterMs: 4000,
+    });
+    const orphans = [...(report.before[report.killed] ?? [])].sort((a, b) => a - b);
+    expect(orphans.length).toBeGreaterThan(0);
+    expect(report.takeover.flatMap((t) => t.partitions).sort((a, b) => a - b)).toEqual(orphans);
+    for (const t of report.takeover) {
+      expect(t.worker).not.toBe(report.killed);
+      expect(t.resumed).toBe(true);
+      // The lease was renewed at most a round (TTL/3) before the kill, so it expires at most a TTL
+      // after it; the others see it at their next round (another TTL/3). 2 s of slack for a loaded machine.
+      expect(t.afterMs).toBeLessThan(TTL + (2 * TTL) / 3 + 2000);
+    }
+    const { account } = report;
+    expect(account.missing).toEqual([]);
+    expect(account.wrong).toEqual([]);
+    // 12 symbols, from 00:00 to `until`: every 1m and 5m bar, each kept once.
+    expect(account.keys).toBeGreaterThanOrEqual(account.expected);
+    expect(account.expected).toBeGreaterThan(12 * 30);
+  }, 90_000);
+});

@@ -1,0 +1,179 @@
+import type { DataFormat, DocumentRecord, Sink, SinkRecord, SinkWriteOptions, SinkWriteResult } from 'market-data-pipeline';
+import { SinkError } from 'market-data-pipeline';
+import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { barMessageId } from './bar-message-id.js';
+import { natsNames, type NatsNames } from './nats-names.js';
+import { withinWindow } from './within-window.js';
+
+/** Options of {@link NatsSink}. */
+export interface NatsSinkOptions {
+  /** The sink's name (`Sink.name`). @defaultValue 'nats' */
+  readonly name?: string;
+  /** Where things live (see `natsNames`; create them with `ensureNatsLayout` first). @defaultValue natsNames('md') */
+  readonly names?: NatsNames;
+  /**
+   * Appended to the keys of the documents without a symbol (`data_status`, `quality_report`),
+   * which each pipeline writes for its own symbols: with one pipeline per partition, the
+   * partition (`p3` → key `data_status.p3`). Escaped like a symbol. Absent: the bare name. Also
+   * put before an alert's `alert_id` in its `Nats-Msg-Id` (`p3|DATA-ALERT-001`), since each
+   * pipeline numbers its alerts from 1 and the server would drop another partition's alert of the
+   * same id as a duplicate.
+   */
+  readonly scope?: string;
+  /** Whether to take closed bars. Turn it off when the pipeline's store is a `NatsStore` on the same streams. @defaultValue true */
+  readonly bars?: boolean;
+  /**
+   * Called before every write; a rejection fails the write with a non-retryable `SinkError`.
+   * A worker passes its lease check here, so a worker that lost its partition writes nothing.
+   */
+  readonly fence?: () => void | Promise<void>;
+  /** Publishes awaiting their acknowledgement at once, at most (see `withinWindow`). @defaultValue 500 */
+  readonly maxInFlight?: number;
+}
+
+/**
+ * A {@link Sink} onto NATS JetStream:
+ *
+ * | record | where |
+ * |---|---|
+ * | bars | stream per timeframe, subject `md.bar.<tf>.<symbol>`, one message per bar, `Nats-Msg-Id` `<symbol>\|<tf>\|<open time>\|<revision>` |
+ * | document | KV bucket `md_docs`, key `<name>.<symbol>` (`<name>[.<scope>]` without a symbol); agents `watch` it |
+ * | alert | subject `md.alert.<severity>`, `Nats-Msg-Id` `[<scope>\|]<alert_id>` (alert ids are numbered per pipeline, so per partition) |
+ * | dataset (JSON) | subject `md.response.<request id>`; the answer's `output_path` is `nats:<subject>` |
+ *
+ * Every publish is acknowledged by the server before a write resolves; a missing or failed
+ * acknowledgement fails the write, and the pipeline retries it. A retry publishes the same
+ * message ids, so the server's de-duplication (within `duplicate_window`) stores each once.
+ * `writeMany` publishes a whole batch with up to `maxInFlight` acknowledgements outstanding, which
+ * is what makes it fast; documents of a batch are reduced to the latest per key first.
+ *
+ * @example
+ * ```ts
+ * const nc = await connect({ servers: 'nats://127.0.0.1:4222' });
+ * await ensureNatsLayout(nc, natsNames(), { timeframes: ['1m', '1H'] });
+ * const pipeline = new Pipeline({ primary, sinks: [new NatsSink(nc)], config: { symbols: ['BTCUSD'], timeframes: ['1m', '1H'] } });
+ * ```
+ */
+export class NatsSink implements Sink {
+  /** The sink's name. */
+  readonly name: string;
+  /** Datasets are published as JSON. */
+  readonly datasetFormats: readonly DataFormat[] = ['json'];
+  readonly #js: JetStreamClient;
+  readonly #kvm: Kvm;
+  readonly #names: NatsNames;
+  readonly #scope: string | undefined;
+  readonly #bars: boolean;
+  readonly #fence: (() => void | Promise<void>) | undefined;
+  readonly #maxInFlight: number;
+  #documents: Promise<KV> | undefined;
+
+  /**
+   * @param nc - The connection (yours: close it when done).
+   * @param options - See {@link NatsSinkOptions}.
+   */
+  constructor(nc: NatsConnection, options: NatsSinkOptions = {}) {
+    this.name = options.name ?? 'nats';
+    this.#js = jetstream(nc);
+    this.#kvm = new Kvm(this.#js);
+    this.#names = options.names ?? natsNames();
+    this.#scope = options.scope;
+    this.#bars = options.bars ?? true;
+    this.#fence = options.fence;
+    this.#maxInFlight = options.maxInFlight ?? 500;
+  }
+
+  /**
+   * Documents, alerts and JSON datasets; bars unless the `bars` option is off; never the forming bar.
+   *
+   * @param record - A record the pipeline is about to deliver.
+   * @returns Whether this sink takes it.
+   */
+  accepts(record: SinkRecord): boolean {
+    if (record.kind === 'forming') return false;
+    if (record.kind === 'bars') return this.#bars;
+    if (record.kind === 'dataset') return record.format === 'json';
+    return true;
+  }
+
+  /**
+   * Writes one record (see the class summary).
+   *
+   * @param record - The record.
+   * @param options - `signal`: an aborted write is not started.
+   * @returns For a dataset, `outputPath` `nats:<subject>`.
+   */
+  async write(record: SinkRecord, options: SinkWriteOptions): Promise<SinkWriteResult | void> {
+    await this.#check(options.signal);
+    if (record.kind === 'dataset') {
+      const subject = this.#names.responseSubject(record.requestId);
+      await this.#js.publish(subject, JSON.stringify(record), { msgID: `response|${record.requestId}` });
+      return { outputPath: `nats:${subject}` };
+    }
+    await this.#publish([record]);
+  }
+
+  /**
+   * Writes a batch: every bar and alert published at once, then the latest document per key put,
+   * resolving when the server acknowledged all of them.
+   *
+   * @param records - The records of one batch.
+   * @param options - `signal`: checked before anything is published.
+   */
+  async writeMany(records: readonly SinkRecord[], options: SinkWriteOptions): Promise<void> {
+    await this.#check(options.signal);
+    await this.#publish(records);
+  }
+
+  async #check(signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    if (this.#fence === undefined) return;
+    try {
+      await this.#fence();
+    } catch (cause) {
+      throw new SinkError(`${this.name}: fenced off (${cause instanceof Error ? cause.message : String(cause)})`, {
+        sink: this.name,
+        retryable: false,
+        cause,
+      });
+    }
+  }
+
+  /** Alert ids are numbered per pipeline: with one pipeline per partition, the scope keeps them apart. */
+  #alertMessageId(alertId: string): string {
+    return this.#scope === undefined ? alertId : `${this.#scope}|${alertId}`;
+  }
+
+  async #publish(records: readonly SinkRecord[]): Promise<void> {
+    const acks: (() => Promise<PubAck>)[] = [];
+    const documents = new Map<string, DocumentRecord>();
+    for (const record of records) {
+      if (record.kind === 'bars' && this.#bars) {
+        const subject = this.#names.barSubject(record.symbol, record.timeframe);
+        for (const bar of record.bars)
+          acks.push(() =>
+            this.#js.publish(subject, JSON.stringify(bar), {
+              msgID: barMessageId(record.symbol, record.timeframe, bar.timestamp, bar.revision),
+            }),
+          );
+      } else if (record.kind === 'alert') {
+        acks.push(() =>
+          this.#js.publish(this.#names.alertSubject(record.alert.severity), JSON.stringify(record.alert), {
+            msgID: this.#alertMessageId(record.alert.alert_id),
+          }),
+        );
+      } else if (record.kind === 'document') {
+        const key = this.#names.documentKey(record.name, record.symbol ?? this.#scope);
+        documents.delete(key);
+        documents.set(key, record);
+      }
+    }
+    await withinWindow(acks, this.#maxInFlight);
+    if (documents.size === 0) return;
+    this.#documents ??= this.#kvm.open(this.#names.documentBucket);
+    const kv = await this.#documents;
+    await Promise.all([...documents].map(([key, record]) => kv.put(key, JSON.stringify(record.body))));
+  }
+}

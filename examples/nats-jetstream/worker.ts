@@ -1,0 +1,211 @@
+import type { Pipeline, PipelineCheckpoint } from 'market-data-pipeline';
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { CheckpointSlot } from './checkpoint-slot.js';
+import { natsNames, type NatsNames } from './nats-names.js';
+import { NatsSink } from './nats-sink.js';
+import { NatsStore } from './nats-store.js';
+import { PartitionLease } from './partition-lease.js';
+import { partitionOf } from './partition-of.js';
+
+/** What a worker hands its pipeline factory for one partition. */
+export interface PartitionParts {
+  /** The partition. */
+  readonly partition: number;
+  /** Its symbols (those whose `partitionOf(exchange, symbol, partitions)` is `partition`). */
+  readonly symbols: readonly string[];
+  /** A `NatsStore` fenced by the partition's lease. */
+  readonly store: NatsStore;
+  /** A `NatsSink` (bars off: the store publishes them) fenced by the lease, documents scoped `p<partition>`. */
+  readonly sink: NatsSink;
+  /** The partition's last checkpoint, when it had one: give it to the pipeline to resume. */
+  readonly checkpoint?: PipelineCheckpoint;
+}
+
+/** What a worker reports. */
+export type WorkerEvent =
+  | { readonly kind: 'acquired'; readonly partition: number; readonly symbols: readonly string[]; readonly resumed: boolean }
+  | { readonly kind: 'lost'; readonly partition: number }
+  | { readonly kind: 'released'; readonly partition: number }
+  | { readonly kind: 'error'; readonly partition: number | undefined; readonly error: unknown };
+
+/** Options of {@link Worker}. */
+export interface WorkerOptions {
+  /** This worker's id (unique among live workers). */
+  readonly id: string;
+  /** The exchange, hashed with each symbol into its partition. */
+  readonly exchange: string;
+  /** Every symbol of the deployment. */
+  readonly symbols: readonly string[];
+  /** The number of partitions (the same in every worker). */
+  readonly partitions: number;
+  /** Builds a partition's pipeline from its parts (sources, clock and config are yours). */
+  readonly pipeline: (parts: PartitionParts) => Pipeline;
+  /** Where things live (the layout must exist: `ensureNatsLayout`). @defaultValue natsNames('md') */
+  readonly names?: NatsNames;
+  /** The lease TTL, ms: the lease bucket's `max_age` given to `ensureNatsLayout`. @defaultValue 10000 */
+  readonly leaseTtlMs?: number;
+  /** How often held partitions' checkpoints are written, ms. @defaultValue leaseTtlMs / 2 */
+  readonly checkpointMs?: number;
+  /** Told of every acquisition, loss, release and error. */
+  readonly onEvent?: (event: WorkerEvent) => void;
+}
+
+/** A partition this worker holds. */
+interface Held {
+  readonly lease: PartitionLease;
+  readonly slot: CheckpointSlot;
+  readonly pipeline: Pipeline | undefined;
+}
+
+/**
+ * Runs one `Pipeline` per partition it holds, and holds partitions through leases (see
+ * `PartitionLease`). Every `leaseTtlMs / 3` it renews its own `worker.<id>` entry and its
+ * partitions' leases (a failed renewal: the partition's pipeline is stopped, nothing more is
+ * written for it), counts the live workers, gives up partitions above its fair share
+ * (`ceil(partitions / live workers)`: checkpoint, then release) and tries to `create` the leases
+ * of free partitions below it. A dead worker's leases expire after one TTL and are taken at the
+ * next round by the others, whose new pipelines resume from the partition's checkpoint (kept in
+ * KV, written with compare-and-set) and backfill from the exchange what happened since.
+ */
+export class Worker {
+  readonly #nc: NatsConnection;
+  readonly #options: WorkerOptions;
+  readonly #names: NatsNames;
+  readonly #ttlMs: number;
+  readonly #held = new Map<number, Held>();
+  #running: Promise<void> | undefined;
+  #stopping = false;
+  #wake: (() => void) | undefined;
+
+  /**
+   * @param nc - The connection (yours: close it after `stop()`).
+   * @param options - See {@link WorkerOptions}.
+   */
+  constructor(nc: NatsConnection, options: WorkerOptions) {
+    if (!Number.isInteger(options.partitions) || options.partitions < 1)
+      throw new Error(`Expected \`partitions\` to be a positive integer, got \`${options.partitions}\``);
+    this.#nc = nc;
+    this.#options = options;
+    this.#names = options.names ?? natsNames();
+    this.#ttlMs = options.leaseTtlMs ?? 10_000;
+  }
+
+  /** The partitions held now, ascending. */
+  get partitions(): number[] {
+    return [...this.#held.keys()].sort((a, b) => a - b);
+  }
+
+  /** Starts the lease loop (idempotent). */
+  start(): void {
+    this.#running ??= this.#loop();
+  }
+
+  /** Stops: checkpoints and releases every partition, then the worker's own entry. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.#wake?.();
+    await this.#running;
+  }
+
+  async #loop(): Promise<void> {
+    const kvm = new Kvm(this.#nc);
+    const leases = await kvm.open(this.#names.leaseBucket);
+    const checkpoints = await kvm.open(this.#names.checkpointBucket);
+    const self = new PartitionLease(leases, `worker.${this.#options.id}`, this.#options.id, this.#ttlMs);
+    const checkpointMs = this.#options.checkpointMs ?? this.#ttlMs / 2;
+    let checkpointedAt = Date.now();
+    while (!this.#stopping) {
+      try {
+        if (!(await self.renew())) await self.acquire();
+        for (const [partition, held] of this.#held) if (!(await held.lease.renew())) await this.#drop(partition, 'lost');
+        const share = Math.ceil(this.#options.partitions / Math.max(1, await liveWorkers(leases)));
+        for (const partition of this.partitions.reverse()) if (this.#held.size > share) await this.#drop(partition, 'released');
+        for (let i = 0; i < this.#options.partitions && this.#held.size < share && !this.#stopping; i++) {
+          const partition = (i + this.#offset()) % this.#options.partitions;
+          if (!this.#held.has(partition)) await this.#take(leases, checkpoints, partition);
+        }
+        if (Date.now() - checkpointedAt >= checkpointMs) {
+          checkpointedAt = Date.now();
+          for (const [partition, held] of this.#held) await this.#save(partition, held);
+        }
+      } catch (error) {
+        this.#options.onEvent?.({ kind: 'error', partition: undefined, error });
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.#ttlMs / 3);
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    for (const partition of this.partitions) await this.#drop(partition, 'released');
+    await self.release();
+  }
+
+  /** Where this worker starts looking for free partitions: spreads the workers' first picks. */
+  #offset(): number {
+    let sum = 0;
+    for (const char of this.#options.id) sum = (sum * 31 + char.charCodeAt(0)) % 1_000_003;
+    return sum % this.#options.partitions;
+  }
+
+  async #take(leases: KV, checkpoints: KV, partition: number): Promise<void> {
+    const key = `partition.${partition}`;
+    const lease = new PartitionLease(leases, key, this.#options.id, this.#ttlMs);
+    if (!(await lease.acquire())) return;
+    const slot = new CheckpointSlot(checkpoints, key, lease);
+    try {
+      const checkpoint = await slot.load();
+      const { exchange, partitions } = this.#options;
+      const symbols = this.#options.symbols.filter((symbol) => partitionOf(exchange, symbol, partitions) === partition);
+      const fence = (): void => lease.assertHeld();
+      const store = new NatsStore(this.#nc, { names: this.#names, fence });
+      const sink = new NatsSink(this.#nc, { names: this.#names, scope: `p${partition}`, bars: false, fence });
+      const pipeline =
+        symbols.length === 0
+          ? undefined
+          : this.#options.pipeline({ partition, symbols, store, sink, ...(checkpoint === undefined ? {} : { checkpoint }) });
+      pipeline?.on('error', (error) => this.#options.onEvent?.({ kind: 'error', partition, error }));
+      pipeline?.start();
+      this.#held.set(partition, { lease, slot, pipeline });
+      this.#options.onEvent?.({ kind: 'acquired', partition, symbols, resumed: checkpoint !== undefined });
+    } catch (error) {
+      await lease.release();
+      throw error;
+    }
+  }
+
+  async #save(partition: number, held: Held): Promise<void> {
+    if (held.pipeline === undefined) return;
+    try {
+      await held.slot.save(held.pipeline.checkpoint());
+    } catch (error) {
+      // Someone else wrote the checkpoint, or the lease lapsed: the partition is no longer ours.
+      this.#options.onEvent?.({ kind: 'error', partition, error });
+      await this.#drop(partition, 'lost');
+    }
+  }
+
+  /** Stops a partition's pipeline; on a release also flushes, checkpoints and deletes the lease. */
+  async #drop(partition: number, kind: 'lost' | 'released'): Promise<void> {
+    const held = this.#held.get(partition);
+    if (held === undefined) return;
+    this.#held.delete(partition);
+    if (kind === 'released' && held.pipeline !== undefined) {
+      await held.pipeline.flush().catch(() => undefined);
+      await held.slot.save(held.pipeline.checkpoint()).catch(() => undefined);
+    }
+    await held.pipeline?.stop();
+    if (kind === 'released') await held.lease.release();
+    this.#options.onEvent?.({ kind, partition });
+  }
+}
+
+/** The number of live workers: `worker.*` entries in the lease bucket. */
+async function liveWorkers(leases: KV): Promise<number> {
+  let n = 0;
+  for await (const key of await leases.keys('worker.*')) if (key !== '') n++;
+  return n;
+}

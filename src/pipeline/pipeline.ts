@@ -25,6 +25,7 @@ import { Ingestor } from './internal/ingestor.js';
 import { IssueLog } from './internal/issue-log.js';
 import { Lifecycle } from './internal/lifecycle.js';
 import { PipelineEmitter } from './internal/pipeline-emitter.js';
+import { periodicLoops } from './internal/periodic-loops.js';
 import { Poller } from './internal/poller.js';
 import { RetentionSchedule } from './internal/retention-schedule.js';
 import { runLoops } from './internal/run-loops.js';
@@ -33,6 +34,8 @@ import { StoreAccess } from './internal/store-access.js';
 import { streamSymbols } from './internal/stream-symbols.js';
 import { SymbolDocuments } from './internal/symbol-documents.js';
 import { SymbolLocks } from './internal/symbol-locks.js';
+import { TradeBars } from './internal/trade-bars.js';
+import { TradeFeed } from './internal/trade-feed.js';
 import { MemoryStore } from './memory-store.js';
 import { DEFAULT_SINK_OVERFLOW_SIZE, type PipelineCheckpoint, type PipelineOptions } from './pipeline-options.js';
 import type { PipelineEvents } from './pipeline-events.js';
@@ -91,6 +94,7 @@ export class Pipeline {
   readonly #poller: Poller;
   readonly #publisher: DocumentPublisher;
   readonly #requests: DataRequests;
+  readonly #trades: TradeFeed;
   readonly #checkpointed: CheckpointUnits;
   /** Per symbol: wakes its poll loop when its feed or stream changed. */
   readonly #alarms = new Map<string, Alarm>();
@@ -215,7 +219,12 @@ export class Pipeline {
     });
     this.#requests = new DataRequests(config, baseMs, { feed, ingestor: this.#ingestor, store, delivery, emitter, clock, exclusive });
     this.#delivery = delivery;
-    this.#checkpointed = { feed, issues, escalation, planner, alerts, delivery, store };
+    const tradeBars = new TradeBars(base, config.consistency, { store, issues, emitter });
+    this.#trades = new TradeFeed(
+      { trades: config.trades, base, baseMs, start: options.start },
+      { feed, delivery, issues, bars: tradeBars, store, emitter, clock },
+    );
+    this.#checkpointed = { feed, issues, escalation, planner, alerts, delivery, store, trades: this.#trades };
     if (options.checkpoint !== undefined) restoreCheckpoint(options.checkpoint, this.#checkpointed, clock.now());
   }
 
@@ -247,6 +256,7 @@ export class Pipeline {
         this.config.symbols.map(async (symbol) => {
           if (this.#poller.isCurrent(symbol)) this.#poller.rest(symbol);
           else await this.#exclusive(symbol, () => this.#poller.cycle(symbol, running), running);
+          if (this.#trades.has(symbol)) await this.#exclusive(symbol, () => this.#trades.cycle(symbol, running), running);
         }),
       );
       for (const cycle of cycles) if (cycle.status === 'rejected') throw cycle.reason;
@@ -290,7 +300,16 @@ export class Pipeline {
       alarms: this.#alarms,
       exclusive: this.#exclusive.bind(this),
     });
-    const done = Promise.all([...loops, ...streams])
+    const trades = periodicLoops(
+      this.config.trades.symbols,
+      controller.signal,
+      {
+        dueAt: (symbol) => this.#trades.dueAt(symbol),
+        run: (symbol, running) => this.#exclusive(symbol, () => this.#trades.cycle(symbol, running), running),
+      },
+      { clock: this.#clock, emitter: this.#emitter },
+    );
+    const done = Promise.all([...loops, ...streams, ...trades])
       .then(() => undefined)
       .finally(() => signal?.removeEventListener('abort', onAbort));
     this.#loop = { controller, done };

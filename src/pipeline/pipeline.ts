@@ -32,6 +32,7 @@ import { runLoops } from './internal/run-loops.js';
 import { SeriesQuality } from './internal/series-quality.js';
 import { StoreAccess } from './internal/store-access.js';
 import { streamSymbols } from './internal/stream-symbols.js';
+import { streamTrades } from './internal/stream-trades.js';
 import { SymbolDocuments } from './internal/symbol-documents.js';
 import { SymbolLocks } from './internal/symbol-locks.js';
 import { TradeBars } from './internal/trade-bars.js';
@@ -309,7 +310,16 @@ export class Pipeline {
       },
       { clock: this.#clock, emitter: this.#emitter },
     );
-    const done = Promise.all([...loops, ...streams, ...trades])
+    const tradeStreams = streamTrades(this.config.trades.symbols, controller.signal, {
+      feed: this.#feed,
+      trades: this.#trades,
+      emitter: this.#emitter,
+      clock: this.#clock,
+      retryDelay: this.#retryDelay,
+      exclusive: this.#exclusive.bind(this),
+      limit: this.config.trades.limit,
+    });
+    const done = Promise.all([...loops, ...streams, ...trades, ...tradeStreams])
       .then(() => undefined)
       .finally(() => signal?.removeEventListener('abort', onAbort));
     this.#loop = { controller, done };

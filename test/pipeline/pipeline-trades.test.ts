@@ -8,7 +8,7 @@ import type { Tick } from '../../src/schemas/tick.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 import { MemorySink } from '../../src/testing/memory-sink.js';
 import { ccxtTrades, describeFixtures, freqtradeBars } from '../support/fixtures.js';
-import { fakeSource, flat, type FakeSource } from './support.js';
+import { fakeSource, flat, runUntil, type FakeSource } from './support.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2025, 0, 30);
@@ -150,6 +150,31 @@ describe('Pipeline trades', () => {
     await pipeline.flush();
     expect(rejected).toEqual(['price_positive']);
     expect(deliveredTicks(sink.records)).toEqual([1, 3]);
+  });
+
+  it("takes the primary's trade stream, re-fetching a jump in its ids by id", async () => {
+    const trades = Array.from({ length: 7 }, (_, i) => trade(i + 1, 1000 + i * 1000));
+    const clock = new ManualClock(T0 + 500);
+    // fetchTrades answers only by id, so every trade comes from the stream but the re-fetched ones.
+    const source = Object.assign(
+      tradingSource(clock, [flat(T0, 100)], (request) => (request.fromId === undefined ? [] : serve(trades, request))),
+      {
+        async *subscribeTrades(request: TradesRequest): AsyncIterable<unknown> {
+          if (request.fromId !== undefined) return;
+          yield trades.slice(0, 3);
+          await clock.sleep(2000);
+          yield trades.slice(5);
+          await clock.sleep(60_000, request.signal);
+        },
+      },
+    );
+    const sink = new MemorySink();
+    const pipeline = pipelineFor(source, clock, sink);
+    const gaps: TradeGapEvent[] = [];
+    pipeline.on('tradeGap', (e) => gaps.push(e));
+    await runUntil(pipeline, clock, T0 + 10_000);
+    expect(deliveredTicks(sink.records)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(gaps).toMatchObject([{ fromId: 4, toId: 5, refetched: 2, missing: 0 }]);
   });
 
   it('resumes from the checkpoint after the last trade delivered', async () => {

@@ -55,6 +55,8 @@ interface SymbolTrades {
   /** Trades received and trade ids found missing since the pipeline started. */
   received: number;
   missing: number;
+  /** Whether the primary's `subscribeTrades` stream is open (polls then only compare bars and check for a stall). */
+  streaming: boolean;
 }
 
 /**
@@ -65,7 +67,8 @@ interface SymbolTrades {
  * jumps in consecutive ids and re-fetches them by id at once (`tradeGap` event, `gap_detected`
  * issue, the trades' completeness); delivers the batch as one `ticks` record; feeds the bars
  * built from trades ({@link TradeBars}); and keeps the last trade id for the checkpoint. A
- * symbol whose trades stall while its bars show trading makes its source `stale`.
+ * symbol whose trades stall while its bars show trading makes its source `stale`. While the
+ * primary's trade stream is open ({@link TradeFeed.streamed}), polls fetch nothing from it.
  */
 export class TradeFeed {
   readonly #settings: TradeFeedSettings;
@@ -104,8 +107,9 @@ export class TradeFeed {
     const state = this.#state(symbol);
     state.polledAt = clock.now();
     const ref = feed.toPoll(symbol)[0];
-    if (ref?.source.fetchTrades === undefined) return;
-    for (let page = 0; page < MAX_PAGES; page++) {
+    if (ref === undefined) return;
+    const poll = ref.source.fetchTrades !== undefined && !(state.streaming && ref.which === 'primary');
+    for (let page = 0; poll && page < MAX_PAGES; page++) {
       if (state.from === null) state.from = this.#settings.start ?? bucketStart(clock.now(), this.#settings.base);
       const request = state.lastId === null ? { since: state.from } : { fromId: state.lastId + 1 };
       const answer = await this.#fetch(symbol, ref, request, signal);
@@ -123,6 +127,29 @@ export class TradeFeed {
     await this.#checkStall(symbol, ref);
   }
 
+  /**
+   * Takes a message of `symbol`'s trade stream from `ref` (one trade or an array of them; call it
+   * under the symbol's lock) as a polled answer is taken: a jump in ids is re-fetched with
+   * `fetchTrades`, when the source has it.
+   */
+  async streamed(symbol: string, ref: FeedSourceRef, message: unknown, signal: AbortSignal | undefined): Promise<void> {
+    const state = this.#state(symbol);
+    state.from ??= this.#settings.start ?? bucketStart(this.#units.clock.now(), this.#settings.base);
+    await this.#take(symbol, ref, Array.isArray(message) ? message : [message], signal);
+  }
+
+  /** Where `symbol`'s trade stream should start: the trade after the last taken, or the first request's time. */
+  resumeFrom(symbol: string): Pick<TradesRequest, 'since' | 'fromId'> {
+    const { lastId } = this.#state(symbol);
+    if (lastId !== null) return { fromId: lastId + 1 };
+    return { since: this.#settings.start ?? bucketStart(this.#units.clock.now(), this.#settings.base) };
+  }
+
+  /** Marks `symbol`'s trade stream open or closed. */
+  setStreaming(symbol: string, open: boolean): void {
+    this.#state(symbol).streaming = open;
+  }
+
   /** The last trade id taken per symbol, for a checkpoint (`null` before the first). */
   lastTradeId(symbol: string): number | null | undefined {
     return this.has(symbol) ? this.#state(symbol).lastId : undefined;
@@ -136,7 +163,7 @@ export class TradeFeed {
   #state(symbol: string): SymbolTrades {
     let state = this.#symbols.get(symbol);
     if (state === undefined) {
-      state = { lastId: null, lastTradeAt: null, from: null, polledAt: null, received: 0, missing: 0 };
+      state = { lastId: null, lastTradeAt: null, from: null, polledAt: null, received: 0, missing: 0, streaming: false };
       this.#symbols.set(symbol, state);
     }
     return state;
@@ -223,6 +250,7 @@ export class TradeFeed {
 
   /** Asks for the trades of `gap` by id (at most `trades.limit` of them); those in the gap that come back. */
   async #refetch(symbol: string, ref: FeedSourceRef, gap: TradeIdGap, signal: AbortSignal | undefined): Promise<Tick[]> {
+    if (ref.source.fetchTrades === undefined) return [];
     const answer = await this.#fetch(symbol, ref, { fromId: gap.fromId }, signal);
     if (answer === undefined) return [];
     return this.#accept(symbol, ref.source.name, answer.rows).filter((t) => t.tradeId >= gap.fromId && t.tradeId <= gap.toId);

@@ -25,6 +25,7 @@ import { Ingestor } from './internal/ingestor.js';
 import { IssueLog } from './internal/issue-log.js';
 import { Lifecycle } from './internal/lifecycle.js';
 import { PipelineEmitter } from './internal/pipeline-emitter.js';
+import { OrderBookPoller } from './internal/order-book-poller.js';
 import { periodicLoops } from './internal/periodic-loops.js';
 import { Poller } from './internal/poller.js';
 import { RetentionSchedule } from './internal/retention-schedule.js';
@@ -96,6 +97,7 @@ export class Pipeline {
   readonly #publisher: DocumentPublisher;
   readonly #requests: DataRequests;
   readonly #trades: TradeFeed;
+  readonly #books: OrderBookPoller;
   readonly #checkpointed: CheckpointUnits;
   /** Per symbol: wakes its poll loop when its feed or stream changed. */
   readonly #alarms = new Map<string, Alarm>();
@@ -225,6 +227,7 @@ export class Pipeline {
       { trades: config.trades, base, baseMs, start: options.start },
       { feed, delivery, issues, bars: tradeBars, store, emitter, clock },
     );
+    this.#books = new OrderBookPoller(config.orderBook, base, { feed, delivery, issues, emitter, clock });
     this.#checkpointed = { feed, issues, escalation, planner, alerts, delivery, store, trades: this.#trades };
     if (options.checkpoint !== undefined) restoreCheckpoint(options.checkpoint, this.#checkpointed, clock.now());
   }
@@ -258,6 +261,7 @@ export class Pipeline {
           if (this.#poller.isCurrent(symbol)) this.#poller.rest(symbol);
           else await this.#exclusive(symbol, () => this.#poller.cycle(symbol, running), running);
           if (this.#trades.has(symbol)) await this.#exclusive(symbol, () => this.#trades.cycle(symbol, running), running);
+          if (this.#books.has(symbol)) await this.#exclusive(symbol, () => this.#books.cycle(symbol, running), running);
         }),
       );
       for (const cycle of cycles) if (cycle.status === 'rejected') throw cycle.reason;
@@ -301,14 +305,17 @@ export class Pipeline {
       alarms: this.#alarms,
       exclusive: this.#exclusive.bind(this),
     });
-    const trades = periodicLoops(
-      this.config.trades.symbols,
-      controller.signal,
-      {
-        dueAt: (symbol) => this.#trades.dueAt(symbol),
-        run: (symbol, running) => this.#exclusive(symbol, () => this.#trades.cycle(symbol, running), running),
-      },
-      { clock: this.#clock, emitter: this.#emitter },
+    const units = { clock: this.#clock, emitter: this.#emitter };
+    const periodic = [this.#trades, this.#books].flatMap((job) =>
+      periodicLoops(
+        this.config.symbols.filter((symbol) => job.has(symbol)),
+        controller.signal,
+        {
+          dueAt: (symbol) => job.dueAt(symbol),
+          run: (symbol, running) => this.#exclusive(symbol, () => job.cycle(symbol, running), running),
+        },
+        units,
+      ),
     );
     const tradeStreams = streamTrades(this.config.trades.symbols, controller.signal, {
       feed: this.#feed,
@@ -319,7 +326,7 @@ export class Pipeline {
       exclusive: this.#exclusive.bind(this),
       limit: this.config.trades.limit,
     });
-    const done = Promise.all([...loops, ...streams, ...trades, ...tradeStreams])
+    const done = Promise.all([...loops, ...streams, ...periodic, ...tradeStreams])
       .then(() => undefined)
       .finally(() => signal?.removeEventListener('abort', onAbort));
     this.#loop = { controller, done };

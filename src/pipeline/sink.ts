@@ -5,6 +5,7 @@ import type { LatestOhlcv } from '../schemas/latest-ohlcv-schema.js';
 import type { MarketContext } from '../schemas/market-context-schema.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
 import type { OrderBook } from '../schemas/order-book.js';
+import type { OrderBookSummary } from '../schemas/order-book-summary-schema.js';
 import type { QualityReport } from '../schemas/quality-report-schema.js';
 import type { Tick } from '../schemas/tick.js';
 import type { Timeframe } from '../time/timeframe.js';
@@ -46,6 +47,8 @@ export interface DocumentBodies {
   readonly quality_report: QualityReport;
   /** `/state/market_context.json`, one per symbol. */
   readonly market_context: MarketContext;
+  /** The latest order book's summary, one per symbol with `orderBook` configured (`OrderBookSummarySchema`). */
+  readonly order_book: OrderBookSummary;
 }
 
 /** The name of a state document. */

@@ -66,6 +66,8 @@ export { IsoTimestampSchema, IsoDateSchema } from './iso-timestamp-schema.js';
 export { DataStatusSchema, HealthStatus, HealthStatusSchema } from './data-status-schema.js';
 export type { DataStatus } from './data-status-schema.js';
 export { LatestOhlcvSchema, WireBarSchema } from './latest-ohlcv-schema.js';
+export { OrderBookSummarySchema } from './order-book-summary-schema.js';
+export type { OrderBookSummary } from './order-book-summary-schema.js';
 export type { LatestOhlcv, WireBar } from './latest-ohlcv-schema.js';
 export {
   MarketContextSchema,

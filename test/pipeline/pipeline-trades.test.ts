@@ -25,13 +25,14 @@ function tradingSource(
   clock: ManualClock,
   bars: readonly Ohlcv[],
   answer: (request: TradesRequest) => readonly unknown[],
-): FakeSource & { readonly tradeRequests: TradesRequest[] } {
-  const tradeRequests: TradesRequest[] = [];
+): FakeSource & { readonly tradeRequests: Omit<TradesRequest, 'signal'>[] } {
+  const tradeRequests: Omit<TradesRequest, 'signal'>[] = [];
   const source = fakeSource('exchange_api', bars, clock);
   return Object.assign(source, {
     tradeRequests,
     fetchTrades(request: TradesRequest): Promise<readonly unknown[]> {
-      tradeRequests.push({ ...request, signal: undefined });
+      const { signal: _signal, ...asked } = request;
+      tradeRequests.push(asked);
       return Promise.resolve(answer(request));
     },
   });

@@ -9,6 +9,7 @@ import { LatestOhlcvSchema } from '../../schemas/latest-ohlcv-schema.js';
 import { MarketContextSchema } from '../../schemas/market-context-schema.js';
 import { OhlcvSchema } from '../../schemas/ohlcv.js';
 import { OrderBookSchema } from '../../schemas/order-book.js';
+import { OrderBookSummarySchema } from '../../schemas/order-book-summary-schema.js';
 import { QualityIssueSchema, QualityReportSchema } from '../../schemas/quality-report-schema.js';
 import { TickSchema } from '../../schemas/tick.js';
 import { TimeframeSchema } from '../../schemas/timeframe-schema.js';
@@ -117,6 +118,12 @@ const DocumentRecordSchema = z.discriminatedUnion('name', [
     name: z.literal('market_context'),
     symbol: z.string().exactOptional(),
     body: MarketContextSchema,
+  }),
+  z.object({
+    kind: z.literal('document'),
+    name: z.literal('order_book'),
+    symbol: z.string().exactOptional(),
+    body: OrderBookSummarySchema,
   }),
 ]);
 

@@ -109,6 +109,8 @@ export class TradeFeed {
     const ref = feed.toPoll(symbol)[0];
     if (ref === undefined) return;
     const poll = ref.source.fetchTrades !== undefined && !(state.streaming && ref.which === 'primary');
+    // Whether the source has given every trade it has (a stream is current by definition).
+    let caughtUp = !poll;
     for (let page = 0; poll && page < MAX_PAGES; page++) {
       if (state.from === null) state.from = this.#settings.start ?? bucketStart(clock.now(), this.#settings.base);
       const request = state.lastId === null ? { since: state.from } : { fromId: state.lastId + 1 };
@@ -119,12 +121,13 @@ export class TradeFeed {
       // Caught up: every trade before the request was sent has come, so the bars ending by then are whole.
       if ((Array.isArray(answer.rows) ? answer.rows.length : 0) < this.#settings.trades.limit) {
         this.#units.bars.close(symbol, answer.sentAt);
+        caughtUp = true;
         break;
       }
       if (state.lastId === before) break;
     }
     await this.#units.bars.compare(symbol, ref.source.name, clock.now());
-    await this.#checkStall(symbol, ref);
+    if (caughtUp) await this.#checkStall(symbol, ref);
   }
 
   /**
@@ -287,8 +290,9 @@ export class TradeFeed {
   }
 
   /**
-   * The trades stalled while the bars still come: a stored base bar with volume opens after the
-   * last trade taken, and no trade came for `trades.stallMs`. That is a `stale` failure of the
+   * The trades stalled while the bars still come: the source has no trade after the last one
+   * taken (its answer was short, or its stream is open), yet a stored base bar with volume opens
+   * after that trade, and no trade came for `trades.stallMs`. That is a `stale` failure of the
    * source, as bars that do not come are.
    */
   async #checkStall(symbol: string, ref: FeedSourceRef): Promise<void> {

@@ -24,16 +24,15 @@ import { HigherTimeframes } from './internal/higher-timeframes.js';
 import { Ingestor } from './internal/ingestor.js';
 import { IssueLog } from './internal/issue-log.js';
 import { Lifecycle } from './internal/lifecycle.js';
+import { marketDepthLoops } from './internal/market-depth-loops.js';
 import { PipelineEmitter } from './internal/pipeline-emitter.js';
 import { OrderBookPoller } from './internal/order-book-poller.js';
-import { periodicLoops } from './internal/periodic-loops.js';
 import { Poller } from './internal/poller.js';
 import { RetentionSchedule } from './internal/retention-schedule.js';
 import { runLoops } from './internal/run-loops.js';
 import { SeriesQuality } from './internal/series-quality.js';
 import { StoreAccess } from './internal/store-access.js';
 import { streamSymbols } from './internal/stream-symbols.js';
-import { streamTrades } from './internal/stream-trades.js';
 import { SymbolDocuments } from './internal/symbol-documents.js';
 import { SymbolLocks } from './internal/symbol-locks.js';
 import { TradeBars } from './internal/trade-bars.js';
@@ -245,7 +244,8 @@ export class Pipeline {
   /**
    * One ingestion cycle: every symbol is fetched, processed and delivered (the symbols side by
    * side, each under its own lock), then the state documents are built (at most once per
-   * `delivery.updateIntervalMs`) and those that changed are delivered. Source failures do not
+   * `delivery.updateIntervalMs`) and those that changed are delivered. A symbol with trades or
+   * order books on also has its trades polled and a book snapshot taken, after its bars. Source failures do not
    * reject: they move the failover state machine and raise alerts. A source whose rate limiter
    * refuses a request is not waited for: the symbol is skipped until the limiter has room (see
    * `start()`).
@@ -278,6 +278,8 @@ export class Pipeline {
    * when the source would become stale (`timeoutMs` after the bar's close). The state documents
    * are built once per `delivery.updateIntervalMs` while they change, and only changed ones
    * go out. Sources that can `subscribe` are also streamed bar by bar through the same steps.
+   * Trades and order books, where configured, are polled at their own intervals (and trades
+   * streamed from `subscribeTrades`).
    *
    * @param signal - Stops the pipeline when aborted, like `stop()`.
    * @throws {@link PipelineStoppedError} after `stop()`: a stopped pipeline does not start again
@@ -305,28 +307,17 @@ export class Pipeline {
       alarms: this.#alarms,
       exclusive: this.#exclusive.bind(this),
     });
-    const units = { clock: this.#clock, emitter: this.#emitter };
-    const periodic = [this.#trades, this.#books].flatMap((job) =>
-      periodicLoops(
-        this.config.symbols.filter((symbol) => job.has(symbol)),
-        controller.signal,
-        {
-          dueAt: (symbol) => job.dueAt(symbol),
-          run: (symbol, running) => this.#exclusive(symbol, () => job.cycle(symbol, running), running),
-        },
-        units,
-      ),
-    );
-    const tradeStreams = streamTrades(this.config.trades.symbols, controller.signal, {
+    const depth = marketDepthLoops(this.config.symbols, controller.signal, {
       feed: this.#feed,
       trades: this.#trades,
+      books: this.#books,
       emitter: this.#emitter,
       clock: this.#clock,
       retryDelay: this.#retryDelay,
       exclusive: this.#exclusive.bind(this),
-      limit: this.config.trades.limit,
+      tradesLimit: this.config.trades.limit,
     });
-    const done = Promise.all([...loops, ...streams, ...periodic, ...tradeStreams])
+    const done = Promise.all([...loops, ...streams, ...depth])
       .then(() => undefined)
       .finally(() => signal?.removeEventListener('abort', onAbort));
     this.#loop = { controller, done };

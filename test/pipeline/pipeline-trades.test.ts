@@ -61,6 +61,32 @@ function pipelineFor(source: FakeSource, clock: ManualClock, sink: MemorySink, c
 }
 
 describe('Pipeline trades', () => {
+  it('judges no stall of a backup that has no trades at all', async () => {
+    // The primary has trades; its backup only bars. Once the primary fails and the feed is on the
+    // backup, trades are unavailable, not stalled: the backup keeps serving bars.
+    const bars = Array.from({ length: 10 }, (_, i) => flat(T0 + i * MIN, 100, 5));
+    const clock = new ManualClock(T0 + MIN + 1000);
+    const primary = tradingSource(clock, bars, () => [trade(1, 5000)]);
+    const backup = fakeSource('data_provider', bars, clock);
+    const pipeline = new Pipeline({
+      primary,
+      backup,
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m'], trades: { symbols: ['BTCUSD'], stallMs: MIN } },
+    });
+    const moves: string[] = [];
+    pipeline.on('failover', (e) => moves.push(e.to));
+    await pipeline.runOnce();
+    primary.fail = () => new Error('primary down');
+    for (let i = 0; i < 30; i++) {
+      await clock.advance(5000);
+      await pipeline.runOnce();
+    }
+    expect(moves).toContain('on_backup');
+    expect(moves.at(-1)).toBe('on_backup');
+  });
+
   it('asks for no trade and delivers no ticks when trades are off', async () => {
     const clock = new ManualClock(T0 + 3 * MIN + 1000);
     const source = tradingSource(clock, [flat(T0, 100), flat(T0 + MIN, 100)], () => [trade(1, 0)]);

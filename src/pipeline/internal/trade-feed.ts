@@ -108,9 +108,11 @@ export class TradeFeed {
     state.polledAt = clock.now();
     const ref = feed.toPoll(symbol)[0];
     if (ref === undefined) return;
-    const poll = ref.source.fetchTrades !== undefined && !(state.streaming && ref.which === 'primary');
-    // Whether the source has given every trade it has (a stream is current by definition).
-    let caughtUp = !poll;
+    const streaming = state.streaming && ref.which === 'primary';
+    const poll = ref.source.fetchTrades !== undefined && !streaming;
+    // Whether the source has given every trade it has (an open stream is current by definition;
+    // a source without trades at all, such as a backup with no `fetchTrades`, is never stalled).
+    let caughtUp = streaming;
     for (let page = 0; poll && page < MAX_PAGES; page++) {
       if (state.from === null) state.from = this.#settings.start ?? bucketStart(clock.now(), this.#settings.base);
       const request = state.lastId === null ? { since: state.from } : { fromId: state.lastId + 1 };

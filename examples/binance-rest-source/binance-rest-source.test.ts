@@ -92,6 +92,9 @@ describe('BinanceRestSource', () => {
     const r = (x: number): number => Number(x.toFixed(8));
     expect(got).toEqual(trades.slice(-10).map((t) => ({ ...t, price: r(t.price), quantity: r(t.quantity) })));
     expect(await source.fetchTrades({ symbol: 'BTCUSD', since: trades[45]!.timestamp })).toHaveLength(5);
+    // By id (historicalTrades): trades from id `fromId` on, oldest first.
+    const byId = await source.fetchTrades({ symbol: 'BTCUSD', fromId: trades[10]!.tradeId, limit: 3 });
+    expect(byId.map((t) => t.tradeId)).toEqual(trades.slice(10, 13).map((t) => t.tradeId));
 
     const book = await source.fetchOrderBook({ symbol: 'BTCUSD', depth: 5 });
     expect(book.timestamp).toBe(now);

@@ -11,6 +11,7 @@ import {
   type Timeframe,
   type TradesRequest,
 } from 'market-data-pipeline';
+import { binanceDepthWeight } from './binance-depth-weight.js';
 
 /** Options of {@link BinanceRestSource}; every field has a default. */
 export interface BinanceRestSourceOptions {
@@ -112,6 +113,8 @@ export class BinanceRestSource implements Source {
   readonly name: string;
   /** Weight of one klines request on Binance (2 for any `limit` up to 1000). */
   readonly requestWeight = 2;
+  /** Weight of one trades request on Binance (`/api/v3/trades` and `/api/v3/historicalTrades`: 25). */
+  readonly tradesRequestWeight = 25;
   /** Binance's largest klines `limit`. */
   readonly maxLimit = 1000;
   readonly #baseUrl: string;
@@ -157,20 +160,35 @@ export class BinanceRestSource implements Source {
   }
 
   /**
-   * The most recent trades (`/api/v3/trades` serves only the newest ones; trades before
-   * `since` are left out), oldest first, as `Tick`s: `isBuyerMaker` means the taker sold.
+   * Rate-limit weight of one `/api/v3/depth` request of `depth` levels a side (see
+   * {@link binanceDepthWeight}): the pipeline's limiter takes it per order-book snapshot.
+   */
+  orderBookWeight(depth: number): number {
+    return binanceDepthWeight(depth);
+  }
+
+  /**
+   * Trades, oldest first, as `Tick`s (`isBuyerMaker` means the taker sold): with `fromId`,
+   * those from that trade id on (`/api/v3/historicalTrades`: how the pipeline resumes and
+   * re-fetches a gap in ids); otherwise the most recent ones (`/api/v3/trades` serves only the
+   * newest; trades before `since` are left out).
    *
-   * @param request - symbol, `since` (epoch ms), `limit` (Binance: at most 1000), `signal`.
+   * @param request - symbol, `fromId`, `since` (epoch ms), `limit` (Binance: at most 1000), `signal`.
    * @returns The trades.
    * @throws SourceError (as a rejection) when the request fails.
    */
   async fetchTrades(request: TradesRequest): Promise<Tick[]> {
+    const path = request.fromId === undefined ? '/api/v3/trades' : '/api/v3/historicalTrades';
     const { body, usedWeight } = await this.#get(
-      '/api/v3/trades',
-      { symbol: this.#symbolMap(request.symbol), ...(request.limit === undefined ? {} : { limit: String(Math.min(request.limit, 1000)) }) },
+      path,
+      {
+        symbol: this.#symbolMap(request.symbol),
+        ...(request.fromId === undefined ? {} : { fromId: String(request.fromId) }),
+        ...(request.limit === undefined ? {} : { limit: String(Math.min(request.limit, 1000)) }),
+      },
       request.signal,
     );
-    if (!Array.isArray(body)) throw this.#badData('/api/v3/trades answered something other than an array of trades', usedWeight);
+    if (!Array.isArray(body)) throw this.#badData(`${path} answered something other than an array of trades`, usedWeight);
     const since = request.since ?? Number.NEGATIVE_INFINITY;
     return (body as readonly unknown[]).flatMap((raw): Tick[] => {
       const t = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;

@@ -10,7 +10,8 @@
  * |---|---|---|
  * | `/api/v3/klines?symbol&interval&startTime&endTime&limit` | 12-column kline arrays, oldest first, at most `limit` (default 500, max 1000); the bar forming at `now()` included | 2 |
  * | `/api/v3/trades?symbol&limit` | the newest `limit` trades (default 500, max 1000) | 25 |
- * | `/api/v3/aggTrades?symbol&startTime&endTime&limit` | trades as aggregate trades (what ccxt's `fetchTrades` asks for) | 4 |
+ * | `/api/v3/historicalTrades?symbol&fromId&limit` | trades from id `fromId` on (without it, the newest), oldest first | 25 |
+ * | `/api/v3/aggTrades?symbol&fromId&startTime&endTime&limit` | trades as aggregate trades (what ccxt's `fetchTrades` asks for) | 4 |
  * | `/api/v3/depth?symbol&limit` | `{ lastUpdateId, bids, asks }` around the last close (default 100 levels, max 5000) | 5 / 25 / 50 / 250 by `limit` |
  * | `/api/v3/exchangeInfo` | the served symbols (what ccxt's `loadMarkets` reads) | 20 |
  * | `/api/v3/time`, `/api/v3/ping` | `{ serverTime }`, `{}` | 1 |
@@ -303,6 +304,7 @@ export class BinanceTestServer {
       case '/api/v3/klines':
         return 2;
       case '/api/v3/trades':
+      case '/api/v3/historicalTrades':
         return 25;
       case '/api/v3/aggTrades':
         return 4;
@@ -326,6 +328,7 @@ export class BinanceTestServer {
       case '/api/v3/klines':
         return this.#klines(params, now);
       case '/api/v3/trades':
+      case '/api/v3/historicalTrades':
       case '/api/v3/aggTrades':
         return this.#trades(path, params, now);
       case '/api/v3/depth':
@@ -386,10 +389,12 @@ export class BinanceTestServer {
     const limit = this.#limit(params, 500, 1000);
     if (limit instanceof HttpAnswer) return limit;
     const all = (this.#options.trades?.[symbol] ?? []).filter((t) => t.timestamp <= now);
-    if (path === '/api/v3/trades') {
+    if (path === '/api/v3/trades' || path === '/api/v3/historicalTrades') {
+      const fromId = path === '/api/v3/historicalTrades' && params['fromId'] !== undefined ? Number(params['fromId']) : undefined;
+      const picked = fromId === undefined ? all.slice(-limit) : all.filter((t) => t.tradeId >= fromId).slice(0, limit);
       return new HttpAnswer(
         200,
-        all.slice(-limit).map((t) => ({
+        picked.map((t) => ({
           id: t.tradeId,
           price: str(t.price),
           qty: str(t.quantity),
@@ -402,8 +407,14 @@ export class BinanceTestServer {
     }
     const from = params['startTime'] === undefined ? undefined : Number(params['startTime']);
     const to = params['endTime'] === undefined ? undefined : Number(params['endTime']);
-    const inWindow = all.filter((t) => (from === undefined || t.timestamp >= from) && (to === undefined || t.timestamp <= to));
-    const picked = from === undefined ? inWindow.slice(-limit) : inWindow.slice(0, limit);
+    const fromId = params['fromId'] === undefined ? undefined : Number(params['fromId']);
+    const inWindow = all.filter(
+      (t) =>
+        (from === undefined || t.timestamp >= from) &&
+        (to === undefined || t.timestamp <= to) &&
+        (fromId === undefined || t.tradeId >= fromId),
+    );
+    const picked = from === undefined && fromId === undefined ? inWindow.slice(-limit) : inWindow.slice(0, limit);
     return new HttpAnswer(
       200,
       picked.map((t) => ({

@@ -100,6 +100,9 @@ describe('CcxtSource', () => {
     // ccxt asks /api/v3/aggTrades for an hour from `since`; every served trade is in it.
     const got = await source.fetchTrades({ symbol: 'BTCUSD', since: T0, limit: 100 });
     expect(got).toEqual(trades.map((t) => ({ ...t, price: r8(t.price), quantity: r8(t.quantity) })));
+    // By id: ccxt passes `fromId` on to /api/v3/aggTrades, which answers from that id on.
+    const byId = await source.fetchTrades({ symbol: 'BTCUSD', fromId: trades[3]!.tradeId, limit: 2 });
+    expect(byId.map((t) => (t as { tradeId: number }).tradeId)).toEqual(trades.slice(3, 5).map((t) => t.tradeId));
     const book = await source.fetchOrderBook({ symbol: 'BTCUSD', depth: 5 });
     expect(book).toMatchObject({ timestamp: now, depthLevels: 5 });
     expect(book.bids.map((l) => l.quantity)).toEqual([1, 2, 3, 4, 5]);

@@ -214,14 +214,21 @@ export class CcxtSource implements Source {
   }
 
   /**
-   * Trades from `since` on, oldest first, as `Tick`s.
+   * Trades from `since` on, oldest first, as `Tick`s; with `fromId`, from that trade id on
+   * (passed to ccxt as the exchange parameter `fromId`, which Binance's `aggTrades` reads; the
+   * pipeline asks by id to resume and to re-fetch a gap in ids).
    *
-   * @param request - symbol, `since` (epoch ms), `limit`, `signal`.
+   * @param request - symbol, `since` (epoch ms), `fromId`, `limit`, `signal`.
    * @returns The trades (rows `fromCcxtTrades` refuses are passed on as they came).
    * @throws SourceError (as a rejection) when ccxt throws.
    */
   async fetchTrades(request: TradesRequest): Promise<readonly unknown[]> {
-    const trades = await this.#call(request.signal, (ex) => ex.fetchTrades(this.#symbolMap(request.symbol), request.since, request.limit));
+    const { fromId } = request;
+    const trades = await this.#call(request.signal, (ex) =>
+      fromId === undefined
+        ? ex.fetchTrades(this.#symbolMap(request.symbol), request.since, request.limit)
+        : ex.fetchTrades(this.#symbolMap(request.symbol), undefined, request.limit, { fromId }),
+    );
     return trades.map((trade) => fromCcxtTrades([trade]).rows[0] ?? trade);
   }
 

@@ -61,6 +61,9 @@ function fileSafe(name: string): string {
  * | alert | one JSON line appended to `state/data/alerts.jsonl` |
  * | dataset (`pipeline.request`) | `data/<SYMBOL>_<TF>_<YYYYMMDD>_<YYYYMMDD>.json` or `.parquet` |
  * | bars (only with `bars: true`) | JSON lines appended to `data/bars/<SYMBOL>_<TF>.jsonl` |
+ * | `order_book` document of a symbol | `state/data/order_book/<SYMBOL>.json` **and** `state/data/order_book.json` |
+ * | ticks (trades on) | one JSON line per trade appended to `data/trades/<SYMBOL>.jsonl` |
+ * | orderBook (books on) | one JSON line per snapshot appended to `data/books/<SYMBOL>.jsonl` |
  *
  * **Several symbols.** The specification shows one symbol per `latest_ohlcv` and
  * `market_context` document at a fixed path. Each symbol gets its own file under
@@ -151,6 +154,14 @@ export class FsStateSink implements Sink {
       }
       case 'forming':
         return {};
+      case 'ticks':
+      case 'orderBook': {
+        const folder = record.kind === 'ticks' ? 'trades' : 'books';
+        const path = join(this.root, 'data', folder, `${fileSafe(record.symbol)}.jsonl`);
+        const lines = record.kind === 'ticks' ? record.ticks.map((tick) => JSON.stringify(tick)) : [JSON.stringify(record.book)];
+        await this.#append(path, lines.map((line) => `${line}\n`).join(''), signal);
+        return { outputPath: path };
+      }
     }
   }
 
@@ -166,8 +177,9 @@ export class FsStateSink implements Sink {
         return { outputPath: path };
       }
       case 'latest_ohlcv':
+      case 'order_book':
       case 'market_context': {
-        const dir = record.name === 'latest_ohlcv' ? join(state, 'data') : state;
+        const dir = record.name === 'market_context' ? state : join(state, 'data');
         // The per-symbol file first: when the fixed path is updated, the per-symbol one already is.
         await write(join(dir, record.name, `${fileSafe(record.symbol ?? record.body.symbol)}.json`));
         const path = join(dir, `${record.name}.json`);

@@ -86,13 +86,15 @@ export class NatsSink implements Sink {
   }
 
   /**
-   * Documents, alerts and JSON datasets; bars unless the `bars` option is off; never the forming bar.
+   * Documents, alerts and JSON datasets; bars unless the `bars` option is off; never the forming
+   * bar, nor raw trades and order books (`ticks`, `orderBook`: it has no subject for them; the
+   * `order_book` document summarises the books).
    *
    * @param record - A record the pipeline is about to deliver.
    * @returns Whether this sink takes it.
    */
   accepts(record: SinkRecord): boolean {
-    if (record.kind === 'forming') return false;
+    if (record.kind === 'forming' || record.kind === 'ticks' || record.kind === 'orderBook') return false;
     if (record.kind === 'bars') return this.#bars;
     if (record.kind === 'dataset') return record.format === 'json';
     return true;

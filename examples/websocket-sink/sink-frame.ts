@@ -10,6 +10,7 @@ import {
   DataStatusSchema,
   LatestOhlcvSchema,
   MarketContextSchema,
+  OrderBookSummarySchema,
   QualityReportSchema,
   TimeframeSchema,
   WireBarSchema,
@@ -70,11 +71,12 @@ function wireBar(bar: Ohlcv): WireBar {
 }
 
 /**
- * The frame of one sink record (datasets have none: they answer a data request, not a stream).
+ * The frame of one sink record (datasets have none: they answer a data request, not a stream;
+ * nor have raw trades and order books: their summary is the `order_book` document).
  *
  * @param record - What the pipeline delivered.
  * @param rev - The sink's revision for this frame.
- * @returns The frame, or `undefined` for a dataset.
+ * @returns The frame, or `undefined` for a dataset, a `ticks` or an `orderBook` record.
  */
 export function toSinkFrame(record: SinkRecord, rev: number): SinkFrame | undefined {
   switch (record.kind) {
@@ -103,6 +105,8 @@ export function toSinkFrame(record: SinkRecord, rev: number): SinkFrame | undefi
     case 'alert':
       return { type: 'alert', rev, alert: record.alert };
     case 'dataset':
+    case 'ticks':
+    case 'orderBook':
       return undefined;
   }
 }
@@ -112,6 +116,7 @@ const DOCUMENT_SCHEMAS = {
   latest_ohlcv: LatestOhlcvSchema,
   quality_report: QualityReportSchema,
   market_context: MarketContextSchema,
+  order_book: OrderBookSummarySchema,
 } as const;
 
 const rev = z.number().int().nonnegative();

@@ -14,6 +14,8 @@ export type {
   DocumentName,
   AlertRecord,
   DatasetRecord,
+  TicksRecord,
+  OrderBookRecord,
 } from './sink.js';
 export type { Store, StoreSnapshot } from './store.js';
 export { MemoryStore } from './memory-store.js';

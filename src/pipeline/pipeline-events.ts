@@ -21,6 +21,28 @@ export interface PipelineEvents {
   /** A gap was found in the base timeframe, with what was done about it. */
   gap: (event: { readonly symbol: string; readonly timeframe: Timeframe; readonly report: GapReport }) => void;
   /**
+   * Trade ids jumped (only with `trades.consecutiveIds`): trades `fromId` to `toId` (inclusive)
+   * were missing from an answer. They were re-fetched by id at once; `refetched` came back,
+   * `missing` did not (they are lost to the trades' delivery). `completeness` is the share of the
+   * symbol's trades received since the pipeline started, in [0, 1]. A `gap_detected` quality
+   * issue records the same.
+   */
+  tradeGap: (event: {
+    readonly symbol: string;
+    readonly source: string;
+    readonly fromId: number;
+    readonly toId: number;
+    readonly refetched: number;
+    readonly missing: number;
+    readonly completeness: number;
+  }) => void;
+  /**
+   * A base bar built from the trades closed (only with `trades` on): exchange-exact, as
+   * `ticksToOhlcv` builds it. It is checked against the bar from klines at the same open time;
+   * a disagreement is an `inconsistent_source` issue of the quality report.
+   */
+  tradeBar: (event: { readonly symbol: string; readonly timeframe: Timeframe; readonly bar: Ohlcv }) => void;
+  /**
    * Rows a source sent were refused and removed: unparseable, breaking an OHLCV rule, tagged
    * with another `symbol` (`other_symbol`), opening before the `since` the request asked for
    * (`not_requested`) or after the current bar (`future_bar`). They are never stored or

@@ -105,6 +105,12 @@ export interface SymbolCheckpoint {
    * versions: the hold then starts afresh.
    */
   readonly qualityHeldSince?: number | null;
+  /**
+   * With trades on for the symbol: the id of the last trade delivered, from which trades resume
+   * (`fromId` = it + 1); `null` before the first. Absent when trades are off, and in
+   * checkpoints of earlier versions.
+   */
+  readonly lastTradeId?: number | null;
 }
 
 /**

@@ -24,7 +24,9 @@ import { HigherTimeframes } from './internal/higher-timeframes.js';
 import { Ingestor } from './internal/ingestor.js';
 import { IssueLog } from './internal/issue-log.js';
 import { Lifecycle } from './internal/lifecycle.js';
+import { marketDepthLoops } from './internal/market-depth-loops.js';
 import { PipelineEmitter } from './internal/pipeline-emitter.js';
+import { OrderBookPoller } from './internal/order-book-poller.js';
 import { Poller } from './internal/poller.js';
 import { RetentionSchedule } from './internal/retention-schedule.js';
 import { runLoops } from './internal/run-loops.js';
@@ -33,6 +35,8 @@ import { StoreAccess } from './internal/store-access.js';
 import { streamSymbols } from './internal/stream-symbols.js';
 import { SymbolDocuments } from './internal/symbol-documents.js';
 import { SymbolLocks } from './internal/symbol-locks.js';
+import { TradeBars } from './internal/trade-bars.js';
+import { TradeFeed } from './internal/trade-feed.js';
 import { MemoryStore } from './memory-store.js';
 import { DEFAULT_SINK_OVERFLOW_SIZE, type PipelineCheckpoint, type PipelineOptions } from './pipeline-options.js';
 import type { PipelineEvents } from './pipeline-events.js';
@@ -91,6 +95,8 @@ export class Pipeline {
   readonly #poller: Poller;
   readonly #publisher: DocumentPublisher;
   readonly #requests: DataRequests;
+  readonly #trades: TradeFeed;
+  readonly #books: OrderBookPoller;
   readonly #checkpointed: CheckpointUnits;
   /** Per symbol: wakes its poll loop when its feed or stream changed. */
   readonly #alarms = new Map<string, Alarm>();
@@ -215,7 +221,13 @@ export class Pipeline {
     });
     this.#requests = new DataRequests(config, baseMs, { feed, ingestor: this.#ingestor, store, delivery, emitter, clock, exclusive });
     this.#delivery = delivery;
-    this.#checkpointed = { feed, issues, escalation, planner, alerts, delivery, store };
+    const tradeBars = new TradeBars(base, config.consistency, { store, issues, emitter });
+    this.#trades = new TradeFeed(
+      { trades: config.trades, base, baseMs, start: options.start },
+      { feed, delivery, issues, bars: tradeBars, store, emitter, clock },
+    );
+    this.#books = new OrderBookPoller(config.orderBook, base, { feed, delivery, issues, emitter, clock });
+    this.#checkpointed = { feed, issues, escalation, planner, alerts, delivery, store, trades: this.#trades };
     if (options.checkpoint !== undefined) restoreCheckpoint(options.checkpoint, this.#checkpointed, clock.now());
   }
 
@@ -232,7 +244,8 @@ export class Pipeline {
   /**
    * One ingestion cycle: every symbol is fetched, processed and delivered (the symbols side by
    * side, each under its own lock), then the state documents are built (at most once per
-   * `delivery.updateIntervalMs`) and those that changed are delivered. Source failures do not
+   * `delivery.updateIntervalMs`) and those that changed are delivered. A symbol with trades or
+   * order books on also has its trades polled and a book snapshot taken, after its bars. Source failures do not
    * reject: they move the failover state machine and raise alerts. A source whose rate limiter
    * refuses a request is not waited for: the symbol is skipped until the limiter has room (see
    * `start()`).
@@ -247,6 +260,8 @@ export class Pipeline {
         this.config.symbols.map(async (symbol) => {
           if (this.#poller.isCurrent(symbol)) this.#poller.rest(symbol);
           else await this.#exclusive(symbol, () => this.#poller.cycle(symbol, running), running);
+          if (this.#trades.has(symbol)) await this.#exclusive(symbol, () => this.#trades.cycle(symbol, running), running);
+          if (this.#books.has(symbol)) await this.#exclusive(symbol, () => this.#books.cycle(symbol, running), running);
         }),
       );
       for (const cycle of cycles) if (cycle.status === 'rejected') throw cycle.reason;
@@ -263,6 +278,8 @@ export class Pipeline {
    * when the source would become stale (`timeoutMs` after the bar's close). The state documents
    * are built once per `delivery.updateIntervalMs` while they change, and only changed ones
    * go out. Sources that can `subscribe` are also streamed bar by bar through the same steps.
+   * Trades and order books, where configured, are polled at their own intervals (and trades
+   * streamed from `subscribeTrades`).
    *
    * @param signal - Stops the pipeline when aborted, like `stop()`.
    * @throws {@link PipelineStoppedError} after `stop()`: a stopped pipeline does not start again
@@ -290,7 +307,17 @@ export class Pipeline {
       alarms: this.#alarms,
       exclusive: this.#exclusive.bind(this),
     });
-    const done = Promise.all([...loops, ...streams])
+    const depth = marketDepthLoops(this.config.symbols, controller.signal, {
+      feed: this.#feed,
+      trades: this.#trades,
+      books: this.#books,
+      emitter: this.#emitter,
+      clock: this.#clock,
+      retryDelay: this.#retryDelay,
+      exclusive: this.#exclusive.bind(this),
+      tradesLimit: this.config.trades.limit,
+    });
+    const done = Promise.all([...loops, ...streams, ...depth])
       .then(() => undefined)
       .finally(() => signal?.removeEventListener('abort', onAbort));
     this.#loop = { controller, done };

@@ -4,7 +4,10 @@ import type { DataStatus } from '../schemas/data-status-schema.js';
 import type { LatestOhlcv } from '../schemas/latest-ohlcv-schema.js';
 import type { MarketContext } from '../schemas/market-context-schema.js';
 import type { Ohlcv } from '../schemas/ohlcv.js';
+import type { OrderBook } from '../schemas/order-book.js';
+import type { OrderBookSummary } from '../schemas/order-book-summary-schema.js';
 import type { QualityReport } from '../schemas/quality-report-schema.js';
+import type { Tick } from '../schemas/tick.js';
 import type { Timeframe } from '../time/timeframe.js';
 
 /**
@@ -44,6 +47,8 @@ export interface DocumentBodies {
   readonly quality_report: QualityReport;
   /** `/state/market_context.json`, one per symbol. */
   readonly market_context: MarketContext;
+  /** The latest order book's summary, one per symbol with `orderBook` configured (`OrderBookSummarySchema`). */
+  readonly order_book: OrderBookSummary;
 }
 
 /** The name of a state document. */
@@ -79,8 +84,28 @@ export interface DatasetRecord {
   readonly bars: readonly RevisedBar[];
 }
 
+/**
+ * A batch of trades of one symbol (only with `trades` configured for it): parsed, validated,
+ * deduplicated by trade id and in trade-id order, each trade delivered once per pipeline
+ * (at least once across a resume). Sinks upsert by `(symbol, tradeId)`.
+ */
+export interface TicksRecord {
+  readonly kind: 'ticks';
+  readonly symbol: string;
+  /** Trades, oldest (lowest id) first; never empty. */
+  readonly ticks: readonly Tick[];
+}
+
+/** One validated order-book snapshot of one symbol (only with `orderBook` configured for it). */
+export interface OrderBookRecord {
+  readonly kind: 'orderBook';
+  readonly symbol: string;
+  /** Bids best first, asks best first, uncrossed, at most the configured depth a side. */
+  readonly book: OrderBook;
+}
+
 /** Everything the pipeline delivers, tagged by `kind`. */
-export type SinkRecord = BarsRecord | FormingBarRecord | DocumentRecord | AlertRecord | DatasetRecord;
+export type SinkRecord = BarsRecord | FormingBarRecord | DocumentRecord | AlertRecord | DatasetRecord | TicksRecord | OrderBookRecord;
 
 /** What a sink may answer to a write. */
 export interface SinkWriteResult {

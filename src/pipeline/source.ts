@@ -20,6 +20,12 @@ export interface TradesRequest {
   readonly symbol: string;
   /** Time of the first trade wanted, epoch ms (inclusive). */
   readonly since?: number;
+  /**
+   * The first trade id wanted (inclusive); when set it wins over `since`. The pipeline asks by id
+   * to resume after the last trade it has and to re-fetch a gap in consecutive ids (Binance's
+   * `historicalTrades?fromId=`).
+   */
+  readonly fromId?: number;
   /** At most this many trades. */
   readonly limit?: number;
   /** Aborted on timeout or stop. */
@@ -67,6 +73,18 @@ export interface Source {
    */
   readonly requestWeight?: number;
   /**
+   * Rate-limit weight of one `fetchTrades` request (Binance: `/api/v3/trades` and
+   * `/api/v3/historicalTrades` weigh 25).
+   * @defaultValue `requestWeight`
+   */
+  readonly tradesRequestWeight?: number;
+  /**
+   * Rate-limit weight of one `fetchOrderBook` request asking for `depth` levels a side: on
+   * Binance it grows with the limit (see `binanceDepthWeight` in the Binance REST example).
+   * @defaultValue `requestWeight` whatever the depth
+   */
+  orderBookWeight?(depth: number): number;
+  /**
    * The largest `limit` the source accepts in one request.
    * @defaultValue 1000
    */
@@ -82,4 +100,11 @@ export interface Source {
   fetchOrderBook?(request: OrderBookRequest): Promise<unknown>;
   /** Bars as they happen (closed bars, and updates of the forming bar), until `signal` aborts. */
   subscribe?(request: OhlcvRequest): AsyncIterable<unknown>;
+  /**
+   * Trades as they happen, each message one trade or an array of trades shaped like `Tick`,
+   * until `request.signal` aborts. `fromId`, when given, is the first trade id wanted.
+   */
+  subscribeTrades?(request: TradesRequest): AsyncIterable<unknown>;
+  /** Order-book snapshots shaped like `OrderBook` as they change, until `request.signal` aborts. */
+  subscribeOrderBook?(request: OrderBookRequest): AsyncIterable<unknown>;
 }

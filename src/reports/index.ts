@@ -2,6 +2,8 @@ export { buildDataStatus } from './build-data-status.js';
 export type { DataStatusInput, SourceStatusInput, SeriesStatusInput } from './build-data-status.js';
 export { buildLatestOhlcv } from './build-latest-ohlcv.js';
 export type { LatestOhlcvInput } from './build-latest-ohlcv.js';
+export { buildOrderBookSummary } from './build-order-book-summary.js';
+export type { OrderBookSummaryOptions } from './build-order-book-summary.js';
 export { buildQualityReport } from './build-quality-report.js';
 export type { QualityReportInput, SymbolQualityInput } from './build-quality-report.js';
 export { createAlert } from './create-alert.js';

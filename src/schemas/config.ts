@@ -22,8 +22,12 @@ import {
   DEFAULT_ESCALATION,
 } from './quality-config.js';
 
+import { DEFAULT_ORDER_BOOK, DEFAULT_TRADES, OrderBookConfigSchema, TradesConfigSchema } from './market-depth-config.js';
+
 // The quality sections, so that every section is still imported from this file.
 export * from './quality-config.js';
+// The trade and order-book sections, likewise.
+export * from './market-depth-config.js';
 
 /** Gap size classes; see {@link DEFAULT_GAP_STRATEGIES}. */
 export const GapStrategiesSchema = z
@@ -215,26 +219,40 @@ export type DeliveryConfig = z.output<typeof DeliveryConfigSchema>;
 export const DEFAULT_DELIVERY: DeliveryConfig = { updateIntervalMs: 1000, bufferSize: 100, formats: ['parquet', 'json'] };
 
 /** The whole configuration; build it with `resolveConfig`. */
-export const PipelineConfigSchema = z.strictObject({
-  /** Symbols to ingest. */
-  symbols: z.array(z.string().min(1)),
-  /** The timeframe fetched from sources; all others are aggregated from it. */
-  baseTimeframe: TimeframeSchema,
-  /** Timeframes kept and delivered (the base timeframe included). */
-  timeframes: z.array(TimeframeSchema).min(1),
-  retention: RetentionSchema,
-  rateLimit: RateLimitConfigSchema,
-  completeness: CompletenessConfigSchema,
-  validity: ValidityConfigSchema,
-  freshness: FreshnessConfigSchema,
-  consistency: ConsistencyConfigSchema,
-  weights: QualityWeightsSchema,
-  escalation: EscalationConfigSchema,
-  gaps: GapStrategiesSchema,
-  preprocessing: PreprocessingConfigSchema,
-  feedFailure: FeedFailureConfigSchema,
-  delivery: DeliveryConfigSchema,
-});
+export const PipelineConfigSchema = z
+  .strictObject({
+    /** Symbols to ingest. */
+    symbols: z.array(z.string().min(1)),
+    /** The timeframe fetched from sources; all others are aggregated from it. */
+    baseTimeframe: TimeframeSchema,
+    /** Timeframes kept and delivered (the base timeframe included). */
+    timeframes: z.array(TimeframeSchema).min(1),
+    retention: RetentionSchema,
+    rateLimit: RateLimitConfigSchema,
+    completeness: CompletenessConfigSchema,
+    validity: ValidityConfigSchema,
+    freshness: FreshnessConfigSchema,
+    consistency: ConsistencyConfigSchema,
+    weights: QualityWeightsSchema,
+    escalation: EscalationConfigSchema,
+    gaps: GapStrategiesSchema,
+    preprocessing: PreprocessingConfigSchema,
+    feedFailure: FeedFailureConfigSchema,
+    delivery: DeliveryConfigSchema,
+    /** Trades per symbol (off by default). */
+    trades: TradesConfigSchema,
+    /** Order-book snapshots per symbol (off by default). */
+    orderBook: OrderBookConfigSchema,
+  })
+  .superRefine((config, ctx) => {
+    for (const section of ['trades', 'orderBook'] as const) {
+      for (const [i, symbol] of config[section].symbols.entries()) {
+        if (!config.symbols.includes(symbol)) {
+          ctx.addIssue({ code: 'custom', path: [section, 'symbols', i], message: `Expected one of the configured \`symbols\`` });
+        }
+      }
+    }
+  });
 /** The whole configuration. */
 export type PipelineConfig = z.output<typeof PipelineConfigSchema>;
 
@@ -243,7 +261,7 @@ const DEFAULT_TIMEFRAMES: Timeframe[] = ['1m', '5m', '15m', '1H', '4H', '1D'];
 
 /**
  * Every default of the original specification in one object.
- * @defaultValue the `DEFAULT_*` constants, symbols `BTCUSD` and `ETHUSD`, base timeframe `1m`, timeframes `1m 5m 15m 1H 4H 1D`
+ * @defaultValue the `DEFAULT_*` constants (trades and order books off), symbols `BTCUSD` and `ETHUSD`, base timeframe `1m`, timeframes `1m 5m 15m 1H 4H 1D`
  */
 export const DEFAULT_CONFIG: PipelineConfig = {
   symbols: ['BTCUSD', 'ETHUSD'],
@@ -261,4 +279,6 @@ export const DEFAULT_CONFIG: PipelineConfig = {
   preprocessing: DEFAULT_PREPROCESSING,
   feedFailure: DEFAULT_FEED_FAILURE,
   delivery: DEFAULT_DELIVERY,
+  trades: DEFAULT_TRADES,
+  orderBook: DEFAULT_ORDER_BOOK,
 };

@@ -34,6 +34,10 @@ export {
   DEFAULT_FEED_FAILURE,
   DEFAULT_DELIVERY,
   DEFAULT_CONFIG,
+  TradesConfigSchema,
+  OrderBookConfigSchema,
+  DEFAULT_TRADES,
+  DEFAULT_ORDER_BOOK,
 } from './config.js';
 export type {
   CompletenessConfig,
@@ -49,6 +53,8 @@ export type {
   FeedFailureConfig,
   DeliveryConfig,
   PipelineConfig,
+  TradesConfig,
+  OrderBookConfig,
 } from './config.js';
 export { resolveConfig } from './resolve-config.js';
 export type { DeepPartial } from './resolve-config.js';
@@ -60,6 +66,8 @@ export { IsoTimestampSchema, IsoDateSchema } from './iso-timestamp-schema.js';
 export { DataStatusSchema, HealthStatus, HealthStatusSchema } from './data-status-schema.js';
 export type { DataStatus } from './data-status-schema.js';
 export { LatestOhlcvSchema, WireBarSchema } from './latest-ohlcv-schema.js';
+export { OrderBookSummarySchema } from './order-book-summary-schema.js';
+export type { OrderBookSummary } from './order-book-summary-schema.js';
 export type { LatestOhlcv, WireBar } from './latest-ohlcv-schema.js';
 export {
   MarketContextSchema,

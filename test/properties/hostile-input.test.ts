@@ -352,6 +352,7 @@ const NOT_BATCH: Record<string, string> = {
   buildDataStatus: 'document builder',
   buildLatestOhlcv: 'document builder',
   buildQualityReport: 'document builder',
+  buildOrderBookSummary: 'document builder',
   createAlert: 'document builder',
   buildDataResponse: 'document builder',
   feedActionAlert: 'document builder',

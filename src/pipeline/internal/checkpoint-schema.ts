@@ -8,7 +8,10 @@ import { DataStatusSchema } from '../../schemas/data-status-schema.js';
 import { LatestOhlcvSchema } from '../../schemas/latest-ohlcv-schema.js';
 import { MarketContextSchema } from '../../schemas/market-context-schema.js';
 import { OhlcvSchema } from '../../schemas/ohlcv.js';
+import { OrderBookSchema } from '../../schemas/order-book.js';
+import { OrderBookSummarySchema } from '../../schemas/order-book-summary-schema.js';
 import { QualityIssueSchema, QualityReportSchema } from '../../schemas/quality-report-schema.js';
+import { TickSchema } from '../../schemas/tick.js';
 import { TimeframeSchema } from '../../schemas/timeframe-schema.js';
 import type { Timeframe } from '../../time/timeframe.js';
 import { validateOhlcv } from '../../validate/validate-ohlcv.js';
@@ -95,6 +98,7 @@ const SymbolCheckpointSchema = z.object({
   syntheticSince: time.nullable(),
   escalated: z.array(z.string()),
   qualityHeldSince: time.nullable().exactOptional(),
+  lastTradeId: z.number().int().nullable().exactOptional(),
 });
 
 const RevisedBarSchema = OhlcvSchema.extend({ revision: count });
@@ -115,6 +119,12 @@ const DocumentRecordSchema = z.discriminatedUnion('name', [
     symbol: z.string().exactOptional(),
     body: MarketContextSchema,
   }),
+  z.object({
+    kind: z.literal('document'),
+    name: z.literal('order_book'),
+    symbol: z.string().exactOptional(),
+    body: OrderBookSummarySchema,
+  }),
 ]);
 
 const SinkRecordSchema = z.discriminatedUnion('kind', [
@@ -130,6 +140,8 @@ const SinkRecordSchema = z.discriminatedUnion('kind', [
     path: z.string(),
     bars: z.array(RevisedBarSchema),
   }),
+  z.object({ kind: z.literal('ticks'), symbol: z.string().min(1), ticks: z.array(TickSchema) }),
+  z.object({ kind: z.literal('orderBook'), symbol: z.string().min(1), book: OrderBookSchema }),
 ]);
 
 const PipelineCheckpointSchema = z.object({

@@ -7,6 +7,7 @@ import type { EscalationTracker } from './escalation-tracker.js';
 import type { FeedController } from './feed-controller.js';
 import type { IssueLog } from './issue-log.js';
 import type { StoreAccess } from './store-access.js';
+import type { TradeFeed } from './trade-feed.js';
 
 /** The units whose state a checkpoint keeps. */
 export interface CheckpointUnits {
@@ -17,20 +18,29 @@ export interface CheckpointUnits {
   readonly alerts: AlertLog;
   readonly delivery: Delivery;
   readonly store: StoreAccess;
+  readonly trades: TradeFeed;
 }
 
 /**
  * The pipeline's state at `at` (epoch ms) as plain JSON, from each unit's own part: per symbol
- * the feed state, the issues, the escalation memory and `syntheticSince`; the rate limiters;
+ * the feed state, the issues, the escalation memory, `syntheticSince` and the last trade id (with trades on); the rate limiters;
  * the alert numbering; the records pending per sink; and the store's snapshot when it takes one.
  */
 export function takeCheckpoint(units: CheckpointUnits, at: number): PipelineCheckpoint {
-  const { feed, issues, escalation, planner, alerts, delivery, store } = units;
+  const { feed, issues, escalation, planner, alerts, delivery, store, trades } = units;
   const { feeds, limiters } = feed.toJSON();
   const symbols: Record<string, SymbolCheckpoint> = {};
   for (const [symbol, state] of Object.entries(feeds)) {
     const { escalated, qualityHeldSince } = escalation.toJSON(symbol);
-    symbols[symbol] = { feed: state, issues: issues.toJSON(symbol), syntheticSince: planner.toJSON(symbol), escalated, qualityHeldSince };
+    const lastTradeId = trades.lastTradeId(symbol);
+    symbols[symbol] = {
+      feed: state,
+      issues: issues.toJSON(symbol),
+      syntheticSince: planner.toJSON(symbol),
+      escalated,
+      qualityHeldSince,
+      ...(lastTradeId === undefined ? {} : { lastTradeId }),
+    };
   }
   const snapshot = store.snapshot();
   const checkpoint: PipelineCheckpoint = {
@@ -63,6 +73,7 @@ export function restoreCheckpoint(input: unknown, units: CheckpointUnits, now: n
     units.issues.restore(symbol, saved.issues);
     units.escalation.restore(symbol, saved.escalated, saved.qualityHeldSince);
     units.planner.restore(symbol, saved.syntheticSince);
+    if (saved.lastTradeId !== undefined) units.trades.restore(symbol, saved.lastTradeId);
   }
   if (checkpoint.store !== undefined) units.store.restore(checkpoint.store);
   units.delivery.restore(checkpoint.pending);

@@ -186,35 +186,60 @@ export class FeedController {
    */
   async request(
     symbol: string,
-    { which, source }: FeedSourceRef,
+    ref: FeedSourceRef,
     since: number,
     limit: number,
     signal: AbortSignal | undefined,
     maxWaitMs = 0,
   ): Promise<SourceAnswer> {
-    await this.#acquire(source, signal, maxWaitMs);
-    const { clock, deadlines, baseTimeframe, policy } = this.#options;
+    const { source } = ref;
+    const { baseTimeframe } = this.#options;
+    const sent = await this.call(symbol, ref, source.requestWeight ?? 1, signal, maxWaitMs, (requestSignal) =>
+      source.fetchOhlcv({
+        symbol,
+        timeframe: baseTimeframe,
+        since,
+        limit,
+        get signal() {
+          return requestSignal();
+        },
+      }),
+    );
+    const answer = answerRows(sent.value);
+    if (answer.usedWeight !== undefined) this.#feedback(source, { kind: 'used_weight', used: answer.usedWeight, sentAt: sent.sentAt });
+    return { rows: answer.rows, latencyMs: sent.latencyMs };
+  }
+
+  /**
+   * Any request of `symbol` to `which` (bars, trades, an order book) through the source's rate
+   * limiter, taking `weight` from it, under the same deadline as {@link FeedController.request}
+   * (the feed timeout, or earlier when the ladder moves past the step it serves). It does not
+   * tell the failover machine how it went: the caller does (`succeeded`, `failed`, `throttled`).
+   *
+   * @param weight - The request's rate-limit weight.
+   * @param send - Sends the request; its argument gives the request's signal (aborted on timeout).
+   * @returns The answer, when the request was sent (epoch ms) and its round trip (ms).
+   * @throws The source's error, a timeout `SourceError`, or {@link Throttled} (see `request`).
+   */
+  async call<T>(
+    symbol: string,
+    { which, source }: FeedSourceRef,
+    weight: number,
+    signal: AbortSignal | undefined,
+    maxWaitMs: number,
+    send: (requestSignal: () => AbortSignal) => Promise<T>,
+  ): Promise<{ readonly value: T; readonly sentAt: number; readonly latencyMs: number }> {
+    await this.#acquire(source, weight, signal, maxWaitMs);
+    const { clock, deadlines, policy } = this.#options;
     const started = clock.now();
     const timeoutMs = requestDeadline(this.state(symbol), which, started, policy) - started;
-    const answer = answerRows(
-      await deadlines.run(
-        timeoutMs,
-        signal,
-        () => new SourceError(`${source.name} did not answer within ${timeoutMs} ms`, { kind: 'timeout', source: source.name }),
-        (requestSignal) =>
-          source.fetchOhlcv({
-            symbol,
-            timeframe: baseTimeframe,
-            since,
-            limit,
-            get signal() {
-              return requestSignal();
-            },
-          }),
-      ),
+    const value = await deadlines.run(
+      timeoutMs,
+      signal,
+      () => new SourceError(`${source.name} did not answer within ${timeoutMs} ms`, { kind: 'timeout', source: source.name }),
+      send,
     );
-    if (answer.usedWeight !== undefined) this.#feedback(source, { kind: 'used_weight', used: answer.usedWeight, sentAt: started });
-    return { rows: answer.rows, latencyMs: clock.now() - started };
+    return { value, sentAt: started, latencyMs: clock.now() - started };
   }
 
   /**
@@ -281,6 +306,14 @@ export class FeedController {
     if (!stats.down && stale !== null && now >= stale) this.#event(symbol, { kind: 'failed', source: which, failure: 'stale' });
   }
 
+  /**
+   * `symbol`'s trades stalled on `which` while its bars still came: a `stale` failure, as a
+   * source that brings no bar when due (reported once while the source is up).
+   */
+  stalled(symbol: string, which: FeedSource): void {
+    if (!this.state(symbol)[which].down) this.#event(symbol, { kind: 'failed', source: which, failure: 'stale' });
+  }
+
   /** The feed states and limiters, for a checkpoint. */
   toJSON(): { feeds: Record<string, FeedState>; limiters: Record<string, RateLimiterState> } {
     return { feeds: Object.fromEntries(this.#feeds), limiters: Object.fromEntries(this.#limiters) };
@@ -315,13 +348,13 @@ export class FeedController {
    * `maxWaitMs` of the call; throws {@link Throttled} otherwise. Each refusal's wait is at least
    * 1 ms and the budget is fixed, so the loop ends.
    */
-  async #acquire(source: Source, signal: AbortSignal | undefined, maxWaitMs: number): Promise<void> {
+  async #acquire(source: Source, weight: number, signal: AbortSignal | undefined, maxWaitMs: number): Promise<void> {
     const clock = this.#options.clock;
     const latest = clock.now() + maxWaitMs;
     for (;;) {
       const state = this.#limiters.get(source.name) ?? createRateLimiter(this.#options.rateLimit);
       const now = clock.now();
-      const decision = tryAcquire(state, now, source.requestWeight ?? 1);
+      const decision = tryAcquire(state, now, weight);
       this.#limiters.set(source.name, decision.state);
       if (decision.granted) return;
       if (now + decision.waitMs > latest) {

@@ -1,0 +1,129 @@
+import { TickAggregator } from '../../aggregate/tick-aggregator.js';
+import { isoUtc } from '../../internal/iso-utc.js';
+import { checkConsistency } from '../../quality/check-consistency.js';
+import type { ConsistencyConfig } from '../../schemas/config.js';
+import type { Ohlcv } from '../../schemas/ohlcv.js';
+import type { Tick } from '../../schemas/tick.js';
+import type { Timeframe } from '../../time/timeframe.js';
+import type { IssueLog } from './issue-log.js';
+import type { PipelineEmitter } from './pipeline-emitter.js';
+import type { StoreAccess } from './store-access.js';
+
+/**
+ * Base bars built from trades that wait for the bar from klines they are checked against,
+ * at most this many per symbol (a day of 1m bars); the oldest are given up beyond it.
+ */
+const MAX_WAITING = 1440;
+
+/** The units {@link TradeBars} works with. */
+export interface TradeBarsUnits {
+  readonly store: StoreAccess;
+  readonly issues: IssueLog;
+  readonly emitter: PipelineEmitter;
+}
+
+interface SymbolBars {
+  readonly aggregator: TickAggregator;
+  /** Buckets opening before this (epoch ms) may miss trades taken before the first request: never built. */
+  readonly from: number;
+  /** Bars built from trades, not yet compared with the bar from klines, oldest first. */
+  waiting: Ohlcv[];
+}
+
+/**
+ * Owns the base bars built from trades: per symbol a streaming {@link TickAggregator}
+ * (exchange-exact, as `ticksToOhlcv`), each closed bar emitted as `tradeBar`, then checked
+ * against the bar from klines stored at the same open time with the consistency metric's
+ * cross-source check (`checkConsistency`, reference `kind: 'source'`, the configured
+ * `relativeTolerance`). A disagreement is an `inconsistent_source` issue of the quality report,
+ * naming the fields and both values; the stored bar is left as it is (never a silent choice). A
+ * bar from trades waits for its bar from klines when that has not come yet; a flagged bar (filled,
+ * or an outlier the preprocessing clipped) is no longer the source's kline and is not compared.
+ */
+export class TradeBars {
+  readonly #base: Timeframe;
+  readonly #consistency: ConsistencyConfig;
+  readonly #units: TradeBarsUnits;
+  readonly #symbols = new Map<string, SymbolBars>();
+
+  constructor(base: Timeframe, consistency: ConsistencyConfig, units: TradeBarsUnits) {
+    this.#base = base;
+    this.#consistency = consistency;
+    this.#units = units;
+  }
+
+  /**
+   * Adds trades of `symbol`, in trade order, after those added before.
+   *
+   * @param from - On the symbol's first call: the time (epoch ms) from which its trades are
+   *   complete; buckets opening before it are not built.
+   */
+  add(symbol: string, ticks: readonly Tick[], from: number): void {
+    let bars = this.#symbols.get(symbol);
+    if (bars === undefined) {
+      bars = { aggregator: new TickAggregator({ timeframe: this.#base }), from, waiting: [] };
+      this.#symbols.set(symbol, bars);
+    }
+    const closed: Ohlcv[] = [];
+    for (const tick of ticks) if (tick.timestamp >= bars.from) closed.push(...bars.aggregator.add(tick));
+    this.#closed(symbol, bars, closed);
+  }
+
+  /**
+   * Every trade of `symbol` before `at` (epoch ms) has been added: the bar forming closes if it
+   * ended by then.
+   */
+  close(symbol: string, at: number): void {
+    const bars = this.#symbols.get(symbol);
+    if (bars !== undefined) this.#closed(symbol, bars, bars.aggregator.close(at));
+  }
+
+  #closed(symbol: string, bars: SymbolBars, closed: readonly Ohlcv[]): void {
+    // Trades the aggregator skipped were refused before it (validated, deduplicated, in id order).
+    bars.aggregator.takeIssues();
+    for (const bar of closed) this.#units.emitter.emit('tradeBar', { symbol, timeframe: this.#base, bar });
+    bars.waiting.push(...closed);
+    if (bars.waiting.length > MAX_WAITING) bars.waiting.splice(0, bars.waiting.length - MAX_WAITING);
+  }
+
+  /**
+   * Compares `symbol`'s waiting bars from trades with the bars from klines stored at their open
+   * times, at `now` (epoch ms); those with no stored bar yet keep waiting.
+   */
+  async compare(symbol: string, sourceName: string, now: number): Promise<void> {
+    const bars = this.#symbols.get(symbol);
+    const first = bars?.waiting[0];
+    const last = bars?.waiting.at(-1);
+    if (bars === undefined || first === undefined || last === undefined) return;
+    const stored = await this.#units.store.range(symbol, this.#base, first.timestamp, last.timestamp + 1);
+    const klines = new Map(stored.map((bar) => [bar.timestamp, bar]));
+    const ready = bars.waiting.filter((bar) => klines.has(bar.timestamp));
+    bars.waiting = bars.waiting.filter((bar) => !klines.has(bar.timestamp));
+    const reference = ready.flatMap((bar) => {
+      const kline = klines.get(bar.timestamp);
+      return kline === undefined || kline.flag !== undefined ? [] : [kline];
+    });
+    if (reference.length === 0) return;
+    const result = checkConsistency(ready, {
+      timeframe: this.#base,
+      config: this.#consistency,
+      symbol,
+      reference: { kind: 'source', bars: reference, name: sourceName },
+    });
+    for (const disagreement of result.disagreements) {
+      const fields = disagreement.differences
+        .map((d) => `${d.field} ${d.value} from trades, ${d.reference} from klines (${(d.relativeDifference * 100).toPrecision(3)} %)`)
+        .join('; ');
+      this.#units.issues.note(symbol, {
+        timestamp: isoUtc(now),
+        type: 'inconsistent_source',
+        symbol,
+        timeframe: this.#base,
+        duration_bars: 1,
+        resolution: 'flagged',
+        severity: 'warning',
+        message: `The ${this.#base} bar of ${isoUtc(disagreement.timestamp)} built from ${sourceName}'s trades disagrees with its klines: ${fields}`,
+      });
+    }
+  }
+}

@@ -1,0 +1,314 @@
+import { isoUtc } from '../../internal/iso-utc.js';
+import type { TradesConfig } from '../../schemas/config.js';
+import { parseTicks } from '../../schemas/parse-ticks.js';
+import type { Tick } from '../../schemas/tick.js';
+import { bucketStart } from '../../time/bucket-start.js';
+import type { Timeframe } from '../../time/timeframe.js';
+import { TickRule } from '../../validate/tick-rule.js';
+import { validateTicks } from '../../validate/validate-ticks.js';
+import type { Clock } from '../clock.js';
+import type { Source, TradesRequest } from '../source.js';
+import type { Delivery } from './delivery.js';
+import type { FeedController, FeedSourceRef } from './feed-controller.js';
+import type { IssueLog } from './issue-log.js';
+import type { PipelineEmitter } from './pipeline-emitter.js';
+import { sequenceTrades, type TradeIdGap } from './sequence-trades.js';
+import type { StoreAccess } from './store-access.js';
+import { Throttled } from './throttled.js';
+import type { TradeBars } from './trade-bars.js';
+
+/** Requests of one cycle at most (pages of `trades.limit`): a long catch-up goes on at the next cycle. */
+const MAX_PAGES = 50;
+
+/** Rules about the order of trades: dedupe and ordering settle them, so they refuse no trade. */
+const ORDER_RULES: ReadonlySet<string> = new Set([TickRule.TimestampNonDecreasing, TickRule.TradeIdUnique, TickRule.TradeIdIncreasing]);
+
+/** The units a {@link TradeFeed} works with. */
+export interface TradeFeedUnits {
+  readonly feed: FeedController;
+  readonly delivery: Delivery;
+  readonly issues: IssueLog;
+  readonly bars: TradeBars;
+  readonly store: StoreAccess;
+  readonly emitter: PipelineEmitter;
+  readonly clock: Clock;
+}
+
+/** What a {@link TradeFeed} knows of the pipeline's set-up. */
+export interface TradeFeedSettings {
+  readonly trades: TradesConfig;
+  readonly base: Timeframe;
+  readonly baseMs: number;
+  /** Where a symbol's first request starts (epoch ms); omitted: the current base bar's open. */
+  readonly start: number | undefined;
+}
+
+interface SymbolTrades {
+  /** Id of the last trade taken; `null` before the first. */
+  lastId: number | null;
+  /** Time of the last trade taken, epoch ms. */
+  lastTradeAt: number | null;
+  /** From when the trades are complete (epoch ms): the first request's `since`. */
+  from: number | null;
+  /** When the symbol's trades were last asked for (epoch ms). */
+  polledAt: number | null;
+  /** Trades received and trade ids found missing since the pipeline started. */
+  received: number;
+  missing: number;
+  /** Whether the primary's `subscribeTrades` stream is open (polls then only compare bars and check for a stall). */
+  streaming: boolean;
+}
+
+/**
+ * Owns each symbol's trades: asks the source the failover ladder names (`fetchTrades`, through
+ * its rate limiter with `tradesRequestWeight`, under the feed timeout) from the last trade id
+ * on, page by page; takes each answer through parse (`parseTicks`), validate (`validateTicks`:
+ * a trade breaking a value rule is refused and reported), dedupe by trade id and order; finds
+ * jumps in consecutive ids and re-fetches them by id at once (`tradeGap` event, `gap_detected`
+ * issue, the trades' completeness); delivers the batch as one `ticks` record; feeds the bars
+ * built from trades ({@link TradeBars}); and keeps the last trade id for the checkpoint. A
+ * symbol whose trades stall while its bars show trading makes its source `stale`. While the
+ * primary's trade stream is open ({@link TradeFeed.streamed}), polls fetch nothing from it.
+ */
+export class TradeFeed {
+  readonly #settings: TradeFeedSettings;
+  readonly #units: TradeFeedUnits;
+  readonly #symbols = new Map<string, SymbolTrades>();
+
+  constructor(settings: TradeFeedSettings, units: TradeFeedUnits) {
+    this.#settings = settings;
+    this.#units = units;
+  }
+
+  /** Whether trades are on for `symbol`. */
+  has(symbol: string): boolean {
+    return this.#settings.trades.symbols.includes(symbol);
+  }
+
+  /** When `symbol`'s trades are next due (epoch ms); `-Infinity` before the first poll. */
+  dueAt(symbol: string): number {
+    const polledAt = this.#state(symbol).polledAt;
+    return polledAt === null ? Number.NEGATIVE_INFINITY : polledAt + this.#settings.trades.pollIntervalMs;
+  }
+
+  /** The share of `symbol`'s trades received (received / (received + missing)); 1 before any. */
+  completeness(symbol: string): number {
+    const { received, missing } = this.#state(symbol);
+    return received + missing === 0 ? 1 : received / (received + missing);
+  }
+
+  /**
+   * One poll of `symbol`'s trades (call it under the symbol's lock), from the last trade id on,
+   * page after page until an answer is shorter than `trades.limit`, then the stall check. A
+   * failure moves the failover ladder of the symbol, as a failed bar request does.
+   */
+  async cycle(symbol: string, signal: AbortSignal | undefined): Promise<void> {
+    const { feed, clock } = this.#units;
+    const state = this.#state(symbol);
+    state.polledAt = clock.now();
+    const ref = feed.toPoll(symbol)[0];
+    if (ref === undefined) return;
+    const streaming = state.streaming && ref.which === 'primary';
+    const poll = ref.source.fetchTrades !== undefined && !streaming;
+    // Whether the source has given every trade it has (an open stream is current by definition;
+    // a source without trades at all, such as a backup with no `fetchTrades`, is never stalled).
+    let caughtUp = streaming;
+    for (let page = 0; poll && page < MAX_PAGES; page++) {
+      if (state.from === null) state.from = this.#settings.start ?? bucketStart(clock.now(), this.#settings.base);
+      const request = state.lastId === null ? { since: state.from } : { fromId: state.lastId + 1 };
+      const answer = await this.#fetch(symbol, ref, request, signal);
+      if (answer === undefined) return;
+      const before = state.lastId;
+      await this.#take(symbol, ref, answer.rows, signal);
+      // Caught up: every trade before the request was sent has come, so the bars ending by then are whole.
+      if ((Array.isArray(answer.rows) ? answer.rows.length : 0) < this.#settings.trades.limit) {
+        this.#units.bars.close(symbol, answer.sentAt);
+        caughtUp = true;
+        break;
+      }
+      if (state.lastId === before) break;
+    }
+    await this.#units.bars.compare(symbol, ref.source.name, clock.now());
+    if (caughtUp) await this.#checkStall(symbol, ref);
+  }
+
+  /**
+   * Takes a message of `symbol`'s trade stream from `ref` (one trade or an array of them; call it
+   * under the symbol's lock) as a polled answer is taken: a jump in ids is re-fetched with
+   * `fetchTrades`, when the source has it.
+   */
+  async streamed(symbol: string, ref: FeedSourceRef, message: unknown, signal: AbortSignal | undefined): Promise<void> {
+    const state = this.#state(symbol);
+    state.from ??= this.#settings.start ?? bucketStart(this.#units.clock.now(), this.#settings.base);
+    await this.#take(symbol, ref, Array.isArray(message) ? message : [message], signal);
+  }
+
+  /** Where `symbol`'s trade stream should start: the trade after the last taken, or the first request's time. */
+  resumeFrom(symbol: string): Pick<TradesRequest, 'since' | 'fromId'> {
+    const { lastId } = this.#state(symbol);
+    if (lastId !== null) return { fromId: lastId + 1 };
+    return { since: this.#settings.start ?? bucketStart(this.#units.clock.now(), this.#settings.base) };
+  }
+
+  /** Marks `symbol`'s trade stream open or closed. */
+  setStreaming(symbol: string, open: boolean): void {
+    this.#state(symbol).streaming = open;
+  }
+
+  /** The last trade id taken per symbol, for a checkpoint (`null` before the first). */
+  lastTradeId(symbol: string): number | null | undefined {
+    return this.has(symbol) ? this.#state(symbol).lastId : undefined;
+  }
+
+  /** Puts a checkpoint's last trade id of `symbol` back: its trades resume after it. */
+  restore(symbol: string, lastId: number | null): void {
+    this.#state(symbol).lastId = lastId;
+  }
+
+  #state(symbol: string): SymbolTrades {
+    let state = this.#symbols.get(symbol);
+    if (state === undefined) {
+      state = { lastId: null, lastTradeAt: null, from: null, polledAt: null, received: 0, missing: 0, streaming: false };
+      this.#symbols.set(symbol, state);
+    }
+    return state;
+  }
+
+  /** One `fetchTrades` through the feed controller; `undefined` when it failed or was throttled (the feed is told). */
+  async #fetch(
+    symbol: string,
+    ref: FeedSourceRef,
+    request: Pick<TradesRequest, 'since' | 'fromId'>,
+    signal: AbortSignal | undefined,
+  ): Promise<{ readonly rows: unknown; readonly sentAt: number } | undefined> {
+    const { feed } = this.#units;
+    const { source, which } = ref;
+    const limit = this.#settings.trades.limit;
+    try {
+      const answer = await feed.call(symbol, ref, tradesWeight(source), signal, 0, (requestSignal) =>
+        (source.fetchTrades as NonNullable<Source['fetchTrades']>)({
+          symbol,
+          ...request,
+          limit,
+          get signal() {
+            return requestSignal();
+          },
+        }),
+      );
+      return { rows: answer.value, sentAt: answer.sentAt };
+    } catch (error) {
+      if (signal?.aborted === true) throw signal.reason;
+      if (error instanceof Throttled) feed.throttled(symbol, which, error);
+      else feed.failed(symbol, which, source, error);
+      return undefined;
+    }
+  }
+
+  /** Parse, validate, dedupe and order; re-fetch the gaps; deliver; build bars. */
+  async #take(symbol: string, ref: FeedSourceRef, rows: unknown, signal: AbortSignal | undefined): Promise<void> {
+    const state = this.#state(symbol);
+    const consecutive = this.#settings.trades.consecutiveIds;
+    const first = sequenceTrades(state.lastId, this.#accept(symbol, ref.source.name, rows), consecutive);
+    let { fresh } = first;
+    let left: readonly TradeIdGap[] = [];
+    const refetched: Tick[] = [];
+    if (first.gaps.length > 0) {
+      for (const gap of first.gaps) refetched.push(...(await this.#refetch(symbol, ref, gap, signal)));
+      ({ fresh, gaps: left } = sequenceTrades(state.lastId, [...fresh, ...refetched], consecutive));
+    }
+    state.received += fresh.length;
+    for (const gap of first.gaps) this.#reportGap(symbol, ref.source.name, gap, left, refetched);
+    const last = fresh.at(-1);
+    if (last === undefined) return;
+    await this.#units.delivery.deliver([{ kind: 'ticks', symbol, ticks: fresh }], signal);
+    state.lastId = last.tradeId;
+    state.lastTradeAt = last.timestamp;
+    this.#units.bars.add(symbol, fresh, state.from ?? Number.NEGATIVE_INFINITY);
+  }
+
+  /** The trades of an answer that parse and break no value rule; the others are reported (`rejected`, `invalid_bar` issue). */
+  #accept(symbol: string, sourceName: string, rows: unknown): Tick[] {
+    const parsed = parseTicks(rows, { coerce: true });
+    const validation = validateTicks(parsed.rows);
+    const refused = new Set<number>();
+    for (const issue of validation.issues) if (!ORDER_RULES.has(issue.rule)) refused.add(issue.index);
+    const issues = [...parsed.issues, ...validation.issues.filter((issue) => refused.has(issue.index))];
+    if (issues.length > 0) {
+      const count = parsed.rejected + refused.size;
+      const { clock, emitter, issues: log } = this.#units;
+      emitter.emit('rejected', {
+        symbol,
+        source: sourceName,
+        issues: issues.map((issue) => ('code' in issue ? issue : { code: issue.rule, path: [issue.index], message: issue.message })),
+      });
+      log.note(symbol, {
+        timestamp: isoUtc(clock.now()),
+        type: 'invalid_bar',
+        symbol,
+        timeframe: this.#settings.base,
+        resolution: 'removed',
+        message: `${count} trade${count === 1 ? '' : 's'} from ${sourceName} refused: ${issues[0]?.message ?? ''}`,
+      });
+    }
+    return refused.size === 0 ? parsed.rows : parsed.rows.filter((_, i) => !refused.has(i));
+  }
+
+  /** Asks for the trades of `gap` by id (at most `trades.limit` of them); those in the gap that come back. */
+  async #refetch(symbol: string, ref: FeedSourceRef, gap: TradeIdGap, signal: AbortSignal | undefined): Promise<Tick[]> {
+    if (ref.source.fetchTrades === undefined) return [];
+    const answer = await this.#fetch(symbol, ref, { fromId: gap.fromId }, signal);
+    if (answer === undefined) return [];
+    return this.#accept(symbol, ref.source.name, answer.rows).filter((t) => t.tradeId >= gap.fromId && t.tradeId <= gap.toId);
+  }
+
+  #reportGap(symbol: string, sourceName: string, gap: TradeIdGap, left: readonly TradeIdGap[], refetched: readonly Tick[]): void {
+    const state = this.#state(symbol);
+    let missing = 0;
+    for (const rest of left) missing += Math.max(0, Math.min(rest.toId, gap.toId) - Math.max(rest.fromId, gap.fromId) + 1);
+    const size = gap.toId - gap.fromId + 1;
+    const got = new Set(refetched.filter((t) => t.tradeId >= gap.fromId && t.tradeId <= gap.toId).map((t) => t.tradeId)).size;
+    state.missing += missing;
+    const { emitter, issues, clock } = this.#units;
+    emitter.emit('tradeGap', {
+      symbol,
+      source: sourceName,
+      fromId: gap.fromId,
+      toId: gap.toId,
+      refetched: got,
+      missing,
+      completeness: this.completeness(symbol),
+    });
+    issues.note(symbol, {
+      timestamp: isoUtc(clock.now()),
+      type: 'gap_detected',
+      symbol,
+      timeframe: this.#settings.base,
+      resolution: missing === 0 ? 'flagged' : 'marked_missing',
+      severity: missing === 0 ? 'info' : 'warning',
+      message:
+        `Trade ids ${gap.fromId}–${gap.toId} (${size} trade${size === 1 ? '' : 's'}) missing from ${sourceName}'s answer: ` +
+        `${got} re-fetched by id, ${missing} lost`,
+    });
+  }
+
+  /**
+   * The trades stalled while the bars still come: the source has no trade after the last one
+   * taken (its answer was short, or its stream is open), yet a stored base bar with volume opens
+   * after that trade, and no trade came for `trades.stallMs`. That is a `stale` failure of the
+   * source, as bars that do not come are.
+   */
+  async #checkStall(symbol: string, ref: FeedSourceRef): Promise<void> {
+    const state = this.#state(symbol);
+    const since = state.lastTradeAt ?? state.from;
+    const now = this.#units.clock.now();
+    if (since === null || now - since < this.#settings.trades.stallMs) return;
+    const last = await this.#units.store.last(symbol, this.#settings.base);
+    if (last === undefined || last.flag !== undefined || last.volume <= 0) return;
+    if (last.timestamp >= bucketStart(since, this.#settings.base) + this.#settings.baseMs) this.#units.feed.stalled(symbol, ref.which);
+  }
+}
+
+/** The rate-limit weight of one `fetchTrades` of `source`. */
+function tradesWeight(source: Source): number {
+  return source.tradesRequestWeight ?? source.requestWeight ?? 1;
+}

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { Pipeline } from '../../src/pipeline/pipeline.js';
+import type { OrderBookRequest } from '../../src/pipeline/source.js';
+import { OrderBookSummarySchema } from '../../src/schemas/order-book-summary-schema.js';
+import { ManualClock } from '../../src/testing/manual-clock.js';
+import { MemorySink } from '../../src/testing/memory-sink.js';
+import { fakeSource, flat } from './support.js';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2025, 0, 30);
+
+/** A source of one bar whose `fetchOrderBook` answers `book(request)`, and weighs a depth request as Binance does. */
+function bookSource(clock: ManualClock, book: (request: OrderBookRequest) => unknown) {
+  const requests: Omit<OrderBookRequest, 'signal'>[] = [];
+  const source = Object.assign(fakeSource('exchange_api', [flat(T0, 100)], clock), {
+    requests: [],
+    bookRequests: requests,
+    orderBookWeight: (depth: number): number => (depth <= 100 ? 5 : 25),
+    fetchOrderBook(request: OrderBookRequest): Promise<unknown> {
+      const { signal: _signal, ...asked } = request;
+      requests.push(asked);
+      return Promise.resolve(book(request));
+    },
+  });
+  return source;
+}
+
+function pipelineOver(source: ReturnType<typeof bookSource>, clock: ManualClock, sink: MemorySink, depth = 5): Pipeline {
+  return new Pipeline({
+    primary: source,
+    sinks: [sink],
+    clock,
+    start: T0,
+    config: { symbols: ['BTCUSD'], timeframes: ['1m'], orderBook: { symbols: ['BTCUSD'], depth, band: 0.01 } },
+  });
+}
+
+describe('Pipeline order books', () => {
+  it('delivers a valid snapshot and its summary: spread, mid and depth within the band', async () => {
+    const clock = new ManualClock(T0 + MIN + 1000);
+    const source = bookSource(clock, () => ({
+      timestamp: T0 + MIN,
+      bids: [
+        [99.5, 2],
+        [99.2, 3],
+        [98, 7],
+      ],
+      asks: [
+        [100.5, 1],
+        [100.9, 4],
+        [101.5, 6],
+      ],
+    }));
+    const sink = new MemorySink();
+    const pipeline = pipelineOver(source, clock, sink);
+    await pipeline.runOnce();
+    await pipeline.flush();
+    expect(source.bookRequests).toEqual([{ symbol: 'BTCUSD', depth: 5 }]);
+    const books = sink.records.filter((r) => r.kind === 'orderBook');
+    expect(books).toHaveLength(1);
+    // mid = (99.5 + 100.5) / 2 = 100; spread 1 = 100 bps of mid; the 1 % band is [99, 101]:
+    // bids 2 + 3 (98 is outside), asks 1 + 4 (101.5 is outside).
+    const summary = OrderBookSummarySchema.parse(sink.document('order_book', 'BTCUSD'));
+    expect(summary).toEqual({
+      symbol: 'BTCUSD',
+      timestamp: '2025-01-30T00:01:00Z',
+      source: 'exchange_api',
+      best_bid: 99.5,
+      best_ask: 100.5,
+      mid: 100,
+      spread: 1,
+      spread_bps: 100,
+      band: 0.01,
+      bid_depth: 5,
+      ask_depth: 5,
+      bid_levels: 3,
+      ask_levels: 3,
+    });
+  });
+
+  it('rejects a crossed book with an issue and delivers nothing of it', async () => {
+    const clock = new ManualClock(T0 + MIN + 1000);
+    const source = bookSource(clock, () => ({ timestamp: T0 + MIN, bids: [[101, 1]], asks: [[100, 1]] }));
+    const sink = new MemorySink();
+    const pipeline = pipelineOver(source, clock, sink);
+    const rejected: string[] = [];
+    pipeline.on('rejected', (e) => rejected.push(...e.issues.map((i) => i.code)));
+    await pipeline.runOnce();
+    await pipeline.flush();
+    expect(rejected).toEqual(['not_crossed']);
+    expect(sink.records.filter((r) => r.kind === 'orderBook')).toEqual([]);
+    expect(sink.document('order_book', 'BTCUSD')).toBeUndefined();
+    const issues = pipeline.checkpoint().symbols['BTCUSD']?.issues ?? [];
+    expect(issues).toContainEqual(expect.objectContaining({ type: 'invalid_bar', resolution: 'removed' }));
+  });
+
+  it('rejects a book deeper than asked', async () => {
+    const clock = new ManualClock(T0 + MIN + 1000);
+    const bids = Array.from({ length: 3 }, (_, i) => [99 - i, 1]);
+    const source = bookSource(clock, () => ({ timestamp: T0 + MIN, bids, asks: [[100, 1]] }));
+    const sink = new MemorySink();
+    const pipeline = pipelineOver(source, clock, sink, 2);
+    const rejected: string[] = [];
+    pipeline.on('rejected', (e) => rejected.push(...e.issues.map((i) => i.code)));
+    await pipeline.runOnce();
+    expect(rejected).toEqual(['depth_levels']);
+  });
+
+  it("takes each snapshot's weight for its depth from the source's rate limiter", async () => {
+    const clock = new ManualClock(T0 + MIN + 1000);
+    const source = bookSource(clock, () => ({ timestamp: T0 + MIN, bids: [[99, 1]], asks: [[100, 1]] }));
+    const pipeline = new Pipeline({
+      primary: source,
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m'], orderBook: { symbols: ['BTCUSD'], depth: 500 } },
+    });
+    await pipeline.runOnce();
+    const limiter = pipeline.checkpoint().limiters['exchange_api'];
+    // One klines request (weight 1, the source's default) and one 500-level book (weight 25, as the source says).
+    expect(limiter).toMatchObject({ kind: 'sliding_window' });
+    const used = limiter?.kind === 'sliding_window' ? limiter.grants.reduce((sum, g) => sum + g.weight, 0) : 0;
+    expect(used).toBe(1 + 25);
+  });
+});

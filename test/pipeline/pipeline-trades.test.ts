@@ -1,0 +1,314 @@
+import { describe, expect, it } from 'vitest';
+import { Pipeline } from '../../src/pipeline/pipeline.js';
+import type { PipelineEvents } from '../../src/pipeline/pipeline-events.js';
+import type { SinkRecord } from '../../src/pipeline/sink.js';
+import type { TradesRequest } from '../../src/pipeline/source.js';
+import type { Ohlcv } from '../../src/schemas/ohlcv.js';
+import type { Tick } from '../../src/schemas/tick.js';
+import { ManualClock } from '../../src/testing/manual-clock.js';
+import { MemorySink } from '../../src/testing/memory-sink.js';
+import { ccxtTrades, describeFixtures, freqtradeBars } from '../support/fixtures.js';
+import { fakeSource, flat, runUntil, type FakeSource } from './support.js';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2025, 0, 30);
+
+type TradeGapEvent = Parameters<PipelineEvents['tradeGap']>[0];
+
+/** Trade `id` at `T0 + ms`, price `price`. */
+function trade(id: number, ms: number, price = 100): Tick {
+  return { timestamp: T0 + ms, price, quantity: 1, side: id % 2 === 0 ? 'buy' : 'sell', tradeId: id };
+}
+
+/** A source of `bars` (served as they close) whose `fetchTrades` answers with `answer(request)`. */
+function tradingSource(
+  clock: ManualClock,
+  bars: readonly Ohlcv[],
+  answer: (request: TradesRequest) => readonly unknown[],
+): FakeSource & { readonly tradeRequests: Omit<TradesRequest, 'signal'>[] } {
+  const tradeRequests: Omit<TradesRequest, 'signal'>[] = [];
+  const source = fakeSource('exchange_api', bars, clock);
+  return Object.assign(source, {
+    tradeRequests,
+    fetchTrades(request: TradesRequest): Promise<readonly unknown[]> {
+      const { signal: _signal, ...asked } = request;
+      tradeRequests.push(asked);
+      return Promise.resolve(answer(request));
+    },
+  });
+}
+
+/** Trades from `trades` that a Binance-like source returns: by `fromId` or from `since`, at most `limit`. */
+function serve(trades: readonly Tick[], request: TradesRequest): Tick[] {
+  const from = request.fromId;
+  const picked = from === undefined ? trades.filter((t) => t.timestamp >= (request.since ?? 0)) : trades.filter((t) => t.tradeId >= from);
+  return picked.slice(0, request.limit ?? 1000);
+}
+
+function deliveredTicks(records: readonly SinkRecord[]): number[] {
+  return records.flatMap((r) => (r.kind === 'ticks' ? r.ticks.map((t) => t.tradeId) : []));
+}
+
+function pipelineFor(source: FakeSource, clock: ManualClock, sink: MemorySink, checkpoint?: ReturnType<Pipeline['checkpoint']>): Pipeline {
+  return new Pipeline({
+    primary: source,
+    sinks: [sink],
+    clock,
+    start: T0,
+    config: { symbols: ['BTCUSD'], timeframes: ['1m'], trades: { symbols: ['BTCUSD'], limit: 100 } },
+    ...(checkpoint === undefined ? {} : { checkpoint }),
+  });
+}
+
+describe('Pipeline trades', () => {
+  it('judges no stall of a backup that has no trades at all', async () => {
+    // The primary has trades; its backup only bars. Once the primary fails and the feed is on the
+    // backup, trades are unavailable, not stalled: the backup keeps serving bars.
+    const bars = Array.from({ length: 10 }, (_, i) => flat(T0 + i * MIN, 100, 5));
+    const clock = new ManualClock(T0 + MIN + 1000);
+    const primary = tradingSource(clock, bars, () => [trade(1, 5000)]);
+    const backup = fakeSource('data_provider', bars, clock);
+    const pipeline = new Pipeline({
+      primary,
+      backup,
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m'], trades: { symbols: ['BTCUSD'], stallMs: MIN } },
+    });
+    const moves: string[] = [];
+    pipeline.on('failover', (e) => moves.push(e.to));
+    await pipeline.runOnce();
+    primary.fail = () => new Error('primary down');
+    for (let i = 0; i < 30; i++) {
+      await clock.advance(5000);
+      await pipeline.runOnce();
+    }
+    expect(moves).toContain('on_backup');
+    expect(moves.at(-1)).toBe('on_backup');
+  });
+
+  it('asks for no trade and delivers no ticks when trades are off', async () => {
+    const clock = new ManualClock(T0 + 3 * MIN + 1000);
+    const source = tradingSource(clock, [flat(T0, 100), flat(T0 + MIN, 100)], () => [trade(1, 0)]);
+    const sink = new MemorySink();
+    const pipeline = new Pipeline({
+      primary: source,
+      sinks: [sink],
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m'] },
+    });
+    await pipeline.runOnce();
+    await pipeline.flush();
+    expect(source.tradeRequests).toEqual([]);
+    expect(sink.records.filter((r) => r.kind === 'ticks')).toEqual([]);
+    expect(pipeline.checkpoint().symbols['BTCUSD']).not.toHaveProperty('lastTradeId');
+  });
+
+  it('finds a jump in consecutive trade ids, re-fetches it by id and reports it', async () => {
+    // Trades 1–10, one every 5 s; the first answer lacks 6 and 7, as a source dropping a page would.
+    const trades = Array.from({ length: 10 }, (_, i) => trade(i + 1, i * 5000));
+    const clock = new ManualClock(T0 + MIN + 1000);
+    const source = tradingSource(clock, [flat(T0, 100)], (request) =>
+      request.fromId === undefined ? serve(trades, request).filter((t) => t.tradeId !== 6 && t.tradeId !== 7) : serve(trades, request),
+    );
+    const sink = new MemorySink();
+    const pipeline = pipelineFor(source, clock, sink);
+    const gaps: TradeGapEvent[] = [];
+    pipeline.on('tradeGap', (e) => gaps.push(e));
+    await pipeline.runOnce();
+    await pipeline.flush();
+    expect(source.tradeRequests.map((r) => r.fromId)).toEqual([undefined, 6]);
+    expect(deliveredTicks(sink.records)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(gaps).toEqual([{ symbol: 'BTCUSD', source: 'exchange_api', fromId: 6, toId: 7, refetched: 2, missing: 0, completeness: 1 }]);
+    const issues = pipeline.checkpoint().symbols['BTCUSD']?.issues ?? [];
+    expect(issues).toContainEqual(expect.objectContaining({ type: 'gap_detected', resolution: 'flagged' }));
+  });
+
+  it('counts trades the re-fetch cannot bring as missing in the completeness', async () => {
+    // Trades 1–10 without 4 and 5 anywhere: 8 received of 10 → completeness 0.8.
+    const trades = Array.from({ length: 10 }, (_, i) => trade(i + 1, i * 5000)).filter((t) => t.tradeId !== 4 && t.tradeId !== 5);
+    const clock = new ManualClock(T0 + MIN + 1000);
+    const source = tradingSource(clock, [flat(T0, 100)], (request) => serve(trades, request));
+    const sink = new MemorySink();
+    const pipeline = pipelineFor(source, clock, sink);
+    const gaps: TradeGapEvent[] = [];
+    pipeline.on('tradeGap', (e) => gaps.push(e));
+    await pipeline.runOnce();
+    expect(gaps).toEqual([{ symbol: 'BTCUSD', source: 'exchange_api', fromId: 4, toId: 5, refetched: 0, missing: 2, completeness: 0.8 }]);
+    const issues = pipeline.checkpoint().symbols['BTCUSD']?.issues ?? [];
+    expect(issues).toContainEqual(expect.objectContaining({ type: 'gap_detected', resolution: 'marked_missing' }));
+  });
+
+  it('delivers each trade once, in id order, when answers overlap, repeat ids or come unsorted', async () => {
+    const trades = Array.from({ length: 6 }, (_, i) => trade(i + 1, i * 5000));
+    const clock = new ManualClock(T0 + MIN + 1000);
+    let calls = 0;
+    // A source that ignores `fromId` and answers everything it has, shuffled and with a repeat.
+    const source = tradingSource(clock, [flat(T0, 100)], () => {
+      calls++;
+      const have = calls === 1 ? trades.slice(0, 4) : trades;
+      return [...have].reverse().concat(have[0] as Tick);
+    });
+    const sink = new MemorySink();
+    const pipeline = pipelineFor(source, clock, sink);
+    await pipeline.runOnce();
+    await clock.advance(10_000);
+    await pipeline.runOnce();
+    await pipeline.flush();
+    expect(deliveredTicks(sink.records)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('refuses a trade that breaks a value rule and reports it', async () => {
+    const clock = new ManualClock(T0 + MIN + 1000);
+    const bad = { ...trade(2, 5000), price: -1 };
+    const source = tradingSource(clock, [flat(T0, 100)], () => [trade(1, 0), bad, trade(3, 10_000)]);
+    const sink = new MemorySink();
+    const pipeline = new Pipeline({
+      primary: source,
+      sinks: [sink],
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m'], trades: { symbols: ['BTCUSD'], limit: 100, consecutiveIds: false } },
+    });
+    const rejected: string[] = [];
+    pipeline.on('rejected', (e) => rejected.push(...e.issues.map((i) => i.code)));
+    await pipeline.runOnce();
+    await pipeline.flush();
+    expect(rejected).toEqual(['price_positive']);
+    expect(deliveredTicks(sink.records)).toEqual([1, 3]);
+  });
+
+  it("takes the primary's trade stream, re-fetching a jump in its ids by id", async () => {
+    const trades = Array.from({ length: 7 }, (_, i) => trade(i + 1, 1000 + i * 1000));
+    const clock = new ManualClock(T0 + 500);
+    // fetchTrades answers only by id, so every trade comes from the stream but the re-fetched ones.
+    const source = Object.assign(
+      tradingSource(clock, [flat(T0, 100)], (request) => (request.fromId === undefined ? [] : serve(trades, request))),
+      {
+        async *subscribeTrades(request: TradesRequest): AsyncIterable<unknown> {
+          if (request.fromId !== undefined) return;
+          yield trades.slice(0, 3);
+          await clock.sleep(2000);
+          yield trades.slice(5);
+          await clock.sleep(60_000, request.signal);
+        },
+      },
+    );
+    const sink = new MemorySink();
+    const pipeline = pipelineFor(source, clock, sink);
+    const gaps: TradeGapEvent[] = [];
+    pipeline.on('tradeGap', (e) => gaps.push(e));
+    await runUntil(pipeline, clock, T0 + 10_000);
+    expect(deliveredTicks(sink.records)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(gaps).toMatchObject([{ fromId: 4, toId: 5, refetched: 2, missing: 0 }]);
+  });
+
+  it('resumes from the checkpoint after the last trade delivered', async () => {
+    const trades = Array.from({ length: 8 }, (_, i) => trade(i + 1, i * 5000));
+    const clock = new ManualClock(T0 + 21_000);
+    const source = tradingSource(clock, [flat(T0, 100)], (request) => serve(trades, request).filter((t) => t.timestamp < clock.now()));
+    const first = new MemorySink();
+    const before = pipelineFor(source, clock, first);
+    await before.runOnce();
+    await before.flush();
+    expect(deliveredTicks(first.records)).toEqual([1, 2, 3, 4, 5]);
+    const saved = JSON.parse(JSON.stringify(before.checkpoint())) as ReturnType<Pipeline['checkpoint']>;
+    expect(saved.symbols['BTCUSD']?.lastTradeId).toBe(5);
+    await before.stop();
+    await clock.advance(30_000);
+    const second = new MemorySink();
+    const after = pipelineFor(source, clock, second, saved);
+    await after.runOnce();
+    await after.flush();
+    expect(source.tradeRequests.at(-1)?.fromId).toBe(6);
+    expect(deliveredTicks(second.records)).toEqual([6, 7, 8]);
+  });
+
+  it('reports a bar from trades that disagrees with the bar from klines', async () => {
+    // Minute 0 trades at 100, 103, 101 (the exchange-exact bar: O 100 H 103 L 100 C 101, volume 3);
+    // the source's kline says the minute closed at 100 with volume 3: the close differs by 1 %,
+    // beyond the consistency tolerance of 0.1 %.
+    const trades = [trade(1, 0, 100), trade(2, 20_000, 103), trade(3, 40_000, 101), trade(4, MIN + 1000, 101)];
+    const kline: Ohlcv = { timestamp: T0, open: 100, high: 103, low: 100, close: 100, volume: 3 };
+    const clock = new ManualClock(T0 + 2 * MIN + 1000);
+    const source = tradingSource(clock, [kline, flat(T0 + MIN, 101)], (request) => serve(trades, request));
+    const sink = new MemorySink();
+    const pipeline = pipelineFor(source, clock, sink);
+    const tradeBars: Ohlcv[] = [];
+    pipeline.on('tradeBar', (e) => tradeBars.push(e.bar));
+    await pipeline.runOnce();
+    expect(tradeBars[0]).toMatchObject({ timestamp: T0, open: 100, high: 103, low: 100, close: 101, volume: 3 });
+    const issues = pipeline.checkpoint().symbols['BTCUSD']?.issues ?? [];
+    const inconsistent = issues.filter((i) => i.type === 'inconsistent_source');
+    expect(inconsistent).toHaveLength(1);
+    expect(inconsistent[0]?.message).toContain('close 101 from trades, 100 from klines');
+  });
+
+  it('makes the source stale when its trades stall while its bars with volume still come', async () => {
+    // One trade at 00:00:05, then none, while 1m bars with volume keep coming for 5 minutes.
+    const bars = Array.from({ length: 10 }, (_, i) => flat(T0 + i * MIN, 100, 5));
+    const clock = new ManualClock(T0 + 1000);
+    const source = tradingSource(clock, bars, () => [trade(1, 5000)]);
+    const sink = new MemorySink();
+    const pipeline = new Pipeline({
+      primary: source,
+      sinks: [sink],
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m'], trades: { symbols: ['BTCUSD'], stallMs: 3 * MIN } },
+    });
+    const detected: { at: number; by: unknown }[] = [];
+    pipeline.on('failover', (e) => {
+      const feed = pipeline.checkpoint().symbols['BTCUSD']?.feed;
+      if (e.to === 'detected' && feed?.kind === 'detected') detected.push({ at: e.at, by: feed.detectedBy });
+    });
+    for (let i = 0; i < 5; i++) {
+      await clock.advance(MIN);
+      await pipeline.runOnce();
+    }
+    // The last trade came at 00:00:05; 3 minutes on, at the 00:04:01 cycle, the bars of 00:01–00:03 had volume.
+    expect(detected[0]).toEqual({ at: T0 + 4 * MIN + 1000, by: 'stale' });
+  });
+});
+
+describeFixtures('Pipeline trades on real Binance trades (XRP/ETH, 12,477 aggTrades)', () => {
+  it("builds, through the pipeline, every one of the exchange's 2,469 traded 1m candles and finds them consistent", async () => {
+    const trades = ccxtTrades('real/freqtrade/XRP_ETH-trades.json.gz');
+    const candles = freqtradeBars('real/freqtrade/XRP_ETH-1m.json');
+    const first = trades[0] as Tick;
+    const start = Math.floor(first.timestamp / MIN) * MIN;
+    // The 1m file ends with the 11:19 candle, so the trades are complete until 11:20.
+    const end = Date.UTC(2019, 9, 13, 11, 20);
+    const clock = new ManualClock(end + 1000);
+    const source = tradingSource(clock, candles, (request) => serve(trades, request));
+    const pipeline = new Pipeline({
+      primary: source,
+      clock,
+      start,
+      warmUpBars: 10_000,
+      config: {
+        symbols: ['XRPETH'],
+        timeframes: ['1m'],
+        trades: { symbols: ['XRPETH'], limit: 1000 },
+        feedFailure: { maxBackfillBars: 10_000 },
+      },
+    });
+    const built: Ohlcv[] = [];
+    const gaps: TradeGapEvent[] = [];
+    pipeline.on('tradeBar', (e) => built.push(e.bar));
+    pipeline.on('tradeGap', (e) => gaps.push(e));
+    await pipeline.runOnce();
+    expect(gaps).toEqual([]);
+    const byTs = new Map(candles.map((c) => [c.timestamp, c]));
+    const traded = built.filter((b) => b.timestamp < end);
+    expect(traded).toHaveLength(2469);
+    for (const bar of traded) {
+      const candle = byTs.get(bar.timestamp) as Ohlcv;
+      expect([bar.open, bar.high, bar.low, bar.close]).toEqual([candle.open, candle.high, candle.low, candle.close]);
+      expect(Math.abs(bar.volume - candle.volume) / candle.volume).toBeLessThanOrEqual(1e-9);
+    }
+    const issues = pipeline.checkpoint().symbols['XRPETH']?.issues ?? [];
+    expect(issues.filter((i) => i.type === 'inconsistent_source')).toEqual([]);
+  });
+});

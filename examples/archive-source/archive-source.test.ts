@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Float64, Table, TimestampNanosecond, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { isSourceError, Pipeline, type Ohlcv, type Source, type SourceError, type Tick } from 'market-data-pipeline';
+import { isSourceError, Pipeline, type Ohlcv, type Source, type SourceError, type Tick, type TradesRequest } from 'market-data-pipeline';
 import { generateOhlcv, ManualClock, MemorySink } from 'market-data-pipeline/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ArchiveSource, type ArchiveTradesRequest } from './archive-source.js';
+import { ArchiveSource } from './archive-source.js';
 import { archiveThenLive } from './archive-then-live.js';
 import { writeBinanceDump } from './write-binance-dump.js';
 import { writeBinanceTrades } from './write-binance-trades.js';
@@ -509,11 +509,11 @@ describe('archiveThenLive with trades', () => {
     await writeBinanceTrades(root, 'BTCUSDT-trades-2024-03-10', archived, { unit: 'ms', zip: true });
     // The exchange holds the archived ids too, with other values, and 800 more.
     const liveTrades = trades(day0, 2300, 500).map((t) => ({ ...t, quantity: t.quantity + 1 }));
-    const asked: ArchiveTradesRequest[] = [];
+    const asked: TradesRequest[] = [];
     const live: Source = {
       name: 'exchange_api',
       fetchOhlcv: () => Promise.resolve([]),
-      fetchTrades(request: ArchiveTradesRequest) {
+      fetchTrades(request: TradesRequest) {
         asked.push(request);
         const from = request.fromId ?? 0;
         return Promise.resolve(liveTrades.filter((t) => t.tradeId >= from).slice(0, request.limit ?? 1000));

@@ -39,12 +39,6 @@ export interface ArchiveSourceOptions {
   readonly cachedPieces?: number;
 }
 
-/** A trades request that may start at a trade id (Binance's `fromId`), as the pipeline asks to re-fetch a gap in trade ids. */
-export type ArchiveTradesRequest = TradesRequest & {
-  /** The first trade id wanted; wins over `since`. */
-  readonly fromId?: number;
-};
-
 /** Which freqtrade file serves a series when a folder holds several (freqtrade's default format first). */
 const FREQTRADE_ORDER: readonly ArchiveFormat[] = ['freqtrade-feather', 'freqtrade-parquet', 'freqtrade-json'];
 
@@ -229,7 +223,7 @@ export class ArchiveSource implements Source {
    * @returns The trades as `Tick`s; none when the archive holds none from the start asked.
    * @throws SourceError of kind `bad_data` (as a rejection) when a file needed is corrupt or truncated.
    */
-  async fetchTrades(request: ArchiveTradesRequest): Promise<Tick[]> {
+  async fetchTrades(request: TradesRequest): Promise<Tick[]> {
     const { signal, fromId, since } = request;
     signal?.throwIfAborted();
     const limit = Math.max(0, Math.min(request.limit ?? this.maxLimit, this.maxLimit));

@@ -1,5 +1,5 @@
-import { bucketEnd, type OhlcvAnswer, type OhlcvRequest, type Source } from 'market-data-pipeline';
-import type { ArchiveSource, ArchiveTradesRequest } from './archive-source.js';
+import { bucketEnd, type OhlcvAnswer, type OhlcvRequest, type Source, type TradesRequest } from 'market-data-pipeline';
+import type { ArchiveSource } from './archive-source.js';
 
 /**
  * One `Source` that answers from the archive up to its last bar and from the live source
@@ -48,10 +48,7 @@ export function archiveThenLive(archive: ArchiveSource, live: Source): Source {
     const { rows, usedWeight } = answer as OhlcvAnswer;
     return { rows: [...archived, ...rows], ...(usedWeight === undefined ? {} : { usedWeight }) };
   };
-  const tradesFrom = async (
-    fetchLiveTrades: NonNullable<Source['fetchTrades']>,
-    request: ArchiveTradesRequest,
-  ): Promise<readonly unknown[]> => {
+  const tradesFrom = async (fetchLiveTrades: NonNullable<Source['fetchTrades']>, request: TradesRequest): Promise<readonly unknown[]> => {
     const { fromId, since } = request;
     const last = fromId === undefined && since === undefined ? undefined : await archive.lastTrade(request.symbol);
     if (last === undefined || (fromId !== undefined ? fromId > last.tradeId : (since as number) > last.timestamp))
@@ -59,7 +56,7 @@ export function archiveThenLive(archive: ArchiveSource, live: Source): Source {
     const limit = Math.min(request.limit ?? archive.maxLimit, archive.maxLimit);
     const archived = await archive.fetchTrades({ ...request, limit });
     if (archived.length >= limit) return archived;
-    const rest: ArchiveTradesRequest = {
+    const rest: TradesRequest = {
       symbol: request.symbol,
       fromId: last.tradeId + 1,
       limit: limit - archived.length,
@@ -73,7 +70,7 @@ export function archiveThenLive(archive: ArchiveSource, live: Source): Source {
     ...(live.requestWeight === undefined ? {} : { requestWeight: live.requestWeight }),
     ...(live.maxLimit === undefined ? {} : { maxLimit: live.maxLimit }),
     fetchOhlcv,
-    ...(fetchLiveTrades === undefined ? {} : { fetchTrades: (request: ArchiveTradesRequest) => tradesFrom(fetchLiveTrades, request) }),
+    ...(fetchLiveTrades === undefined ? {} : { fetchTrades: (request: TradesRequest) => tradesFrom(fetchLiveTrades, request) }),
     ...(live.fetchOrderBook === undefined ? {} : { fetchOrderBook: live.fetchOrderBook.bind(live) }),
     ...(live.subscribe === undefined ? {} : { subscribe: live.subscribe.bind(live) }),
   };

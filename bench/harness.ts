@@ -11,6 +11,13 @@ export interface BenchData {
   readonly columns: OhlcvColumns;
   /** The same bars as rows. */
   readonly rows: readonly Ohlcv[];
+  /** How the bars were made, printed beside the ratios of a group that names no other {@link BenchGroup.shape}. */
+  readonly shape: string;
+  /**
+   * True in a child process started to time one cold call (see {@link BenchGroup.cold}): a suite
+   * then builds its groups without warming anything up.
+   */
+  readonly cold: boolean;
 }
 
 /** One timed operation. */
@@ -59,6 +66,14 @@ export interface BenchFact {
 /** Operations compared side by side. */
 export interface BenchGroup {
   readonly title: string;
+  /** The data the cases run on, printed beside every ratio; the shared data's {@link BenchData.shape} when omitted. */
+  readonly shape?: string;
+  /**
+   * Also time the first call of each case (`ours` and `peer`) in a fresh process: one child
+   * `node` per case builds the data and the suite's groups, collects garbage and times a single
+   * call, with nothing warmed up — what a user who calls once pays, JIT and page faults included.
+   */
+  readonly cold?: boolean;
   readonly cases: readonly BenchCase[];
   readonly targets?: readonly BenchTarget[];
   /**

@@ -18,7 +18,13 @@
  * fresh `node`, so it is timed once per round after one untimed call, with no batching), and
  * may carry `facts`, quantities measured once (bundle sizes, or what its cases recorded) with
  * an optional ceiling that counts as a target.
+ *
+ * Every case row and target line names the data it ran on (`data`: the shared generated bars,
+ * or the shape a group sets). A group with `cold` also reports each case's first call in a
+ * fresh process (`cold ms`): this script is started again per case with `MDP_BENCH_COLD` set,
+ * builds the data and that suite's groups without warming anything up, and times one call.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -48,6 +54,8 @@ interface CaseResult {
   readonly samples?: number;
   /** Median over rounds of (this case's time / the reference's time). */
   readonly ratio?: number;
+  /** One call in a fresh process (groups with `cold`), ms; `undefined` when not measured. */
+  readonly coldMs?: number;
   readonly error?: string;
 }
 
@@ -66,6 +74,8 @@ interface FactResult {
 interface GroupResult {
   readonly suite: string;
   readonly title: string;
+  /** The data the cases ran on. */
+  readonly shape: string;
   readonly reference: string | undefined;
   readonly cases: readonly CaseResult[];
   readonly targets: readonly TargetResult[];
@@ -176,7 +186,7 @@ function checkAbsolute(target: BenchTarget & { maxMs: number }, live: readonly L
   };
 }
 
-function checkTarget(target: BenchTarget, live: readonly Live[]): TargetResult {
+function checkTarget(target: BenchTarget, live: readonly Live[], shape: string): TargetResult {
   const { maxMs } = target;
   if ((target.than === undefined) === (maxMs === undefined)) {
     return { target, pass: undefined, text: `SKIP  ${target.ours}: a target needs either \`than\` or \`maxMs\`` };
@@ -200,7 +210,7 @@ function checkTarget(target: BenchTarget, live: readonly Live[]): TargetResult {
     pass &&= ratio <= target.within;
     parts.push(`needs <= ${target.within}x its time, is ${ratio.toFixed(2)}x (${o} ms vs ${t} ms)`);
   }
-  return { target, pass, text: `${pass ? 'PASS' : 'FAIL'}  ${target.ours} vs ${target.than}: ${parts.join('; ')}` };
+  return { target, pass, text: `${pass ? 'PASS' : 'FAIL'}  ${target.ours} vs ${target.than}: ${parts.join('; ')} [data: ${shape}]` };
 }
 
 function checkFact(fact: BenchFact): FactResult {
@@ -211,7 +221,35 @@ function checkFact(fact: BenchFact): FactResult {
   return { fact, pass, text: `${pass ? 'PASS' : 'FAIL'}  ${measured}, needs <= ${fact.max.toLocaleString('en-US')}${source}` };
 }
 
-async function runGroup(suite: string, group: BenchGroup): Promise<GroupResult> {
+/** Set in a child process started by {@link coldCall}: which case to time once. */
+const COLD_ENV = 'MDP_BENCH_COLD';
+
+/** What a child process started by {@link coldCall} times. */
+interface ColdRequest {
+  readonly suite: string;
+  readonly group: string;
+  readonly case: string;
+}
+
+/**
+ * Starts a fresh `node` (with this process's flags: tsx, `--expose-gc`) that builds the data
+ * and the suite's groups untimed and unwarmed, collects garbage and times one call of the case
+ * (see {@link timeColdCall}); returns that time in ms, or the child's error.
+ */
+function coldCall(request: ColdRequest): number | string {
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+    env: { ...process.env, [COLD_ENV]: JSON.stringify(request) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+  });
+  const last = child.stdout.trim().split('\n').pop() ?? '';
+  const ms = Number(last);
+  if (child.status !== 0 || !Number.isFinite(ms))
+    return `cold call failed: ${child.stderr.trim().split('\n').pop() ?? `status ${child.status}`}`;
+  return ms;
+}
+
+async function runGroup(suite: string, group: BenchGroup, data: BenchData): Promise<GroupResult> {
   const live: Live[] = [];
   const failed = new Map<string, string>();
   for (const c of group.cases) {
@@ -222,6 +260,10 @@ async function runGroup(suite: string, group: BenchGroup): Promise<GroupResult> 
     }
   }
   await sample(live, group.rounds);
+  const cold = new Map<string, number | string>();
+  if (group.cold === true) {
+    for (const l of live) if (l.c.role !== 'limit') cold.set(l.c.name, coldCall({ suite, group: group.title, case: l.c.name }));
+  }
   const referenceCase = group.cases.find((c) => c.role === 'limit') ?? group.cases.find((c) => c.role === 'peer') ?? group.cases[0];
   const ref = live.find((l) => l.c === referenceCase);
   const cases = group.cases.map((c): CaseResult => {
@@ -229,6 +271,8 @@ async function runGroup(suite: string, group: BenchGroup): Promise<GroupResult> 
     const l = live.find((x) => x.c === c);
     if (error !== undefined || l === undefined) return { name: c.name, role: c.role, error: error ?? 'not run' };
     const ratio = perRoundRatio(l, ref);
+    const coldMs = cold.get(c.name);
+    if (typeof coldMs === 'string') console.log(`  ${c.name}: ${coldMs}`);
     return {
       name: c.name,
       role: c.role,
@@ -237,14 +281,16 @@ async function runGroup(suite: string, group: BenchGroup): Promise<GroupResult> 
       p75Ms: quantile(l.samples, 0.75),
       samples: l.samples.length,
       ...(ratio === undefined ? {} : { ratio }),
+      ...(typeof coldMs === 'number' ? { coldMs } : {}),
     };
   });
   return {
     suite,
     title: group.title,
+    shape: group.shape ?? data.shape,
     reference: referenceCase?.name,
     cases,
-    targets: (group.targets ?? []).map((t) => checkTarget(t, live)),
+    targets: (group.targets ?? []).map((t) => checkTarget(t, live, group.shape ?? data.shape)),
     facts: (typeof group.facts === 'function' ? group.facts() : (group.facts ?? [])).map(checkFact),
   };
 }
@@ -260,11 +306,13 @@ function printGroup(g: GroupResult): void {
     for (const f of g.facts) console.log(`  ${f.text}`);
     return;
   }
+  const cold = g.cases.some((c) => c.coldMs !== undefined);
   console.log(`\n## ${g.title}  [${g.suite}]  (ratio: time / time of "${g.reference ?? '—'}")`);
   console.log(
-    `${pad('case', w)}  ${pad('role', 5)}  ${pad('median ms', 10, true)}  ${pad('p25–p75 ms', 17, true)}  ${pad('n', 3, true)}  ${pad('ratio', 8, true)}`,
+    `${pad('case', w)}  ${pad('role', 5)}  ${pad('median ms', 10, true)}  ${pad('p25–p75 ms', 17, true)}  ${pad('n', 3, true)}  ${pad('ratio', 8, true)}` +
+      `${cold ? `  ${pad('cold ms', 9, true)}` : ''}  data`,
   );
-  console.log('-'.repeat(w + 52));
+  console.log('-'.repeat(w + 58 + (cold ? 11 : 0) + g.shape.length));
   for (const c of g.cases) {
     if (c.error !== undefined) {
       console.log(`${pad(c.name, w)}  ${pad(c.role, 5)}  ERROR: ${c.error}`);
@@ -273,7 +321,8 @@ function printGroup(g: GroupResult): void {
     const ratio = c.ratio === undefined ? '—' : `${c.ratio.toFixed(2)}x`;
     const spread = `${fmtMs(c.p25Ms)}–${fmtMs(c.p75Ms)}`;
     console.log(
-      `${pad(c.name, w)}  ${pad(c.role, 5)}  ${pad(fmtMs(c.medianMs), 10, true)}  ${pad(spread, 17, true)}  ${pad(String(c.samples ?? ''), 3, true)}  ${pad(ratio, 8, true)}`,
+      `${pad(c.name, w)}  ${pad(c.role, 5)}  ${pad(fmtMs(c.medianMs), 10, true)}  ${pad(spread, 17, true)}  ${pad(String(c.samples ?? ''), 3, true)}  ${pad(ratio, 8, true)}` +
+        `${cold ? `  ${pad(fmtMs(c.coldMs), 9, true)}` : ''}  ${g.shape}`,
     );
   }
   for (const t of g.targets) console.log(`  ${t.text}`);
@@ -297,6 +346,28 @@ async function loadSuites(): Promise<{ name: string; suite: Suite }[]> {
   return suites;
 }
 
+/** The shared bars, as columns and rows. */
+function sharedData(cold: boolean): BenchData {
+  const { columns } = generateOhlcvColumns({ seed: SEED, count: BARS, timeframe: '1m' });
+  return { columns, rows: toRows(columns), shape: `generated 1m (seed ${SEED})`, cold };
+}
+
+/**
+ * The child process of {@link coldCall}: builds the data and the suite's groups with nothing
+ * warmed up, collects garbage and prints the time of one call of the case in ms (last line).
+ */
+async function timeColdCall(request: ColdRequest): Promise<void> {
+  const data = sharedData(true);
+  const entry = (await loadSuites()).find((s) => s.name === request.suite);
+  const groups = entry === undefined ? [] : await entry.suite(data);
+  const found = groups.find((g) => g.title === request.group)?.cases.find((c) => c.name === request.case);
+  if (found === undefined) throw new Error(`no case "${request.case}" in "${request.group}" [${request.suite}]`);
+  (globalThis as { gc?: () => void }).gc?.();
+  const t0 = performance.now();
+  do_not_optimize(await found.fn());
+  console.log(String(performance.now() - t0));
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const strict = argv.includes('--strict');
@@ -311,8 +382,7 @@ async function main(): Promise<void> {
         .join(' ')}${gcOn ? ', gc before each call' : ''}`,
   );
   const t0 = performance.now();
-  const { columns } = generateOhlcvColumns({ seed: SEED, count: BARS, timeframe: '1m' });
-  const data: BenchData = { columns, rows: toRows(columns) };
+  const data = sharedData(false);
   console.log(
     `data: ${BARS.toLocaleString('en-US')} seeded 1m bars (generateOhlcvColumns, seed ${SEED}) as columns and rows, ` +
       `built in ${(performance.now() - t0).toFixed(0)} ms${filter === undefined ? '' : `; filter "${filter}"`}`,
@@ -330,7 +400,7 @@ async function main(): Promise<void> {
     }
     for (const group of groups) {
       if (!suiteMatches && !group.title.toLowerCase().includes(filter ?? '')) continue;
-      const result = await runGroup(name, group);
+      const result = await runGroup(name, group, data);
       printGroup(result);
       results.push(result);
     }
@@ -352,4 +422,5 @@ async function main(): Promise<void> {
   if (strict && failed > 0) process.exitCode = 1;
 }
 
-await main();
+const coldRequest = process.env[COLD_ENV];
+await (coldRequest === undefined ? main() : timeColdCall(JSON.parse(coldRequest) as ColdRequest));

@@ -1,17 +1,22 @@
 /**
- * `aggregate/` on the shared 1M 1m bars against nodejs-polars `groupByDynamic` (0.25.2, data
- * already in a DataFrame, Datetime[ms] index, closed/label left), and pandas `resample` when
- * `python3 -c "import pandas"` works (a persistent python process; one request per call).
+ * `aggregate/` on 1M 1m bars of three shapes (issue 20: the shared generated bars, real BTC-perp
+ * bars tiled from `../shared`, an i.i.d. random walk; see `bench/data-shapes.ts`) against
+ * nodejs-polars `groupByDynamic` (0.25.2, data already in a DataFrame, Datetime[ms] index,
+ * closed/label left), and on the generated bars pandas `resample` when `python3 -c "import
+ * pandas"` works (a persistent python process; one request per call). Each single target is
+ * also timed beside the practical limit, one pass reading the five columns (the reference of
+ * its ratios), and every case's first call in a fresh process is reported.
  *
  * Every side is asked for the same output columns: the bucket start, open, high, low, close,
  * volume and the number of source bars (`count`, on by default in `aggregateOhlcv`; `pl.len()`
  * in polars, `size` in pandas).
  *
- * Targets (issue 5): 1m → 5m, 15m, 1H, 4H and 1D together faster than polars' single
- * 1m → 5m; each single target at least 1.5× faster than polars for the same target; rows in →
- * rows out faster than polars including its conversion from and to JS objects (given polars'
- * fastest path we found: columns pulled out in JS into Float64Arrays, `toRecords()` after a
- * cast of the index back to numbers, about 3× faster than `pl.DataFrame(rows)`).
+ * Targets (issues 5 and 20): on every shape, 1m → 5m, 15m, 1H, 4H and 1D together faster than
+ * polars' single 1m → 5m, and each single target at least 1.5× faster than polars for the same
+ * target; on the real-shaped and random-walk bars, 1H, 4H and 1D within 2× of the one pass;
+ * rows in → rows out faster than polars including its conversion from and to JS objects (given
+ * polars' fastest path we found: columns pulled out in JS into Float64Arrays, `toRecords()`
+ * after a cast of the index back to numbers, about 3× faster than `pl.DataFrame(rows)`).
  */
 import { existsSync } from 'node:fs';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -21,8 +26,12 @@ import { join } from 'node:path';
 import pl from 'nodejs-polars';
 import { aggregateOhlcv, type Ohlcv, type OhlcvColumns, type Timeframe } from '../../src/index.js';
 import type { BenchCase, BenchData, BenchGroup, Suite } from '../harness.js';
+import { randomWalk, realShaped, type DataShape } from '../data-shapes.js';
 
 const TARGETS = ['5m', '15m', '1H', '4H', '1D'] as const satisfies readonly Timeframe[];
+/** Targets that must come within 2× of one pass over the five columns (issue 20), on the real-shaped and random-walk data. */
+const LIMIT_TARGETS: readonly Timeframe[] = ['1H', '4H', '1D'];
+const RANDOM_WALK_SEED = 42;
 const POLARS_EVERY: Readonly<Record<(typeof TARGETS)[number], string>> = { '5m': '5m', '15m': '15m', '1H': '1h', '4H': '4h', '1D': '1d' };
 const PANDAS_RULE: Readonly<Record<(typeof TARGETS)[number], string>> = {
   '5m': '5min',
@@ -174,19 +183,38 @@ function pandasWorker(columns: OhlcvColumns): (rule: string) => Promise<number> 
   };
 }
 
-const suite: Suite = (data: BenchData): readonly BenchGroup[] => {
-  const { columns, rows } = data;
+/** Reads the five price and volume columns once and keeps one reduction of each: the practical floor of any aggregation. */
+function onePass(columns: OhlcvColumns): Float64Array {
+  const { open, high, low, close, volume } = columns;
   const n = columns.length;
+  let o = 0;
+  let h = Number.NEGATIVE_INFINITY;
+  let l = Number.POSITIVE_INFINITY;
+  let c = 0;
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    o += open[i] as number;
+    h = Math.max(h, high[i] as number);
+    l = Math.min(l, low[i] as number);
+    c = close[i] as number;
+    v += volume[i] as number;
+  }
+  return Float64Array.of(o, h, l, c, v);
+}
+
+/** The groups of one data shape: the five targets together, then each target alone. */
+function shapeGroups(shape: DataShape, pandas: ((rule: string) => Promise<number>) | undefined, limits: boolean): BenchGroup[] {
+  const { columns } = shape;
   const frame = polarsFrame(columns); // untimed: polars starts with the data in a DataFrame
-  const pandas = pandasAvailable() ? pandasWorker(columns) : undefined;
-  if (pandas === undefined)
-    console.log('[aggregate] pandas not importable by python3: pandas cases skipped (apt-get install -y python3-pandas)');
   const pandasCase = (target: (typeof TARGETS)[number]): BenchCase[] =>
     pandas === undefined ? [] : [{ name: `pandas resample ${PANDAS_RULE[target]}`, role: 'peer', fn: () => pandas(PANDAS_RULE[target]) }];
-  const bars = n.toLocaleString('en-US');
+  const bars = `${columns.length.toLocaleString('en-US')} bars`;
+  const limit: BenchCase = { name: 'one pass over the five columns', role: 'limit', fn: () => onePass(columns) };
 
   const together: BenchGroup = {
-    title: `aggregate 1m → 5m, 15m, 1H, 4H, 1D together, ${bars} bars (columns)`,
+    title: `aggregate 1m → 5m, 15m, 1H, 4H, 1D together, ${bars}, ${shape.name} (columns)`,
+    shape: shape.name,
+    cold: true,
     cases: [
       { name: 'aggregateOhlcv 5 targets', role: 'ours', fn: () => aggregateOhlcv(columns, TARGETS, { source: '1m' }) },
       { name: 'polars groupByDynamic 5m', role: 'peer', fn: () => polarsResample(frame, '5m') },
@@ -195,18 +223,45 @@ const suite: Suite = (data: BenchData): readonly BenchGroup[] => {
     targets: [{ ours: 'aggregateOhlcv 5 targets', than: 'polars groupByDynamic 5m', factor: 1 }],
   };
 
-  const single = TARGETS.map((target): BenchGroup => ({
-    title: `aggregate 1m → ${target}, ${bars} bars (columns)`,
-    cases: [
-      { name: `aggregateOhlcv ${target}`, role: 'ours', fn: () => aggregateOhlcv(columns, target, { source: '1m' }) },
-      { name: `polars groupByDynamic ${POLARS_EVERY[target]}`, role: 'peer', fn: () => polarsResample(frame, POLARS_EVERY[target]) },
-      ...pandasCase(target),
-    ],
-    targets: [{ ours: `aggregateOhlcv ${target}`, than: `polars groupByDynamic ${POLARS_EVERY[target]}`, factor: 1.5 }],
-  }));
+  const single = TARGETS.map((target): BenchGroup => {
+    const ours = `aggregateOhlcv ${target}`;
+    const polars = `polars groupByDynamic ${POLARS_EVERY[target]}`;
+    return {
+      title: `aggregate 1m → ${target}, ${bars}, ${shape.name} (columns)`,
+      shape: shape.name,
+      cold: true,
+      cases: [
+        { name: ours, role: 'ours', fn: () => aggregateOhlcv(columns, target, { source: '1m' }) },
+        { name: polars, role: 'peer', fn: () => polarsResample(frame, POLARS_EVERY[target]) },
+        ...pandasCase(target),
+        limit,
+      ],
+      targets: [
+        { ours, than: polars, factor: 1.5 },
+        ...(limits && LIMIT_TARGETS.includes(target) ? [{ ours, than: limit.name, within: 2 }] : []),
+      ],
+    };
+  });
+  return [together, ...single];
+}
+
+const suite: Suite = (data: BenchData): readonly BenchGroup[] => {
+  const { columns, rows } = data;
+  const n = columns.length;
+  const pandas = pandasAvailable() ? pandasWorker(columns) : undefined;
+  if (pandas === undefined && !data.cold)
+    console.log('[aggregate] pandas not importable by python3: pandas cases skipped (apt-get install -y python3-pandas)');
+  const real = realShaped(n);
+  if (typeof real === 'string' && !data.cold) console.log(`[aggregate] real-shaped data skipped: ${real}`);
+  const shapes: BenchGroup[] = [
+    ...shapeGroups({ name: data.shape, columns }, pandas, false),
+    ...(typeof real === 'string' ? [] : shapeGroups(real, undefined, true)),
+    ...shapeGroups(randomWalk(n, RANDOM_WALK_SEED), undefined, true),
+  ];
 
   const viaRows: BenchGroup = {
-    title: `aggregate 1m → 5m, ${bars} rows in, rows out`,
+    title: `aggregate 1m → 5m, ${n.toLocaleString('en-US')} rows in, rows out`,
+    cold: true,
     cases: [
       { name: 'aggregateOhlcv 5m (rows)', role: 'ours', fn: () => aggregateOhlcv(rows, '5m', { source: '1m' }) },
       { name: 'polars rows → DataFrame → 5m → rows', role: 'peer', fn: () => polarsRows(rows) },
@@ -214,7 +269,7 @@ const suite: Suite = (data: BenchData): readonly BenchGroup[] => {
     targets: [{ ours: 'aggregateOhlcv 5m (rows)', than: 'polars rows → DataFrame → 5m → rows', factor: 1 }],
   };
 
-  return [together, ...single, viaRows];
+  return [...shapes, viaRows];
 };
 
 export default suite;

@@ -1,4 +1,4 @@
-import type { SeriesBreakOptions } from './indicator-input.js';
+import type { IndicatorOutputOptions, SeriesBreakOptions } from './indicator-input.js';
 
 /**
  * How the ATR's warm-up is seeded. Both conventions smooth with Wilder's α = 1/period after
@@ -34,7 +34,7 @@ export interface AtrCalculatorOptions {
 }
 
 /** Options of {@link atr}. */
-export interface AtrOptions extends AtrCalculatorOptions, SeriesBreakOptions {}
+export interface AtrOptions extends AtrCalculatorOptions, SeriesBreakOptions, IndicatorOutputOptions {}
 
 /**
  * Defaults of {@link atr} and {@link AtrCalculator}: period 14 (the specification's ATR(14),

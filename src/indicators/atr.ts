@@ -1,6 +1,7 @@
 import { atrKernel, highLowCloseColumns } from './internal/atr-kernel.js';
 import { resolveBreaks } from '../internal/options.js';
 import { resolveAtrOptions } from './internal/atr-options.js';
+import { outputArray } from './internal/output-array.js';
 import type { AtrOptions } from './atr-options.js';
 import type { HighLowCloseSeries } from './indicator-input.js';
 
@@ -25,10 +26,12 @@ import type { HighLowCloseSeries } from './indicator-input.js';
  * One pass over columns; rows are converted to columns first. The input is not modified.
  *
  * @param series - Rows with at least `high`, `low`, `close` (and optional `flag`), or columns.
- * @param options - `period`, `seed` and `breaks`; defaults in {@link DEFAULT_ATR_OPTIONS}.
- * @returns A `Float64Array` aligned with the input (same length).
- * @throws ConfigError when `period` is not a positive integer, `seed` is unknown, or a `breaks`
- *   entry is not a non-negative integer; the message names the value.
+ * @param options - `period`, `seed`, `breaks` and `out` (an array to write into, see
+ *   {@link AtrOptions.out}); defaults in {@link DEFAULT_ATR_OPTIONS}.
+ * @returns A `Float64Array` aligned with the input (same length): `out` when given.
+ * @throws ConfigError when `period` is not a positive integer, `seed` is unknown, a `breaks`
+ *   entry is not a non-negative integer, or `out` is not a `Float64Array` of the series' length
+ *   that shares no memory with its columns; the message names the value.
  *
  * @example
  * ```ts
@@ -46,5 +49,8 @@ import type { HighLowCloseSeries } from './indicator-input.js';
 export function atr(series: HighLowCloseSeries, options?: AtrOptions): Float64Array {
   const { period, talib } = resolveAtrOptions(options);
   const columns = highLowCloseColumns(series);
-  return atrKernel(columns, resolveBreaks(options?.breaks, columns.length), period, talib);
+  const cuts = resolveBreaks(options?.breaks, columns.length);
+  const out = outputArray(options?.out, columns.length, [columns.high, columns.low, columns.close]);
+  atrKernel(columns, cuts, period, talib, out);
+  return out;
 }

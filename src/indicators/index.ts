@@ -6,6 +6,8 @@ export type {
   HighLowCloseColumns,
   HighLowCloseSeries,
   SeriesBreakOptions,
+  IndicatorOutputOptions,
+  ReturnsOptions,
 } from './indicator-input.js';
 export { returns } from './returns.js';
 export { logReturns } from './log-returns.js';

@@ -68,6 +68,23 @@ export interface HighLowCloseColumns {
 /** Rows or columns with highs, lows and closes: the input of {@link trueRange} and {@link atr}. */
 export type HighLowCloseSeries = readonly HighLowCloseRow[] | HighLowCloseColumns;
 
+/** The result array of a batch indicator: `atr`, `returns` and `logReturns` take it. */
+export interface IndicatorOutputOptions {
+  /**
+   * A `Float64Array` to write the result into instead of a fresh one (like numpy's `out=`), so
+   * a backtest that recomputes an indicator on the same series does not pay for a new array and
+   * its page faults each time. Its length must be the number of bars, and it must not share
+   * memory with the input's columns; every entry is written and the call returns `out`
+   * itself (for an empty series, `out.subarray(0, 0)`).
+   *
+   * @defaultValue a new array per call
+   */
+  readonly out?: Float64Array | undefined;
+}
+
+/** Options of `returns` and `logReturns`. */
+export interface ReturnsOptions extends SeriesBreakOptions, IndicatorOutputOptions {}
+
 /**
  * Where a series restarts. Shared by every indicator that must not measure across a large gap.
  */

@@ -1,5 +1,5 @@
 import { closeChanges } from './internal/close-changes.js';
-import type { CloseSeries, SeriesBreakOptions } from './indicator-input.js';
+import type { CloseSeries, ReturnsOptions } from './indicator-input.js';
 
 /**
  * Logarithmic returns of the close: `r[i] = ln(close[i] / p)`, where `p` is the close of the
@@ -12,9 +12,11 @@ import type { CloseSeries, SeriesBreakOptions } from './indicator-input.js';
  *
  * @param series - Rows with at least `close` (and optional `flag`), or columns with `close`
  *   (and optional `flags`).
- * @param options - Where the series restarts; see {@link SeriesBreakOptions.breaks}.
- * @returns A `Float64Array` aligned with the input (same length).
- * @throws ConfigError when an entry of `breaks` is not a non-negative integer.
+ * @param options - Where the series restarts (see {@link ReturnsOptions.breaks}), and
+ *   `out`, an array to write into (see {@link ReturnsOptions.out}).
+ * @returns A `Float64Array` aligned with the input (same length): `out` when given.
+ * @throws ConfigError when an entry of `breaks` is not a non-negative integer, or `out` is not a
+ *   `Float64Array` of the series' length that shares no memory with its closes.
  *
  * @example
  * ```ts
@@ -22,6 +24,6 @@ import type { CloseSeries, SeriesBreakOptions } from './indicator-input.js';
  * // Float64Array [NaN, 0.6931471805599453, -0.6931471805599453]
  * ```
  */
-export function logReturns(series: CloseSeries, options?: SeriesBreakOptions): Float64Array {
-  return closeChanges(series, options?.breaks, true);
+export function logReturns(series: CloseSeries, options?: ReturnsOptions): Float64Array {
+  return closeChanges(series, options, true);
 }

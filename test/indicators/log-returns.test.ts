@@ -45,4 +45,31 @@ describe('logReturns', () => {
     const rows: CloseRow[] = [{ close: 1 }, { close: Math.E }, { close: 5, flag: 'forward_filled' }, { close: 7 }, { close: 7 }];
     expect(Array.from(logReturns(closeColumns(rows), { breaks: [3] }))).toEqual([NaN, 1, NaN, NaN, 0]);
   });
+
+  describe('out', () => {
+    it('writes every entry into the given array and returns it', () => {
+      // ln(200 / 100) = ln 2, ln(100 / 200) = −ln 2; stale contents are overwritten.
+      const out = new Float64Array(3).fill(7);
+      const result = logReturns([{ close: 100 }, { close: 200 }, { close: 100 }], { out });
+      expect(result).toBe(out);
+      expect(Array.from(out)).toEqual([NaN, Math.LN2, -Math.LN2]);
+    });
+
+    it('gives the same values as without it, on columns with breaks and flags', () => {
+      fc.assert(
+        fc.property(fc.array(flaggedClose, { maxLength: 40 }), fc.array(fc.nat(45), { maxLength: 3 }), (rows, breaks) => {
+          const columns = closeColumns(rows);
+          const out = new Float64Array(rows.length).fill(-1);
+          expect(Array.from(logReturns(columns, { breaks, out }))).toEqual(Array.from(logReturns(columns, { breaks })));
+        }),
+      );
+    });
+
+    it('answers a wrong length or memory shared with the closes with ConfigError at path out', () => {
+      const close = Float64Array.of(100, 200, 100);
+      for (const out of [new Float64Array(4), close]) {
+        expect(() => logReturns({ length: 3, close }, { out })).toThrow(expect.objectContaining({ name: 'ConfigError', path: ['out'] }));
+      }
+    });
+  });
 });

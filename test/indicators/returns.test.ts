@@ -77,4 +77,37 @@ describe('returns', () => {
   it('throws ConfigError naming a bad break index', () => {
     expect(() => returns([], { breaks: [0.5] })).toThrow(/`0.5`/);
   });
+
+  describe('out', () => {
+    it('writes every entry into the given array and returns it', () => {
+      // (110 − 100) / 100 = 0.1, (99 − 110) / 110 = −0.1; stale contents are overwritten.
+      const out = new Float64Array(3).fill(7);
+      const result = returns(closes([100, 110, 99]), { out });
+      expect(result).toBe(out);
+      expect(Array.from(out)).toEqual([NaN, 0.1, -0.1]);
+    });
+
+    it('gives the same values as without it, on columns with breaks and flags', () => {
+      fc.assert(
+        fc.property(fc.array(flaggedClose, { maxLength: 40 }), fc.array(fc.nat(45), { maxLength: 3 }), (rows, breaks) => {
+          const columns = closeColumns(rows);
+          const out = new Float64Array(rows.length).fill(-1);
+          expect(Array.from(returns(columns, { breaks, out }))).toEqual(Array.from(returns(columns, { breaks })));
+        }),
+      );
+    });
+
+    it('answers a wrong length, another type or memory shared with the closes with ConfigError at path out', () => {
+      const close = Float64Array.of(100, 110, 99);
+      const bad = [new Float64Array(2), [0, 0, 0] as unknown as Float64Array, close.subarray(0, 3)];
+      for (const out of bad) {
+        expect(() => returns({ length: 3, close }, { out })).toThrow(expect.objectContaining({ name: 'ConfigError', path: ['out'] }));
+      }
+    });
+
+    it('returns an empty view for malformed columns instead of throwing', () => {
+      const out = new Float64Array(3);
+      expect(returns({ length: 3, close: new Float64Array(1) }, { out }).length).toBe(0);
+    });
+  });
 });

@@ -85,18 +85,17 @@ function trueRangeSegment(
 
 /**
  * Wilder's ATR per bar: the mean of the first `period` true ranges of a segment, then
- * `a ← a + (tr − a) / period`. Unusable bars (see `trueRangeKernel`) repeat the current value.
+ * `a ← a + (tr − a) / period`, into `out` (one entry per bar, every one written). Unusable
+ * bars (see `trueRangeKernel`) repeat the current value.
  */
-export function atrKernel(series: HighLowCloseColumns, cuts: Int32Array, period: number, talib: boolean): Float64Array {
+export function atrKernel(series: HighLowCloseColumns, cuts: Int32Array, period: number, talib: boolean, out: Float64Array): void {
   const n = series.length;
-  const out = new Float64Array(n);
   let start = 0;
   for (let segment = 0; segment <= cuts.length; segment++) {
     const end = segment < cuts.length ? (cuts[segment] as number) : n;
     atrSegment(series.high, series.low, series.close, series.flags, period, talib, out, start, end);
     start = end;
   }
-  return out;
 }
 
 function atrSegment(

@@ -1,7 +1,8 @@
 /**
  * The single-pass kernel behind `returns` and `logReturns`. Never exported from the package.
  */
-import type { CloseColumns, CloseRow, CloseSeries } from '../indicator-input.js';
+import type { CloseColumns, CloseRow, CloseSeries, ReturnsOptions } from '../indicator-input.js';
+import { outputArray } from './output-array.js';
 import { readFieldSeries } from '../../internal/series-input.js';
 import { resolveBreaks } from '../../internal/options.js';
 import { isSyntheticCode, isSyntheticFlag } from './atr-options.js';
@@ -13,13 +14,14 @@ const NO_CLOSES: CloseColumns = { length: 0, close: new Float64Array(0) };
  * Per-bar change of the close against the last usable close of the same segment: simple
  * (`(c − p) / p`) or logarithmic (`ln(c / p)`). A bar is usable when it is real (not
  * interpolated or forward-filled) and its close is finite; unusable bars and the first usable
- * bar of each segment get `NaN`.
+ * bar of each segment get `NaN`. Written into `options.out` when given (checked by
+ * `outputArray`), otherwise into a new array.
  */
-export function closeChanges(input: CloseSeries, breaks: ArrayLike<number> | undefined, log: boolean): Float64Array {
+export function closeChanges(input: CloseSeries, options: ReturnsOptions | undefined, log: boolean): Float64Array {
   const series = readFieldSeries(input, CLOSE_FIELDS, true, NO_CLOSES).series;
   const n = series.length;
-  const out = new Float64Array(n);
-  const cuts = resolveBreaks(breaks, n);
+  const cuts = resolveBreaks(options?.breaks, n);
+  const out = outputArray(options?.out, n, Array.isArray(series) ? [] : [(series as CloseColumns).close]);
   if (Array.isArray(series)) {
     rowsKernel(series as readonly CloseRow[], cuts, log, out);
   } else {

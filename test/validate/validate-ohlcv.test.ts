@@ -379,7 +379,7 @@ describe('validateOhlcv at each rule boundary', () => {
       '0:timestamp_aligned',
     ]);
     // 1h grid: 10:00Z is an open time, 10:01Z is not.
-    expect(judged([bar(0), bar(1)], { timeframe: '1h' })).toEqual(['1:timestamp_aligned']);
+    expect(judged([bar(0), bar(1)], { timeframe: '1H' })).toEqual(['1:timestamp_aligned']);
   });
 
   it('timestamp_ascending: 1 ms later is valid; a duplicate and an out-of-order time are not, on rows and on columns', () => {

@@ -10,6 +10,7 @@ import { describeFixtures, readFixture, readFixtureJson } from '../support/fixtu
 
 const T0 = Date.UTC(2025, 0, 30, 10, 0);
 const MIN = 60_000;
+const DAY = 86_400_000;
 
 function bar(i: number, overrides: Partial<Record<keyof Ohlcv, unknown>> = {}): Ohlcv {
   return { timestamp: T0 + i * MIN, open: 100, high: 102, low: 98, close: 101, volume: 5, ...overrides } as Ohlcv;
@@ -398,5 +399,75 @@ describe('validateOhlcv at each rule boundary', () => {
     expect(judged([bar(0), bar(3), bar(1), bar(2)])).toEqual(['2:timestamp_ascending']);
     // A duplicate that also breaks another rule is still a duplicate.
     expect(judged([bar(0), bar(0, { volume: -1 })])).toEqual(['1:volume_non_negative', '1:timestamp_ascending']);
+  });
+
+  it("names the values in each rule's message", () => {
+    const messages = validateOhlcv(
+      [
+        bar(0, { high: Number.POSITIVE_INFINITY, volume: null }),
+        bar(1, { open: 100, high: 99, low: 100.5, close: 100 }),
+        bar(2, { low: 100.5 }),
+        bar(3, { volume: -2 }),
+        bar(4, { timestamp: T0 + 4 * MIN + 1 }),
+      ],
+      { timeframe: '1m' },
+    ).issues.map((issue) => issue.message);
+    expect(messages).toEqual([
+      'Bar 0: high is Infinity, volume is null',
+      'Bar 1: high 99 is below low 100.5',
+      'Bar 1: high 99 is below max(open 100, close 100)',
+      'Bar 1: low 100.5 is above min(open 100, close 100)',
+      'Bar 2: low 100.5 is above min(open 100, close 101)',
+      'Bar 3: volume -2 is negative',
+      `Bar 4: timestamp ${T0 + 4 * MIN + 1} is not the open time of a 1m bucket`,
+    ]);
+  });
+
+  it('hints at seconds only for a timestamp that is 1990–2100 in seconds', () => {
+    const hint = (timestamp: number): boolean => validateOhlcv([bar(0, { timestamp })]).issues[0]?.message.endsWith(' (seconds?)') ?? false;
+    // 1990-01-01Z is 631152000 s and 2100-01-01Z 4102444800 s (exclusive).
+    expect(hint(631_152_000)).toBe(true);
+    expect(hint(4_102_444_799)).toBe(true);
+    expect(hint(631_151_999)).toBe(false);
+    expect(hint(4_102_444_800)).toBe(false);
+  });
+
+  it('aligns weeks to Monday on the slow path too, for rows and columns', () => {
+    const monday = Date.UTC(2025, 0, 27);
+    expect(judged([bar(0, { timestamp: monday, volume: -1 })], { timeframe: '1W' })).toEqual(['0:volume_non_negative']);
+    expect(judged([bar(0, { timestamp: monday + DAY, volume: -1 })], { timeframe: '1W' })).toEqual([
+      '0:volume_non_negative',
+      '0:timestamp_aligned',
+    ]);
+  });
+
+  it('checks calendar months on rows and columns, counting aligned bars as valid', () => {
+    const months = [bar(0, { timestamp: Date.UTC(2024, 1, 1) }), bar(0, { timestamp: Date.UTC(2024, 2, 1) })];
+    expect(validateOhlcv(months, { timeframe: '1M' })).toEqual({ valid: true, validCount: 2, invalidCount: 0, issues: [] });
+    expect(validateOhlcv(columns(months), { timeframe: '1M' })).toEqual({ valid: true, validCount: 2, invalidCount: 0, issues: [] });
+    expect(judged([bar(0, { timestamp: Date.UTC(2024, 1, 2) })], { timeframe: '1M' })).toEqual(['0:timestamp_aligned']);
+  });
+
+  it('judges order against the last bar that had a timestamp', () => {
+    // Index 1 has no timestamp (finite_values); index 2 is then before index 0.
+    expect(judged([bar(2), bar(0, { timestamp: Number.NaN }), bar(1)])).toEqual(['1:finite_values', '2:timestamp_ascending']);
+    expect(judged([bar(2), bar(0, { timestamp: Number.NaN, volume: -1 }), bar(3)])).toEqual(['1:finite_values', '1:volume_non_negative']);
+  });
+
+  it('refuses columns whose length exceeds their arrays, reading nothing', () => {
+    const cols = { ...columns([bar(0), bar(1)]), length: 3 };
+    const result = validateOhlcv(cols);
+    expect(result).toMatchObject({ valid: false, validCount: 0, invalidCount: 0 });
+    expect(result.issues.map((issue) => [issue.index, issue.rule])).toEqual([[-1, 'malformed_columns']]);
+    expect(Number.isNaN(result.issues[0]?.timestamp)).toBe(true);
+  });
+
+  it('names `timeframe` in the ConfigError for an unknown timeframe', () => {
+    try {
+      validateOhlcv([bar(0)], { timeframe: '7m' as never });
+      expect.unreachable();
+    } catch (error) {
+      expect(isConfigError(error) && error.path).toEqual(['timeframe']);
+    }
   });
 });

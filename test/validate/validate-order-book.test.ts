@@ -148,4 +148,27 @@ describe('validateOrderBook at each rule boundary', () => {
     expect(validateOrderBook(book([], [level(100)])).issues).toMatchObject([{ rule: 'book_one_sided', message: 'the book has no bids' }]);
     expect(validateOrderBook(book([], [level(100)])).valid).toBe(true);
   });
+
+  it('compares a level with the last level that had a price', () => {
+    // bids[1] has no price; bids[2] is then above bids[0].
+    expect(found(book([level(99), level(Number.NaN), level(99.5)], [level(100)]))).toEqual([
+      'bids[1]:finite_values:error',
+      'bids[2]:bids_descending:error',
+    ]);
+  });
+
+  it("names the values in each rule's message", () => {
+    const messages = (b: OrderBook): string[] => validateOrderBook(b).issues.map((issue) => issue.message);
+    expect(messages(book([level(Number.NaN, 0)], [level(0, 1)]))).toEqual([
+      'bids[0]: price is NaN, quantity is 0',
+      'bids[0]: quantity 0 is not positive',
+      'asks[0]: price 0 is not positive',
+    ]);
+    expect(messages({ ...book([level(99)], [level(100)]), timestamp: 5 })).toEqual([
+      'timestamp 5 is not an integer epoch-ms time in 1990–2100',
+    ]);
+    expect(messages(book([level(99), level(98)], [level(100)], 1))).toEqual(['2 bids and 1 asks exceed depthLevels 1']);
+    expect(messages(book([level(99)], [level(100)], -1))).toEqual(['depthLevels -1 is not a non-negative integer']);
+    expect(messages(book([], [], 5))).toEqual(['the book has no bids and no asks']);
+  });
 });

@@ -151,4 +151,50 @@ describe('validateTicks at each rule boundary', () => {
       invalidCount: 1,
     });
   });
+
+  it('reports each non-finite field alone as finite_values, naming it', () => {
+    const cases: [Partial<Record<keyof Tick, unknown>>, string][] = [
+      [{ timestamp: Number.NaN }, 'Trade 0: timestamp is NaN'],
+      [{ price: Infinity }, 'Trade 0: price is Infinity'],
+      [{ quantity: null }, 'Trade 0: quantity is null'],
+      [{ tradeId: 1.5 }, 'Trade 0: trade id is 1.5'],
+    ];
+    for (const [override, message] of cases) {
+      const issues = validateTicks([tick(0, override)]).issues.filter((issue) => issue.rule === 'finite_values');
+      expect(issues.map((issue) => issue.message)).toEqual([message]);
+    }
+    expect(validateTicks([tick(0, { price: Infinity, quantity: null })]).issues[0]?.message).toBe(
+      'Trade 0: price is Infinity, quantity is null',
+    );
+  });
+
+  it('reports a repeated id as trade_id_unique only, even when ids must increase', () => {
+    expect(rules([tick(0, { tradeId: 7 }), tick(1, { tradeId: 7 })], true)).toEqual(['1:trade_id_unique']);
+  });
+
+  it("names the values in each rule's message", () => {
+    const messages = validateTicks(
+      [tick(0, { tradeId: 9 }), tick(-1, { price: -1, quantity: 0, side: 'x', tradeId: 8 }), tick(1, { timestamp: 5, tradeId: 9 })],
+      { increasingIds: true },
+    ).issues.map((issue) => issue.message);
+    expect(messages).toEqual([
+      'Trade 1: price -1 is not positive',
+      'Trade 1: quantity 0 is not positive',
+      "Trade 1: side \"x\" is not 'buy' or 'sell'",
+      `Trade 1: timestamp ${T0 - 1} is before the previous trade's ${T0}`,
+      "Trade 1: trade id 8 is below the previous trade's 9",
+      `Trade 2: timestamp 5 is before the previous trade's ${T0 - 1}`,
+      'Trade 2: timestamp 5 is not an integer epoch-ms time in 1990–2100',
+      'Trade 2: trade id 9 already appeared at index 0',
+    ]);
+  });
+
+  it('names `increasingIds` in its ConfigError', () => {
+    try {
+      validateTicks([], { increasingIds: 'yes' as never });
+      expect.unreachable();
+    } catch (error) {
+      expect(isConfigError(error) && error.path).toEqual(['increasingIds']);
+    }
+  });
 });

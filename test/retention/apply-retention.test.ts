@@ -85,6 +85,13 @@ describe('applyRetention', () => {
     expect(Array.from(bars.timestamp)).toEqual([NOW - DAY]);
   });
 
+  it('never reads past `length` of over-allocated columns, even when every bar is past retention', () => {
+    const cols = toColumns([bar(NOW - 900 * DAY), bar(NOW - 800 * DAY), bar(NOW - 1000 * DAY)]);
+    const { bars, removed } = applyRetention({ ...cols, length: 2 }, '1H', NOW);
+    expect(removed).toEqual({ count: 2, from: NOW - 900 * DAY, to: NOW - 800 * DAY });
+    expect(bars.length).toBe(0);
+  });
+
   it('keeps exactly the bars at or after the cutoff, for rows and columns alike', () => {
     const tsArb = fc.integer({ min: NOW - 400 * DAY, max: NOW }).map((t) => Math.floor(t / 60_000) * 60_000);
     fc.assert(

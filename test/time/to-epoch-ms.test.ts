@@ -164,6 +164,9 @@ describe('toEpochMs', () => {
         expect(found.message, String(value)).toContain(shown);
       }
       expect(issueOf(null).message).toContain('null');
+      expect(issueOf(new Date(Number.NaN)).message).toContain('Invalid Date');
+      expect(issueOf(1e308, { unit: 's' }).message).toContain('1e+308');
+      expect(issueOf(1n).message).toContain('1n');
       expect(issueOf({}).message).toContain('object');
       expect(issueOf(undefined).message).toContain('undefined');
     });

@@ -430,6 +430,9 @@ describe('validateOhlcv at each rule boundary', () => {
     expect(hint(4_102_444_799)).toBe(true);
     expect(hint(631_151_999)).toBe(false);
     expect(hint(4_102_444_800)).toBe(false);
+    expect(validateOhlcv([bar(0, { timestamp: 631_151_999 })]).issues[0]?.message).toBe(
+      'Bar 0: timestamp 631151999 is not an integer epoch-ms time in 1990–2100',
+    );
   });
 
   it('aligns weeks to Monday on the slow path too, for rows and columns', () => {

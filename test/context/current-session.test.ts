@@ -228,3 +228,86 @@ describe('currentSession', () => {
     expect(() => currentSession(Number.NaN)).toThrow(/now/);
   });
 });
+
+/**
+ * The first and last minute of every default session and killzone (issue 25), as literal UTC
+ * instants. They come from the documented local hours (Tokyo 09:00–18:00, London and New York
+ * 08:00–17:00; each killzone the first three hours of its session) and the clock rules, not
+ * from `DEFAULT_SESSIONS` / `DEFAULT_KILLZONES`: Tokyo is UTC+9 all year; London is UTC+0 in
+ * winter and UTC+1 from the last Sunday of March to the last Sunday of October; New York is
+ * UTC−5 in winter and UTC−4 from the second Sunday of March to the first Sunday of November.
+ * So in 2025 the week of Wednesday 12 March has New York on summer time and London not yet.
+ */
+describe('currentSession at the edges of the default windows', () => {
+  interface Edge {
+    readonly window: string;
+    /** First open minute, UTC. */
+    readonly first: string;
+    /** Last open minute, UTC (the window closes one minute later). */
+    readonly last: string;
+  }
+  const seasons: Readonly<Record<string, { sessions: readonly Edge[]; killzones: readonly Edge[] }>> = {
+    'winter (Wednesday 2025-01-15: JST +9, GMT +0, EST −5)': {
+      sessions: [
+        { window: 'asia', first: '2025-01-15T00:00Z', last: '2025-01-15T08:59Z' },
+        { window: 'london', first: '2025-01-15T08:00Z', last: '2025-01-15T16:59Z' },
+        { window: 'new_york', first: '2025-01-15T13:00Z', last: '2025-01-15T21:59Z' },
+      ],
+      killzones: [
+        { window: 'asia_open', first: '2025-01-15T00:00Z', last: '2025-01-15T02:59Z' },
+        { window: 'london_open', first: '2025-01-15T08:00Z', last: '2025-01-15T10:59Z' },
+        { window: 'new_york_open', first: '2025-01-15T13:00Z', last: '2025-01-15T15:59Z' },
+      ],
+    },
+    'summer (Wednesday 2025-07-16: JST +9, BST +1, EDT −4)': {
+      sessions: [
+        { window: 'asia', first: '2025-07-16T00:00Z', last: '2025-07-16T08:59Z' },
+        { window: 'london', first: '2025-07-16T07:00Z', last: '2025-07-16T15:59Z' },
+        { window: 'new_york', first: '2025-07-16T12:00Z', last: '2025-07-16T20:59Z' },
+      ],
+      killzones: [
+        { window: 'asia_open', first: '2025-07-16T00:00Z', last: '2025-07-16T02:59Z' },
+        { window: 'london_open', first: '2025-07-16T07:00Z', last: '2025-07-16T09:59Z' },
+        { window: 'new_york_open', first: '2025-07-16T12:00Z', last: '2025-07-16T14:59Z' },
+      ],
+    },
+    'the March gap (Wednesday 2025-03-12: JST +9, GMT +0, EDT −4)': {
+      sessions: [
+        { window: 'asia', first: '2025-03-12T00:00Z', last: '2025-03-12T08:59Z' },
+        { window: 'london', first: '2025-03-12T08:00Z', last: '2025-03-12T16:59Z' },
+        { window: 'new_york', first: '2025-03-12T12:00Z', last: '2025-03-12T20:59Z' },
+      ],
+      killzones: [
+        { window: 'asia_open', first: '2025-03-12T00:00Z', last: '2025-03-12T02:59Z' },
+        { window: 'london_open', first: '2025-03-12T08:00Z', last: '2025-03-12T10:59Z' },
+        { window: 'new_york_open', first: '2025-03-12T12:00Z', last: '2025-03-12T14:59Z' },
+      ],
+    },
+  };
+
+  for (const [season, { sessions, killzones }] of Object.entries(seasons)) {
+    describe(season, () => {
+      for (const { window, first, last } of sessions) {
+        it(`${window} is open from ${first} to ${last} and closed the minute either side`, () => {
+          const open = Date.parse(first);
+          const lastMinute = Date.parse(last);
+          expect(currentSession(open).active).toContain(window);
+          expect(currentSession(lastMinute).active).toContain(window);
+          expect(currentSession(open - MINUTE).active).not.toContain(window);
+          expect(currentSession(lastMinute + MINUTE).active).not.toContain(window);
+        });
+      }
+      for (const { window, first, last } of killzones) {
+        it(`killzone ${window} is open from ${first} to ${last} and closed the minute either side`, () => {
+          const open = Date.parse(first);
+          const lastMinute = Date.parse(last);
+          expect(currentSession(open)).toMatchObject({ killzone: window, killzoneActive: true });
+          expect(currentSession(lastMinute)).toMatchObject({ killzone: window, killzoneActive: true });
+          // No two default killzones touch, so the minute either side is in none.
+          expect(currentSession(open - MINUTE)).toMatchObject({ killzone: null, killzoneActive: false });
+          expect(currentSession(lastMinute + MINUTE)).toMatchObject({ killzone: null, killzoneActive: false });
+        });
+      }
+    });
+  }
+});

@@ -94,6 +94,12 @@ describe('detectGaps', () => {
   it('throws ConfigError on an unknown timeframe or a calendar that is not a function', () => {
     expect(() => detectGaps([], '7m' as Timeframe)).toThrow(/timeframe.*7m/);
     try {
+      detectGaps([], '7m' as Timeframe);
+      expect.unreachable();
+    } catch (error) {
+      expect(isConfigError(error) && error.path).toEqual(['timeframe']);
+    }
+    try {
       detectGaps([], '1m', { calendar: 42 as unknown as () => boolean });
       expect.unreachable();
     } catch (error) {

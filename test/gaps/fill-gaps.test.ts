@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import { detectGaps } from '../../src/gaps/detect-gaps.js';
 import { fillGaps } from '../../src/gaps/fill-gaps.js';
 import type { GapReport } from '../../src/gaps/gap.js';
+import { isConfigError } from '../../src/errors/config-error.js';
 import { BarFlagCode } from '../../src/schemas/bar-flag.js';
+import type { Timeframe } from '../../src/time/timeframe.js';
 import type { Ohlcv } from '../../src/schemas/ohlcv.js';
 import type { OhlcvColumns } from '../../src/schemas/ohlcv-columns.js';
 import { CME_6EH4_BREAKS, cmeCalendar, cmeRows, describeFixtures, freqtradeBars } from '../support/fixtures.js';
@@ -28,6 +30,15 @@ function columnsOf(rows: readonly Ohlcv[]): OhlcvColumns {
 }
 
 describe('fillGaps', () => {
+  it('throws a ConfigError naming `timeframe` for an unknown timeframe', () => {
+    try {
+      fillGaps([], '7m' as Timeframe);
+      expect.unreachable();
+    } catch (error) {
+      expect(isConfigError(error) && error.path).toEqual(['timeframe']);
+    }
+  });
+
   it('interpolates a small gap in equal steps from the last close to the next open', () => {
     // Close 10 at 00:00, open 13 at 00:03: 3 steps of 1 → closes 11, 12; opens 10, 11.
     const input = frozen([row(0, 9, 10), row(3, 13, 14)]);

@@ -52,4 +52,15 @@ describe('AtrCalculator', () => {
     }
     expect(isConfigError(caught)).toBe(true);
   });
+
+  it('skips a bar whose close is not finite, though its high and low are', () => {
+    // Period 2, first-range seed (the first bar's TR is high − low), then Wilder smoothing.
+    const calc = new AtrCalculator({ period: 2 });
+    calc.add({ high: 10, low: 9, close: 9.5 });
+    const before = calc.add({ high: 10.5, low: 9.5, close: 10 }); // TR max(1, 1, 0) = 1: ATR (1 + 1) / 2 = 1
+    expect(before).toBe(1);
+    expect(calc.add({ high: 14, low: 11, close: Number.NaN })).toBe(1);
+    // The next bar measures from the last real close, 10: TR max(0.5, 0.5, 0) = 0.5, Wilder (1 · 1 + 0.5) / 2 = 0.75.
+    expect(calc.add({ high: 10.5, low: 10, close: 10.2 })).toBe(0.75);
+  });
 });

@@ -11,6 +11,11 @@ describe('logReturns', () => {
     expect(Array.from(logReturns([{ close: 100 }, { close: 200 }, { close: 100 }]))).toEqual([NaN, Math.LN2, -Math.LN2]);
   });
 
+  it('gives the same ln(close / previous close) for columns without flags', () => {
+    const columns = { length: 3, close: Float64Array.of(100, 200, 100) };
+    expect(Array.from(logReturns(columns))).toEqual([NaN, Math.LN2, -Math.LN2]);
+  });
+
   it('is NaN exactly where returns is NaN, and ln(1 + r) elsewhere', () => {
     fc.assert(
       fc.property(fc.array(flaggedClose, { maxLength: 50 }), fc.array(fc.nat(60), { maxLength: 4 }), (series, breaks) => {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { isConfigError } from '../../src/errors/config-error.js';
+import { atr } from '../../src/indicators/atr.js';
 import { trueRange } from '../../src/indicators/true-range.js';
 
 describe('trueRange', () => {
@@ -25,5 +27,24 @@ describe('trueRange', () => {
 
   it('throws ConfigError on an unknown seed', () => {
     expect(() => trueRange([], { seed: 'x' as 'talib' })).toThrow(/`x`/);
+  });
+
+  it('does not use a bar whose close is not finite, though its high and low are', () => {
+    // Documented: a bar is usable when its high, low and close are finite.
+    const broken = [series[0]!, { high: 12, low: 11, close: Number.NaN }, series[2]!];
+    expect(Array.from(trueRange(broken))).toEqual([1, NaN, 1.5]);
+  });
+
+  it('names `seed` and `period` in their ConfigErrors', () => {
+    const pathOf = (f: () => unknown): unknown => {
+      try {
+        f();
+      } catch (error) {
+        return isConfigError(error) ? error.path : error;
+      }
+      return undefined;
+    };
+    expect(pathOf(() => trueRange([], { seed: 'x' as 'talib' }))).toEqual(['seed']);
+    expect(pathOf(() => atr([], { period: 0 }))).toEqual(['period']);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SinkError } from '../../src/errors/sink-error.js';
 import { SourceError } from '../../src/errors/source-error.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
+import type { SinkRecord } from '../../src/pipeline/sink.js';
 import type { Alert } from '../../src/schemas/alert-schema.js';
 import { DataStatusSchema } from '../../src/schemas/data-status-schema.js';
 import { LatestOhlcvSchema } from '../../src/schemas/latest-ohlcv-schema.js';
@@ -469,5 +470,44 @@ describe('Pipeline', () => {
     expect(clock.pending).toBe(0);
     // Nothing was lost: the undelivered records are in the checkpoint.
     expect(pipeline.checkpoint().pending['hang']?.length).toBeGreaterThan(0);
+  });
+
+  it('keeps in the checkpoint exactly the records handed to a sink that never answers, and a resumed pipeline delivers them all', async () => {
+    // Promise (issue 25): a stop loses nothing. The oracle is a second sink handed the same
+    // records, which answers: what it wrote plus what it still had queued at the stop is what
+    // the silent sink was handed.
+    const bars = Array.from({ length: 5 }, (_, i) => flat(T0 + i * MIN, 100 + i));
+    const clock = new ManualClock(T0 + 5 * MIN + 1000);
+    const silent = recordingSink('silent', {
+      write: (_record, { signal }) =>
+        new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true })),
+    });
+    const copy = recordingSink('copy');
+    const config = { symbols: ['BTCUSD'], timeframes: ['1m' as const] };
+    const pipeline = new Pipeline({ primary: fakeSource('x', bars, clock), sinks: [silent, copy], clock, start: T0, config });
+    await pipeline.runOnce();
+    await pipeline.stop();
+    const checkpoint = pipeline.checkpoint();
+    const handed: SinkRecord[] = [...(JSON.parse(JSON.stringify(copy.records)) as SinkRecord[]), ...(checkpoint.pending['copy'] ?? [])];
+    expect(delivered(handed, '1m').map((b) => b.timestamp)).toEqual(bars.map((b) => b.timestamp));
+    expect(handed.length).toBeGreaterThan(1);
+    expect(checkpoint.pending['silent']).toEqual(handed);
+
+    // Resumed with sinks that answer, under the same names: each gets what it was owed.
+    const revived = recordingSink('silent');
+    const copyAgain = recordingSink('copy');
+    const resumed = new Pipeline({
+      primary: fakeSource('x', bars, clock),
+      sinks: [revived, copyAgain],
+      clock,
+      start: T0,
+      config,
+      checkpoint,
+    });
+    await resumed.flush();
+    expect(JSON.parse(JSON.stringify(revived.records))).toEqual(handed);
+    expect(JSON.parse(JSON.stringify(copyAgain.records))).toEqual(checkpoint.pending['copy']);
+    expect(resumed.checkpoint().pending).toEqual({ silent: [], copy: [] });
+    await resumed.stop();
   });
 });

@@ -59,6 +59,58 @@ describe('detectOutliers', () => {
     expect(z).toBeLessThan(9);
   });
 
+  describe('return_outlier at the default window of 100 and threshold of 5 deviations', () => {
+    // The 100 returns of the window, built multiplicatively so each is exact to rounding:
+    // 49 of +A and 49 of −A alternating, then two of 0. Their mean is 0 and their sample
+    // standard deviation sqrt(98·A² / 99); their median is 0 (the two middle values are 0)
+    // and their MAD is A (98 of the 100 absolute deviations are A), so the robust scale is
+    // 1.4826·A. The 101st return is then z of those scales away from 0.
+    const A = 0.001;
+    const SD = A * Math.sqrt(98 / 99);
+    const MAD_SIGMA = 1.4826 * A;
+    function seriesEndingWith(lastReturn: number): Ohlcv[] {
+      const returns: number[] = [];
+      for (let k = 0; k < 98; k++) returns.push(k % 2 === 0 ? A : -A);
+      returns.push(0, 0, lastReturn);
+      const closes = [100];
+      for (const r of returns) closes.push(closes[closes.length - 1]! * (1 + r));
+      return closes.map((c, i) => bar(i, c));
+    }
+
+    it('stddev: 4.5 σ is not flagged by default, 5.2 σ is (with z ≈ 5.2)', () => {
+      expect(found(seriesEndingWith(4.5 * SD))).toEqual([]);
+      expect(found(seriesEndingWith(-4.5 * SD))).toEqual([]);
+      expect(found(seriesEndingWith(5.2 * SD))).toEqual(['101:return_outlier']);
+      expect(found(seriesEndingWith(-5.2 * SD))).toEqual(['101:return_outlier']);
+      const outlier = detectOutliers(seriesEndingWith(5.2 * SD)).outliers[0];
+      expect(outlier?.value).toBeCloseTo(5.2, 6);
+      expect(outlier?.threshold).toBe(5);
+    });
+
+    it('stddev: outlierStdDevs 4 flags the 4.5 σ return; 3.9 σ stays unflagged', () => {
+      expect(found(seriesEndingWith(4.5 * SD), { outlierStdDevs: 4 })).toEqual(['101:return_outlier']);
+      expect(found(seriesEndingWith(3.9 * SD), { outlierStdDevs: 4 })).toEqual([]);
+      expect(detectOutliers(seriesEndingWith(4.5 * SD), { outlierStdDevs: 4 }).outliers[0]?.value).toBeCloseTo(4.5, 6);
+    });
+
+    it('mad: 4.5 robust deviations are not flagged by default, 5.2 are (with z ≈ 5.2)', () => {
+      const mad = { outlierMethod: 'mad' } as const;
+      expect(found(seriesEndingWith(4.5 * MAD_SIGMA), mad)).toEqual([]);
+      expect(found(seriesEndingWith(-4.5 * MAD_SIGMA), mad)).toEqual([]);
+      expect(found(seriesEndingWith(5.2 * MAD_SIGMA), mad)).toEqual(['101:return_outlier']);
+      expect(found(seriesEndingWith(-5.2 * MAD_SIGMA), mad)).toEqual(['101:return_outlier']);
+      const outlier = detectOutliers(seriesEndingWith(5.2 * MAD_SIGMA), mad).outliers[0];
+      expect(outlier?.value).toBeCloseTo(5.2, 6);
+      expect(outlier?.threshold).toBe(5);
+    });
+
+    it('mad: outlierStdDevs 4 flags 4.5 robust deviations; 3.9 stay unflagged', () => {
+      const mad4 = { outlierMethod: 'mad', outlierStdDevs: 4 } as const;
+      expect(found(seriesEndingWith(4.5 * MAD_SIGMA), mad4)).toEqual(['101:return_outlier']);
+      expect(found(seriesEndingWith(3.9 * MAD_SIGMA), mad4)).toEqual([]);
+    });
+  });
+
   it('offers a robust median/MAD variant that one earlier outlier does not mask', () => {
     // A window of ±0.1 % returns containing one +5 % jump: the jump inflates the sample standard
     // deviation (to ~1.1 %), so a later +4 % return is under 5 sd; the MAD ignores the jump.

@@ -85,6 +85,13 @@ describe('applyRetention', () => {
     expect(Array.from(bars.timestamp)).toEqual([NOW - DAY]);
   });
 
+  it('never reads past `length` of over-allocated columns, even when every bar is past retention', () => {
+    const cols = toColumns([bar(NOW - 900 * DAY), bar(NOW - 800 * DAY), bar(NOW - 1000 * DAY)]);
+    const { bars, removed } = applyRetention({ ...cols, length: 2 }, '1H', NOW);
+    expect(removed).toEqual({ count: 2, from: NOW - 900 * DAY, to: NOW - 800 * DAY });
+    expect(bars.length).toBe(0);
+  });
+
   it('keeps exactly the bars at or after the cutoff, for rows and columns alike', () => {
     const tsArb = fc.integer({ min: NOW - 400 * DAY, max: NOW }).map((t) => Math.floor(t / 60_000) * 60_000);
     fc.assert(
@@ -106,5 +113,42 @@ describe('applyRetention', () => {
         });
       }),
     );
+  });
+
+  it('keeps a bar exactly at the cutoff wherever it lies in an unsorted series, for rows and columns', () => {
+    // 5m retention is 180 days: the cutoff is NOW − 180 d, the open time of a bar that is kept.
+    const cutoff = NOW - 180 * DAY;
+    const rows = [bar(NOW - DAY), bar(NOW - 200 * DAY), bar(cutoff), bar(cutoff - 300_000)];
+    const fromRows = applyRetention(rows, '5m', NOW);
+    expect(fromRows.cutoff).toBe(cutoff);
+    expect(fromRows.bars.map((b) => b.timestamp)).toEqual([NOW - DAY, cutoff]);
+    expect(fromRows.removed).toEqual({ count: 2, from: NOW - 200 * DAY, to: cutoff - 300_000 });
+    const fromCols = applyRetention(toColumns(rows, true), '5m', NOW);
+    expect(Array.from(fromCols.bars.timestamp)).toEqual([NOW - DAY, cutoff]);
+    expect(Array.from(fromCols.bars.flags ?? [])).toEqual([0, 2]);
+    expect(fromCols.removed).toEqual(fromRows.removed);
+  });
+
+  it('copies every column of the kept bars, cut at the front or filtered', () => {
+    // Each bar's fields are distinct, so a column copied from the wrong row, or not copied, shows.
+    const rows = [0, 1, 2, 3].map((k) =>
+      bar(NOW - (k === 1 ? 400 : 3 - k) * DAY, { open: 10 + k, high: 20 + k, low: 5 + k, close: 15 + k, volume: 100 + k }),
+    );
+    const sorted = [rows[1]!, rows[0]!, rows[2]!, rows[3]!];
+    for (const series of [sorted, rows]) {
+      const kept = series.filter((r) => r.timestamp >= NOW - 365 * DAY);
+      const { bars } = applyRetention(toColumns(series, true), '15m', NOW);
+      expect(bars.length).toBe(3);
+      expect(Array.from(bars.timestamp)).toEqual(kept.map((r) => r.timestamp));
+      expect(Array.from(bars.open)).toEqual(kept.map((r) => r.open));
+      expect(Array.from(bars.high)).toEqual(kept.map((r) => r.high));
+      expect(Array.from(bars.low)).toEqual(kept.map((r) => r.low));
+      expect(Array.from(bars.close)).toEqual(kept.map((r) => r.close));
+      expect(Array.from(bars.volume)).toEqual(kept.map((r) => r.volume));
+      expect(Array.from(bars.quoteVolume ?? [])).toEqual(kept.map((r) => r.volume * 2));
+      expect(Array.from(bars.trades ?? [])).toEqual(kept.map((r) => r.timestamp % 7));
+      expect(Array.from(bars.takerBuyVolume ?? [])).toEqual(kept.map((r) => r.volume / 2));
+      expect(Array.from(bars.count ?? [])).toEqual([1, 1, 1]);
+    }
   });
 });

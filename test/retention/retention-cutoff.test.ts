@@ -43,4 +43,21 @@ describe('retentionCutoff', () => {
       expect(isConfigError(error) && error.path).toEqual(['retention', '1m']);
     }
   });
+
+  it('throws a ConfigError naming `tf`, `now` or the retention entry that is wrong', () => {
+    const pathOf = (f: () => unknown): unknown => {
+      try {
+        f();
+      } catch (error) {
+        return isConfigError(error) ? error.path : error;
+      }
+      return undefined;
+    };
+    expect(pathOf(() => retentionCutoff('7m' as never, NOW))).toEqual(['tf']);
+    expect(pathOf(() => retentionCutoff('1m', String(NOW) as never))).toEqual(['now']);
+    expect(() => retentionCutoff('1m', String(NOW) as never)).toThrow(/`now`.*epoch milliseconds/);
+    // Positive means above 0: a retention of 0 ms is refused, 1 ms is a retention.
+    expect(pathOf(() => retentionCutoff('1m', NOW, { '1m': 0 }))).toEqual(['retention', '1m']);
+    expect(retentionCutoff('1m', NOW + 1, { '1m': 1 })).toBe(NOW);
+  });
 });

@@ -43,6 +43,9 @@ describe('parseTimeframe', () => {
       if (!result.ok) {
         expect(result.issues[0]?.code).toBe('unknown_timeframe');
         expect(result.issues[0]?.message).toContain(`\`${text}\``);
+        // A standalone value: the issue has an empty path, and the message lists the timeframes.
+        expect(result.issues[0]?.path).toEqual([]);
+        expect(result.issues[0]?.message).toContain('1m, 3m, 5m, 15m, 30m, 1H, 2H, 4H, 6H, 8H, 12H, 1D, 1W, 1M');
       }
     },
   );

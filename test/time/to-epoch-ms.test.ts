@@ -135,4 +135,71 @@ describe('toEpochMs', () => {
       ),
     );
   });
+
+  describe('at the edges of each rule (issue 25)', () => {
+    const issueOf = (value: unknown, options?: Parameters<typeof toEpochMs>[1]): { code: string; path: unknown; message: string } => {
+      const result = toEpochMs(value, options);
+      if (result.ok) throw new Error(`expected an issue for ${String(value)}`);
+      return result.issues[0] as { code: string; path: unknown; message: string };
+    };
+
+    it('names the value in every issue, with an empty path (a standalone value)', () => {
+      const cases: [unknown, Parameters<typeof toEpochMs>[1], string, string][] = [
+        [Number.NaN, { unit: 'ms' }, 'not_a_timestamp', 'NaN'],
+        [Infinity, undefined, 'not_a_timestamp', 'Infinity'],
+        [T + 0.5, undefined, 'fractional_ms', String(T + 0.5)],
+        [Date.UTC(1980, 0, 1), { unit: 'ms' }, 'implausible_timestamp', String(Date.UTC(1980, 0, 1))],
+        [42, undefined, 'ambiguous_unit', '42'],
+        [1_738_233_000_123_000_001n, undefined, 'fractional_ms', '1738233000123000001n'],
+        ['yesterday', undefined, 'invalid_date', 'yesterday'],
+        ['2025-02-30', undefined, 'invalid_date', '2025-02-30'],
+        ['2025-01-30T10:30:00+24:00', undefined, 'invalid_date', '+24:00'],
+        [new Date(Date.UTC(1980, 0, 1)), undefined, 'implausible_timestamp', String(Date.UTC(1980, 0, 1))],
+        [315_532_800n, { unit: 's' }, 'implausible_timestamp', '315532800n'],
+      ];
+      for (const [value, options, code, shown] of cases) {
+        const found = issueOf(value, options);
+        expect(found.code, String(value)).toBe(code);
+        expect(found.path).toEqual([]);
+        expect(found.message, String(value)).toContain(shown);
+      }
+      expect(issueOf(null).message).toContain('null');
+      expect(issueOf(new Date(Number.NaN)).message).toContain('Invalid Date');
+      expect(issueOf(1e308, { unit: 's' }).message).toContain('1e+308');
+      expect(issueOf(1n).message).toContain('1n');
+      expect(issueOf({}).message).toContain('object');
+      expect(issueOf(undefined).message).toContain('undefined');
+    });
+
+    it('refuses a millisecond number one unit in the last place away from a whole millisecond', () => {
+      // T < 2^41, so doubles near it are 2^-12 ms apart: T + 2^-12 has a (tiny) sub-millisecond part.
+      expect(codeOf(T + 2 ** -12)).toBe('fractional_ms');
+      expect(codeOf(T + 2 ** -12, { unit: 'ms' })).toBe('fractional_ms');
+    });
+
+    it('reads 2100-01-01T00:00:00Z in ms as in no unit (the plausible range ends before it)', () => {
+      expect(codeOf(MAX_PLAUSIBLE_MS)).toBe('ambiguous_unit');
+      expect(toEpochMs(MAX_PLAUSIBLE_MS - 1)).toEqual({ ok: true, value: MAX_PLAUSIBLE_MS - 1 });
+    });
+
+    it('reads numeric strings with a fraction of several digits', () => {
+      expect(toEpochMs('1738233000.123')).toEqual({ ok: true, value: T + 123 });
+      expect(toEpochMs(' 1738233000.5 ')).toEqual({ ok: true, value: T + 500 });
+    });
+
+    it('refuses minute 60, second 60 and a year before 100 (which Date.UTC reads as 19xx)', () => {
+      expect(codeOf('2025-01-30T10:60:00Z')).toBe('invalid_date');
+      expect(codeOf('2025-01-30T10:30:60Z')).toBe('invalid_date');
+      expect(codeOf('0095-06-15')).toBe('invalid_date');
+      expect(toEpochMs('2025-01-30T10:59:59Z')).toEqual({ ok: true, value: T + 29 * 60_000 + 59_000 });
+    });
+
+    it('accepts offsets up to ±23:59 and refuses minute 60 of an offset', () => {
+      // 10:30Z is 09:30 on the 31st at +23:00, 16:29 at +05:59, and 10:30 at +00:00.
+      expect(toEpochMs('2025-01-31T09:30:00+23:00')).toEqual({ ok: true, value: T });
+      expect(toEpochMs('2025-01-30T16:29:00+05:59')).toEqual({ ok: true, value: T });
+      expect(toEpochMs('2025-01-30T10:30:00+00')).toEqual({ ok: true, value: T });
+      expect(codeOf('2025-01-30T10:30:00+01:60')).toBe('invalid_date');
+    });
+  });
 });

@@ -10,6 +10,7 @@ import { describeFixtures, readFixture, readFixtureJson } from '../support/fixtu
 
 const T0 = Date.UTC(2025, 0, 30, 10, 0);
 const MIN = 60_000;
+const DAY = 86_400_000;
 
 function bar(i: number, overrides: Partial<Record<keyof Ohlcv, unknown>> = {}): Ohlcv {
   return { timestamp: T0 + i * MIN, open: 100, high: 102, low: 98, close: 101, volume: 5, ...overrides } as Ohlcv;
@@ -269,5 +270,207 @@ describeFixtures('validateOhlcv on real data', () => {
     expect(new Set(result.issues.map((i) => `${i.rule}: ${i.message.replace(/^Bar \d+: /, '')}`))).toEqual(
       new Set(['finite_values: volume is null']),
     );
+  });
+});
+
+/**
+ * Each rule at its boundary (issue 25), from the rule's definition in `OhlcvRule`: the bar that
+ * meets it exactly is valid and the bar one tick (0.01, or 1 ms) past it is not. Every case runs
+ * on rows and on columns, alone (a good bar takes the fast combined test) and next to a broken
+ * rule that sends the bar down the slow path (`volume: -1`, or a fractional timestamp for the
+ * volume cases), so a loosened or tightened comparison on either path changes the answer.
+ */
+describe('validateOhlcv at each rule boundary', () => {
+  const TICK = 0.01;
+  interface Boundary {
+    readonly name: string;
+    readonly rule: string;
+    readonly ok: Partial<Record<keyof Ohlcv, unknown>>;
+    readonly broken: Partial<Record<keyof Ohlcv, unknown>>;
+  }
+  const boundaries: readonly Boundary[] = [
+    {
+      name: 'high == low',
+      rule: 'high_gte_low',
+      ok: { open: 100, high: 100, low: 100, close: 100 },
+      broken: { open: 100 - TICK, high: 100 - TICK, low: 100, close: 100 },
+    },
+    {
+      name: 'high == close > open',
+      rule: 'high_gte_open_close',
+      ok: { open: 99, high: 101, low: 98, close: 101 },
+      broken: { open: 99, high: 101 - TICK, low: 98, close: 101 },
+    },
+    {
+      name: 'high == open > close',
+      rule: 'high_gte_open_close',
+      ok: { open: 101, high: 101, low: 98, close: 99 },
+      broken: { open: 101, high: 101 - TICK, low: 98, close: 99 },
+    },
+    {
+      name: 'low == open < close',
+      rule: 'low_lte_open_close',
+      ok: { open: 99, high: 102, low: 99, close: 101 },
+      broken: { open: 99, high: 102, low: 99 + TICK, close: 101 },
+    },
+    {
+      name: 'low == close < open',
+      rule: 'low_lte_open_close',
+      ok: { open: 101, high: 102, low: 99, close: 99 },
+      broken: { open: 101, high: 102, low: 99 + TICK, close: 99 },
+    },
+    { name: 'volume == 0', rule: 'volume_non_negative', ok: { volume: 0 }, broken: { volume: -TICK } },
+    {
+      name: 'volume == Number.MAX_VALUE',
+      rule: 'finite_values',
+      ok: { volume: Number.MAX_VALUE },
+      broken: { volume: Number.POSITIVE_INFINITY },
+    },
+    { name: 'high == Number.MAX_VALUE', rule: 'finite_values', ok: { high: Number.MAX_VALUE }, broken: { high: Number.POSITIVE_INFINITY } },
+    { name: 'low == -Number.MAX_VALUE', rule: 'finite_values', ok: { low: -Number.MAX_VALUE }, broken: { low: Number.NEGATIVE_INFINITY } },
+    // 1990-01-01T00:00:00Z is the first plausible millisecond, 2100-01-01T00:00:00Z the first implausible one.
+    {
+      name: 'timestamp == 1990-01-01Z',
+      rule: 'timestamp_plausible',
+      ok: { timestamp: Date.UTC(1990, 0, 1) },
+      broken: { timestamp: Date.UTC(1990, 0, 1) - 1 },
+    },
+    {
+      name: 'timestamp == 2100-01-01Z - 1 ms',
+      rule: 'timestamp_plausible',
+      ok: { timestamp: Date.UTC(2100, 0, 1) - 1 },
+      broken: { timestamp: Date.UTC(2100, 0, 1) },
+    },
+    { name: 'timestamp an integer', rule: 'timestamp_plausible', ok: { timestamp: T0 + 1 }, broken: { timestamp: T0 + 1 - 0.5 } },
+  ];
+
+  /** The rule ids broken by `rows`, as `index:rule`, from rows and from columns (which must agree). */
+  function judged(rows: readonly Ohlcv[], options: Parameters<typeof validateOhlcv>[1] = {}): string[] {
+    const fromRows = rulesAt(rows, options);
+    expect(validateOhlcv(columns(rows), options).issues.map((issue) => `${issue.index}:${issue.rule}`)).toEqual(fromRows);
+    return fromRows;
+  }
+
+  for (const { name, rule, ok, broken } of boundaries) {
+    const onVolume = 'volume' in ok;
+    const brokenTogether = onVolume ? 'timestamp_plausible' : 'volume_non_negative';
+    const other: Partial<Record<keyof Ohlcv, unknown>> = onVolume ? { timestamp: T0 + 0.5 } : { volume: -1 };
+
+    it(`${name} is valid; one tick past it breaks ${rule}`, () => {
+      expect(judged([bar(0, ok)])).toEqual([]);
+      expect(judged([bar(0, broken)])).toContain(`0:${rule}`);
+    });
+
+    it(`${name} is still valid for ${rule} when the bar breaks ${brokenTogether}`, () => {
+      expect(judged([bar(0, { ...ok, ...other })])).toEqual([`0:${brokenTogether}`]);
+      expect(judged([bar(0, { ...broken, ...other })])).toContain(`0:${rule}`);
+    });
+  }
+
+  it('high one tick below low breaks high_gte_low and high_gte_open_close only (open and close at the low)', () => {
+    expect(judged([bar(0, { open: 100, high: 100 - TICK, low: 100, close: 100 })])).toEqual(['0:high_gte_low', '0:high_gte_open_close']);
+  });
+
+  it('timestamp_aligned: an open time of the grid is valid, 1 ms later is not, on either path', () => {
+    expect(judged([bar(0)], { timeframe: '1m' })).toEqual([]);
+    expect(judged([bar(0, { timestamp: T0 + 1 })], { timeframe: '1m' })).toEqual(['0:timestamp_aligned']);
+    expect(judged([bar(0, { volume: -1 })], { timeframe: '1m' })).toEqual(['0:volume_non_negative']);
+    expect(judged([bar(0, { timestamp: T0 + 1, volume: -1 })], { timeframe: '1m' })).toEqual([
+      '0:volume_non_negative',
+      '0:timestamp_aligned',
+    ]);
+    // 1h grid: 10:00Z is an open time, 10:01Z is not.
+    expect(judged([bar(0), bar(1)], { timeframe: '1H' })).toEqual(['1:timestamp_aligned']);
+  });
+
+  it('timestamp_ascending: 1 ms later is valid; a duplicate and an out-of-order time are not, on rows and on columns', () => {
+    expect(judged([bar(0), bar(0, { timestamp: T0 + 1 })])).toEqual([]);
+    // Duplicate at index 1, out of order at index 3 (before index 2's time, after index 1's).
+    const rows = [bar(0), bar(0), bar(2), bar(1), bar(3)];
+    expect(judged(rows)).toEqual(['1:timestamp_ascending', '3:timestamp_ascending']);
+    const result = validateOhlcv(columns(rows));
+    expect(result).toMatchObject({ valid: false, validCount: 3, invalidCount: 2 });
+    expect(result.issues[0]?.message).toBe(`Bar 1: timestamp ${T0} is equal to the previous bar's ${T0}`);
+    expect(result.issues[1]?.message).toBe(`Bar 3: timestamp ${T0 + MIN} is before the previous bar's ${T0 + 2 * MIN}`);
+  });
+
+  it("timestamp_ascending compares with the previous bar's time, even when that bar was out of order", () => {
+    // Index 2 (10:01) is before index 1 (10:03); index 3 (10:02) is after index 2, so it is in order.
+    expect(judged([bar(0), bar(3), bar(1), bar(2)])).toEqual(['2:timestamp_ascending']);
+    // A duplicate that also breaks another rule is still a duplicate.
+    expect(judged([bar(0), bar(0, { volume: -1 })])).toEqual(['1:volume_non_negative', '1:timestamp_ascending']);
+  });
+
+  it("names the values in each rule's message", () => {
+    const messages = validateOhlcv(
+      [
+        bar(0, { high: Number.POSITIVE_INFINITY, volume: null }),
+        bar(1, { open: 100, high: 99, low: 100.5, close: 100 }),
+        bar(2, { low: 100.5 }),
+        bar(3, { volume: -2 }),
+        bar(4, { timestamp: T0 + 4 * MIN + 1 }),
+      ],
+      { timeframe: '1m' },
+    ).issues.map((issue) => issue.message);
+    expect(messages).toEqual([
+      'Bar 0: high is Infinity, volume is null',
+      'Bar 1: high 99 is below low 100.5',
+      'Bar 1: high 99 is below max(open 100, close 100)',
+      'Bar 1: low 100.5 is above min(open 100, close 100)',
+      'Bar 2: low 100.5 is above min(open 100, close 101)',
+      'Bar 3: volume -2 is negative',
+      `Bar 4: timestamp ${T0 + 4 * MIN + 1} is not the open time of a 1m bucket`,
+    ]);
+  });
+
+  it('hints at seconds only for a timestamp that is 1990–2100 in seconds', () => {
+    const hint = (timestamp: number): boolean => validateOhlcv([bar(0, { timestamp })]).issues[0]?.message.endsWith(' (seconds?)') ?? false;
+    // 1990-01-01Z is 631152000 s and 2100-01-01Z 4102444800 s (exclusive).
+    expect(hint(631_152_000)).toBe(true);
+    expect(hint(4_102_444_799)).toBe(true);
+    expect(hint(631_151_999)).toBe(false);
+    expect(hint(4_102_444_800)).toBe(false);
+    expect(validateOhlcv([bar(0, { timestamp: 631_151_999 })]).issues[0]?.message).toBe(
+      'Bar 0: timestamp 631151999 is not an integer epoch-ms time in 1990–2100',
+    );
+  });
+
+  it('aligns weeks to Monday on the slow path too, for rows and columns', () => {
+    const monday = Date.UTC(2025, 0, 27);
+    expect(judged([bar(0, { timestamp: monday, volume: -1 })], { timeframe: '1W' })).toEqual(['0:volume_non_negative']);
+    expect(judged([bar(0, { timestamp: monday + DAY, volume: -1 })], { timeframe: '1W' })).toEqual([
+      '0:volume_non_negative',
+      '0:timestamp_aligned',
+    ]);
+  });
+
+  it('checks calendar months on rows and columns, counting aligned bars as valid', () => {
+    const months = [bar(0, { timestamp: Date.UTC(2024, 1, 1) }), bar(0, { timestamp: Date.UTC(2024, 2, 1) })];
+    expect(validateOhlcv(months, { timeframe: '1M' })).toEqual({ valid: true, validCount: 2, invalidCount: 0, issues: [] });
+    expect(validateOhlcv(columns(months), { timeframe: '1M' })).toEqual({ valid: true, validCount: 2, invalidCount: 0, issues: [] });
+    expect(judged([bar(0, { timestamp: Date.UTC(2024, 1, 2) })], { timeframe: '1M' })).toEqual(['0:timestamp_aligned']);
+  });
+
+  it('judges order against the last bar that had a timestamp', () => {
+    // Index 1 has no timestamp (finite_values); index 2 is then before index 0.
+    expect(judged([bar(2), bar(0, { timestamp: Number.NaN }), bar(1)])).toEqual(['1:finite_values', '2:timestamp_ascending']);
+    expect(judged([bar(2), bar(0, { timestamp: Number.NaN, volume: -1 }), bar(3)])).toEqual(['1:finite_values', '1:volume_non_negative']);
+  });
+
+  it('refuses columns whose length exceeds their arrays, reading nothing', () => {
+    const cols = { ...columns([bar(0), bar(1)]), length: 3 };
+    const result = validateOhlcv(cols);
+    expect(result).toMatchObject({ valid: false, validCount: 0, invalidCount: 0 });
+    expect(result.issues.map((issue) => [issue.index, issue.rule])).toEqual([[-1, 'malformed_columns']]);
+    expect(Number.isNaN(result.issues[0]?.timestamp)).toBe(true);
+  });
+
+  it('names `timeframe` in the ConfigError for an unknown timeframe', () => {
+    try {
+      validateOhlcv([bar(0)], { timeframe: '7m' as never });
+      expect.unreachable();
+    } catch (error) {
+      expect(isConfigError(error) && error.path).toEqual(['timeframe']);
+    }
   });
 });

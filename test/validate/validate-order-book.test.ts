@@ -94,3 +94,81 @@ describeFixtures('validateOrderBook on real data', () => {
     expect(lines.length).toBeGreaterThan(0);
   });
 });
+
+/** Each order-book rule at its boundary (issue 25), from its definition in `OrderBookRule`. */
+describe('validateOrderBook at each rule boundary', () => {
+  const TICK = 0.01;
+  it('bids_descending and asks_ascending: one tick apart is valid, equal is not, judged level by level', () => {
+    expect(found(book([level(99), level(99 - TICK)], [level(100), level(100 + TICK)]))).toEqual([]);
+    expect(found(book([level(99), level(99)], [level(100), level(100)]))).toEqual([
+      'bids[1]:bids_descending:error',
+      'asks[1]:asks_ascending:error',
+    ]);
+    // Against the previous level: 98.5 after 97 breaks it; 98 after 98.5 does not.
+    expect(found(book([level(99), level(97), level(98.5), level(98)], [level(100)]))).toEqual(['bids[2]:bids_descending:error']);
+    expect(validateOrderBook(book([level(99), level(99)], [level(100)])).issues[0]?.message).toBe(
+      "bids[1]: price 99 is not below the previous level's 99",
+    );
+    expect(validateOrderBook(book([level(99)], [level(100), level(100)])).issues[0]?.message).toBe(
+      "asks[1]: price 100 is not above the previous level's 100",
+    );
+  });
+
+  it('not_crossed: a bid one tick below the ask is valid; equal (locked) is not', () => {
+    expect(found(book([level(100 - TICK)], [level(100)]))).toEqual([]);
+    expect(found(book([level(100)], [level(100)]))).toEqual(['book[0]:not_crossed:error']);
+  });
+
+  it('price_positive and quantity_positive: one tick above 0 is valid, 0 is not', () => {
+    expect(found(book([level(TICK, TICK)], [level(100, TICK)]))).toEqual([]);
+    expect(found(book([level(99, 0)], [level(100)]))).toEqual(['bids[0]:quantity_positive:error']);
+    expect(found(book([level(0)], [level(100)]))).toEqual(['bids[0]:price_positive:error']);
+  });
+
+  it('depth_levels: as many levels as depthLevels is valid, one more is not; 0 is a depth, −1 and 1.5 are not', () => {
+    expect(found(book([level(99), level(98)], [level(100), level(101)], 2))).toEqual([]);
+    expect(found(book([level(99), level(98), level(97)], [level(100)], 2))).toEqual(['book[0]:depth_levels:error']);
+    expect(found(book([level(99)], [level(100), level(101), level(102)], 2))).toEqual(['book[0]:depth_levels:error']);
+    expect(found(book([], [], 0))).toEqual(['book[0]:book_empty:warning']);
+    expect(found(book([], [], -1))).toEqual(['book[0]:depth_levels:error', 'book[0]:book_empty:warning']);
+    expect(found(book([], [], 1.5))).toEqual(['book[0]:depth_levels:error', 'book[0]:book_empty:warning']);
+  });
+
+  it('timestamp_plausible: 1990-01-01Z and 2100-01-01Z − 1 ms are valid; 1 ms outside either is not', () => {
+    const at = (timestamp: number): OrderBook => ({ ...book([level(99)], [level(100)]), timestamp });
+    expect(found(at(Date.UTC(1990, 0, 1)))).toEqual([]);
+    expect(found(at(Date.UTC(2100, 0, 1) - 1))).toEqual([]);
+    expect(found(at(Date.UTC(1990, 0, 1) - 1))).toEqual(['book[0]:timestamp_plausible:error']);
+    expect(found(at(Date.UTC(2100, 0, 1)))).toEqual(['book[0]:timestamp_plausible:error']);
+    expect(found(at(T0 + 0.5))).toEqual(['book[0]:timestamp_plausible:error']);
+  });
+
+  it('book_one_sided names the missing side; warnings alone leave the book valid', () => {
+    expect(validateOrderBook(book([level(99)], [])).issues).toMatchObject([{ rule: 'book_one_sided', message: 'the book has no asks' }]);
+    expect(validateOrderBook(book([], [level(100)])).issues).toMatchObject([{ rule: 'book_one_sided', message: 'the book has no bids' }]);
+    expect(validateOrderBook(book([], [level(100)])).valid).toBe(true);
+  });
+
+  it('compares a level with the last level that had a price', () => {
+    // bids[1] has no price; bids[2] is then above bids[0].
+    expect(found(book([level(99), level(Number.NaN), level(99.5)], [level(100)]))).toEqual([
+      'bids[1]:finite_values:error',
+      'bids[2]:bids_descending:error',
+    ]);
+  });
+
+  it("names the values in each rule's message", () => {
+    const messages = (b: OrderBook): string[] => validateOrderBook(b).issues.map((issue) => issue.message);
+    expect(messages(book([level(Number.NaN, 0)], [level(0, 1)]))).toEqual([
+      'bids[0]: price is NaN, quantity is 0',
+      'bids[0]: quantity 0 is not positive',
+      'asks[0]: price 0 is not positive',
+    ]);
+    expect(messages({ ...book([level(99)], [level(100)]), timestamp: 5 })).toEqual([
+      'timestamp 5 is not an integer epoch-ms time in 1990–2100',
+    ]);
+    expect(messages(book([level(99), level(98)], [level(100)], 1))).toEqual(['2 bids and 1 asks exceed depthLevels 1']);
+    expect(messages(book([level(99)], [level(100)], -1))).toEqual(['depthLevels -1 is not a non-negative integer']);
+    expect(messages(book([], [], 5))).toEqual(['the book has no bids and no asks']);
+  });
+});

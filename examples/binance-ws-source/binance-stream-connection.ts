@@ -28,7 +28,8 @@ export interface ConnectionHandlers {
 export class BinanceStreamConnection {
   /** Resolves when the connection is open; rejects (with a `SourceError`) when it could not open. */
   readonly opened: Promise<void>;
-  readonly #socket: WebSocket;
+  /** `undefined` when `ws` refused the URL (the connection failed at once). */
+  readonly #socket: WebSocket | undefined;
   readonly #source: string;
   readonly #timing: ConnectionTiming;
   readonly #handlers: ConnectionHandlers;
@@ -46,8 +47,20 @@ export class BinanceStreamConnection {
     this.#source = source;
     this.#timing = timing;
     this.#handlers = handlers;
-    this.#socket = new WebSocket(url, { handshakeTimeout: timing.connectTimeoutMs });
-    const socket = this.#socket;
+    let socket: WebSocket;
+    try {
+      socket = new WebSocket(url, { handshakeTimeout: timing.connectTimeoutMs });
+    } catch (error) {
+      // An URL `ws` refuses: a connection that failed to open, not a throw in the owner's timer.
+      this.#socket = undefined;
+      const failure = this.#error('network', `${url}: ${error instanceof Error ? error.message : String(error)}`, undefined, error);
+      this.#reason = failure;
+      this.opened = Promise.reject(failure);
+      this.opened.catch(() => undefined);
+      queueMicrotask(() => this.#end(failure));
+      return;
+    }
+    this.#socket = socket;
     this.opened = new Promise<void>((resolve, reject) => {
       socket.once('open', () => {
         this.#alive();
@@ -84,16 +97,18 @@ export class BinanceStreamConnection {
 
   /** Sends a request frame (`SUBSCRIBE`, `UNSUBSCRIBE`); ignored unless the connection is open. */
   send(request: unknown): void {
-    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(request));
+    if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(request));
   }
 
   /** Closes the connection (a close frame; reset if the other side does not answer it in time). */
   close(): void {
     this.#reason ??= this.#error('network', 'closed by the client');
-    if (this.#socket.readyState === WebSocket.CONNECTING) this.#socket.terminate();
-    else this.#socket.close(1000);
+    const socket = this.#socket;
+    if (socket === undefined) return;
+    if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
+    else socket.close(1000);
     // The close handshake is bounded: a peer that never answers it is cut off.
-    setTimeout(() => this.#socket.terminate(), this.#timing.connectTimeoutMs).unref();
+    setTimeout(() => socket.terminate(), this.#timing.connectTimeoutMs).unref();
   }
 
   #alive(): void {
@@ -101,7 +116,7 @@ export class BinanceStreamConnection {
     if (this.#ended) return;
     this.#watchdog = setTimeout(() => {
       this.#reason ??= this.#error('timeout', `no frame for ${this.#timing.silenceMs} ms: the stream is silent`);
-      this.#socket.terminate();
+      this.#socket?.terminate();
     }, this.#timing.silenceMs);
   }
 

@@ -61,8 +61,21 @@ function collect(iterable: AsyncIterable<unknown>): { rows: unknown[]; done: Pro
   return { rows, done };
 }
 
+/** `promise`, or a rejection once `withinMs` passed: no await in these tests waits forever. */
+async function within<T>(promise: Promise<T>, withinMs = 5000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not settled within ${withinMs} ms`)), withinMs);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function failureOf(done: Promise<unknown>): Promise<SourceError> {
-  const error = await done;
+  const error = await within(done);
   if (!isSourceError(error)) throw new Error(`Expected a SourceError, got ${String(error)}`);
   return error;
 }
@@ -88,12 +101,30 @@ describe('BinanceWsSource', () => {
     server.kline('BTCUSDT', '1m', { ...b9, timestamp: T0 + 9 * MIN }, false);
     await until(() => btc.rows.length === 2 && eth.rows.length === 1);
     stop.abort();
-    await Promise.all([btc.done, eth.done]);
+    await within(Promise.all([btc.done, eth.done]));
     expect(btc.rows).toEqual([
       expect.objectContaining({ timestamp: T0 + 9 * MIN, open: wire(b9.open), close: wire(b9.close), volume: wire(b9.volume) }),
       expect.objectContaining({ timestamp: T0 + 10 * MIN, close: wire(b10.close) }),
     ]);
     expect(eth.rows).toEqual([expect.objectContaining({ timestamp: T0 + 9 * MIN, close: 3000 })]);
+  });
+
+  it('refuses a baseUrl that is not a ws: or wss: URL, naming it', () => {
+    for (const baseUrl of ['not a url', 'http://127.0.0.1:9443', 'ftp://example.com'])
+      expect(() => new BinanceWsSource({ baseUrl })).toThrow(
+        new RangeError(`Expected \`baseUrl\` to be a ws: or wss: URL, got \`${baseUrl}\``),
+      );
+  });
+
+  it('fails the subscription, without crashing, when ws refuses the URL', async () => {
+    const server = await serve();
+    // A fragment passes `new URL` but `ws` throws on it when it connects.
+    const { ws, events } = source(server, { baseUrl: `${server.url}#fragment` });
+    const got = collect(ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m' }));
+    const error = await failureOf(got.done);
+    expect(error.kind).toBe('network');
+    expect(error.message).toContain('fragment');
+    expect(events.filter((e) => e.kind === 'failed')).toHaveLength(1);
   });
 
   it('reports each malformed frame and skips it', async () => {
@@ -108,7 +139,7 @@ describe('BinanceWsSource', () => {
     server.kline('BTCUSDT', '1m', bars[3] as Ohlcv, true);
     await until(() => got.rows.length === 1);
     stop.abort();
-    await got.done;
+    await within(got.done);
     expect(events.filter((e) => e.kind === 'malformed')).toHaveLength(3);
     expect(got.rows).toEqual([expect.objectContaining({ timestamp: T0 + 3 * MIN })]);
     expect(events.some((e) => e.kind === 'failed')).toBe(false);
@@ -146,7 +177,7 @@ describe('BinanceWsSource', () => {
     server.kline('BTCUSDT', '1m', bars[5] as Ohlcv, true);
     await until(() => third.rows.length === 1);
     stop.abort();
-    await third.done;
+    await within(third.done);
     const failed = events.filter((e) => e.kind === 'failed');
     expect(failed).toHaveLength(2);
     // retryDelay grows with consecutive failures and stays within the policy's cap.
@@ -172,7 +203,7 @@ describe('BinanceWsSource', () => {
     }
     await until(() => got.rows.length >= sent);
     stop.abort();
-    await got.done;
+    await within(got.done);
     expect(got.rows.map((r) => (r as Ohlcv).timestamp)).toEqual(bars.slice(0, sent).map((b) => b.timestamp));
     expect(events.filter((e) => e.kind === 'rollover').length).toBeGreaterThanOrEqual(2);
     expect(events.some((e) => e.kind === 'failed')).toBe(false);
@@ -190,7 +221,7 @@ describe('BinanceWsSource', () => {
     server.kline('BTCUSDT', '1m', bars[1] as Ohlcv, true);
     await until(() => got.rows.length === 1);
     stop.abort();
-    await got.done;
+    await within(got.done);
     expect(events).toContainEqual({ kind: 'rollover', reason: 'server_shutdown' });
     expect(server.connections[0]?.closedBy).toBeUndefined(); // closed by the client, before the server's cut
   });
@@ -210,7 +241,7 @@ describe('BinanceWsSource', () => {
     server.depth('BTCUSDT', 20, book, 7);
     await until(() => trades.rows.length === 1 && books.rows.length === 1);
     stop.abort();
-    await Promise.all([trades.done, books.done]);
+    await within(Promise.all([trades.done, books.done]));
     // Binance's `m` (buyer is the maker) means the taker sold; the trade before `since` is left out.
     expect(trades.rows).toEqual([{ timestamp: T0 + 1500, price: 42_000.5, quantity: 0.25, side: 'sell', tradeId: 2 }]);
     // Partial depth carries no time: stamped with now().
@@ -265,10 +296,13 @@ describe('BinanceWsSource in a Pipeline', () => {
       wsServer.drop();
       for (let m = 13; m <= 30; m++) await clock.advanceTo(T0 + m * MIN + 1000);
       rest.setFaults([]);
-      // The stream comes back (the pipeline reopens it after its retryDelay) and delivers 10:30.
+      // The stream comes back (the pipeline reopens it after its retryDelay) and delivers 10:30
+      // before the pipeline's next poll: the buffer then holds 10:10, 10:11 and 10:30, and the poll
+      // from 10:12 must still go to REST for 10:12–10:29.
       await until(() => wsServer.openConnections === 1, 5000);
-      await clock.advanceTo(T0 + 31 * MIN);
       wsServer.kline('BTCUSDT', '1m', bars[30] as Ohlcv, true);
+      await until(() => ws.newestClosed('BTCUSD', '1m') === T0 + 30 * MIN, 5000);
+      await clock.advanceTo(T0 + 31 * MIN);
       await until(() => store.range('BTCUSD', '1m', T0, T0 + 31 * MIN).filter((b) => b.flag === undefined).length === 31, 5000);
     } finally {
       await pipeline.stop();

@@ -82,6 +82,18 @@ function defaultSymbolMap(symbol: string): string {
   return symbol.endsWith('USD') ? `${symbol}T` : symbol;
 }
 
+/** `baseUrl` without its trailing slashes, once it is known to be a ws: or wss: URL. */
+function streamBase(baseUrl: string): string {
+  let protocol: string;
+  try {
+    protocol = new URL(baseUrl).protocol;
+  } catch {
+    protocol = '';
+  }
+  if (protocol !== 'ws:' && protocol !== 'wss:') throw new RangeError(`Expected \`baseUrl\` to be a ws: or wss: URL, got \`${baseUrl}\``);
+  return baseUrl.replace(/\/+$/, '');
+}
+
 function positive(name: string, value: number): number {
   if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`Expected \`${name}\` to be a positive number of ms, got \`${value}\``);
   return value;
@@ -132,7 +144,7 @@ export class BinanceWsSource implements Source {
 
   /**
    * @param options - see {@link BinanceWsSourceOptions}.
-   * @throws RangeError when a duration is not a positive number.
+   * @throws RangeError when a duration is not a positive number, or `baseUrl` is not a ws: or wss: URL.
    */
   constructor(options: BinanceWsSourceOptions = {}) {
     this.name = options.name ?? 'data_provider';
@@ -145,7 +157,7 @@ export class BinanceWsSource implements Source {
     this.#now = options.now ?? Date.now;
     this.#onEvent = options.onEvent ?? ((): void => undefined);
     this.#hub = new BinanceStreamHub({
-      baseUrl: (options.baseUrl ?? 'wss://stream.binance.com:9443').replace(/\/+$/, ''),
+      baseUrl: streamBase(options.baseUrl ?? 'wss://stream.binance.com:9443'),
       source: this.name,
       connectTimeoutMs: this.#connectTimeoutMs,
       pingIntervalMs: positive('pingIntervalMs', options.pingIntervalMs ?? 20_000),

@@ -160,9 +160,32 @@ describe('BinanceWsSource', () => {
     expect(error.source).toBe('data_provider');
   });
 
+  it('fails a kline stream whose data stops while its connection still answers pings', async () => {
+    const server = await serve({ pingIntervalMs: 50 });
+    const { ws } = source(server, { pingIntervalMs: 50, silenceMs: 400, dataSilenceMs: 600 });
+    const got = collect(ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m' }));
+    await until(() => server.openConnections === 1);
+    server.mute(true);
+    const started = performance.now();
+    const error = await failureOf(got.done);
+    server.mute(false);
+    expect(error.kind).toBe('timeout');
+    expect(error.message).toContain('600 ms');
+    // Pings and pongs went on: the data deadline, not the silence watchdog, ended it.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(600 - 50);
+  });
+
   it('fails the stream on a drop, and reconnects after the retryDelay backoff when asked again', async () => {
     const server = await serve();
-    const { ws, events } = source(server);
+    // Jitter fixed at one half: retryDelay(n) = 0.5 × min(maxMs, baseMs × factor^(n−1)) = 10, 20, … ms.
+    const failedAt: number[] = [];
+    const { ws, events } = source(server, {
+      random: () => 0.5,
+      onEvent: (e) => {
+        if (e.kind === 'failed') failedAt.push(performance.now());
+        events.push(e);
+      },
+    });
     const first = collect(ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m' }));
     await until(() => server.openConnections === 1);
     server.drop();
@@ -178,10 +201,14 @@ describe('BinanceWsSource', () => {
     await until(() => third.rows.length === 1);
     stop.abort();
     await within(third.done);
-    const failed = events.filter((e) => e.kind === 'failed');
-    expect(failed).toHaveLength(2);
-    // retryDelay grows with consecutive failures and stays within the policy's cap.
-    for (const f of failed) if (f.kind === 'failed') expect(f.retryInMs).toBeLessThanOrEqual(RETRY.maxMs);
+    const failed = events.flatMap((e) => (e.kind === 'failed' ? [e.retryInMs] : []));
+    // retryDelay grows with consecutive failures (no event was delivered in between).
+    expect(failed).toEqual([10, 20]);
+    // Each next connection was asked for no sooner than retryInMs after the failure (1 ms for timer rounding).
+    const upgrades = server.upgradeTimes;
+    expect(upgrades).toHaveLength(3);
+    for (const [i, wait] of failed.entries())
+      expect((upgrades[i + 1] as number) - (failedAt[i] as number)).toBeGreaterThanOrEqual(wait - 1);
   });
 
   it('rolls over to a new connection before the server cuts it, losing and repeating no bar', async () => {
@@ -194,10 +221,11 @@ describe('BinanceWsSource', () => {
     // One kline every 5 ms, until 40 klines after the second roll-over began (through its overlap).
     let sent = 0;
     let after = 0;
+    let onBoth = 0;
     while (after < 40) {
       if (sent >= 390) throw new Error('no second roll-over within 390 klines');
       if (events.filter((e) => e.kind === 'rollover').length >= 2) after++;
-      server.kline('BTCUSDT', '1m', bars[sent] as Ohlcv, true);
+      if (server.kline('BTCUSDT', '1m', bars[sent] as Ohlcv, true) === 2) onBoth++;
       sent++;
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -208,22 +236,115 @@ describe('BinanceWsSource', () => {
     expect(events.filter((e) => e.kind === 'rollover').length).toBeGreaterThanOrEqual(2);
     expect(events.some((e) => e.kind === 'failed')).toBe(false);
     expect(server.connections.some((c) => c.closedBy === 'age')).toBe(false);
+    // Some klines went out on both connections (the overlap), and each was taken once.
+    expect(onBoth).toBeGreaterThan(0);
   });
 
-  it("rolls over at once on Binance's serverShutdown event", async () => {
+  it("rolls over at once on Binance's serverShutdown event, losing and repeating no kline across the switch", async () => {
     const server = await serve();
     const { ws, events } = source(server, { overlapMs: 20 });
     const stop = new AbortController();
     const got = collect(ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m', signal: stop.signal }));
     await until(() => server.openConnections === 1);
-    server.shutdown(300);
-    await until(() => server.connections.length === 2 && server.connections[0]?.open === false);
+    // One kline every 5 ms: 10 before the announcement, then until 10 after the old connection closed.
+    let sent = 0;
+    let onBoth = 0;
+    let after = 0;
+    while (after < 10) {
+      if (sent >= 390) throw new Error('the old connection did not close within 390 klines');
+      if (sent === 10) server.shutdown(150);
+      if (server.connections[0]?.open === false) after++;
+      if (server.kline('BTCUSDT', '1m', bars[sent] as Ohlcv, true) === 2) onBoth++;
+      sent++;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await until(() => got.rows.length >= sent);
+    stop.abort();
+    await within(got.done);
+    expect(got.rows.map((r) => (r as Ohlcv).timestamp)).toEqual(bars.slice(0, sent).map((b) => b.timestamp));
+    expect(onBoth).toBeGreaterThan(0);
+    expect(events).toContainEqual({ kind: 'rollover', reason: 'server_shutdown' });
+    expect(events.some((e) => e.kind === 'failed')).toBe(false);
+    expect(server.connections[0]?.closedBy).toBeUndefined(); // closed by the client, before the server's cut
+  });
+
+  it('hands over to the successor when the old connection ends before the successor opened', async () => {
+    const server = await serve();
+    const { ws, events } = source(server);
+    const stop = new AbortController();
+    const got = collect(ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m', signal: stop.signal }));
+    await until(() => server.openConnections === 1);
+    // The successor's upgrade waits; meanwhile the old connection is cut.
+    server.holdUpgrades(true);
+    server.shutdown(5000);
+    await until(() => server.upgradeTimes.length === 2);
+    server.drop();
+    await until(() => events.some((e) => e.kind === 'handover'));
+    server.holdUpgrades(false);
+    await until(() => server.openConnections === 1);
+    server.kline('BTCUSDT', '1m', bars[1] as Ohlcv, true);
+    await until(() => got.rows.length === 1);
+    console.log('DEBUG', JSON.stringify(events), server.connections.length);
+    stop.abort();
+    expect(await within(got.done)).toBeUndefined();
+    expect(events.some((e) => e.kind === 'failed')).toBe(false);
+  });
+
+  it('retries a successor that fails to open after a growing backoff, the old connection serving meanwhile', async () => {
+    const server = await serve();
+    // Jitter fixed at one half: retryDelay(n) = 10, 20, 40 ms.
+    const { ws, events } = source(server, { rolloverMs: 100, random: () => 0.5 });
+    const stop = new AbortController();
+    const got = collect(ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m', signal: stop.signal }));
+    await until(() => server.openConnections === 1);
+    server.refuseConnections(3);
+    await until(() => server.upgradeTimes.length >= 5 && server.openConnections >= 1 && server.refusalsLeft === 0);
     server.kline('BTCUSDT', '1m', bars[1] as Ohlcv, true);
     await until(() => got.rows.length === 1);
     stop.abort();
     await within(got.done);
-    expect(events).toContainEqual({ kind: 'rollover', reason: 'server_shutdown' });
-    expect(server.connections[0]?.closedBy).toBeUndefined(); // closed by the client, before the server's cut
+    const upgrades = server.upgradeTimes;
+    // Requests 2–4 were refused; the next one came retryDelay(n) after the n-th refusal at the earliest.
+    for (const [i, wait] of [10, 20, 40].entries())
+      expect((upgrades[i + 2] as number) - (upgrades[i + 1] as number)).toBeGreaterThanOrEqual(wait - 1);
+    expect(events.some((e) => e.kind === 'failed')).toBe(false);
+  });
+
+  it('closes the replaced connection at once when the source closes during the overlap', async () => {
+    const server = await serve();
+    const { ws, events } = source(server, { rolloverMs: 400, overlapMs: 60_000 });
+    const got = collect(ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m' }));
+    // The first successor opened: the first connection is in its overlap (for a minute).
+    await until(() => events.filter((e) => e.kind === 'open').length >= 2);
+    expect(server.connections[0]?.open).toBe(true);
+    ws.close();
+    await until(() => server.openConnections === 0, 2000);
+    expect((await failureOf(got.done)).kind).toBe('network');
+  });
+
+  it('subscribes a stream added to the open connection live, and unsubscribes it when its subscription ends', async () => {
+    const server = await serve();
+    const { ws } = source(server);
+    const stopBtc = new AbortController();
+    const stopEth = new AbortController();
+    const btc = collect(ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m', signal: stopBtc.signal }));
+    await until(() => server.openConnections === 1);
+    const eth = collect(ws.subscribe({ symbol: 'ETHUSD', timeframe: '1m', signal: stopEth.signal }));
+    // A live SUBSCRIBE on the same connection.
+    await until(() => server.connections[0]?.streams.has('ethusdt@kline_1m') === true);
+    expect(server.connections).toHaveLength(1);
+    server.kline('ETHUSDT', '1m', bars[2] as Ohlcv, true);
+    await until(() => eth.rows.length === 1);
+    stopEth.abort();
+    await within(eth.done);
+    // A live UNSUBSCRIBE; BTC's stream goes on on the same connection.
+    await until(() => server.connections[0]?.streams.has('ethusdt@kline_1m') === false);
+    expect([...(server.connections[0]?.streams ?? [])]).toEqual(['btcusdt@kline_1m']);
+    server.kline('BTCUSDT', '1m', bars[3] as Ohlcv, true);
+    await until(() => btc.rows.length === 1);
+    stopBtc.abort();
+    await within(btc.done);
+    expect(server.connections).toHaveLength(1);
   });
 
   it('streams trades and order-book snapshots', async () => {
@@ -259,9 +380,15 @@ describe('BinanceWsSource', () => {
     expect(rest.requests).toHaveLength(1);
     expect((first as { rows: Ohlcv[] }).rows.map((r) => r.timestamp)).toEqual([T0 + 3 * MIN, T0 + 4 * MIN, T0 + 5 * MIN]);
     await until(() => wsServer.openConnections === 1);
+    // A subscriber of the same stream hears each event when the buffer gets it: its forming bar 5 says all three arrived.
+    const stop = new AbortController();
+    const heard = collect(ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m', signal: stop.signal }));
+    await until(() => wsServer.connections.some((c) => c.open && c.streams.has('btcusdt@kline_1m')));
     for (const i of [3, 4]) wsServer.kline('BTCUSDT', '1m', bars[i] as Ohlcv, true);
     wsServer.kline('BTCUSDT', '1m', bars[5] as Ohlcv, false);
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => heard.rows.some((r) => (r as Ohlcv).timestamp === T0 + 5 * MIN));
+    stop.abort();
+    await within(heard.done);
     const second = await ws.fetchOhlcv({ symbol: 'BTCUSD', timeframe: '1m', since: T0 + 3 * MIN });
     expect((second as Ohlcv[]).map((r) => r.timestamp)).toEqual([T0 + 3 * MIN, T0 + 4 * MIN, T0 + 5 * MIN]);
     expect(rest.requests).toHaveLength(1);
@@ -302,7 +429,8 @@ describe('BinanceWsSource in a Pipeline', () => {
       await until(() => wsServer.openConnections === 1, 5000);
       wsServer.kline('BTCUSDT', '1m', bars[30] as Ohlcv, true);
       await until(() => ws.newestClosed('BTCUSD', '1m') === T0 + 30 * MIN, 5000);
-      await clock.advanceTo(T0 + 31 * MIN);
+      // The cycle 1 s after 10:30 closed polls from 10:12.
+      await clock.advanceTo(T0 + 31 * MIN + 1000);
       await until(() => store.range('BTCUSD', '1m', T0, T0 + 31 * MIN).filter((b) => b.flag === undefined).length === 31, 5000);
     } finally {
       await pipeline.stop();

@@ -46,12 +46,21 @@ export interface BinanceWsSourceOptions {
   readonly rest?: Source;
   /** Backoff between failed connections (`retryDelay`'s policy). @defaultValue `DEFAULT_RETRY_POLICY` */
   readonly retry?: RetryPolicy;
+  /** The backoff's jitter, a number in [0, 1) (`retryDelay`'s `random`). @defaultValue `Math.random` */
+  readonly random?: () => number;
   /** The opening handshake must finish within this many ms. @defaultValue 10000 */
   readonly connectTimeoutMs?: number;
   /** A ping frame is sent this often, ms (Binance pings every 20 s itself). @defaultValue 20000 */
   readonly pingIntervalMs?: number;
   /** A connection that delivers no frame at all (event, ping, pong) for this many ms has failed. @defaultValue 60000 */
   readonly silenceMs?: number;
+  /**
+   * A connection carrying a kline stream (Binance sends each kline stream's update every 1–2 s,
+   * bar closed or not) that delivers no event for this many ms has failed, even if it answers
+   * pings: its data stopped. Streams that may be quiet (trades, depth) have no such deadline.
+   * @defaultValue 30000
+   */
+  readonly dataSilenceMs?: number;
   /**
    * A connection is replaced by a fresh one once it is this many ms old (Binance closes each at 24 h).
    * @defaultValue 85800000 (23 h 50 min)
@@ -162,9 +171,11 @@ export class BinanceWsSource implements Source {
       connectTimeoutMs: this.#connectTimeoutMs,
       pingIntervalMs: positive('pingIntervalMs', options.pingIntervalMs ?? 20_000),
       silenceMs: positive('silenceMs', options.silenceMs ?? 60_000),
+      dataSilenceMs: positive('dataSilenceMs', options.dataSilenceMs ?? 30_000),
       rolloverMs: positive('rolloverMs', options.rolloverMs ?? 85_800_000),
       overlapMs: positive('overlapMs', options.overlapMs ?? 2000),
       retry: options.retry ?? DEFAULT_RETRY_POLICY,
+      random: options.random ?? Math.random,
       onEvent: (event) => this.#onEvent(event),
     });
   }

@@ -116,6 +116,16 @@ describe('BinanceWsSource', () => {
       );
   });
 
+  it('refuses a negative or non-finite formingGuardMs, and a maxQueued or bufferBars that is not a positive integer', () => {
+    expect(() => new BinanceWsSource({ formingGuardMs: -1 })).toThrow(RangeError);
+    expect(() => new BinanceWsSource({ formingGuardMs: Number.NaN })).toThrow(RangeError);
+    expect(() => new BinanceWsSource({ maxQueued: 1.5 })).toThrow(
+      new RangeError('Expected `maxQueued` to be a positive integer, got `1.5`'),
+    );
+    expect(() => new BinanceWsSource({ bufferBars: 0 })).toThrow(new RangeError('Expected `bufferBars` to be a positive integer, got `0`'));
+    expect(() => new BinanceWsSource({ formingGuardMs: 0 }).close()).not.toThrow();
+  });
+
   it('fails the subscription, without crashing, when ws refuses the URL', async () => {
     const server = await serve();
     // A fragment passes `new URL` but `ws` throws on it when it connects.
@@ -136,11 +146,13 @@ describe('BinanceWsSource', () => {
     server.sendRaw('<html>502</html>');
     server.sendRaw('{"unexpected":true}');
     server.publish('btcusdt@kline_1m', { e: 'kline', k: { t: 'soon' } });
+    // A kline without its close time `T` cannot be judged: reported, not dropped unseen.
+    server.publish('btcusdt@kline_1m', { e: 'kline', k: { t: T0 + 2 * MIN, x: true, o: '1', h: '1', l: '1', c: '1', v: '1' } });
     server.kline('BTCUSDT', '1m', bars[3] as Ohlcv, true);
     await until(() => got.rows.length === 1);
     stop.abort();
     await within(got.done);
-    expect(events.filter((e) => e.kind === 'malformed')).toHaveLength(3);
+    expect(events.filter((e) => e.kind === 'malformed')).toHaveLength(4);
     expect(got.rows).toEqual([expect.objectContaining({ timestamp: T0 + 3 * MIN })]);
     expect(events.some((e) => e.kind === 'failed')).toBe(false);
   });

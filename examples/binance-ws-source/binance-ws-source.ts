@@ -103,6 +103,11 @@ function streamBase(baseUrl: string): string {
   return baseUrl.replace(/\/+$/, '');
 }
 
+function positiveInteger(name: string, value: number): number {
+  if (!(Number.isInteger(value) && value > 0)) throw new RangeError(`Expected \`${name}\` to be a positive integer, got \`${value}\``);
+  return value;
+}
+
 function positive(name: string, value: number): number {
   if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`Expected \`${name}\` to be a positive number of ms, got \`${value}\``);
   return value;
@@ -153,15 +158,18 @@ export class BinanceWsSource implements Source {
 
   /**
    * @param options - see {@link BinanceWsSourceOptions}.
-   * @throws RangeError when a duration is not a positive number, or `baseUrl` is not a ws: or wss: URL.
+   * @throws RangeError when a duration is not a positive number (`formingGuardMs`: finite, 0 or
+   *   more), `maxQueued` or `bufferBars` is not a positive integer, or `baseUrl` is not a ws: or wss: URL.
    */
   constructor(options: BinanceWsSourceOptions = {}) {
     this.name = options.name ?? 'data_provider';
     this.#symbolMap = options.symbolMap ?? defaultSymbolMap;
     this.#rest = options.rest;
     this.#formingGuardMs = options.formingGuardMs ?? 1000;
-    this.#maxQueued = positive('maxQueued', options.maxQueued ?? 10_000);
-    this.#bufferBars = positive('bufferBars', options.bufferBars ?? 1000);
+    if (!(Number.isFinite(this.#formingGuardMs) && this.#formingGuardMs >= 0))
+      throw new RangeError(`Expected \`formingGuardMs\` to be a finite number of ms, 0 or more, got \`${this.#formingGuardMs}\``);
+    this.#maxQueued = positiveInteger('maxQueued', options.maxQueued ?? 10_000);
+    this.#bufferBars = positiveInteger('bufferBars', options.bufferBars ?? 1000);
     this.#connectTimeoutMs = positive('connectTimeoutMs', options.connectTimeoutMs ?? 10_000);
     this.#now = options.now ?? Date.now;
     this.#onEvent = options.onEvent ?? ((): void => undefined);
@@ -225,7 +233,7 @@ export class BinanceWsSource implements Source {
       (data, queue) => {
         const read = readDepth(data, this.#now());
         if (typeof read === 'string') this.#onEvent({ kind: 'malformed', reason: read });
-        else queue.push(read.book, () => true);
+        else queue.push(read, () => true);
       },
     );
   }

@@ -152,6 +152,9 @@ function keyOf(record: SinkRecord): FrameKey {
       return { type: record.kind, symbol: record.symbol, timeframe: undefined };
     case 'alert':
       return { type: record.kind, symbol: record.alert.affected.symbol, timeframe: record.alert.affected.timeframe };
+    case 'ticks':
+    case 'orderBook':
+      return { type: record.kind, symbol: record.symbol, timeframe: undefined };
     case 'dataset':
       return { type: record.kind, symbol: undefined, timeframe: undefined };
   }

@@ -17,7 +17,8 @@
  *
  * The test publishes events itself ({@link BinanceWsTestServer.kline}, `trade`, `depth`) and
  * scripts faults: {@link BinanceWsTestServer.drop} (connections reset), `stall` (connections stay
- * open and say nothing: no events, no pings, no pongs), `sendRaw` (malformed frames),
+ * open and say nothing: no events, no pings, no pongs), `mute` (pings and pongs go on, events
+ * stop), `sendRaw` (malformed frames),
  * `refuseConnections` (upgrades answered 503), `shutdown` (Binance's `serverShutdown` event).
  *
  * @example
@@ -71,7 +72,8 @@ interface Connection {
   open: boolean;
   closedBy: string | undefined;
   awaitingPong: boolean;
-  readonly timers: ReturnType<typeof setTimeout>[];
+  /** Timers still pending (each removes itself when it fires). */
+  readonly timers: Set<ReturnType<typeof setTimeout>>;
 }
 
 function str(value: number): string {
@@ -89,7 +91,11 @@ export class BinanceWsTestServer {
   readonly #maxConnectionMs: number;
   readonly #now: () => number;
   readonly #connections: Connection[] = [];
+  readonly #upgradeTimes: number[] = [];
   #stalled = false;
+  #muted = false;
+  #holding = false;
+  readonly #held: (() => void)[] = [];
   #refusals = 0;
 
   private constructor(http: Server, options: BinanceWsTestServerOptions) {
@@ -127,6 +133,11 @@ export class BinanceWsTestServer {
   /** Every connection so far, in arrival order. */
   get connections(): readonly BinanceWsConnectionInfo[] {
     return this.#connections.map(({ seq, path, streams, open, closedBy }) => ({ seq, path, streams: new Set(streams), open, closedBy }));
+  }
+
+  /** When each upgrade request arrived, accepted or refused, in order: `performance.now()` ms. */
+  get upgradeTimes(): readonly number[] {
+    return [...this.#upgradeTimes];
   }
 
   /** How many connections are open now. */
@@ -212,7 +223,7 @@ export class BinanceWsTestServer {
    * @returns How many connections it was sent to.
    */
   publish(stream: string, data: unknown): number {
-    if (this.#stalled) return 0;
+    if (this.#stalled || this.#muted) return 0;
     let sent = 0;
     for (const c of this.#connections) {
       if (!c.open || !c.streams.has(stream)) continue;
@@ -240,6 +251,28 @@ export class BinanceWsTestServer {
     this.#stalled = on;
   }
 
+  /**
+   * While `on`, open connections stay open and answer pings (and send their own) but carry no
+   * events: a stream whose data stopped while its connection looks alive.
+   */
+  mute(on: boolean): void {
+    this.#muted = on;
+  }
+
+  /**
+   * While `on`, upgrade requests wait unanswered (a connection that takes long to open); turned
+   * off, the waiting ones are answered in order.
+   */
+  holdUpgrades(on: boolean): void {
+    this.#holding = on;
+    if (!on) for (const answer of this.#held.splice(0)) answer();
+  }
+
+  /** Upgrade requests still to be refused (see {@link BinanceWsTestServer.refuseConnections}). */
+  get refusalsLeft(): number {
+    return this.#refusals;
+  }
+
   /** Answers the next `count` upgrade requests with HTTP 503. */
   refuseConnections(count: number): void {
     this.#refusals = count;
@@ -250,7 +283,7 @@ export class BinanceWsTestServer {
     for (const c of this.#connections) {
       if (!c.open) continue;
       c.socket.send(JSON.stringify({ e: 'serverShutdown', E: this.#now() }));
-      c.timers.push(setTimeout(() => this.#end(c, 'shutdown', false), afterMs));
+      this.#after(c, afterMs, () => this.#end(c, 'shutdown', false));
     }
   }
 
@@ -269,6 +302,12 @@ export class BinanceWsTestServer {
   }
 
   #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.#upgradeTimes.push(performance.now());
+    if (this.#holding) this.#held.push(() => this.#answer(req, socket, head));
+    else this.#answer(req, socket, head);
+  }
+
+  #answer(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (this.#refusals > 0) {
       this.#refusals--;
       socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
@@ -304,7 +343,7 @@ export class BinanceWsTestServer {
       open: true,
       closedBy: undefined,
       awaitingPong: false,
-      timers: [],
+      timers: new Set(),
     };
     this.#connections.push(c);
     socket.on('ping', (payload: Buffer) => {
@@ -318,7 +357,7 @@ export class BinanceWsTestServer {
     });
     socket.on('close', () => this.#forget(c));
     socket.on('error', () => this.#forget(c));
-    c.timers.push(setTimeout(() => this.#end(c, 'age', false), this.#maxConnectionMs));
+    this.#after(c, this.#maxConnectionMs, () => this.#end(c, 'age', false));
     const ping = setInterval(() => {
       if (this.#stalled) return;
       if (c.awaitingPong) {
@@ -327,13 +366,20 @@ export class BinanceWsTestServer {
       }
       c.awaitingPong = true;
       socket.ping();
-      c.timers.push(
-        setTimeout(() => {
-          if (c.awaitingPong && c.open) this.#end(c, 'no_pong', true);
-        }, this.#pongTimeoutMs),
-      );
+      this.#after(c, this.#pongTimeoutMs, () => {
+        if (c.awaitingPong && c.open) this.#end(c, 'no_pong', true);
+      });
     }, this.#pingIntervalMs);
-    c.timers.push(ping);
+    c.timers.add(ping);
+  }
+
+  /** Runs `fire` on `c` after `ms`, as a timer of `c` (cleared when `c` ends, forgotten once it fired). */
+  #after(c: Connection, ms: number, fire: () => void): void {
+    const timer = setTimeout(() => {
+      c.timers.delete(timer);
+      fire();
+    }, ms);
+    c.timers.add(timer);
   }
 
   #request(c: Connection, text: string): void {
@@ -370,6 +416,6 @@ export class BinanceWsTestServer {
   #forget(c: Connection): void {
     c.open = false;
     for (const t of c.timers) clearTimeout(t);
-    c.timers.length = 0;
+    c.timers.clear();
   }
 }

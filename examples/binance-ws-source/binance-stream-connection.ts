@@ -9,6 +9,12 @@ export interface ConnectionTiming {
   readonly pingIntervalMs: number;
   /** The connection fails when no frame at all (event, ping, pong) arrived for this long. */
   readonly silenceMs: number;
+  /**
+   * The connection fails when, while it carries a stream that ticks steadily (see
+   * {@link ConnectionHandlers.expectsData}), no text frame arrived for this long: pongs alone do
+   * not keep it alive.
+   */
+  readonly dataSilenceMs: number;
 }
 
 /** What a {@link BinanceStreamConnection} tells its owner. */
@@ -17,22 +23,27 @@ export interface ConnectionHandlers {
   readonly message: (text: string) => void;
   /** The connection ended; `error` says why (a `SourceError`), whoever closed it. */
   readonly closed: (error: SourceError) => void;
+  /** Whether the connection carries a stream that ticks steadily (klines), so that its data has a deadline. */
+  readonly expectsData: () => boolean;
 }
 
 /**
  * One websocket connection to Binance's combined streams, with a client ping every
  * `pingIntervalMs` and a silence watchdog: a connection that stays open but delivers no frame
  * (no event, and neither ping nor pong) for `silenceMs` is terminated and reported as a
- * `timeout`. `closed` is called exactly once, also after {@link BinanceStreamConnection.close}.
+ * `timeout`; so is one that carries a steadily ticking stream ({@link ConnectionHandlers.expectsData})
+ * and delivers no text frame for `dataSilenceMs`, even though it answers pings. `closed` is called exactly once, also after {@link BinanceStreamConnection.close}.
  */
 export class BinanceStreamConnection {
   /** Resolves when the connection is open; rejects (with a `SourceError`) when it could not open. */
   readonly opened: Promise<void>;
-  readonly #socket: WebSocket;
+  /** `undefined` when `ws` refused the URL (the connection failed at once). */
+  readonly #socket: WebSocket | undefined;
   readonly #source: string;
   readonly #timing: ConnectionTiming;
   readonly #handlers: ConnectionHandlers;
   #watchdog: ReturnType<typeof setTimeout> | undefined;
+  #dataWatchdog: ReturnType<typeof setTimeout> | undefined;
   #pinger: ReturnType<typeof setInterval> | undefined;
   #reason: SourceError | undefined;
   #ended = false;
@@ -46,11 +57,24 @@ export class BinanceStreamConnection {
     this.#source = source;
     this.#timing = timing;
     this.#handlers = handlers;
-    this.#socket = new WebSocket(url, { handshakeTimeout: timing.connectTimeoutMs });
-    const socket = this.#socket;
+    let socket: WebSocket;
+    try {
+      socket = new WebSocket(url, { handshakeTimeout: timing.connectTimeoutMs });
+    } catch (error) {
+      // An URL `ws` refuses: a connection that failed to open, not a throw in the owner's timer.
+      this.#socket = undefined;
+      const failure = this.#error('network', `${url}: ${error instanceof Error ? error.message : String(error)}`, undefined, error);
+      this.#reason = failure;
+      this.opened = Promise.reject(failure);
+      this.opened.catch(() => undefined);
+      queueMicrotask(() => this.#end(failure));
+      return;
+    }
+    this.#socket = socket;
     this.opened = new Promise<void>((resolve, reject) => {
       socket.once('open', () => {
         this.#alive();
+        this.#data();
         this.#pinger = setInterval(() => socket.ping(), timing.pingIntervalMs);
         resolve();
       });
@@ -59,6 +83,7 @@ export class BinanceStreamConnection {
     this.opened.catch(() => undefined);
     socket.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
       this.#alive();
+      this.#data();
       if (!isBinary)
         handlers.message(
           Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8'),
@@ -84,16 +109,18 @@ export class BinanceStreamConnection {
 
   /** Sends a request frame (`SUBSCRIBE`, `UNSUBSCRIBE`); ignored unless the connection is open. */
   send(request: unknown): void {
-    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(request));
+    if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(request));
   }
 
   /** Closes the connection (a close frame; reset if the other side does not answer it in time). */
   close(): void {
     this.#reason ??= this.#error('network', 'closed by the client');
-    if (this.#socket.readyState === WebSocket.CONNECTING) this.#socket.terminate();
-    else this.#socket.close(1000);
+    const socket = this.#socket;
+    if (socket === undefined) return;
+    if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
+    else socket.close(1000);
     // The close handshake is bounded: a peer that never answers it is cut off.
-    setTimeout(() => this.#socket.terminate(), this.#timing.connectTimeoutMs).unref();
+    setTimeout(() => socket.terminate(), this.#timing.connectTimeoutMs).unref();
   }
 
   #alive(): void {
@@ -101,14 +128,29 @@ export class BinanceStreamConnection {
     if (this.#ended) return;
     this.#watchdog = setTimeout(() => {
       this.#reason ??= this.#error('timeout', `no frame for ${this.#timing.silenceMs} ms: the stream is silent`);
-      this.#socket.terminate();
+      this.#socket?.terminate();
     }, this.#timing.silenceMs);
+  }
+
+  /** A text frame arrived (or the connection opened): the data deadline starts again. */
+  #data(): void {
+    clearTimeout(this.#dataWatchdog);
+    if (this.#ended) return;
+    this.#dataWatchdog = setTimeout(() => {
+      if (!this.#handlers.expectsData()) {
+        this.#data();
+        return;
+      }
+      this.#reason ??= this.#error('timeout', `no event for ${this.#timing.dataSilenceMs} ms on a kline stream: its data stopped`);
+      this.#socket?.terminate();
+    }, this.#timing.dataSilenceMs);
   }
 
   #end(error: SourceError): void {
     if (this.#ended) return;
     this.#ended = true;
     clearTimeout(this.#watchdog);
+    clearTimeout(this.#dataWatchdog);
     clearInterval(this.#pinger);
     this.#handlers.closed(error);
   }

@@ -14,6 +14,8 @@ export interface StreamListener {
 export type BinanceWsEvent =
   | { readonly kind: 'open'; readonly streams: readonly string[] }
   | { readonly kind: 'rollover'; readonly reason: 'age' | 'server_shutdown' }
+  /** The replaced connection ended before its successor opened: the successor takes over. */
+  | { readonly kind: 'handover' }
   | { readonly kind: 'failed'; readonly error: SourceError; readonly retryInMs: number }
   | { readonly kind: 'malformed'; readonly reason: string };
 
@@ -29,6 +31,8 @@ export interface HubSettings extends ConnectionTiming {
   readonly overlapMs: number;
   /** Backoff between failed connections (`retryDelay`'s policy). */
   readonly retry: RetryPolicy;
+  /** The backoff's jitter, in [0, 1) (`retryDelay`'s `random`). */
+  readonly random: () => number;
   /** Told what happens. */
   readonly onEvent: (event: BinanceWsEvent) => void;
 }
@@ -44,7 +48,10 @@ export interface HubSettings extends ConnectionTiming {
  * - A connection `rolloverMs` old, or one announcing `serverShutdown`, is replaced: a new
  *   connection opens with every stream, and the old one is closed `overlapMs` after the new one
  *   opened. Both deliver meanwhile and copies are dropped by their order in the stream
- *   ({@link eventOrder}), so no event is lost or repeated.
+ *   ({@link eventOrder}), so no event is lost or repeated. When the old one ends before its
+ *   successor opened, the successor takes over (listeners fail only if it fails to open). A
+ *   successor that fails to open is retried after `retryDelay(n)`, `n` the successors that
+ *   failed in a row, while the old connection keeps serving.
  * - Each malformed frame is reported (`onEvent`) and skipped.
  */
 export class BinanceStreamHub {
@@ -54,9 +61,14 @@ export class BinanceStreamHub {
   readonly #last = new Map<string, number>();
   #current: BinanceStreamConnection | undefined;
   #successor: BinanceStreamConnection | undefined;
+  /** The connection a roll-over replaced, kept open `overlapMs` after its successor opened. */
+  #retiring: BinanceStreamConnection | undefined;
   #rollTimer: ReturnType<typeof setTimeout> | undefined;
   #connectTimer: ReturnType<typeof setTimeout> | undefined;
+  #overlapTimer: ReturnType<typeof setTimeout> | undefined;
   #failures = 0;
+  /** Successors that failed to open in a row (the roll-over's own backoff; the old connection kept serving). */
+  #rolloverFailures = 0;
   #retryAt = 0;
 
   constructor(settings: HubSettings) {
@@ -95,10 +107,13 @@ export class BinanceStreamHub {
     for (const listener of left) listener.fail(error);
     clearTimeout(this.#rollTimer);
     clearTimeout(this.#connectTimer);
+    clearTimeout(this.#overlapTimer);
     this.#connectTimer = undefined;
-    const open = [this.#current, this.#successor];
+    this.#overlapTimer = undefined;
+    const open = [this.#current, this.#successor, this.#retiring];
     this.#current = undefined;
     this.#successor = undefined;
+    this.#retiring = undefined;
     for (const c of open) c?.close();
   }
 
@@ -134,6 +149,7 @@ export class BinanceStreamHub {
     const connection: BinanceStreamConnection = new BinanceStreamConnection(this.#url(), this.#settings.source, this.#settings, {
       message: (text) => this.#message(connection, text),
       closed: (error) => this.#closed(connection, error),
+      expectsData: () => [...this.#listeners.keys()].some((stream) => stream.includes('@kline_')),
     });
     // Streams added while it was opening (a request sent then would be lost) are subscribed once it is open.
     connection.opened.then(
@@ -160,20 +176,45 @@ export class BinanceStreamHub {
     this.#successor = next;
     next.opened.then(
       () => {
+        this.#rolloverFailures = 0;
+        // Promoted already: the old connection ended while this one was opening.
+        if (this.#current === next) {
+          this.#scheduleRollover();
+          return;
+        }
         if (this.#successor !== next) return;
         this.#successor = undefined;
         this.#current = next;
+        this.#settings.onEvent({ kind: 'open', streams: [...this.#listeners.keys()] });
         this.#scheduleRollover();
-        setTimeout(() => old.close(), this.#settings.overlapMs);
+        this.#retire(old);
       },
       () => {
-        // The old connection keeps serving; the next attempt comes after a backoff.
+        // The old connection keeps serving; the next attempt comes after a backoff that grows
+        // with the successors that failed in a row. (A promoted successor that fails is the
+        // current connection's failure, handled by `#closed`.)
         if (this.#successor !== next) return;
         this.#successor = undefined;
+        this.#rolloverFailures++;
         clearTimeout(this.#rollTimer);
-        this.#rollTimer = setTimeout(() => this.#rollover(reason), retryDelay(1, this.#settings.retry));
+        this.#rollTimer = setTimeout(
+          () => this.#rollover(reason),
+          retryDelay(this.#rolloverFailures, this.#settings.retry, this.#settings.random),
+        );
       },
     );
+  }
+
+  /** Closes `old` `overlapMs` from now (events in flight on it still count meanwhile); `close()` closes it at once. */
+  #retire(old: BinanceStreamConnection): void {
+    clearTimeout(this.#overlapTimer);
+    this.#retiring?.close();
+    this.#retiring = old;
+    this.#overlapTimer = setTimeout(() => {
+      this.#overlapTimer = undefined;
+      this.#retiring = undefined;
+      old.close();
+    }, this.#settings.overlapMs);
   }
 
   #message(from: BinanceStreamConnection, text: string): void {
@@ -200,18 +241,25 @@ export class BinanceStreamHub {
   }
 
   #closed(connection: BinanceStreamConnection, error: SourceError): void {
+    if (connection === this.#retiring) this.#retiring = undefined;
     if (connection === this.#successor) return;
     if (connection !== this.#current) return;
-    // The current connection failed: a successor still opening goes with it.
-    const next = this.#successor;
-    this.#successor = undefined;
+    if (this.#successor !== undefined) {
+      // The old connection ended (a `serverShutdown` cut, say) before its successor opened: the
+      // successor, subscribed to every stream, takes over; it fails the listeners only if it fails.
+      this.#current = this.#successor;
+      this.#successor = undefined;
+      clearTimeout(this.#rollTimer);
+      this.#settings.onEvent({ kind: 'handover' });
+      return;
+    }
+    // The current connection failed.
     this.#current = undefined;
     clearTimeout(this.#rollTimer);
     this.#failures++;
-    const retryInMs = retryDelay(this.#failures, this.#settings.retry);
+    const retryInMs = retryDelay(this.#failures, this.#settings.retry, this.#settings.random);
     this.#retryAt = Date.now() + retryInMs;
     this.#settings.onEvent({ kind: 'failed', error, retryInMs });
-    next?.close();
     const all = [...this.#listeners.values()].flatMap((set) => [...set]);
     this.#listeners.clear();
     for (const listener of all) listener.fail(error);

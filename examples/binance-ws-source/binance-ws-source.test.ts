@@ -61,8 +61,21 @@ function collect(iterable: AsyncIterable<unknown>): { rows: unknown[]; done: Pro
   return { rows, done };
 }
 
+/** `promise`, or a rejection once `withinMs` passed: no await in these tests waits forever. */
+async function within<T>(promise: Promise<T>, withinMs = 5000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not settled within ${withinMs} ms`)), withinMs);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function failureOf(done: Promise<unknown>): Promise<SourceError> {
-  const error = await done;
+  const error = await within(done);
   if (!isSourceError(error)) throw new Error(`Expected a SourceError, got ${String(error)}`);
   return error;
 }
@@ -88,12 +101,40 @@ describe('BinanceWsSource', () => {
     server.kline('BTCUSDT', '1m', { ...b9, timestamp: T0 + 9 * MIN }, false);
     await until(() => btc.rows.length === 2 && eth.rows.length === 1);
     stop.abort();
-    await Promise.all([btc.done, eth.done]);
+    await within(Promise.all([btc.done, eth.done]));
     expect(btc.rows).toEqual([
       expect.objectContaining({ timestamp: T0 + 9 * MIN, open: wire(b9.open), close: wire(b9.close), volume: wire(b9.volume) }),
       expect.objectContaining({ timestamp: T0 + 10 * MIN, close: wire(b10.close) }),
     ]);
     expect(eth.rows).toEqual([expect.objectContaining({ timestamp: T0 + 9 * MIN, close: 3000 })]);
+  });
+
+  it('refuses a baseUrl that is not a ws: or wss: URL, naming it', () => {
+    for (const baseUrl of ['not a url', 'http://127.0.0.1:9443', 'ftp://example.com'])
+      expect(() => new BinanceWsSource({ baseUrl })).toThrow(
+        new RangeError(`Expected \`baseUrl\` to be a ws: or wss: URL, got \`${baseUrl}\``),
+      );
+  });
+
+  it('refuses a negative or non-finite formingGuardMs, and a maxQueued or bufferBars that is not a positive integer', () => {
+    expect(() => new BinanceWsSource({ formingGuardMs: -1 })).toThrow(RangeError);
+    expect(() => new BinanceWsSource({ formingGuardMs: Number.NaN })).toThrow(RangeError);
+    expect(() => new BinanceWsSource({ maxQueued: 1.5 })).toThrow(
+      new RangeError('Expected `maxQueued` to be a positive integer, got `1.5`'),
+    );
+    expect(() => new BinanceWsSource({ bufferBars: 0 })).toThrow(new RangeError('Expected `bufferBars` to be a positive integer, got `0`'));
+    expect(() => new BinanceWsSource({ formingGuardMs: 0 }).close()).not.toThrow();
+  });
+
+  it('fails the subscription, without crashing, when ws refuses the URL', async () => {
+    const server = await serve();
+    // A fragment passes `new URL` but `ws` throws on it when it connects.
+    const { ws, events } = source(server, { baseUrl: `${server.url}#fragment` });
+    const got = collect(ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m' }));
+    const error = await failureOf(got.done);
+    expect(error.kind).toBe('network');
+    expect(error.message).toContain('fragment');
+    expect(events.filter((e) => e.kind === 'failed')).toHaveLength(1);
   });
 
   it('reports each malformed frame and skips it', async () => {
@@ -105,11 +146,13 @@ describe('BinanceWsSource', () => {
     server.sendRaw('<html>502</html>');
     server.sendRaw('{"unexpected":true}');
     server.publish('btcusdt@kline_1m', { e: 'kline', k: { t: 'soon' } });
+    // A kline without its close time `T` cannot be judged: reported, not dropped unseen.
+    server.publish('btcusdt@kline_1m', { e: 'kline', k: { t: T0 + 2 * MIN, x: true, o: '1', h: '1', l: '1', c: '1', v: '1' } });
     server.kline('BTCUSDT', '1m', bars[3] as Ohlcv, true);
     await until(() => got.rows.length === 1);
     stop.abort();
-    await got.done;
-    expect(events.filter((e) => e.kind === 'malformed')).toHaveLength(3);
+    await within(got.done);
+    expect(events.filter((e) => e.kind === 'malformed')).toHaveLength(4);
     expect(got.rows).toEqual([expect.objectContaining({ timestamp: T0 + 3 * MIN })]);
     expect(events.some((e) => e.kind === 'failed')).toBe(false);
   });
@@ -129,9 +172,32 @@ describe('BinanceWsSource', () => {
     expect(error.source).toBe('data_provider');
   });
 
+  it('fails a kline stream whose data stops while its connection still answers pings', async () => {
+    const server = await serve({ pingIntervalMs: 50 });
+    const { ws } = source(server, { pingIntervalMs: 50, silenceMs: 400, dataSilenceMs: 600 });
+    const got = collect(ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m' }));
+    await until(() => server.openConnections === 1);
+    server.mute(true);
+    const started = performance.now();
+    const error = await failureOf(got.done);
+    server.mute(false);
+    expect(error.kind).toBe('timeout');
+    expect(error.message).toContain('600 ms');
+    // Pings and pongs went on: the data deadline, not the silence watchdog, ended it.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(600 - 50);
+  });
+
   it('fails the stream on a drop, and reconnects after the retryDelay backoff when asked again', async () => {
     const server = await serve();
-    const { ws, events } = source(server);
+    // Jitter fixed at one half: retryDelay(n) = 0.5 × min(maxMs, baseMs × factor^(n−1)) = 10, 20, … ms.
+    const failedAt: number[] = [];
+    const { ws, events } = source(server, {
+      random: () => 0.5,
+      onEvent: (e) => {
+        if (e.kind === 'failed') failedAt.push(performance.now());
+        events.push(e);
+      },
+    });
     const first = collect(ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m' }));
     await until(() => server.openConnections === 1);
     server.drop();
@@ -146,11 +212,15 @@ describe('BinanceWsSource', () => {
     server.kline('BTCUSDT', '1m', bars[5] as Ohlcv, true);
     await until(() => third.rows.length === 1);
     stop.abort();
-    await third.done;
-    const failed = events.filter((e) => e.kind === 'failed');
-    expect(failed).toHaveLength(2);
-    // retryDelay grows with consecutive failures and stays within the policy's cap.
-    for (const f of failed) if (f.kind === 'failed') expect(f.retryInMs).toBeLessThanOrEqual(RETRY.maxMs);
+    await within(third.done);
+    const failed = events.flatMap((e) => (e.kind === 'failed' ? [e.retryInMs] : []));
+    // retryDelay grows with consecutive failures (no event was delivered in between).
+    expect(failed).toEqual([10, 20]);
+    // Each next connection was asked for no sooner than retryInMs after the failure (1 ms for timer rounding).
+    const upgrades = server.upgradeTimes;
+    expect(upgrades).toHaveLength(3);
+    for (const [i, wait] of failed.entries())
+      expect((upgrades[i + 1] as number) - (failedAt[i] as number)).toBeGreaterThanOrEqual(wait - 1);
   });
 
   it('rolls over to a new connection before the server cuts it, losing and repeating no bar', async () => {
@@ -163,36 +233,130 @@ describe('BinanceWsSource', () => {
     // One kline every 5 ms, until 40 klines after the second roll-over began (through its overlap).
     let sent = 0;
     let after = 0;
+    let onBoth = 0;
     while (after < 40) {
       if (sent >= 390) throw new Error('no second roll-over within 390 klines');
       if (events.filter((e) => e.kind === 'rollover').length >= 2) after++;
-      server.kline('BTCUSDT', '1m', bars[sent] as Ohlcv, true);
+      if (server.kline('BTCUSDT', '1m', bars[sent] as Ohlcv, true) === 2) onBoth++;
       sent++;
       await new Promise((r) => setTimeout(r, 5));
     }
     await until(() => got.rows.length >= sent);
     stop.abort();
-    await got.done;
+    await within(got.done);
     expect(got.rows.map((r) => (r as Ohlcv).timestamp)).toEqual(bars.slice(0, sent).map((b) => b.timestamp));
     expect(events.filter((e) => e.kind === 'rollover').length).toBeGreaterThanOrEqual(2);
     expect(events.some((e) => e.kind === 'failed')).toBe(false);
     expect(server.connections.some((c) => c.closedBy === 'age')).toBe(false);
+    // Some klines went out on both connections (the overlap), and each was taken once.
+    expect(onBoth).toBeGreaterThan(0);
   });
 
-  it("rolls over at once on Binance's serverShutdown event", async () => {
+  it("rolls over at once on Binance's serverShutdown event, losing and repeating no kline across the switch", async () => {
     const server = await serve();
     const { ws, events } = source(server, { overlapMs: 20 });
     const stop = new AbortController();
     const got = collect(ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m', signal: stop.signal }));
     await until(() => server.openConnections === 1);
-    server.shutdown(300);
-    await until(() => server.connections.length === 2 && server.connections[0]?.open === false);
+    // One kline every 5 ms: 10 before the announcement, then until 10 after the old connection closed.
+    let sent = 0;
+    let onBoth = 0;
+    let after = 0;
+    while (after < 10) {
+      if (sent >= 390) throw new Error('the old connection did not close within 390 klines');
+      if (sent === 10) server.shutdown(150);
+      if (server.connections[0]?.open === false) after++;
+      if (server.kline('BTCUSDT', '1m', bars[sent] as Ohlcv, true) === 2) onBoth++;
+      sent++;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await until(() => got.rows.length >= sent);
+    stop.abort();
+    await within(got.done);
+    expect(got.rows.map((r) => (r as Ohlcv).timestamp)).toEqual(bars.slice(0, sent).map((b) => b.timestamp));
+    expect(onBoth).toBeGreaterThan(0);
+    expect(events).toContainEqual({ kind: 'rollover', reason: 'server_shutdown' });
+    expect(events.some((e) => e.kind === 'failed')).toBe(false);
+    expect(server.connections[0]?.closedBy).toBeUndefined(); // closed by the client, before the server's cut
+  });
+
+  it('hands over to the successor when the old connection ends before the successor opened', async () => {
+    const server = await serve();
+    const { ws, events } = source(server);
+    const stop = new AbortController();
+    const got = collect(ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m', signal: stop.signal }));
+    await until(() => server.openConnections === 1);
+    // The successor's upgrade waits; meanwhile the old connection is cut.
+    server.holdUpgrades(true);
+    server.shutdown(5000);
+    await until(() => server.upgradeTimes.length === 2);
+    server.drop();
+    await until(() => events.some((e) => e.kind === 'handover'));
+    server.holdUpgrades(false);
+    await until(() => server.openConnections === 1);
+    server.kline('BTCUSDT', '1m', bars[1] as Ohlcv, true);
+    await until(() => got.rows.length === 1);
+    console.log('DEBUG', JSON.stringify(events), server.connections.length);
+    stop.abort();
+    expect(await within(got.done)).toBeUndefined();
+    expect(events.some((e) => e.kind === 'failed')).toBe(false);
+  });
+
+  it('retries a successor that fails to open after a growing backoff, the old connection serving meanwhile', async () => {
+    const server = await serve();
+    // Jitter fixed at one half: retryDelay(n) = 10, 20, 40 ms.
+    const { ws, events } = source(server, { rolloverMs: 100, random: () => 0.5 });
+    const stop = new AbortController();
+    const got = collect(ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m', signal: stop.signal }));
+    await until(() => server.openConnections === 1);
+    server.refuseConnections(3);
+    await until(() => server.upgradeTimes.length >= 5 && server.openConnections >= 1 && server.refusalsLeft === 0);
     server.kline('BTCUSDT', '1m', bars[1] as Ohlcv, true);
     await until(() => got.rows.length === 1);
     stop.abort();
-    await got.done;
-    expect(events).toContainEqual({ kind: 'rollover', reason: 'server_shutdown' });
-    expect(server.connections[0]?.closedBy).toBeUndefined(); // closed by the client, before the server's cut
+    await within(got.done);
+    const upgrades = server.upgradeTimes;
+    // Requests 2–4 were refused; the next one came retryDelay(n) after the n-th refusal at the earliest.
+    for (const [i, wait] of [10, 20, 40].entries())
+      expect((upgrades[i + 2] as number) - (upgrades[i + 1] as number)).toBeGreaterThanOrEqual(wait - 1);
+    expect(events.some((e) => e.kind === 'failed')).toBe(false);
+  });
+
+  it('closes the replaced connection at once when the source closes during the overlap', async () => {
+    const server = await serve();
+    const { ws, events } = source(server, { rolloverMs: 400, overlapMs: 60_000 });
+    const got = collect(ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m' }));
+    // The first successor opened: the first connection is in its overlap (for a minute).
+    await until(() => events.filter((e) => e.kind === 'open').length >= 2);
+    expect(server.connections[0]?.open).toBe(true);
+    ws.close();
+    await until(() => server.openConnections === 0, 2000);
+    expect((await failureOf(got.done)).kind).toBe('network');
+  });
+
+  it('subscribes a stream added to the open connection live, and unsubscribes it when its subscription ends', async () => {
+    const server = await serve();
+    const { ws } = source(server);
+    const stopBtc = new AbortController();
+    const stopEth = new AbortController();
+    const btc = collect(ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m', signal: stopBtc.signal }));
+    await until(() => server.openConnections === 1);
+    const eth = collect(ws.subscribe({ symbol: 'ETHUSD', timeframe: '1m', signal: stopEth.signal }));
+    // A live SUBSCRIBE on the same connection.
+    await until(() => server.connections[0]?.streams.has('ethusdt@kline_1m') === true);
+    expect(server.connections).toHaveLength(1);
+    server.kline('ETHUSDT', '1m', bars[2] as Ohlcv, true);
+    await until(() => eth.rows.length === 1);
+    stopEth.abort();
+    await within(eth.done);
+    // A live UNSUBSCRIBE; BTC's stream goes on on the same connection.
+    await until(() => server.connections[0]?.streams.has('ethusdt@kline_1m') === false);
+    expect([...(server.connections[0]?.streams ?? [])]).toEqual(['btcusdt@kline_1m']);
+    server.kline('BTCUSDT', '1m', bars[3] as Ohlcv, true);
+    await until(() => btc.rows.length === 1);
+    stopBtc.abort();
+    await within(btc.done);
+    expect(server.connections).toHaveLength(1);
   });
 
   it('streams trades and order-book snapshots', async () => {
@@ -210,7 +374,7 @@ describe('BinanceWsSource', () => {
     server.depth('BTCUSDT', 20, book, 7);
     await until(() => trades.rows.length === 1 && books.rows.length === 1);
     stop.abort();
-    await Promise.all([trades.done, books.done]);
+    await within(Promise.all([trades.done, books.done]));
     // Binance's `m` (buyer is the maker) means the taker sold; the trade before `since` is left out.
     expect(trades.rows).toEqual([{ timestamp: T0 + 1500, price: 42_000.5, quantity: 0.25, side: 'sell', tradeId: 2 }]);
     // Partial depth carries no time: stamped with now().
@@ -228,9 +392,15 @@ describe('BinanceWsSource', () => {
     expect(rest.requests).toHaveLength(1);
     expect((first as { rows: Ohlcv[] }).rows.map((r) => r.timestamp)).toEqual([T0 + 3 * MIN, T0 + 4 * MIN, T0 + 5 * MIN]);
     await until(() => wsServer.openConnections === 1);
+    // A subscriber of the same stream hears each event when the buffer gets it: its forming bar 5 says all three arrived.
+    const stop = new AbortController();
+    const heard = collect(ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m', signal: stop.signal }));
+    await until(() => wsServer.connections.some((c) => c.open && c.streams.has('btcusdt@kline_1m')));
     for (const i of [3, 4]) wsServer.kline('BTCUSDT', '1m', bars[i] as Ohlcv, true);
     wsServer.kline('BTCUSDT', '1m', bars[5] as Ohlcv, false);
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => heard.rows.some((r) => (r as Ohlcv).timestamp === T0 + 5 * MIN));
+    stop.abort();
+    await within(heard.done);
     const second = await ws.fetchOhlcv({ symbol: 'BTCUSD', timeframe: '1m', since: T0 + 3 * MIN });
     expect((second as Ohlcv[]).map((r) => r.timestamp)).toEqual([T0 + 3 * MIN, T0 + 4 * MIN, T0 + 5 * MIN]);
     expect(rest.requests).toHaveLength(1);
@@ -265,10 +435,14 @@ describe('BinanceWsSource in a Pipeline', () => {
       wsServer.drop();
       for (let m = 13; m <= 30; m++) await clock.advanceTo(T0 + m * MIN + 1000);
       rest.setFaults([]);
-      // The stream comes back (the pipeline reopens it after its retryDelay) and delivers 10:30.
+      // The stream comes back (the pipeline reopens it after its retryDelay) and delivers 10:30
+      // before the pipeline's next poll: the buffer then holds 10:10, 10:11 and 10:30, and the poll
+      // from 10:12 must still go to REST for 10:12–10:29.
       await until(() => wsServer.openConnections === 1, 5000);
-      await clock.advanceTo(T0 + 31 * MIN);
       wsServer.kline('BTCUSDT', '1m', bars[30] as Ohlcv, true);
+      await until(() => ws.newestClosed('BTCUSD', '1m') === T0 + 30 * MIN, 5000);
+      // The cycle 1 s after 10:30 closed polls from 10:12.
+      await clock.advanceTo(T0 + 31 * MIN + 1000);
       await until(() => store.range('BTCUSD', '1m', T0, T0 + 31 * MIN).filter((b) => b.flag === undefined).length === 31, 5000);
     } finally {
       await pipeline.stop();

@@ -46,12 +46,21 @@ export interface BinanceWsSourceOptions {
   readonly rest?: Source;
   /** Backoff between failed connections (`retryDelay`'s policy). @defaultValue `DEFAULT_RETRY_POLICY` */
   readonly retry?: RetryPolicy;
+  /** The backoff's jitter, a number in [0, 1) (`retryDelay`'s `random`). @defaultValue `Math.random` */
+  readonly random?: () => number;
   /** The opening handshake must finish within this many ms. @defaultValue 10000 */
   readonly connectTimeoutMs?: number;
   /** A ping frame is sent this often, ms (Binance pings every 20 s itself). @defaultValue 20000 */
   readonly pingIntervalMs?: number;
   /** A connection that delivers no frame at all (event, ping, pong) for this many ms has failed. @defaultValue 60000 */
   readonly silenceMs?: number;
+  /**
+   * A connection carrying a kline stream (Binance sends each kline stream's update every 1–2 s,
+   * bar closed or not) that delivers no event for this many ms has failed, even if it answers
+   * pings: its data stopped. Streams that may be quiet (trades, depth) have no such deadline.
+   * @defaultValue 30000
+   */
+  readonly dataSilenceMs?: number;
   /**
    * A connection is replaced by a fresh one once it is this many ms old (Binance closes each at 24 h).
    * @defaultValue 85800000 (23 h 50 min)
@@ -80,6 +89,23 @@ const INTERVALS = new Set(['1s', '1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h
 
 function defaultSymbolMap(symbol: string): string {
   return symbol.endsWith('USD') ? `${symbol}T` : symbol;
+}
+
+/** `baseUrl` without its trailing slashes, once it is known to be a ws: or wss: URL. */
+function streamBase(baseUrl: string): string {
+  let protocol: string;
+  try {
+    protocol = new URL(baseUrl).protocol;
+  } catch {
+    protocol = '';
+  }
+  if (protocol !== 'ws:' && protocol !== 'wss:') throw new RangeError(`Expected \`baseUrl\` to be a ws: or wss: URL, got \`${baseUrl}\``);
+  return baseUrl.replace(/\/+$/, '');
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!(Number.isInteger(value) && value > 0)) throw new RangeError(`Expected \`${name}\` to be a positive integer, got \`${value}\``);
+  return value;
 }
 
 function positive(name: string, value: number): number {
@@ -132,27 +158,32 @@ export class BinanceWsSource implements Source {
 
   /**
    * @param options - see {@link BinanceWsSourceOptions}.
-   * @throws RangeError when a duration is not a positive number.
+   * @throws RangeError when a duration is not a positive number (`formingGuardMs`: finite, 0 or
+   *   more), `maxQueued` or `bufferBars` is not a positive integer, or `baseUrl` is not a ws: or wss: URL.
    */
   constructor(options: BinanceWsSourceOptions = {}) {
     this.name = options.name ?? 'data_provider';
     this.#symbolMap = options.symbolMap ?? defaultSymbolMap;
     this.#rest = options.rest;
     this.#formingGuardMs = options.formingGuardMs ?? 1000;
-    this.#maxQueued = positive('maxQueued', options.maxQueued ?? 10_000);
-    this.#bufferBars = positive('bufferBars', options.bufferBars ?? 1000);
+    if (!(Number.isFinite(this.#formingGuardMs) && this.#formingGuardMs >= 0))
+      throw new RangeError(`Expected \`formingGuardMs\` to be a finite number of ms, 0 or more, got \`${this.#formingGuardMs}\``);
+    this.#maxQueued = positiveInteger('maxQueued', options.maxQueued ?? 10_000);
+    this.#bufferBars = positiveInteger('bufferBars', options.bufferBars ?? 1000);
     this.#connectTimeoutMs = positive('connectTimeoutMs', options.connectTimeoutMs ?? 10_000);
     this.#now = options.now ?? Date.now;
     this.#onEvent = options.onEvent ?? ((): void => undefined);
     this.#hub = new BinanceStreamHub({
-      baseUrl: (options.baseUrl ?? 'wss://stream.binance.com:9443').replace(/\/+$/, ''),
+      baseUrl: streamBase(options.baseUrl ?? 'wss://stream.binance.com:9443'),
       source: this.name,
       connectTimeoutMs: this.#connectTimeoutMs,
       pingIntervalMs: positive('pingIntervalMs', options.pingIntervalMs ?? 20_000),
       silenceMs: positive('silenceMs', options.silenceMs ?? 60_000),
+      dataSilenceMs: positive('dataSilenceMs', options.dataSilenceMs ?? 30_000),
       rolloverMs: positive('rolloverMs', options.rolloverMs ?? 85_800_000),
       overlapMs: positive('overlapMs', options.overlapMs ?? 2000),
       retry: options.retry ?? DEFAULT_RETRY_POLICY,
+      random: options.random ?? Math.random,
       onEvent: (event) => this.#onEvent(event),
     });
   }
@@ -202,7 +233,7 @@ export class BinanceWsSource implements Source {
       (data, queue) => {
         const read = readDepth(data, this.#now());
         if (typeof read === 'string') this.#onEvent({ kind: 'malformed', reason: read });
-        else queue.push(read.book, () => true);
+        else queue.push(read, () => true);
       },
     );
   }

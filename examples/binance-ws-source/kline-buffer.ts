@@ -6,7 +6,8 @@ export interface BufferedAnswer {
   readonly rows: readonly KlineEvent['row'][];
   /**
    * Whether the buffer holds every closed bar from `since` up to the last one due by `now`
-   * (no hole, nothing older than it was kept, nothing late), so that the answer is complete.
+   * (no hole, nothing older than it was kept, nothing late), so that the answer is complete:
+   * the first bar answered opens at `since` rounded up to the width, and each next bar one width later.
    */
   readonly complete: boolean;
 }
@@ -71,7 +72,9 @@ export class KlineBuffer {
     const newest = closed.at(-1)?.timestamp;
     // The last bar due by now opened one width before the bar forming at `now`.
     const lastDue = Math.floor(now / this.#widthMs) * this.#widthMs - this.#widthMs;
-    const reachesBack = since === undefined ? oldest !== undefined : oldest !== undefined && oldest <= since;
+    // The first bar wanted opens at `since` rounded up to the width: a bar missing there (after a reconnect) is a hole too.
+    const startsAtSince = since === undefined || picked[0]?.timestamp === Math.ceil(since / this.#widthMs) * this.#widthMs;
+    const reachesBack = since === undefined ? oldest !== undefined : oldest !== undefined && oldest <= since && startsAtSince;
     const reachesNow = newest !== undefined && newest >= lastDue;
     const forming = this.#forming;
     const rows = forming !== undefined && forming.closeTime >= now ? [...picked, forming.row] : picked;

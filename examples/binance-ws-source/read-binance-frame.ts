@@ -78,7 +78,10 @@ export function readKline(data: Readonly<Record<string, unknown>>): KlineEvent |
   if (data['e'] !== 'kline' || !isRecord(k)) return 'not a kline event';
   const t = k['t'];
   const x = k['x'];
+  const closeTime = k['T'];
   if (typeof t !== 'number' || typeof x !== 'boolean') return 'kline without a numeric open time `t` or a boolean `x`';
+  // Without its close time a kline cannot be judged (forming or late): malformed, not dropped unseen.
+  if (typeof closeTime !== 'number') return 'kline without a numeric close time `T`';
   return {
     row: {
       timestamp: t,
@@ -91,7 +94,7 @@ export function readKline(data: Readonly<Record<string, unknown>>): KlineEvent |
       trades: num(k['n']),
       takerBuyVolume: num(k['V']),
     },
-    closeTime: num(k['T']),
+    closeTime,
     closed: x,
   };
 }
@@ -118,9 +121,9 @@ export function readTrade(data: Readonly<Record<string, unknown>>): Tick | strin
  * strings). Binance stamps it with no time: `receivedAt` is used.
  *
  * @param receivedAt - When the frame arrived, epoch ms.
- * @returns The book and its `lastUpdateId`, or a reason when the payload is not a book.
+ * @returns The book, or a reason when the payload is not a book.
  */
-export function readDepth(data: Readonly<Record<string, unknown>>, receivedAt: number): { book: OrderBook; lastUpdateId: number } | string {
+export function readDepth(data: Readonly<Record<string, unknown>>, receivedAt: number): OrderBook | string {
   const { bids, asks, lastUpdateId } = data;
   if (!Array.isArray(bids) || !Array.isArray(asks) || typeof lastUpdateId !== 'number') return 'not a partial depth snapshot';
   const levels = (side: readonly unknown[]): { price: number; quantity: number }[] =>
@@ -128,8 +131,7 @@ export function readDepth(data: Readonly<Record<string, unknown>>, receivedAt: n
       const [price, quantity] = Array.isArray(level) ? (level as readonly unknown[]) : [];
       return { price: num(price), quantity: num(quantity) };
     });
-  const book = { timestamp: receivedAt, bids: levels(bids), asks: levels(asks), depthLevels: Math.max(bids.length, asks.length) };
-  return { book, lastUpdateId };
+  return { timestamp: receivedAt, bids: levels(bids), asks: levels(asks), depthLevels: Math.max(bids.length, asks.length) };
 }
 
 /**

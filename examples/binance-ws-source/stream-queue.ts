@@ -11,7 +11,8 @@ export class StreamQueue<T> implements AsyncIterableIterator<T> {
   readonly #values: T[] = [];
   #failure: { readonly error: Error } | undefined;
   #ended = false;
-  #waiting: { resolve: (result: IteratorResult<T>) => void; reject: (error: Error) => void } | undefined;
+  /** Calls of `next()` waiting for a value, oldest first (each is answered once, in order). */
+  readonly #waiting: { resolve: (result: IteratorResult<T>) => void; reject: (error: Error) => void }[] = [];
 
   /**
    * @param capacity - The most values waiting before the queue fails.
@@ -29,9 +30,8 @@ export class StreamQueue<T> implements AsyncIterableIterator<T> {
    */
   push(value: T, replaces?: (last: T) => boolean): void {
     if (this.#ended) return;
-    const waiting = this.#waiting;
+    const waiting = this.#waiting.shift();
     if (waiting !== undefined) {
-      this.#waiting = undefined;
       waiting.resolve({ value, done: false });
       return;
     }
@@ -58,7 +58,7 @@ export class StreamQueue<T> implements AsyncIterableIterator<T> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure.error);
     if (this.#ended) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve, reject) => {
-      this.#waiting = { resolve, reject };
+      this.#waiting.push({ resolve, reject });
     });
   }
 
@@ -77,10 +77,10 @@ export class StreamQueue<T> implements AsyncIterableIterator<T> {
     if (this.#ended) return;
     this.#ended = true;
     this.#onReturn();
-    const waiting = this.#waiting;
-    this.#waiting = undefined;
-    if (waiting === undefined) return;
-    if (this.#failure !== undefined) waiting.reject(this.#failure.error);
-    else waiting.resolve({ value: undefined, done: true });
+    const failure = this.#failure;
+    for (const waiting of this.#waiting.splice(0)) {
+      if (failure !== undefined) waiting.reject(failure.error);
+      else waiting.resolve({ value: undefined, done: true });
+    }
   }
 }

@@ -240,150 +240,159 @@ export async function main(options: DemoOptions = {}): Promise<DemoSummary> {
   // The backup is the specification's websocket `data_provider`: a local stream server in
   // Binance's format, fed minute by minute by the simulated provider (with its holes).
   const provider = new SimulatedSource({ clock, name: 'data_provider', bars: backupBars });
-  const websocket = await startWebsocketBackup(provider, symbols, provider.name);
-  const backup = websocket.source;
-  const store = new MemoryStore();
-  // The state files. The pipeline builds its documents every cycle (every simulated minute);
-  // writing ten files a minute would make the disk, not the pipeline, the slow part of this
-  // demo, so the sink takes documents every 15 simulated minutes and at the end (alerts
-  // always). A demo needs no fsync either; files are still replaced atomically.
-  const fsSink = new FsStateSink({ root, fsync: false });
-  const files: Sink = {
-    name: fsSink.name,
-    accepts: (record) =>
-      fsSink.accepts(record) && (record.kind !== 'document' || clock.now() % (15 * MINUTE) < MINUTE || clock.now() >= DAY_END),
-    write: (record, writeOptions) => fsSink.write(record, writeOptions),
-  };
-  // Alerts are appended to a JSON-lines file: start it afresh (the documents are replaced anyway).
-  await rm(join(root, 'state', 'data', 'alerts.jsonl'), { force: true });
+  const websocket = await startWebsocketBackup(provider, symbols, provider.name, () => clock.now());
+  // Whatever throws from here on, the stream server and its source are closed (and the pipeline stopped).
+  try {
+    const backup = websocket.source;
+    const store = new MemoryStore();
+    // The state files. The pipeline builds its documents every cycle (every simulated minute);
+    // writing ten files a minute would make the disk, not the pipeline, the slow part of this
+    // demo, so the sink takes documents every 15 simulated minutes and at the end (alerts
+    // always). A demo needs no fsync either; files are still replaced atomically.
+    const fsSink = new FsStateSink({ root, fsync: false });
+    const files: Sink = {
+      name: fsSink.name,
+      accepts: (record) =>
+        fsSink.accepts(record) && (record.kind !== 'document' || clock.now() % (15 * MINUTE) < MINUTE || clock.now() >= DAY_END),
+      write: (record, writeOptions) => fsSink.write(record, writeOptions),
+    };
+    // Alerts are appended to a JSON-lines file: start it afresh (the documents are replaced anyway).
+    await rm(join(root, 'state', 'data', 'alerts.jsonl'), { force: true });
 
-  const pipeline = new Pipeline({
-    primary,
-    backup,
-    store,
-    sinks: [files],
-    clock,
-    start: DAY_START,
-    // Simulated minutes pass in microseconds here while a file write takes real milliseconds:
-    // a write deadline on the simulated clock would abort writes that are merely slow.
-    sinkTimeoutMs: DAY_END - DAY_START,
-    config: { symbols, timeframes: [...TIMEFRAMES] },
-  });
+    const pipeline = new Pipeline({
+      primary,
+      backup,
+      store,
+      sinks: [files],
+      clock,
+      start: DAY_START,
+      // Simulated minutes pass in microseconds here while a file write takes real milliseconds:
+      // a write deadline on the simulated clock would abort writes that are merely slow.
+      sinkTimeoutMs: DAY_END - DAY_START,
+      config: { symbols, timeframes: [...TIMEFRAMES] },
+    });
 
-  const recorder = new ReportRecorder(pipeline);
-  const failovers: FailoverStep[] = [];
-  const gaps: GapSummary[] = [];
-  const alerts: Record<string, number> = {};
-  const backfill: Record<string, { done: number; total: number }> = {};
-  const quality = new Map<string, { now: number | null; lowest: number | null }>();
-  pipeline.on('failover', ({ symbol, from, to, actions, at }) => {
-    const last = failovers.at(-1);
-    if (
-      last !== undefined &&
-      last.at === at &&
-      last.from === from &&
-      last.to === to &&
-      JSON.stringify(last.actions) === JSON.stringify(actions)
-    ) {
-      // Symbols in their configured order, whichever of them moved first (they run side by side).
-      const order: readonly string[] = symbols;
-      const together = [...last.symbols, symbol].sort((a, b) => order.indexOf(a) - order.indexOf(b));
-      failovers[failovers.length - 1] = { ...last, symbols: together };
-    } else {
-      failovers.push({ at, symbols: [symbol], from, to, actions });
+    const recorder = new ReportRecorder(pipeline);
+    const failovers: FailoverStep[] = [];
+    const gaps: GapSummary[] = [];
+    const alerts: Record<string, number> = {};
+    const backfill: Record<string, { done: number; total: number }> = {};
+    const quality = new Map<string, { now: number | null; lowest: number | null }>();
+    pipeline.on('failover', ({ symbol, from, to, actions, at }) => {
+      const last = failovers.at(-1);
+      if (
+        last !== undefined &&
+        last.at === at &&
+        last.from === from &&
+        last.to === to &&
+        JSON.stringify(last.actions) === JSON.stringify(actions)
+      ) {
+        // Symbols in their configured order, whichever of them moved first (they run side by side).
+        const order: readonly string[] = symbols;
+        const together = [...last.symbols, symbol].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+        failovers[failovers.length - 1] = { ...last, symbols: together };
+      } else {
+        failovers.push({ at, symbols: [symbol], from, to, actions });
+      }
+    });
+    pipeline.on('failover', ({ symbol, actions, at }) => {
+      if (actions.some((a) => a.kind === 'failover')) print(`  ${hhmmss(at)}  ${symbol} switched to the websocket backup ${backup.name}`);
+      if (actions.some((a) => a.kind === 'switch_back'))
+        print(`  ${hhmmss(at)}  ${symbol} switched back from the websocket to ${primary.name}`);
+    });
+    pipeline.on('gap', ({ symbol, report }) => {
+      gaps.push({ symbol, start: report.gap.start, bars: report.missingBars, resolution: report.resolution });
+    });
+    pipeline.on('alert', (alert) => {
+      alerts[alert.type] = (alerts[alert.type] ?? 0) + 1;
+    });
+    pipeline.on('document', (record) => {
+      if (record.name !== 'data_status') return;
+      for (const [symbol, { timeframes }] of Object.entries(record.body.symbols)) {
+        for (const [tf, status] of Object.entries(timeframes)) {
+          const key = `${symbol} ${tf}`;
+          const q = status.quality_score;
+          const seen = quality.get(key);
+          const lowest = seen?.lowest ?? null;
+          quality.set(key, { now: q, lowest: q === null ? lowest : lowest === null ? q : Math.min(lowest, q) });
+        }
+      }
+    });
+    pipeline.on('progress', ({ symbol, done, total }) => {
+      backfill[symbol] = { done, total };
+      const line = symbols.map((s) => `${s} ${pad(backfill[s]?.done ?? 0, 4)}/${backfill[s]?.total ?? '?'}`).join('  ');
+      if (out.isTTY === true) out.write(`\r  backfilling 1m bars: ${line}`);
+      else print(`  backfilling 1m bars: ${symbol} ${done}/${total}`);
+    });
+
+    print(
+      `market-data-pipeline demo: simulated ${symbols.join(' and ')}, ${new Date(DAY_START).toISOString().slice(0, 10)} (UTC), 1m bars`,
+    );
+    print(
+      `  primary ${primary.name} (down ${hhmm(OUTAGE.from)}–${hhmm(OUTAGE.from + OUTAGE.durationMs)}), backup ${backup.name} (missing ${BACKUP_HOLES.length} bars)`,
+    );
+    print(`  backup ${backup.name}: websocket ${websocket.url}, Binance's kline stream fed by the simulated provider as each bar closes`);
+    print(`  ${hhmm(LIVE_FROM)} start: backfill from 00:00, ${PAGE_SIZE} bars per request`);
+    try {
+      // The first cycle backfills the day so far; then one cycle a minute (1 s after each bar closes).
+      await pipeline.runOnce();
+      if (out.isTTY === true) out.write('\n');
+      print(`  ${hhmm(LIVE_FROM)}–24:00 live: start() on a ManualClock (a cycle 1 s after each bar closes, and at each failover deadline)`);
+      pipeline.start();
+      for (let t = LIVE_FROM + MINUTE; t <= DAY_END; t += MINUTE) {
+        // Let the file writes of this minute finish before simulated time moves a minute ahead:
+        // on a real clock they take milliseconds of a minute, here they must not time out. The
+        // clock fires the pipeline's own timers on the way (its cycles and the ladder's deadlines).
+        await pipeline.flush();
+        // The bar closing at t goes out on the websocket at its close time (Binance's k.T, t − 1 ms),
+        // so that a cycle at t finds it there, as it would at the exchange.
+        await clock.advanceTo(t - 1);
+        await websocket.publish(t);
+        await clock.advanceTo(t + 1000);
+      }
+      await pipeline.flush();
+    } finally {
+      await pipeline.stop();
     }
-  });
-  pipeline.on('failover', ({ symbol, actions, at }) => {
-    if (actions.some((a) => a.kind === 'failover')) print(`  ${hhmmss(at)}  ${symbol} switched to the websocket backup ${backup.name}`);
-    if (actions.some((a) => a.kind === 'switch_back'))
-      print(`  ${hhmmss(at)}  ${symbol} switched back from the websocket to ${primary.name}`);
-  });
-  pipeline.on('gap', ({ symbol, report }) => {
-    gaps.push({ symbol, start: report.gap.start, bars: report.missingBars, resolution: report.resolution });
-  });
-  pipeline.on('alert', (alert) => {
-    alerts[alert.type] = (alerts[alert.type] ?? 0) + 1;
-  });
-  pipeline.on('document', (record) => {
-    if (record.name !== 'data_status') return;
-    for (const [symbol, { timeframes }] of Object.entries(record.body.symbols)) {
-      for (const [tf, status] of Object.entries(timeframes)) {
-        const key = `${symbol} ${tf}`;
-        const q = status.quality_score;
-        const seen = quality.get(key);
-        const lowest = seen?.lowest ?? null;
-        quality.set(key, { now: q, lowest: q === null ? lowest : lowest === null ? q : Math.min(lowest, q) });
+
+    const series: SeriesSummary[] = [];
+    for (const symbol of symbols) {
+      for (const timeframe of TIMEFRAMES) {
+        const kept = store.range(symbol, timeframe, DAY_START, DAY_END);
+        const expected = (DAY_END - DAY_START) / timeframeMs(timeframe);
+        const q = quality.get(`${symbol} ${timeframe}`);
+        series.push({
+          symbol,
+          timeframe,
+          bars: kept.length,
+          expected,
+          filled: kept.filter((bar) => bar.flag === 'interpolated' || bar.flag === 'forward_filled').length,
+          missing: expected - kept.length,
+          revised: kept.filter((bar) => bar.revision > 0).length,
+          quality: q?.now ?? null,
+          lowestQuality: q?.lowest ?? null,
+          lastClose: kept.at(-1)?.close ?? null,
+        });
       }
     }
-  });
-  pipeline.on('progress', ({ symbol, done, total }) => {
-    backfill[symbol] = { done, total };
-    const line = symbols.map((s) => `${s} ${pad(backfill[s]?.done ?? 0, 4)}/${backfill[s]?.total ?? '?'}`).join('  ');
-    if (out.isTTY === true) out.write(`\r  backfilling 1m bars: ${line}`);
-    else print(`  backfilling 1m bars: ${symbol} ${done}/${total}`);
-  });
-
-  print(`market-data-pipeline demo: simulated ${symbols.join(' and ')}, ${new Date(DAY_START).toISOString().slice(0, 10)} (UTC), 1m bars`);
-  print(
-    `  primary ${primary.name} (down ${hhmm(OUTAGE.from)}–${hhmm(OUTAGE.from + OUTAGE.durationMs)}), backup ${backup.name} (missing ${BACKUP_HOLES.length} bars)`,
-  );
-  print(`  backup ${backup.name}: websocket ${websocket.url}, Binance's kline stream fed by the simulated provider as each bar closes`);
-  print(`  ${hhmm(LIVE_FROM)} start: backfill from 00:00, ${PAGE_SIZE} bars per request`);
-  // The first cycle backfills the day so far; then one cycle a minute (1 s after each bar closes).
-  await pipeline.runOnce();
-  if (out.isTTY === true) out.write('\n');
-  print(`  ${hhmm(LIVE_FROM)}–24:00 live: start() on a ManualClock (a cycle 1 s after each bar closes, and at each failover deadline)`);
-  pipeline.start();
-  for (let t = LIVE_FROM + MINUTE; t <= DAY_END; t += MINUTE) {
-    // Let the file writes of this minute finish before simulated time moves a minute ahead:
-    // on a real clock they take milliseconds of a minute, here they must not time out. The
-    // clock fires the pipeline's own timers on the way (its cycles and the ladder's deadlines).
-    await pipeline.flush();
-    // The bar closing at t goes out on the websocket at its close time (Binance's k.T, t − 1 ms),
-    // so that a cycle at t finds it there, as it would at the exchange.
-    await clock.advanceTo(t - 1);
-    await websocket.publish(t);
-    await clock.advanceTo(t + 1000);
+    const written = [
+      join(root, 'state', 'data', 'data_status.json'),
+      join(root, 'state', 'data', 'latest_ohlcv.json'),
+      join(root, 'state', 'data', 'quality_report.json'),
+      join(root, 'state', 'market_context.json'),
+      join(root, 'state', 'data', 'alerts.jsonl'),
+    ];
+    const report = join(root, 'state', 'report.html');
+    await writeReport(
+      report,
+      recorder.input(`market-data-pipeline demo: ${symbols.join(' and ')}, ${new Date(DAY_START).toISOString().slice(0, 10)} (UTC)`),
+    );
+    const summary: DemoSummary = { series, gaps, failovers, alerts, backfill, files: written, report };
+    printSummary(summary, print);
+    return summary;
+  } finally {
+    await websocket.close();
   }
-  await pipeline.flush();
-  await pipeline.stop();
-  await websocket.close();
-
-  const series: SeriesSummary[] = [];
-  for (const symbol of symbols) {
-    for (const timeframe of TIMEFRAMES) {
-      const kept = store.range(symbol, timeframe, DAY_START, DAY_END);
-      const expected = (DAY_END - DAY_START) / timeframeMs(timeframe);
-      const q = quality.get(`${symbol} ${timeframe}`);
-      series.push({
-        symbol,
-        timeframe,
-        bars: kept.length,
-        expected,
-        filled: kept.filter((bar) => bar.flag === 'interpolated' || bar.flag === 'forward_filled').length,
-        missing: expected - kept.length,
-        revised: kept.filter((bar) => bar.revision > 0).length,
-        quality: q?.now ?? null,
-        lowestQuality: q?.lowest ?? null,
-        lastClose: kept.at(-1)?.close ?? null,
-      });
-    }
-  }
-  const written = [
-    join(root, 'state', 'data', 'data_status.json'),
-    join(root, 'state', 'data', 'latest_ohlcv.json'),
-    join(root, 'state', 'data', 'quality_report.json'),
-    join(root, 'state', 'market_context.json'),
-    join(root, 'state', 'data', 'alerts.jsonl'),
-  ];
-  const report = join(root, 'state', 'report.html');
-  await writeReport(
-    report,
-    recorder.input(`market-data-pipeline demo: ${symbols.join(' and ')}, ${new Date(DAY_START).toISOString().slice(0, 10)} (UTC)`),
-  );
-  const summary: DemoSummary = { series, gaps, failovers, alerts, backfill, files: written, report };
-  printSummary(summary, print);
-  return summary;
 }
 
 function printSummary(summary: DemoSummary, print: (line?: string) => void): void {

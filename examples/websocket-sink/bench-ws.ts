@@ -47,16 +47,21 @@ async function sourceAlone(server: BinanceWsTestServer): Promise<number> {
   const reading = (async () => {
     for await (const _ of ws.subscribe({ symbol: 'BTCUSD', timeframe: '1m', signal: stop.signal })) count++;
   })();
-  await until(() => server.openConnections === 1, 5000, 'connect');
-  const started = performance.now();
-  for (let i = 1; i <= KLINES; i++) server.kline('BTCUSDT', '1m', bars[i] as Ohlcv, true);
-  await until(() => count === KLINES, 60_000, 'all klines read');
-  const seconds = (performance.now() - started) / 1000;
-  stop.abort();
-  await reading;
-  ws.close();
-  await until(() => server.openConnections === 0, 5000, 'disconnect');
-  return KLINES / seconds;
+  try {
+    await until(() => server.openConnections === 1, 5000, 'connect');
+    const started = performance.now();
+    for (let i = 1; i <= KLINES; i++) server.kline('BTCUSDT', '1m', bars[i] as Ohlcv, true);
+    await until(() => count === KLINES, 60_000, 'all klines read');
+    const seconds = (performance.now() - started) / 1000;
+    stop.abort();
+    await reading;
+    return KLINES / seconds;
+  } finally {
+    // Whatever threw, the source is closed (and the stream with it).
+    stop.abort();
+    ws.close();
+    await until(() => server.openConnections === 0, 5000, 'disconnect');
+  }
 }
 
 /** Klines per second from the first send to the last bar stored by a pipeline. */
@@ -89,24 +94,28 @@ async function fanOut(): Promise<{ p50: number; p99: number; deliveries: number 
   const sink = await WebSocketSink.start({ token: 'bench', maxBufferedBytes: 16 * 1024 * 1024 });
   const sentAt = new Map<number, number>();
   const latencies: number[] = [];
-  const clients = await Promise.all(
-    Array.from(
-      { length: CLIENTS },
-      () =>
-        new Promise<WebSocket>((resolve, reject) => {
-          const socket = new WebSocket(`${sink.url}/?kinds=bars`, { headers: { Authorization: 'Bearer bench' } });
-          socket.on('message', (data: Buffer) => {
-            const at = performance.now();
-            const frame = JSON.parse(data.toString('utf8')) as { type: string; rev: number };
-            const sent = sentAt.get(frame.rev);
-            if (frame.type === 'bars' && sent !== undefined) latencies.push(at - sent);
-          });
-          socket.once('open', () => resolve(socket));
-          socket.once('error', reject);
-        }),
-    ),
-  );
+  const clients: WebSocket[] = [];
   try {
+    const connected = await Promise.allSettled(
+      Array.from(
+        { length: CLIENTS },
+        () =>
+          new Promise<WebSocket>((resolve, reject) => {
+            const socket = new WebSocket(`${sink.url}/?kinds=bars`, { headers: { Authorization: 'Bearer bench' } });
+            socket.on('message', (data: Buffer) => {
+              const at = performance.now();
+              const frame = JSON.parse(data.toString('utf8')) as { type: string; rev: number };
+              const sent = sentAt.get(frame.rev);
+              if (frame.type === 'bars' && sent !== undefined) latencies.push(at - sent);
+            });
+            clients.push(socket);
+            socket.once('open', () => resolve(socket));
+            socket.once('error', reject);
+          }),
+      ),
+    );
+    const refused = connected.find((c) => c.status === 'rejected');
+    if (refused !== undefined) throw refused.reason;
     const interval = 1000 / RATE;
     const started = performance.now();
     for (let i = 0; i < FRAMES; i++) {

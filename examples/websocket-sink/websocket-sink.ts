@@ -233,7 +233,7 @@ export class WebSocketSink implements Sink {
 
   #send(client: Client, text: string): void {
     if (client.closing) return;
-    if (client.socket.bufferedAmount + text.length > this.#maxBufferedBytes) {
+    if (client.socket.bufferedAmount + Buffer.byteLength(text) > this.#maxBufferedBytes) {
       this.#dropped++;
       const message = `more than ${this.#maxBufferedBytes} bytes were waiting to be sent: the client reads too slowly`;
       this.#drop(client, SLOW_CLIENT_CLOSE_CODE, { type: 'bye', reason: 'slow_client', message });

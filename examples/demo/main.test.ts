@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertSchema, DataStatusSchema, LatestOhlcvSchema } from 'market-data-pipeline';
 import { generateOhlcv, type GeneratedOhlcv } from 'market-data-pipeline/testing';
-import { BACKUP_HOLES, DAY_START, DEMO_SYMBOLS, LIVE_FROM, MARKET_GAPS, OUTAGE, main, type DemoSummary } from './main.js';
+import { BACKUP_HOLES, DAY_START, DEMO_SYMBOLS, DEPTH_SYMBOL, LIVE_FROM, MARKET_GAPS, OUTAGE, main, type DemoSummary } from './main.js';
 
 const MINUTE = 60_000;
 const hhmm = (t: number): string => new Date(t).toISOString().slice(11, 16);
@@ -43,6 +43,26 @@ describe('demo main', () => {
   }, 120_000);
   afterAll(async () => {
     await rm(root, { recursive: true, force: true });
+  });
+
+  it('turns trades and order books on for one symbol and prints what arrived', () => {
+    // The day's last 30 minutes: the simulated exchange trades each bar with volume four times
+    // (open, high, low, close), and quotes 1 bp levels around the last trade.
+    const from = DAY_START + (1440 - 30) * MINUTE;
+    const traded = truth.get(DEPTH_SYMBOL)!.bars.filter((b) => b.timestamp >= from && b.volume > 0);
+    expect(traded.length).toBeGreaterThan(20);
+    expect(summary.depth).toMatchObject({
+      symbol: DEPTH_SYMBOL,
+      trades: 4 * traded.length,
+      tradeBars: traded.length,
+      disagreements: 0,
+      books: 30,
+    });
+    expect(summary.depth.spreadBps).toBeCloseTo(2, 6); // ask − bid = 2 bp of mid
+    expect(summary.depth.mid).toBeCloseTo(traded.at(-1)!.close, 6); // the last trade is the last bar's close
+    expect(text).toContain(
+      `${4 * traded.length} trades in 30 ticks records; ${traded.length} 1m bars built from them, 0 disagreeing with the klines`,
+    );
   });
 
   it('prints a full day per timeframe, with the filled bars the market truth implies and none missing', () => {

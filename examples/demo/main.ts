@@ -30,6 +30,7 @@ import { generateOhlcv, ManualClock, SimulatedSource } from 'market-data-pipelin
 import { FsStateSink } from '../fs-state-sink/fs-state-sink.js';
 import { ReportRecorder } from '../html-report/report-recorder.js';
 import { writeReport } from '../html-report/write-report.js';
+import { demoMarketDepth, type DepthSummary } from './simulated-market-depth.js';
 import { startWebsocketBackup } from './websocket-backup.js';
 
 const MINUTE = 60_000;
@@ -128,7 +129,14 @@ export interface DemoSummary {
   readonly files: readonly string[];
   /** The HTML report of the run (`state/report.html`), absolute path. */
   readonly report: string;
+  /** The trades-and-books part: what arrived of {@link DEPTH_SYMBOL}'s trades and order books. */
+  readonly depth: DepthSummary;
 }
+
+/** The symbol whose trades and order books the demo's last part turns on. */
+export const DEPTH_SYMBOL = 'BTCUSD';
+/** That part runs the day's last 30 minutes. */
+const DEPTH_MINUTES = 30;
 
 /** Where the demo prints: `process.stdout` or anything with `write` (and optionally `isTTY`). */
 export interface DemoOutput {
@@ -387,7 +395,9 @@ export async function main(options: DemoOptions = {}): Promise<DemoSummary> {
       report,
       recorder.input(`market-data-pipeline demo: ${symbols.join(' and ')}, ${new Date(DAY_START).toISOString().slice(0, 10)} (UTC)`),
     );
-    const summary: DemoSummary = { series, gaps, failovers, alerts, backfill, files: written, report };
+    // Trades and books for one symbol, in a pipeline of their own (the failover timeline above stays the bars').
+    const depth = await demoMarketDepth(bars[DEPTH_SYMBOL] ?? [], DEPTH_SYMBOL, DAY_END - DEPTH_MINUTES * MINUTE, DEPTH_MINUTES);
+    const summary: DemoSummary = { series, gaps, failovers, alerts, backfill, files: written, report, depth };
     printSummary(summary, print);
     return summary;
   } finally {
@@ -418,6 +428,14 @@ function printSummary(summary: DemoSummary, print: (line?: string) => void): voi
   const byType = Object.entries(summary.alerts).sort(([a], [b]) => a.localeCompare(b));
   const total = byType.reduce((n, [, count]) => n + count, 0);
   print(`alerts: ${total} (${byType.map(([type, count]) => `${type} ${count}`).join(', ')})`);
+  print();
+  const d = summary.depth;
+  print(`${d.symbol} trades and order book, the last ${d.minutes} minutes (trades polled, books 20 levels a side)`);
+  print(
+    `  ${d.trades} trades in ${d.batches} ticks records; ${d.tradeBars} 1m bars built from them, ${d.disagreements} disagreeing with the klines`,
+  );
+  const mid = d.mid === null ? '—' : d.mid.toFixed(2);
+  print(`  ${d.books} order-book snapshots; last mid ${mid}, spread ${d.spreadBps === null ? '—' : d.spreadBps.toFixed(2)} bp`);
   print();
   print('state files');
   for (const file of summary.files) print(`  ${relative(process.cwd(), file) || file}`);

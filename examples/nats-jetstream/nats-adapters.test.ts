@@ -126,9 +126,82 @@ describe('NatsStore', () => {
     await expect(store.upsert('BTCUSD', '1m', [bar(T0, 1, 0)])).rejects.toThrow('lease lost');
     expect(await new NatsStore(nc, { names }).last('BTCUSD', '1m')).toBeUndefined();
   });
+
+  it('stops publishing where the lease lapses halfway through an upsert: nothing after that point lands', async () => {
+    const names = await freshNames();
+    // The fence is checked before the load, after it, then before each publish: it holds for the
+    // two checks and the first 5 bars' publishes, then lapses.
+    let checks = 0;
+    const store = new NatsStore(nc, {
+      names,
+      fence: () => {
+        if (++checks > 2 + 5) throw new Error('lease lost');
+      },
+    });
+    const bars = Array.from({ length: 10 }, (_, i) => bar(T0 + i * MIN, i + 1, 0));
+    await expect(store.upsert('BTCUSD', '1m', bars)).rejects.toThrow('lease lost');
+    const stored = await new NatsStore(nc, { names }).range('BTCUSD', '1m', T0, T0 + 10 * MIN);
+    expect(stored).toEqual(bars.slice(0, 5));
+  });
+
+  it('checks the fence again after loading the series, before publishing', async () => {
+    const names = await freshNames();
+    let held = true;
+    await new NatsStore(nc, { names }).upsert('BTCUSD', '1m', [bar(T0, 1, 0)]);
+    const late = new NatsStore(nc, {
+      names,
+      fence: () => {
+        if (!held) throw new Error('lease lost');
+      },
+    });
+    // The load of a series takes a while; the lease lapses meanwhile.
+    const loading = late.upsert('BTCUSD', '1m', [bar(T0 + MIN, 2, 0)]);
+    held = false;
+    await expect(loading).rejects.toThrow('lease lost');
+    expect(await new NatsStore(nc, { names }).last('BTCUSD', '1m')).toEqual(bar(T0, 1, 0));
+  });
 });
 
 describe('NatsSink', () => {
+  it('stops writing where the lease lapses halfway through a batch: no later bar, alert or document lands', async () => {
+    const names = await freshNames();
+    // The fence is checked before each publish and each document write: it holds for 3 bars.
+    let checks = 0;
+    const sink = new NatsSink(nc, {
+      names,
+      maxInFlight: 2,
+      fence: () => {
+        if (++checks > 3) throw new Error('lease lost');
+      },
+    });
+    const bars = Array.from({ length: 8 }, (_, i) => bar(T0 + i * MIN, i + 1, 0));
+    const write = sink.writeMany(
+      [
+        { kind: 'bars', symbol: 'BTCUSD', timeframe: '1m', bars },
+        { kind: 'document', name: 'latest_ohlcv', symbol: 'BTCUSD', body: { symbol: 'BTCUSD' } },
+      ] as never,
+      { signal: new AbortController().signal },
+    );
+    await expect(write).rejects.toThrow('lease lost');
+    const stored = await new NatsStore(nc, { names }).range('BTCUSD', '1m', T0, T0 + 8 * MIN);
+    expect(stored).toEqual(bars.slice(0, 3));
+    const kv = await new Kvm(nc).open(names.documentBucket);
+    expect(await kv.get('latest_ohlcv.BTCUSD')).toBeNull();
+  });
+
+  it('writes a fenced document with compare-and-set: a dead owner’s late write does not overwrite the new owner’s', async () => {
+    const names = await freshNames();
+    const signal = new AbortController().signal;
+    const doc = (owner: string): never => ({ kind: 'document', name: 'latest_ohlcv', symbol: 'BTCUSD', body: { owner } }) as never;
+    // The old owner's fence still passes: its check ran before the lease lapsed, its put lands late.
+    const old = new NatsSink(nc, { names, fence: () => undefined });
+    await old.writeMany([doc('old')], { signal });
+    const heir = new NatsSink(nc, { names, fence: () => undefined });
+    await heir.writeMany([doc('heir')], { signal });
+    await expect(old.writeMany([doc('old, late')], { signal })).rejects.toThrow();
+    const kv = await new Kvm(nc).open(names.documentBucket);
+    expect((await kv.get('latest_ohlcv.BTCUSD'))?.json()).toEqual({ owner: 'heir' });
+  });
   it('publishes a pipeline’s bars once each (de-duplicated by Nats-Msg-Id), documents to KV, alerts to their subject', async () => {
     const names = await freshNames();
     const clock = new ManualClock(T0 + 30 * MIN + 1000);

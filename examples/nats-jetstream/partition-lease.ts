@@ -37,6 +37,15 @@ export class PartitionLease {
     this.#marginMs = marginMs;
   }
 
+  /**
+   * How much sooner than the TTL {@link PartitionLease.held} turns false, ms: a write started while
+   * `held` and given at most this long to settle settles before the server can let anyone else
+   * take the key (the fenced writers' `writeTimeoutMs`).
+   */
+  get marginMs(): number {
+    return this.#marginMs;
+  }
+
   /** Whether this holder may still act on the lease (see the class summary). */
   get held(): boolean {
     return this.#revision > 0 && Date.now() - this.#sentAt < this.#ttlMs - this.#marginMs;

@@ -14,9 +14,9 @@ export interface PartitionParts {
   readonly partition: number;
   /** Its symbols (those whose `partitionOf(exchange, symbol, partitions)` is `partition`). */
   readonly symbols: readonly string[];
-  /** A `NatsStore` fenced by the partition's lease. */
+  /** A `NatsStore` fenced by the partition's lease (checked before each write, each write given at most the lease's margin). */
   readonly store: NatsStore;
-  /** A `NatsSink` (bars off: the store publishes them) fenced by the lease, documents scoped `p<partition>`. */
+  /** A `NatsSink` (bars off: the store publishes them) fenced like the store, documents scoped `p<partition>` and written with compare-and-set. */
   readonly sink: NatsSink;
   /** The partition's last checkpoint, when it had one: give it to the pipeline to resume. */
   readonly checkpoint?: PipelineCheckpoint;
@@ -161,8 +161,9 @@ export class Worker {
       const { exchange, partitions } = this.#options;
       const symbols = this.#options.symbols.filter((symbol) => partitionOf(exchange, symbol, partitions) === partition);
       const fence = (): void => lease.assertHeld();
-      const store = new NatsStore(this.#nc, { names: this.#names, fence });
-      const sink = new NatsSink(this.#nc, { names: this.#names, scope: `p${partition}`, bars: false, fence });
+      const writeTimeoutMs = lease.marginMs;
+      const store = new NatsStore(this.#nc, { names: this.#names, fence, writeTimeoutMs });
+      const sink = new NatsSink(this.#nc, { names: this.#names, scope: `p${partition}`, bars: false, fence, writeTimeoutMs });
       const pipeline =
         symbols.length === 0
           ? undefined

@@ -62,6 +62,7 @@ describe('PartitionLease', () => {
     const zombie = new PartitionLease(leases, 'partition.1', 'zombie', TTL);
     expect(await zombie.acquire()).toBe(true);
     const zombieSlot = new CheckpointSlot(checkpoints, 'partition.1', zombie);
+    await zombieSlot.load();
     await zombieSlot.save({ version: 1, at: 1, symbols: {}, limiters: {}, alertSequence: 0, pending: {} });
     const zombieStore = new NatsStore(nc, { names, fence: () => zombie.assertHeld() });
     // The zombie pauses past its TTL (a GC pause, a stopped VM); the heir takes the partition.
@@ -75,11 +76,38 @@ describe('PartitionLease', () => {
     // The zombie wakes: nothing it writes lands.
     const bar = { timestamp: T0, open: 1, high: 1, low: 1, close: 1, volume: 1, revision: 0 };
     await expect(zombieStore.upsert('BTCUSD', '1m', [bar])).rejects.toThrow('no longer holds');
-    await expect(zombieSlot.save({ version: 1, at: 3, symbols: {}, limiters: {}, alertSequence: 0, pending: {} })).rejects.toThrow();
-    // Even if it renewed its view somehow, compare-and-set refuses its stale revision.
+    // Its checkpoint write is refused by its own lease check (it knows its lease lapsed).
+    await expect(zombieSlot.save({ version: 1, at: 3, symbols: {}, limiters: {}, alertSequence: 0, pending: {} })).rejects.toThrow(
+      'no longer holds',
+    );
+    // Its lease renewal is refused by compare-and-set: the heir wrote the key.
     expect(await zombie.renew()).toBe(false);
     expect(JSON.parse((await checkpoints.get('partition.1'))?.string() ?? '{}')).toMatchObject({ at: 2 });
     expect(await new NatsStore(nc, { names }).last('BTCUSD', '1m')).toBeUndefined();
+  }, 20_000);
+
+  it('fences the checkpoint by compare-and-set at takeover, even for a zombie that still believes it holds the lease', async () => {
+    const names = natsNames('claim');
+    await ensureNatsLayout(nc, names, { timeframes: ['1m'], leaseTtlMs: TTL });
+    const kvm = new Kvm(nc);
+    const leases = await kvm.open(names.leaseBucket);
+    const checkpoints = await kvm.open(names.checkpointBucket);
+    // The zombie's own view of the TTL is 60 times too long (a paused process whose check ran
+    // before the pause): its `held` stays true throughout, so only compare-and-set can stop it.
+    const zombie = new PartitionLease(leases, 'partition.2', 'zombie', 60 * TTL);
+    expect(await zombie.acquire()).toBe(true);
+    const zombieSlot = new CheckpointSlot(checkpoints, 'partition.2', zombie);
+    expect(await zombieSlot.load()).toBeUndefined();
+    await zombieSlot.save({ version: 1, at: 1, symbols: {}, limiters: {}, alertSequence: 0, pending: {} });
+    const heir = new PartitionLease(leases, 'partition.2', 'heir', TTL);
+    const deadline = Date.now() + 3 * TTL;
+    while (!(await heir.acquire()) && Date.now() < deadline) await sleep(100);
+    expect(heir.held).toBe(true);
+    // The heir only loads (it has not saved yet): loading claims the checkpoint.
+    expect((await new CheckpointSlot(checkpoints, 'partition.2', heir).load())?.at).toBe(1);
+    expect(zombie.held).toBe(true);
+    await expect(zombieSlot.save({ version: 1, at: 3, symbols: {}, limiters: {}, alertSequence: 0, pending: {} })).rejects.toThrow();
+    expect(JSON.parse((await checkpoints.get('partition.2'))?.string() ?? '{}')).toMatchObject({ at: 1 });
   }, 20_000);
 });
 

@@ -1,3 +1,4 @@
+import type { Pipeline, PipelineCheckpoint } from 'market-data-pipeline';
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { NatsStore } from './nats-store.js';
 import { PartitionLease } from './partition-lease.js';
 import { runCluster } from './run-cluster.js';
 import { startNatsServer, type NatsServer } from './start-nats-server.js';
+import { Worker, type WorkerEvent } from './worker.js';
 
 const TTL = 2000;
 const T0 = Date.UTC(2025, 0, 30);
@@ -109,6 +111,57 @@ describe('PartitionLease', () => {
     await expect(zombieSlot.save({ version: 1, at: 3, symbols: {}, limiters: {}, alertSequence: 0, pending: {} })).rejects.toThrow();
     expect(JSON.parse((await checkpoints.get('partition.2'))?.string() ?? '{}')).toMatchObject({ at: 1 });
   }, 20_000);
+});
+
+describe('Worker', () => {
+  it('keeps renewing its other leases while a lost partition’s pipeline hangs in stop() (a sink that never answers)', async () => {
+    const names = natsNames('hang');
+    await ensureNatsLayout(nc, names, { timeframes: ['1m'], leaseTtlMs: TTL });
+    const leases = await new Kvm(nc).open(names.leaseBucket);
+    const checkpoint: PipelineCheckpoint = { version: 1, at: 1, symbols: {}, limiters: {}, alertSequence: 0, pending: {} };
+    let unhang = (): void => undefined;
+    const hung = new Promise<void>((resolve) => (unhang = resolve));
+    // Stand-ins for pipelines: partition 0's stop() and flush() wait for its sink, which never answers (until the test ends).
+    const pipeline = ({ partition }: { partition: number }): Pipeline =>
+      ({
+        on: () => () => undefined,
+        start: () => undefined,
+        checkpoint: () => checkpoint,
+        flush: () => (partition === 0 ? hung : Promise.resolve()),
+        stop: () => (partition === 0 ? hung : Promise.resolve()),
+      }) as unknown as Pipeline;
+    const events: WorkerEvent[] = [];
+    const worker = new Worker(nc, {
+      id: 'w1',
+      exchange: 'simex',
+      symbols: Array.from({ length: 20 }, (_, i) => `H${i}USD`),
+      partitions: 2,
+      names,
+      leaseTtlMs: TTL,
+      checkpointMs: 60_000,
+      pipeline,
+      onEvent: (event) => events.push(event),
+    });
+    worker.start();
+    try {
+      const deadline = Date.now() + 3 * TTL;
+      while (worker.partitions.length < 2 && Date.now() < deadline) await sleep(50);
+      expect(worker.partitions).toEqual([0, 1]);
+      // Someone else writes partition 0's lease: the worker's next renewal of it fails, and it stops that pipeline.
+      await leases.put('partition.0', 'thief');
+      const heldBefore = (await leases.get('partition.1'))!.revision;
+      // Two TTLs: partition 1's lease expires unless it is renewed meanwhile.
+      await sleep(2 * TTL);
+      expect(events).toContainEqual({ kind: 'lost', partition: 0 });
+      const entry = await leases.get('partition.1');
+      expect(entry?.string()).toBe('w1');
+      expect(entry!.revision).toBeGreaterThan(heldBefore);
+      expect(worker.partitions).toContain(1);
+    } finally {
+      unhang();
+      await worker.stop();
+    }
+  }, 30_000);
 });
 
 describe('Worker (kill-a-worker integration)', () => {

@@ -90,11 +90,16 @@ export class PartitionLease {
     }
   }
 
-  /** Gives the lease up at once (deletes the key if this holder's write is still the last). */
+  /**
+   * Gives the lease up: `held` turns false at once (the fences reject every new write), then,
+   * after the margin (by then every write started while held has settled, given at most the
+   * margin: see `marginMs`), deletes the key if this holder's write is still the last.
+   */
   async release(): Promise<void> {
     if (this.#revision === 0) return;
     const revision = this.#revision;
     this.#revision = 0;
+    await new Promise((resolve) => setTimeout(resolve, this.#marginMs));
     await this.#kv.delete(this.key, { previousSeq: revision }).catch(() => undefined);
   }
 }

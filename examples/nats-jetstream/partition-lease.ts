@@ -20,6 +20,7 @@ export class PartitionLease {
   readonly #ttlMs: number;
   readonly #marginMs: number;
   #revision = 0;
+  /** When the last successful write was sent, `performance.now()` ms (monotonic: a wall-clock step cannot extend `held`). */
   #sentAt = Number.NEGATIVE_INFINITY;
 
   /**
@@ -46,9 +47,14 @@ export class PartitionLease {
     return this.#marginMs;
   }
 
+  /** The revision of this holder's last write of the key (0 when not held): changes with every acquisition. */
+  get revision(): number {
+    return this.#revision;
+  }
+
   /** Whether this holder may still act on the lease (see the class summary). */
   get held(): boolean {
-    return this.#revision > 0 && Date.now() - this.#sentAt < this.#ttlMs - this.#marginMs;
+    return this.#revision > 0 && performance.now() - this.#sentAt < this.#ttlMs - this.#marginMs;
   }
 
   /** Throws unless {@link PartitionLease.held}; the fence of the partition's store and sink. */
@@ -62,7 +68,7 @@ export class PartitionLease {
    * @returns Whether it is now held.
    */
   async acquire(): Promise<boolean> {
-    const sentAt = Date.now();
+    const sentAt = performance.now();
     try {
       this.#revision = await this.#kv.create(this.key, this.owner);
       this.#sentAt = sentAt;
@@ -79,7 +85,7 @@ export class PartitionLease {
    */
   async renew(): Promise<boolean> {
     if (this.#revision === 0) return false;
-    const sentAt = Date.now();
+    const sentAt = performance.now();
     try {
       this.#revision = await this.#kv.update(this.key, this.owner, this.#revision);
       this.#sentAt = sentAt;

@@ -1,7 +1,7 @@
 import type { Pipeline, PipelineCheckpoint } from 'market-data-pipeline';
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CheckpointSlot } from './checkpoint-slot.js';
 import { ensureNatsLayout } from './ensure-nats-layout.js';
 import { natsNames } from './nats-names.js';
@@ -53,6 +53,26 @@ describe('PartitionLease', () => {
     // The old holder's renewal fails: someone else wrote the key.
     expect(await a.renew()).toBe(false);
     expect((await kv.get('partition.0'))?.string()).toBe('b');
+  }, 20_000);
+
+  it('measures held on a monotonic clock: a wall-clock step does not extend it', async () => {
+    const names = natsNames('mono');
+    await ensureNatsLayout(nc, names, { timeframes: ['1m'], leaseTtlMs: TTL });
+    const kv = await new Kvm(nc).open(names.leaseBucket);
+    const now = Date.now();
+    const wall = vi.spyOn(Date, 'now');
+    try {
+      // The wall clock is an hour ahead at the acquisition, then NTP steps it back: a Date.now()
+      // deadline would lie an hour ahead, and held would stay true long after the TTL.
+      wall.mockReturnValue(now + 3_600_000);
+      const lease = new PartitionLease(kv, 'partition.0', 'a', TTL);
+      expect(await lease.acquire()).toBe(true);
+      wall.mockRestore();
+      await sleep(TTL);
+      expect(lease.held).toBe(false);
+    } finally {
+      wall.mockRestore();
+    }
   }, 20_000);
 
   it('fences a holder that lost its lease: its store and checkpoint writes fail, the new owner’s stand', async () => {
@@ -161,7 +181,7 @@ describe('Worker', () => {
       unhang();
       await worker.stop();
     }
-  }, 30_000);
+  }, 60_000);
 });
 
 describe('Worker (kill-a-worker integration)', () => {
@@ -185,6 +205,8 @@ describe('Worker (kill-a-worker integration)', () => {
       // after it; the others see it at their next round (another TTL/3). 2 s of slack for a loaded machine.
       expect(t.afterMs).toBeLessThan(TTL + (2 * TTL) / 3 + 2000);
     }
+    // No worker error and no dead letter: a fenced write is retried, not given up.
+    expect(report.errors).toEqual([]);
     const { account } = report;
     expect(account.missing).toEqual([]);
     expect(account.wrong).toEqual([]);

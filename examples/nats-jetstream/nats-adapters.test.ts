@@ -183,6 +183,8 @@ describe('NatsSink', () => {
       { signal: new AbortController().signal },
     );
     await expect(write).rejects.toThrow('lease lost');
+    // Retryable: a stall with a valid lease passes at the pipeline's retry instead of dead-lettering.
+    await expect(write).rejects.toMatchObject({ retryable: true });
     const stored = await new NatsStore(nc, { names }).range('BTCUSD', '1m', T0, T0 + 8 * MIN);
     expect(stored).toEqual(bars.slice(0, 3));
     const kv = await new Kvm(nc).open(names.documentBucket);
@@ -264,9 +266,12 @@ describe('NatsSink', () => {
     await p0.write(record, { signal }); // a retry: de-duplicated
     // Another partition's pipeline numbers its alerts from 1 too: its DATA-ALERT-001 is another alert.
     await new NatsSink(nc, { names, scope: 'p1' }).writeMany([record], { signal });
+    // So does a new owner of p1 (another lease revision, the epoch), resuming from an older checkpoint.
+    await new NatsSink(nc, { names, scope: 'p1', epoch: 7 }).writeMany([record], { signal });
+    await new NatsSink(nc, { names, scope: 'p1', epoch: 9 }).writeMany([record], { signal });
     const jsm = await jetstreamManager(nc);
     const events = await jsm.streams.info(names.eventStream);
-    expect(events.state.messages).toBe(2);
+    expect(events.state.messages).toBe(4);
     expect((await jsm.streams.getMessage(names.eventStream, { seq: 1 }))?.subject).toBe(`${names.prefix}.alert.warning`);
     const result = await p0.write(
       {

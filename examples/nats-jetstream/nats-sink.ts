@@ -22,12 +22,21 @@ export interface NatsSinkOptions {
    * same id as a duplicate.
    */
   readonly scope?: string;
+  /**
+   * Put between the scope and the `alert_id` in an alert's `Nats-Msg-Id`
+   * (`p3|17|DATA-ALERT-001`): a worker passes its lease's revision, because a new owner resumes
+   * numbering alerts from the partition's checkpoint and would reuse ids the old owner already
+   * published after it (the server would drop the new alerts as duplicates). Absent: nothing.
+   */
+  readonly epoch?: number;
   /** Whether to take closed bars. Turn it off when the pipeline's store is a `NatsStore` on the same streams. @defaultValue true */
   readonly bars?: boolean;
   /**
    * Called before every message reaches the server: before each publish and each document write
    * (and before the read a document's first write needs). A rejection fails the write with a
-   * `SinkError` and nothing after it is sent. A worker passes its lease check here, so a worker
+   * retryable `SinkError` and nothing after it is sent: the pipeline retries it, which passes
+   * once a brief stall is over and the lease renewed, and keeps failing after a loss until the
+   * worker stops the pipeline (nothing is dead-lettered for good over a stall). A worker passes its lease check here, so a worker
    * that lost its partition writes nothing more (see `writeTimeoutMs`). With a fence, documents
    * are written with compare-and-set (see the class summary).
    */
@@ -49,7 +58,7 @@ export interface NatsSinkOptions {
  * |---|---|
  * | bars | stream per timeframe, subject `md.bar.<tf>.<symbol>`, one message per bar, `Nats-Msg-Id` `<symbol>\|<tf>\|<open time>\|<revision>` |
  * | document | KV bucket `md_docs`, key `<name>.<symbol>` (`<name>[.<scope>]` without a symbol); agents `watch` it |
- * | alert | subject `md.alert.<severity>`, `Nats-Msg-Id` `[<scope>\|]<alert_id>` (alert ids are numbered per pipeline, so per partition) |
+ * | alert | subject `md.alert.<severity>`, `Nats-Msg-Id` `[<scope>\|][<epoch>\|]<alert_id>` (alert ids are numbered per pipeline, so per partition and owner) |
  * | dataset (JSON) | subject `md.response.<request id>`; the answer's `output_path` is `nats:<subject>` |
  *
  * Every publish is acknowledged by the server before a write resolves; a missing or failed
@@ -79,6 +88,7 @@ export class NatsSink implements Sink {
   readonly #kvm: Kvm;
   readonly #names: NatsNames;
   readonly #scope: string | undefined;
+  readonly #epoch: number | undefined;
   readonly #bars: boolean;
   readonly #fence: (() => void | Promise<void>) | undefined;
   readonly #maxInFlight: number;
@@ -97,6 +107,7 @@ export class NatsSink implements Sink {
     this.#kvm = new Kvm(this.#js);
     this.#names = options.names ?? natsNames();
     this.#scope = options.scope;
+    this.#epoch = options.epoch;
     this.#bars = options.bars ?? true;
     this.#fence = options.fence;
     this.#maxInFlight = options.maxInFlight ?? 500;
@@ -156,15 +167,15 @@ export class NatsSink implements Sink {
     } catch (cause) {
       throw new SinkError(`${this.name}: fenced off (${cause instanceof Error ? cause.message : String(cause)})`, {
         sink: this.name,
-        retryable: false,
+        retryable: true,
         cause,
       });
     }
   }
 
-  /** Alert ids are numbered per pipeline: with one pipeline per partition, the scope keeps them apart. */
+  /** Alert ids are numbered per pipeline: with one pipeline per partition, the scope keeps them apart, and the epoch one owner's from the next. */
   #alertMessageId(alertId: string): string {
-    return this.#scope === undefined ? alertId : `${this.#scope}|${alertId}`;
+    return [this.#scope, this.#epoch, alertId].filter((part) => part !== undefined).join('|');
   }
 
   #timeout(): { timeout?: number } {

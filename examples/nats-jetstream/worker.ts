@@ -210,7 +210,14 @@ export class Worker {
       const fence = (): void => lease.assertHeld();
       const writeTimeoutMs = lease.marginMs;
       const store = new NatsStore(this.#nc, { names: this.#names, fence, writeTimeoutMs });
-      const sink = new NatsSink(this.#nc, { names: this.#names, scope: `p${partition}`, bars: false, fence, writeTimeoutMs });
+      const sink = new NatsSink(this.#nc, {
+        names: this.#names,
+        scope: `p${partition}`,
+        bars: false,
+        fence,
+        writeTimeoutMs,
+        epoch: lease.revision,
+      });
       const pipeline =
         symbols.length === 0
           ? undefined

@@ -1,6 +1,6 @@
 import { Pipeline, type RevisedBar } from 'market-data-pipeline';
 import { ManualClock, SimulatedSource } from 'market-data-pipeline/testing';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,8 @@ import { escapeToken, unescapeToken } from './escape-token.js';
 import { natsNames } from './nats-names.js';
 import { NatsSink } from './nats-sink.js';
 import { NatsStore } from './nats-store.js';
-import { fnv1a32, partitionOf } from './partition-of.js';
+import { fnv1a32 } from './fnv1a32.js';
+import { partitionOf } from './partition-of.js';
 import { startNatsServer, type NatsServer } from './start-nats-server.js';
 
 const MIN = 60_000;
@@ -48,6 +49,16 @@ function bar(timestamp: number, price: number, revision: number): RevisedBar {
 describeStoreContract({
   name: 'NatsStore',
   create: async () => new NatsStore(nc, { names: await freshNames() }),
+});
+
+describe('ensureNatsLayout', () => {
+  it('reports a stream update the server refuses instead of trying to add the stream again', async () => {
+    const names = natsNames('refused');
+    const jsm = await jetstreamManager(nc);
+    // Someone created the 1m stream in memory; a stream's storage cannot be changed by an update.
+    await jsm.streams.add({ name: names.barStream('1m'), subjects: [`${names.prefix}.bar.1m.*`], storage: StorageType.Memory });
+    await expect(ensureNatsLayout(nc, names, { timeframes: ['1m'] })).rejects.toThrow(/storage/i);
+  });
 });
 
 describe('escapeToken', () => {

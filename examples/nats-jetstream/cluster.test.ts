@@ -134,6 +134,43 @@ describe('PartitionLease', () => {
 });
 
 describe('Worker', () => {
+  it('uses the lease bucket’s max_age, and says so, when its leaseTtlMs differs', async () => {
+    const names = natsNames('ttl');
+    await ensureNatsLayout(nc, names, { timeframes: ['1m'], leaseTtlMs: TTL });
+    const events: WorkerEvent[] = [];
+    const checkpoint: PipelineCheckpoint = { version: 1, at: 1, symbols: {}, limiters: {}, alertSequence: 0, pending: {} };
+    const pipeline = (): Pipeline =>
+      ({
+        on: () => () => undefined,
+        start: () => undefined,
+        checkpoint: () => checkpoint,
+        flush: () => Promise.resolve(),
+        stop: () => Promise.resolve(),
+      }) as unknown as Pipeline;
+    // Configured for 10 TTLs: renewing every 10 TTL / 3 would let the bucket's leases expire between renewals.
+    const worker = new Worker(nc, {
+      id: 'w1',
+      exchange: 'simex',
+      symbols: ['BTCUSD'],
+      partitions: 1,
+      names,
+      leaseTtlMs: 10 * TTL,
+      pipeline,
+      onEvent: (event) => events.push(event),
+    });
+    worker.start();
+    try {
+      const deadline = Date.now() + 3 * TTL;
+      while (worker.partitions.length < 1 && Date.now() < deadline) await sleep(50);
+      expect(worker.partitions).toEqual([0]);
+      await sleep(2 * TTL);
+      expect(events.filter((event) => event.kind === 'lost')).toEqual([]);
+      expect(events.some((event) => event.kind === 'error' && String(event.error).includes(`max_age is ${TTL} ms`))).toBe(true);
+    } finally {
+      await worker.stop();
+    }
+  }, 30_000);
+
   it('keeps renewing its other leases while a lost partition’s pipeline hangs in stop() (a sink that never answers)', async () => {
     const names = natsNames('hang');
     await ensureNatsLayout(nc, names, { timeframes: ['1m'], leaseTtlMs: TTL });

@@ -44,7 +44,11 @@ export interface WorkerOptions {
   readonly pipeline: (parts: PartitionParts) => Pipeline;
   /** Where things live (the layout must exist: `ensureNatsLayout`). @defaultValue natsNames('md') */
   readonly names?: NatsNames;
-  /** The lease TTL, ms: the lease bucket's `max_age` given to `ensureNatsLayout`. @defaultValue 10000 */
+  /**
+   * The lease TTL, ms: the lease bucket's `max_age` given to `ensureNatsLayout`. When the bucket's
+   * differs (an existing bucket keeps its own), the worker reports an `error` event and uses the
+   * bucket's; a bucket without `max_age` stops the worker. @defaultValue 10000
+   */
   readonly leaseTtlMs?: number;
   /** How often held partitions' checkpoints are written, ms. @defaultValue leaseTtlMs / 2 */
   readonly checkpointMs?: number;
@@ -82,7 +86,8 @@ export class Worker {
   readonly #nc: NatsConnection;
   readonly #options: WorkerOptions;
   readonly #names: NatsNames;
-  readonly #ttlMs: number;
+  /** The lease TTL, ms: `leaseTtlMs` until the run reads the lease bucket's `max_age`, then that. */
+  #ttlMs: number;
   readonly #held = new Map<number, Held>();
   /** Pipelines of lost partitions being stopped in the background, and their leases being released. */
   readonly #settling = new Set<Promise<void>>();
@@ -108,9 +113,9 @@ export class Worker {
     return [...this.#held.keys()].sort((a, b) => a - b);
   }
 
-  /** Starts the loops (idempotent). */
+  /** Starts the loops (idempotent). A failure that ends them (e.g. the layout missing) is reported as an `error` event. */
   start(): void {
-    this.#running ??= this.#run();
+    this.#running ??= this.#run().catch((error: unknown) => this.#options.onEvent?.({ kind: 'error', partition: undefined, error }));
   }
 
   /** Stops: checkpoints and releases every partition, waits for lost partitions' pipelines to stop, then releases the worker's own entry. */
@@ -124,6 +129,16 @@ export class Worker {
     const kvm = new Kvm(this.#nc);
     const leases = await kvm.open(this.#names.leaseBucket);
     const checkpoints = await kvm.open(this.#names.checkpointBucket);
+    // An existing bucket keeps the max_age it was created with (kvm.create does not change it): the server's TTL is the one that counts.
+    const { ttl } = await leases.status();
+    if (ttl !== this.#ttlMs) {
+      const error = new Error(
+        `The lease bucket's max_age is ${ttl} ms, not leaseTtlMs ${this.#ttlMs}: ${ttl > 0 ? 'using the bucket’s' : 'leases would never expire'}`,
+      );
+      this.#options.onEvent?.({ kind: 'error', partition: undefined, error });
+      if (ttl === 0) throw error;
+      this.#ttlMs = ttl;
+    }
     const self = new PartitionLease(leases, `worker.${this.#options.id}`, this.#options.id, this.#ttlMs);
     let managing = true;
     const renewing = this.#renewLoop(self, () => managing);

@@ -4,9 +4,11 @@ import type { PartitionLease } from './partition-lease.js';
 
 /**
  * A partition's pipeline checkpoint in the checkpoint bucket, written with compare-and-set:
- * `create` the first time, then `update` with the revision this slot last read or wrote. A
- * write fails when the lease is not held (the fence) or when anyone else wrote the key since
- * (a new owner): a worker that lost its partition can never overwrite the new owner's state.
+ * `update` with the revision this slot last wrote. A new owner's {@link CheckpointSlot.load}
+ * writes the checkpoint back at once (a claim), so the key's revision moves at takeover: the old
+ * owner's next `save` fails even when its own view of its lease still says held. A write fails
+ * when the lease is not held (the fence) or when anyone else wrote the key since (a new owner):
+ * a worker that lost its partition can never overwrite the new owner's state.
  */
 export class CheckpointSlot {
   readonly #kv: KV;
@@ -26,26 +28,36 @@ export class CheckpointSlot {
   }
 
   /**
-   * Reads the checkpoint and remembers its revision for the next `save`.
+   * Reads the checkpoint and claims it: writes it back unchanged with compare-and-set (`null` when
+   * the partition never had one), remembering the new revision for the next `save`. A write of
+   * the old owner landing in between makes the claim fail; it is read again (three tries).
    *
    * @returns The checkpoint, or `undefined` when the partition never had one.
+   * @throws When the lease is not held, or the claim failed three times.
    */
   async load(): Promise<PipelineCheckpoint | undefined> {
-    const entry = await this.#kv.get(this.#key);
-    if (entry === null || entry.operation !== 'PUT') return undefined;
-    this.#revision = entry.revision;
-    return entry.json<PipelineCheckpoint>();
+    for (let attempt = 1; ; attempt++) {
+      const entry = await this.#kv.get(this.#key);
+      const body = entry !== null && entry.operation === 'PUT' ? entry.string() : 'null';
+      this.#lease.assertHeld();
+      try {
+        this.#revision = entry === null ? await this.#kv.create(this.#key, body) : await this.#kv.update(this.#key, body, entry.revision);
+        return (JSON.parse(body) as PipelineCheckpoint | null) ?? undefined;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
   }
 
   /**
-   * Writes the checkpoint with compare-and-set (see the class summary).
+   * Writes the checkpoint with compare-and-set (see the class summary). Call `load` first.
    *
    * @param checkpoint - The pipeline's `checkpoint()`.
-   * @throws When the lease is not held or the key changed since this slot's last read or write.
+   * @throws When the lease is not held or the key changed since this slot's last write.
    */
   async save(checkpoint: PipelineCheckpoint): Promise<void> {
     this.#lease.assertHeld();
     const body = JSON.stringify(checkpoint);
-    this.#revision = this.#revision === 0 ? await this.#kv.create(this.#key, body) : await this.#kv.update(this.#key, body, this.#revision);
+    this.#revision = await this.#kv.update(this.#key, body, this.#revision);
   }
 }

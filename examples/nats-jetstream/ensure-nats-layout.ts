@@ -1,5 +1,5 @@
 import { DEFAULT_RETENTION, type Retention, type Timeframe } from 'market-data-pipeline';
-import { jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { NatsNames } from './nats-names.js';
@@ -57,12 +57,16 @@ export async function ensureNatsLayout(nc: NatsConnection, names: NatsNames, opt
       duplicate_window: duplicateWindow,
       allow_direct: true,
     };
-    try {
-      await jsm.streams.info(stream.name);
-      await jsm.streams.update(stream.name, config);
-    } catch {
-      await jsm.streams.add(config);
-    }
+    // Only a missing stream is added; a failed update (a setting the server refuses) throws.
+    const exists = await jsm.streams.info(stream.name).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound) return false;
+        throw error;
+      },
+    );
+    if (exists) await jsm.streams.update(stream.name, config);
+    else await jsm.streams.add(config);
   }
   const kvm = new Kvm(nc);
   await kvm.create(names.documentBucket, { history: 1 });

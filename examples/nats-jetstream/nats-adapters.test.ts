@@ -1,6 +1,6 @@
 import { Pipeline, type RevisedBar } from 'market-data-pipeline';
 import { ManualClock, SimulatedSource } from 'market-data-pipeline/testing';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,8 @@ import { escapeToken, unescapeToken } from './escape-token.js';
 import { natsNames } from './nats-names.js';
 import { NatsSink } from './nats-sink.js';
 import { NatsStore } from './nats-store.js';
-import { fnv1a32, partitionOf } from './partition-of.js';
+import { fnv1a32 } from './fnv1a32.js';
+import { partitionOf } from './partition-of.js';
 import { startNatsServer, type NatsServer } from './start-nats-server.js';
 
 const MIN = 60_000;
@@ -48,6 +49,16 @@ function bar(timestamp: number, price: number, revision: number): RevisedBar {
 describeStoreContract({
   name: 'NatsStore',
   create: async () => new NatsStore(nc, { names: await freshNames() }),
+});
+
+describe('ensureNatsLayout', () => {
+  it('reports a stream update the server refuses instead of trying to add the stream again', async () => {
+    const names = natsNames('refused');
+    const jsm = await jetstreamManager(nc);
+    // Someone created the 1m stream in memory; a stream's storage cannot be changed by an update.
+    await jsm.streams.add({ name: names.barStream('1m'), subjects: [`${names.prefix}.bar.1m.*`], storage: StorageType.Memory });
+    await expect(ensureNatsLayout(nc, names, { timeframes: ['1m'] })).rejects.toThrow(/storage/i);
+  });
 });
 
 describe('escapeToken', () => {
@@ -126,9 +137,84 @@ describe('NatsStore', () => {
     await expect(store.upsert('BTCUSD', '1m', [bar(T0, 1, 0)])).rejects.toThrow('lease lost');
     expect(await new NatsStore(nc, { names }).last('BTCUSD', '1m')).toBeUndefined();
   });
+
+  it('stops publishing where the lease lapses halfway through an upsert: nothing after that point lands', async () => {
+    const names = await freshNames();
+    // The fence is checked before the load, after it, then before each publish: it holds for the
+    // two checks and the first 5 bars' publishes, then lapses.
+    let checks = 0;
+    const store = new NatsStore(nc, {
+      names,
+      fence: () => {
+        if (++checks > 2 + 5) throw new Error('lease lost');
+      },
+    });
+    const bars = Array.from({ length: 10 }, (_, i) => bar(T0 + i * MIN, i + 1, 0));
+    await expect(store.upsert('BTCUSD', '1m', bars)).rejects.toThrow('lease lost');
+    const stored = await new NatsStore(nc, { names }).range('BTCUSD', '1m', T0, T0 + 10 * MIN);
+    expect(stored).toEqual(bars.slice(0, 5));
+  });
+
+  it('checks the fence again after loading the series, before publishing', async () => {
+    const names = await freshNames();
+    let held = true;
+    await new NatsStore(nc, { names }).upsert('BTCUSD', '1m', [bar(T0, 1, 0)]);
+    const late = new NatsStore(nc, {
+      names,
+      fence: () => {
+        if (!held) throw new Error('lease lost');
+      },
+    });
+    // The load of a series takes a while; the lease lapses meanwhile.
+    const loading = late.upsert('BTCUSD', '1m', [bar(T0 + MIN, 2, 0)]);
+    held = false;
+    await expect(loading).rejects.toThrow('lease lost');
+    expect(await new NatsStore(nc, { names }).last('BTCUSD', '1m')).toEqual(bar(T0, 1, 0));
+  });
 });
 
 describe('NatsSink', () => {
+  it('stops writing where the lease lapses halfway through a batch: no later bar, alert or document lands', async () => {
+    const names = await freshNames();
+    // The fence is checked before each publish and each document write: it holds for 3 bars.
+    let checks = 0;
+    const sink = new NatsSink(nc, {
+      names,
+      maxInFlight: 2,
+      fence: () => {
+        if (++checks > 3) throw new Error('lease lost');
+      },
+    });
+    const bars = Array.from({ length: 8 }, (_, i) => bar(T0 + i * MIN, i + 1, 0));
+    const write = sink.writeMany(
+      [
+        { kind: 'bars', symbol: 'BTCUSD', timeframe: '1m', bars },
+        { kind: 'document', name: 'latest_ohlcv', symbol: 'BTCUSD', body: { symbol: 'BTCUSD' } },
+      ] as never,
+      { signal: new AbortController().signal },
+    );
+    await expect(write).rejects.toThrow('lease lost');
+    // Retryable: a stall with a valid lease passes at the pipeline's retry instead of dead-lettering.
+    await expect(write).rejects.toMatchObject({ retryable: true });
+    const stored = await new NatsStore(nc, { names }).range('BTCUSD', '1m', T0, T0 + 8 * MIN);
+    expect(stored).toEqual(bars.slice(0, 3));
+    const kv = await new Kvm(nc).open(names.documentBucket);
+    expect(await kv.get('latest_ohlcv.BTCUSD')).toBeNull();
+  });
+
+  it('writes a fenced document with compare-and-set: a dead owner’s late write does not overwrite the new owner’s', async () => {
+    const names = await freshNames();
+    const signal = new AbortController().signal;
+    const doc = (owner: string): never => ({ kind: 'document', name: 'latest_ohlcv', symbol: 'BTCUSD', body: { owner } }) as never;
+    // The old owner's fence still passes: its check ran before the lease lapsed, its put lands late.
+    const old = new NatsSink(nc, { names, fence: () => undefined });
+    await old.writeMany([doc('old')], { signal });
+    const heir = new NatsSink(nc, { names, fence: () => undefined });
+    await heir.writeMany([doc('heir')], { signal });
+    await expect(old.writeMany([doc('old, late')], { signal })).rejects.toThrow();
+    const kv = await new Kvm(nc).open(names.documentBucket);
+    expect((await kv.get('latest_ohlcv.BTCUSD'))?.json()).toEqual({ owner: 'heir' });
+  });
   it('publishes a pipeline’s bars once each (de-duplicated by Nats-Msg-Id), documents to KV, alerts to their subject', async () => {
     const names = await freshNames();
     const clock = new ManualClock(T0 + 30 * MIN + 1000);
@@ -191,9 +277,12 @@ describe('NatsSink', () => {
     await p0.write(record, { signal }); // a retry: de-duplicated
     // Another partition's pipeline numbers its alerts from 1 too: its DATA-ALERT-001 is another alert.
     await new NatsSink(nc, { names, scope: 'p1' }).writeMany([record], { signal });
+    // So does a new owner of p1 (another lease revision, the epoch), resuming from an older checkpoint.
+    await new NatsSink(nc, { names, scope: 'p1', epoch: 7 }).writeMany([record], { signal });
+    await new NatsSink(nc, { names, scope: 'p1', epoch: 9 }).writeMany([record], { signal });
     const jsm = await jetstreamManager(nc);
     const events = await jsm.streams.info(names.eventStream);
-    expect(events.state.messages).toBe(2);
+    expect(events.state.messages).toBe(4);
     expect((await jsm.streams.getMessage(names.eventStream, { seq: 1 }))?.subject).toBe(`${names.prefix}.alert.warning`);
     const result = await p0.write(
       {

@@ -1,4 +1,4 @@
-import { MemoryStore, Pipeline, type Ohlcv } from 'market-data-pipeline';
+import { MemoryStore, Pipeline, type Ohlcv, type RevisedBar, type Store } from 'market-data-pipeline';
 import { ManualClock, SimulatedSource } from 'market-data-pipeline/testing';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -13,7 +13,7 @@ const MIN = 60_000;
 const T0 = Date.UTC(2025, 0, 30);
 const PARTITIONS = 4;
 const EXCHANGE = 'simex';
-const PREFIXES = ['src1', 'src2', 'src3'];
+const PREFIXES = ['src1', 'src2', 'src3', 'src4', 'src5'];
 
 let server: NatsServer;
 let nc: NatsConnection;
@@ -43,6 +43,10 @@ function market(): { target: number; mine: string[]; other: string; bars: Map<st
     generate: { start: T0, count: 60 },
   });
   return { target, mine, other, bars: new Map([...mine, other].map((s) => [s, exchange.series(s)])) };
+}
+
+function revised(rows: readonly Ohlcv[]): RevisedBar[] {
+  return rows.map((row) => ({ ...row, revision: 0 }));
 }
 
 /** The gateway: every bar of every symbol, minute by minute, to `<prefix>.in.<exchange>.<symbol>`, acknowledged. */
@@ -149,6 +153,77 @@ describe('NatsSource', () => {
       );
     } finally {
       await heir.stop();
+    }
+  });
+  it('leaves a correction of a stored bar unacknowledged until it is stored', async () => {
+    const names = natsNames('src4');
+    await ensureNatsLayout(nc, names, { timeframes: ['1m'], raw: true });
+    const { target, mine, bars } = market();
+    await publishRaw(names, bars);
+    const source = new NatsSource(nc, { names, partition: target, exchange: EXCHANGE });
+    await source.start();
+    try {
+      await waitFor(() => source.unacknowledged === 180, 10_000);
+      const series = bars.get(mine[0]!)!;
+      const store = source.acknowledging(new MemoryStore());
+      await store.upsert(mine[0]!, '1m', revised(series.slice(0, 10)));
+      expect(source.unacknowledged).toBe(170);
+      // The gateway corrects the bar of 00:03 (another message id): only the buffered row changed, nothing stored it.
+      const fixed = { ...series[3]!, close: series[3]!.close + 1, high: series[3]!.high + 1 };
+      await jetstream(nc).publish(names.rawInput(EXCHANGE, mine[0]!), JSON.stringify(fixed), {
+        msgID: `${EXCHANGE}|${mine[0]}|1m|${fixed.timestamp}|fix`,
+      });
+      await waitFor(
+        async () => ((await source.fetchOhlcv({ symbol: mine[0]!, timeframe: '1m', since: T0 })) as Ohlcv[])[3]?.close === fixed.close,
+        5000,
+      );
+      expect(source.unacknowledged).toBe(171);
+      await store.upsert(mine[0]!, '1m', [{ ...fixed, revision: 1 }]);
+      expect(source.unacknowledged).toBe(170);
+    } finally {
+      await source.stop();
+    }
+  });
+
+  it('acknowledges only the messages that had arrived when the upsert began', async () => {
+    const names = natsNames('src5');
+    await ensureNatsLayout(nc, names, { timeframes: ['1m'], raw: true });
+    const { target, mine, bars } = market();
+    await publishRaw(names, bars);
+    const source = new NatsSource(nc, { names, partition: target, exchange: EXCHANGE });
+    await source.start();
+    try {
+      await waitFor(() => source.unacknowledged === 180, 10_000);
+      const series = bars.get(mine[0]!)!;
+      const memory = new MemoryStore();
+      let open = (): void => undefined;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      // A store that takes a while to store.
+      const slow: Store = {
+        upsert: async (symbol, timeframe, rows) => {
+          await gate;
+          memory.upsert(symbol, timeframe, rows);
+        },
+        range: (symbol, timeframe, start, end) => memory.range(symbol, timeframe, start, end),
+        last: (symbol, timeframe) => memory.last(symbol, timeframe),
+        prune: (symbol, timeframe, before) => memory.prune(symbol, timeframe, before),
+      };
+      const upserting = source.acknowledging(slow).upsert(mine[0]!, '1m', revised(series.slice(0, 10)));
+      // Meanwhile a correction of 00:05 arrives: the upsert in flight does not store it.
+      const fixed = { ...series[5]!, close: series[5]!.close + 1, high: series[5]!.high + 1 };
+      await jetstream(nc).publish(names.rawInput(EXCHANGE, mine[0]!), JSON.stringify(fixed), {
+        msgID: `${EXCHANGE}|${mine[0]}|1m|${fixed.timestamp}|fix`,
+      });
+      await waitFor(
+        async () => ((await source.fetchOhlcv({ symbol: mine[0]!, timeframe: '1m', since: T0 })) as Ohlcv[])[5]?.close === fixed.close,
+        5000,
+      );
+      open();
+      await upserting;
+      // 180 received + 1 correction − the 10 messages the upsert covered.
+      expect(source.unacknowledged).toBe(171);
+    } finally {
+      await source.stop();
     }
   });
 });

@@ -28,11 +28,20 @@ export interface NatsSourceOptions {
   readonly keep?: number;
 }
 
-/** A received raw bar and its messages (a redelivery or a re-publish adds one). */
+/** A received raw bar and its messages not yet acknowledged (a correction or a redelivery adds one). */
 interface Entry {
   row: { readonly timestamp: number };
+  /** The row as received (JSON), to tell a correction from the same bar again. */
+  text: string;
   readonly messages: JsMsg[];
+  /** Whether the row as it is now was stored and every message of it acknowledged. */
   acked: boolean;
+}
+
+/** The messages of one entry an upsert covers: those it held when the upsert began. */
+interface Covered {
+  readonly entry: Entry;
+  readonly messages: readonly JsMsg[];
 }
 
 const NS_PER_MS = 1_000_000;
@@ -47,10 +56,13 @@ const NS_PER_MS = 1_000_000;
  * and answers `fetchOhlcv` from that buffer.
  *
  * A bar is acknowledged only after it is stored: give the pipeline `source.acknowledging(store)`
- * as its store, whose `upsert` of the source's timeframe acknowledges every buffered bar of that
- * symbol up to the newest upserted open time. A worker that dies before storing leaves its bars
- * unacknowledged; the server redelivers them to the partition's next owner after `ackWaitMs`.
- * `maxAckPending` bounds what is delivered and not stored.
+ * as its store, whose `upsert` of the source's timeframe acknowledges, once the store resolved,
+ * the messages of that symbol up to the newest upserted open time that had arrived when the upsert
+ * began. A message arriving during the upsert stays unacknowledged; so does a correction (a
+ * message with another row for an open time already stored), until a later upsert covers it. The
+ * same row again (a redelivery) is acknowledged at once. A worker that dies before storing leaves
+ * its bars unacknowledged; the server redelivers them to the partition's next owner after
+ * `ackWaitMs`. `maxAckPending` bounds what is delivered and not stored.
  */
 export class NatsSource implements Source {
   /** The source's name. */
@@ -65,6 +77,7 @@ export class NatsSource implements Source {
   readonly #ackWaitMs: number;
   readonly #keep: number;
   readonly #buffers = new Map<string, Map<number, Entry>>();
+  #starting: Promise<void> | undefined;
   #messages: ConsumerMessages | undefined;
   #reading: Promise<void> | undefined;
 
@@ -96,9 +109,13 @@ export class NatsSource implements Source {
     return n;
   }
 
-  /** Creates (or updates) the partition's durable consumer and starts receiving. Idempotent. */
-  async start(): Promise<void> {
-    if (this.#messages !== undefined) return;
+  /** Creates (or updates) the partition's durable consumer and starts receiving. Idempotent, also when called again before it resolved. */
+  start(): Promise<void> {
+    this.#starting ??= this.#start();
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
     const jsm = await jetstreamManager(this.#nc);
     const stream = this.#names.rawStream;
     await jsm.consumers.add(stream, {
@@ -141,8 +158,9 @@ export class NatsSource implements Source {
   }
 
   /**
-   * A store that stores through `store` and then acknowledges the raw bars it covered (see the
-   * class summary). Give it to the pipeline as its store.
+   * A store that stores through `store` and then acknowledges the raw bars' messages it covered
+   * (those that had arrived when the upsert began: see the class summary). Give it to the
+   * pipeline as its store.
    *
    * @param store - Where bars are kept (e.g. a `NatsStore`).
    * @returns The acknowledging store (same methods, `upsert` acknowledging after it resolved).
@@ -150,8 +168,10 @@ export class NatsSource implements Source {
   acknowledging(store: Store): Store {
     return {
       upsert: async (symbol: string, timeframe: Timeframe, bars: readonly RevisedBar[]): Promise<void> => {
+        const covered =
+          timeframe === this.timeframe && bars.length > 0 ? this.#covered(symbol, Math.max(...bars.map((bar) => bar.timestamp))) : [];
         await store.upsert(symbol, timeframe, bars);
-        if (timeframe === this.timeframe && bars.length > 0) this.#acknowledge(symbol, Math.max(...bars.map((bar) => bar.timestamp)));
+        this.#acknowledge(symbol, covered);
       },
       range: (symbol, timeframe, start, end) => store.range(symbol, timeframe, start, end),
       last: (symbol, timeframe) => store.last(symbol, timeframe),
@@ -180,26 +200,41 @@ export class NatsSource implements Source {
       return;
     }
     const symbol = unescapeToken(symbolToken);
+    const text = message.string();
     let buffer = this.#buffers.get(symbol);
     if (buffer === undefined) this.#buffers.set(symbol, (buffer = new Map<number, Entry>()));
     const entry = buffer.get(row.timestamp);
-    if (entry === undefined) buffer.set(row.timestamp, { row, messages: [message], acked: false });
+    if (entry === undefined) buffer.set(row.timestamp, { row, text, messages: [message], acked: false });
+    else if (entry.acked && entry.text === text)
+      message.ack(); // the stored row again: nothing new to store
     else {
       entry.row = row;
-      if (entry.acked) message.ack();
-      else entry.messages.push(message);
+      entry.text = text;
+      entry.messages.push(message);
+      entry.acked = false;
     }
   }
 
-  #acknowledge(symbol: string, upTo: number): void {
+  /** The messages an upsert up to `upTo` covers: every unacknowledged entry's, as they are now. */
+  #covered(symbol: string, upTo: number): Covered[] {
+    const covered: Covered[] = [];
+    for (const [timestamp, entry] of this.#buffers.get(symbol) ?? [])
+      if (timestamp <= upTo && !entry.acked) covered.push({ entry, messages: [...entry.messages] });
+    return covered;
+  }
+
+  #acknowledge(symbol: string, covered: readonly Covered[]): void {
+    for (const { entry, messages } of covered) {
+      for (const message of messages) {
+        const i = entry.messages.indexOf(message);
+        if (i === -1) continue; // acknowledged by another upsert meanwhile
+        entry.messages.splice(i, 1);
+        message.ack();
+      }
+      entry.acked = entry.messages.length === 0;
+    }
     const buffer = this.#buffers.get(symbol);
     if (buffer === undefined) return;
-    for (const [timestamp, entry] of buffer) {
-      if (timestamp > upTo || entry.acked) continue;
-      for (const message of entry.messages) message.ack();
-      entry.messages.length = 0;
-      entry.acked = true;
-    }
     const acked = [...buffer].filter(([, entry]) => entry.acked).sort(([a], [b]) => a - b);
     for (const [timestamp] of acked.slice(0, Math.max(0, acked.length - this.#keep))) buffer.delete(timestamp);
   }

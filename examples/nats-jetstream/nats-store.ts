@@ -9,8 +9,18 @@ import { withinWindow } from './within-window.js';
 export interface NatsStoreOptions {
   /** Where things live (create them with `ensureNatsLayout` first). @defaultValue natsNames('md') */
   readonly names?: NatsNames;
-  /** Called before every `upsert` and `prune`; a rejection fails the call (a worker's lease check). */
+  /**
+   * Called before every write reaches the server: at the start of `upsert` and `prune`, again once
+   * the series is loaded, and before each publish and each message deletion. A rejection fails the
+   * call and nothing after it is sent (a worker's lease check: see `writeTimeoutMs`).
+   */
   readonly fence?: () => void | Promise<void>;
+  /**
+   * How long one publish (or message deletion) may wait for the server's answer, ms. A worker sets
+   * it no longer than its lease's fence margin, so that a write started while the lease was held
+   * settles before the server can hand the lease to another worker. @defaultValue the connection's request timeout
+   */
+  readonly writeTimeoutMs?: number;
   /** How long loading one series from the server may take, ms. @defaultValue 30000 */
   readonly loadTimeoutMs?: number;
 }
@@ -46,6 +56,7 @@ export class NatsStore implements Store {
   readonly #names: NatsNames;
   readonly #fence: (() => void | Promise<void>) | undefined;
   readonly #loadTimeoutMs: number;
+  readonly #writeTimeoutMs: number | undefined;
   readonly #series = new Map<string, Promise<Series>>();
 
   /**
@@ -54,7 +65,8 @@ export class NatsStore implements Store {
    */
   constructor(nc: NatsConnection, options: NatsStoreOptions = {}) {
     this.#js = jetstream(nc);
-    this.#jsm = jetstreamManager(nc);
+    this.#writeTimeoutMs = options.writeTimeoutMs;
+    this.#jsm = jetstreamManager(nc, this.#writeTimeoutMs === undefined ? {} : { timeout: this.#writeTimeoutMs });
     this.#names = options.names ?? natsNames();
     this.#fence = options.fence;
     this.#loadTimeoutMs = options.loadTimeoutMs ?? 30_000;
@@ -62,7 +74,8 @@ export class NatsStore implements Store {
 
   /**
    * Publishes bars (up to 500 acknowledgements outstanding, every one awaited) and applies them: a stored bar is
-   * replaced only by one with an equal or higher `revision`.
+   * replaced only by one with an equal or higher `revision`. The fence is checked before loading, after
+   * loading and before each publish; once it rejects (or a publish fails) no further bar is sent.
    *
    * @param symbol - The series' symbol.
    * @param timeframe - The series' timeframe.
@@ -71,15 +84,19 @@ export class NatsStore implements Store {
   async upsert(symbol: string, timeframe: Timeframe, bars: readonly RevisedBar[]): Promise<void> {
     await this.#fence?.();
     const series = await this.#load(symbol, timeframe);
+    await this.#fence?.();
     const subject = this.#names.barSubject(symbol, timeframe);
     const acks = await withinWindow(
-      bars.map(
-        (bar) => () =>
-          this.#js.publish(subject, JSON.stringify(bar), { msgID: barMessageId(symbol, timeframe, bar.timestamp, bar.revision) }),
-      ),
+      bars.map((bar) => async () => {
+        await this.#fence?.();
+        return this.#js.publish(subject, JSON.stringify(bar), {
+          msgID: barMessageId(symbol, timeframe, bar.timestamp, bar.revision),
+          ...(this.#writeTimeoutMs === undefined ? {} : { timeout: this.#writeTimeoutMs }),
+        });
+      }),
       500,
     );
-    bars.forEach((bar, i) => apply(series, bar, acks[i]?.seq ?? 0));
+    bars.forEach((bar, i) => apply(series, bar, acks[i]!.seq));
   }
 
   /**
@@ -114,7 +131,8 @@ export class NatsStore implements Store {
   }
 
   /**
-   * Deletes from the stream every message of the series' bars older than `before`.
+   * Deletes from the stream every message of the series' bars older than `before`, checking the
+   * fence before loading, after loading and before each deletion.
    *
    * @param symbol - The series' symbol.
    * @param timeframe - The series' timeframe.
@@ -124,12 +142,16 @@ export class NatsStore implements Store {
   async prune(symbol: string, timeframe: Timeframe, before: number): Promise<number> {
     await this.#fence?.();
     const series = await this.#load(symbol, timeframe);
+    await this.#fence?.();
     const jsm = await this.#jsm;
     const stream = this.#names.barStream(timeframe);
     let removed = 0;
     for (const [timestamp, slot] of series) {
       if (timestamp >= before) continue;
-      for (const seq of slot.seqs) await jsm.streams.deleteMessage(stream, seq, false).catch(() => false);
+      for (const seq of slot.seqs) {
+        await this.#fence?.();
+        await jsm.streams.deleteMessage(stream, seq, false).catch(() => false);
+      }
       series.delete(timestamp);
       removed++;
     }

@@ -20,6 +20,7 @@ export class PartitionLease {
   readonly #ttlMs: number;
   readonly #marginMs: number;
   #revision = 0;
+  /** When the last successful write was sent, `performance.now()` ms (monotonic: a wall-clock step cannot extend `held`). */
   #sentAt = Number.NEGATIVE_INFINITY;
 
   /**
@@ -37,9 +38,23 @@ export class PartitionLease {
     this.#marginMs = marginMs;
   }
 
+  /**
+   * How much sooner than the TTL {@link PartitionLease.held} turns false, ms: a write started while
+   * `held` and given at most this long to settle settles before the server can let anyone else
+   * take the key (the fenced writers' `writeTimeoutMs`).
+   */
+  get marginMs(): number {
+    return this.#marginMs;
+  }
+
+  /** The revision of this holder's last write of the key (0 when not held): changes with every acquisition. */
+  get revision(): number {
+    return this.#revision;
+  }
+
   /** Whether this holder may still act on the lease (see the class summary). */
   get held(): boolean {
-    return this.#revision > 0 && Date.now() - this.#sentAt < this.#ttlMs - this.#marginMs;
+    return this.#revision > 0 && performance.now() - this.#sentAt < this.#ttlMs - this.#marginMs;
   }
 
   /** Throws unless {@link PartitionLease.held}; the fence of the partition's store and sink. */
@@ -53,7 +68,7 @@ export class PartitionLease {
    * @returns Whether it is now held.
    */
   async acquire(): Promise<boolean> {
-    const sentAt = Date.now();
+    const sentAt = performance.now();
     try {
       this.#revision = await this.#kv.create(this.key, this.owner);
       this.#sentAt = sentAt;
@@ -70,7 +85,7 @@ export class PartitionLease {
    */
   async renew(): Promise<boolean> {
     if (this.#revision === 0) return false;
-    const sentAt = Date.now();
+    const sentAt = performance.now();
     try {
       this.#revision = await this.#kv.update(this.key, this.owner, this.#revision);
       this.#sentAt = sentAt;
@@ -81,11 +96,16 @@ export class PartitionLease {
     }
   }
 
-  /** Gives the lease up at once (deletes the key if this holder's write is still the last). */
+  /**
+   * Gives the lease up: `held` turns false at once (the fences reject every new write), then,
+   * after the margin (by then every write started while held has settled, given at most the
+   * margin: see `marginMs`), deletes the key if this holder's write is still the last.
+   */
   async release(): Promise<void> {
     if (this.#revision === 0) return;
     const revision = this.#revision;
     this.#revision = 0;
+    await new Promise((resolve) => setTimeout(resolve, this.#marginMs));
     await this.#kv.delete(this.key, { previousSeq: revision }).catch(() => undefined);
   }
 }

@@ -1,26 +1,9 @@
 import { escapeToken } from './escape-token.js';
-
-/** FNV-1a 32-bit offset basis. */
-const FNV_OFFSET = 0x811c9dc5;
-/** FNV-1a 32-bit prime. */
-const FNV_PRIME = 0x01000193;
+import { fnv1a32 } from './fnv1a32.js';
 
 /**
- * The 32-bit FNV-1a hash of a byte string, as Go's `hash/fnv.New32a` (which nats-server's
- * `partition()` subject mapping uses) computes it.
- *
- * @param bytes - The bytes to hash.
- * @returns The hash, an unsigned 32-bit integer (e.g. `fnv1a32(utf8('a'))` is `0xe40c292c`).
- */
-export function fnv1a32(bytes: Uint8Array): number {
-  let hash = FNV_OFFSET;
-  for (const byte of bytes) hash = Math.imul(hash ^ byte, FNV_PRIME) >>> 0;
-  return hash;
-}
-
-/**
- * The partition of a symbol, exactly as nats-server's subject mapping
- * `md.in.*.* → md.part.{{partition(n,1,2)}}.{{wildcard(1)}}.{{wildcard(2)}}` places the subject
+ * The partition of a symbol, exactly as nats-server's subject mapping `names.rawMapping(n)`
+ * (`md.in.*.* → md.raw.{{partition(n,1,2)}}.{{wildcard(1)}}.{{wildcard(2)}}`) places the subject
  * `md.in.<exchange>.<symbol>` (tokens escaped with {@link escapeToken}): FNV-1a 32-bit of the two
  * tokens concatenated (no separator), mod `n`. Stable across processes, versions and machines.
  *

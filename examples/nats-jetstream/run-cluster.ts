@@ -72,7 +72,7 @@ function child(file: string, args: unknown): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', here(file), JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** Resolves when `test()` holds, checked on every worker line and every 100 ms; rejects after `ms`. */
+/** Resolves when `test()` holds, checked every 100 ms; rejects after `ms`. */
 function until(test: () => boolean, ms: number, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
@@ -88,15 +88,15 @@ function until(test: () => boolean, ms: number, what: string): Promise<void> {
   });
 }
 
-/** Resolves once `process` exited, or after `ms` (then it is SIGKILLed). */
-async function ended(process: ChildProcess, ms: number): Promise<void> {
-  if (process.exitCode !== null || process.signalCode !== null) return;
+/** Resolves once `proc` exited, or after `ms` (then it is SIGKILLed). */
+async function ended(proc: ChildProcess, ms: number): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
   await new Promise<void>((resolve) => {
     const timer = setTimeout(() => {
-      process.kill('SIGKILL');
+      proc.kill('SIGKILL');
       resolve();
     }, ms);
-    process.once('exit', () => {
+    proc.once('exit', () => {
       clearTimeout(timer);
       resolve();
     });
@@ -142,15 +142,22 @@ export async function runCluster(server: NatsServer, options: ClusterOptions = {
   try {
     for (let i = 1; i <= workers; i++) {
       const id = `worker-${i}`;
-      const process = child('./worker-main.ts', { url: server.url, prefix, id, partitions, symbols, leaseTtlMs, start, origin, speed });
-      children.set(id, process);
-      process.stderr?.on('data', (chunk: Buffer) => errors.push(`${id}: ${chunk.toString('utf8').trim()}`));
-      createInterface({ input: process.stdout! }).on('line', (text) => {
-        const line = JSON.parse(text) as WorkerLine;
+      const worker = child('./worker-main.ts', { url: server.url, prefix, id, partitions, symbols, leaseTtlMs, start, origin, speed });
+      children.set(id, worker);
+      worker.stderr?.on('data', (chunk: Buffer) => errors.push(`${id}: ${chunk.toString('utf8').trim()}`));
+      createInterface({ input: worker.stdout! }).on('line', (text) => {
+        let line: WorkerLine;
+        try {
+          line = JSON.parse(text) as WorkerLine;
+        } catch {
+          errors.push(`${id}: not an event line: ${text}`);
+          return;
+        }
         lines.push(line);
         if (line.partition === undefined) return;
         if (line.kind === 'acquired') holders.set(line.partition, line.worker);
-        else if (line.kind === 'error') errors.push(`${line.worker} p${line.partition}: ${line.error ?? ''}`);
+        else if (line.kind === 'error' || line.kind === 'deadLetter')
+          errors.push(`${line.worker} p${line.partition} ${line.kind}: ${line.error ?? ''}`);
         else if (holders.get(line.partition) === line.worker) holders.delete(line.partition);
       });
     }
@@ -208,7 +215,7 @@ export async function runCluster(server: NatsServer, options: ClusterOptions = {
       errors,
     };
   } finally {
-    for (const process of children.values()) if (process.exitCode === null && process.signalCode === null) process.kill('SIGTERM');
-    await Promise.all([...children.values()].map((process) => ended(process, 10_000)));
+    for (const proc of children.values()) if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+    await Promise.all([...children.values()].map((proc) => ended(proc, 10_000)));
   }
 }

@@ -38,7 +38,7 @@ const worker = new Worker(nc, {
   pipeline: clusterPipeline(clock, args.symbols),
   onEvent: (event) => {
     const line: Record<string, unknown> = { worker: args.id, kind: event.kind, partition: event.partition, at: Date.now() };
-    if (event.kind === 'error') line['error'] = String(event.error);
+    if (event.kind === 'error' || event.kind === 'deadLetter') line['error'] = String(event.error);
     if (event.kind === 'acquired') line['resumed'] = event.resumed;
     process.stdout.write(`${JSON.stringify(line)}\n`);
   },

@@ -47,6 +47,19 @@ async function until(check: () => boolean, withinMs = 5000): Promise<void> {
   }
 }
 
+/** `promise`, or a rejection after `ms`: no await in these tests waits on ccxt without a deadline. */
+async function within<T>(promise: Promise<T>, ms = 5000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`not settled within ${ms} ms`)), ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function collect(iterable: AsyncIterable<unknown>): { rows: unknown[]; done: Promise<unknown> } {
   const rows: unknown[] = [];
   const done = (async () => {
@@ -86,7 +99,9 @@ describe('CcxtSource streaming (ccxt.pro)', () => {
     server.kline('BTCUSDT', '1m', b11, false);
     await until(() => got.rows.length === 4);
     stop.abort();
-    expect(await got.done).toBeUndefined();
+    expect(await within(got.done)).toBeUndefined();
+    // The finished stream unsubscribes (ccxt's unWatchOHLCV sends Binance's UNSUBSCRIBE) rather than staying subscribed.
+    await until(() => !server.connections.some((c) => c.open && c.streams.has('btcusdt@kline_1m')));
     const view = (r: unknown): [number, number, number] => [(r as Ohlcv).timestamp, (r as Ohlcv).close, (r as Ohlcv).volume];
     expect(got.rows.map(view)).toEqual([
       [T0 + 10 * MIN, wire(b10.open), 1], // forming
@@ -107,7 +122,7 @@ describe('CcxtSource streaming (ccxt.pro)', () => {
       expect.objectContaining({ timestamp: T0 + 1500, price: 42_000.5, quantity: 0.25, side: 'sell', tradeId: 2 }),
     ]);
     server.drop();
-    const error = await got.done;
+    const error = await within(got.done);
     expect(isSourceError(error)).toBe(true);
     expect((error as { kind: string }).kind).toBe('network');
   });

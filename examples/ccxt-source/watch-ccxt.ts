@@ -2,11 +2,14 @@ import type { Exchange, OHLCV, Trade } from 'ccxt';
 import { fromCcxtOhlcv, fromCcxtTrades, timeframeMs, type FixedTimeframe, type SourceError } from 'market-data-pipeline';
 
 /** The parts of a ccxt exchange instance the streaming helpers use (`new ccxt.pro.<exchange>()` has them). */
-export type CcxtWatcher = Pick<Exchange, 'has' | 'watchOHLCV' | 'watchTrades'>;
+export type CcxtWatcher = Pick<Exchange, 'has' | 'watchOHLCV' | 'watchTrades'> & Partial<Pick<Exchange, 'unWatchOHLCV' | 'unWatchTrades'>>;
+
+/** How long a finished stream waits for ccxt's `unWatch*` to unsubscribe, ms. */
+const UNWATCH_MS = 5_000;
 
 /** What {@link watchOhlcvRows} and {@link watchTradeRows} need besides the exchange. */
 export interface WatchContext {
-  /** Ends the stream (the generator returns; a pending `watch*` call is left to ccxt). */
+  /** Ends the stream: the generator returns and asks ccxt to unsubscribe (`unWatch*`, where the exchange has it). */
   readonly signal: AbortSignal | undefined;
   /** Turns what ccxt threw into the source's `SourceError`. */
   readonly toSourceError: (error: unknown) => SourceError;
@@ -27,6 +30,21 @@ async function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefi
     ]);
   } finally {
     signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
+ * Asks ccxt to stop a subscription once its stream is over (`unWatchOHLCV` / `unWatchTrades`, which
+ * ccxt.pro's Binance has), so a pending watch does not stay subscribed; waits at most
+ * {@link UNWATCH_MS}, and a failure is ignored (the stream is over either way).
+ */
+async function stopWatching(unwatch: (() => Promise<unknown>) | undefined): Promise<void> {
+  if (unwatch === undefined) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([unwatch().catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, UNWATCH_MS)))]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -65,21 +83,25 @@ export async function* watchOhlcvRows(
   const row = (candle: OHLCV): unknown => fromCcxtOhlcv([candle]).rows[0] ?? candle;
   let newest: OHLCV | undefined;
   let lastClosed = Number.NEGATIVE_INFINITY;
-  for (;;) {
-    const candles = await nextUpdate(() => exchange.watchOHLCV(symbol, tf), context);
-    if (candles === undefined) return;
-    for (const candle of candles) {
-      const t = candle[0] ?? Number.NaN;
-      const held = newest?.[0] ?? Number.NEGATIVE_INFINITY;
-      if (newest !== undefined && t > held && held > lastClosed) {
-        lastClosed = held;
-        yield row(newest);
+  try {
+    for (;;) {
+      const candles = await nextUpdate(() => exchange.watchOHLCV(symbol, tf), context);
+      if (candles === undefined) return;
+      for (const candle of candles) {
+        const t = candle[0] ?? Number.NaN;
+        const held = newest?.[0] ?? Number.NEGATIVE_INFINITY;
+        if (newest !== undefined && t > held && held > lastClosed) {
+          lastClosed = held;
+          yield row(newest);
+        }
+        if (t >= held) newest = candle;
       }
-      if (t >= held) newest = candle;
+      const t = newest?.[0];
+      if (newest !== undefined && t !== undefined && t > lastClosed && t + widthMs - 1 >= context.now() + context.formingGuardMs)
+        yield row(newest);
     }
-    const t = newest?.[0];
-    if (newest !== undefined && t !== undefined && t > lastClosed && t + widthMs - 1 >= context.now() + context.formingGuardMs)
-      yield row(newest);
+  } finally {
+    await stopWatching(exchange.unWatchOHLCV === undefined ? undefined : () => exchange.unWatchOHLCV?.(symbol, tf) as Promise<unknown>);
   }
 }
 
@@ -96,9 +118,14 @@ export async function* watchTradeRows(
   since: number | undefined,
   context: WatchContext,
 ): AsyncGenerator<unknown, void, undefined> {
-  for (;;) {
-    const trades: Trade[] | undefined = await nextUpdate(() => exchange.watchTrades(symbol), context);
-    if (trades === undefined) return;
-    for (const trade of trades) if (since === undefined || (trade.timestamp ?? 0) >= since) yield fromCcxtTrades([trade]).rows[0] ?? trade;
+  try {
+    for (;;) {
+      const trades: Trade[] | undefined = await nextUpdate(() => exchange.watchTrades(symbol), context);
+      if (trades === undefined) return;
+      for (const trade of trades)
+        if (since === undefined || (trade.timestamp ?? 0) >= since) yield fromCcxtTrades([trade]).rows[0] ?? trade;
+    }
+  } finally {
+    await stopWatching(exchange.unWatchTrades === undefined ? undefined : () => exchange.unWatchTrades?.(symbol) as Promise<unknown>);
   }
 }

@@ -125,6 +125,55 @@ describe('Pipeline trades', () => {
     expect(issues).toContainEqual(expect.objectContaining({ type: 'gap_detected', resolution: 'flagged' }));
   });
 
+  it('re-fetches a gap larger than one page page by page until its last id, delivering each trade once', async () => {
+    // Trades 1–260; the first answer lacks 4–249 (246 trades, more than two pages of `limit` 100).
+    // Re-fetched by id from 4 in pages of 100: 4–103, 104–203, then 204–260 (short: all there is).
+    const trades = Array.from({ length: 260 }, (_, i) => trade(i + 1, i * 100));
+    const dropped = trades.filter((t) => t.tradeId < 4 || t.tradeId > 249);
+    const clock = new ManualClock(T0 + MIN + 1000);
+    const source = tradingSource(clock, [flat(T0, 100)], (request) =>
+      request.fromId === undefined ? serve(dropped, request) : serve(trades, request),
+    );
+    const sink = new MemorySink();
+    const pipeline = pipelineFor(source, clock, sink);
+    const gaps: TradeGapEvent[] = [];
+    pipeline.on('tradeGap', (e) => gaps.push(e));
+    await pipeline.runOnce();
+    await pipeline.flush();
+    expect(source.tradeRequests.map((r) => r.fromId)).toEqual([undefined, 4, 104, 204]);
+    expect(deliveredTicks(sink.records)).toEqual(trades.map((t) => t.tradeId));
+    expect(gaps).toEqual([{ symbol: 'BTCUSD', source: 'exchange_api', fromId: 4, toId: 249, refetched: 246, missing: 0, completeness: 1 }]);
+  });
+
+  it('loses no trade when the re-fetch of a gap fails: the trades after it wait for the next poll', async () => {
+    // Trades 1–10; the first answer lacks 6 and 7 and the re-fetch by id fails once (a transient
+    // error). Only 1–5 are taken; the next poll asks from 6 again and gets 6–10.
+    const trades = Array.from({ length: 10 }, (_, i) => trade(i + 1, i * 5000));
+    const clock = new ManualClock(T0 + MIN + 1000);
+    let failures = 1;
+    const source = tradingSource(clock, [flat(T0, 100)], (request) => {
+      if (request.fromId === undefined) return serve(trades, request).filter((t) => t.tradeId !== 6 && t.tradeId !== 7);
+      if (failures-- > 0) throw new Error('503 Service Unavailable');
+      return serve(trades, request);
+    });
+    const sink = new MemorySink();
+    const pipeline = pipelineFor(source, clock, sink);
+    const gaps: TradeGapEvent[] = [];
+    pipeline.on('tradeGap', (e) => gaps.push(e));
+    await pipeline.runOnce();
+    await pipeline.flush();
+    expect(deliveredTicks(sink.records)).toEqual([1, 2, 3, 4, 5]);
+    expect(pipeline.checkpoint().symbols['BTCUSD']?.lastTradeId).toBe(5);
+    await clock.advance(10_000);
+    await pipeline.runOnce();
+    await pipeline.flush();
+    expect(source.tradeRequests.map((r) => r.fromId)).toEqual([undefined, 6, 6]);
+    expect(deliveredTicks(sink.records)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(gaps.filter((g) => g.missing > 0)).toEqual([]);
+    const issues = pipeline.checkpoint().symbols['BTCUSD']?.issues ?? [];
+    expect(issues.filter((i) => i.type === 'gap_detected' && i.resolution === 'marked_missing')).toEqual([]);
+  });
+
   it('counts trades the re-fetch cannot bring as missing in the completeness', async () => {
     // Trades 1–10 without 4 and 5 anywhere: 8 received of 10 → completeness 0.8.
     const trades = Array.from({ length: 10 }, (_, i) => trade(i + 1, i * 5000)).filter((t) => t.tradeId !== 4 && t.tradeId !== 5);
@@ -202,6 +251,70 @@ describe('Pipeline trades', () => {
     await runUntil(pipeline, clock, T0 + 10_000);
     expect(deliveredTicks(sink.records)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(gaps).toMatchObject([{ fromId: 4, toId: 5, refetched: 2, missing: 0 }]);
+  });
+
+  it('keeps the trades after a gap of the stream waiting while its re-fetch fails, then takes them all', async () => {
+    // The stream sends 1–3, then 6–7 (4 and 5 missing) while the re-fetch by id fails once, then 8–9:
+    // the gap, now 4–7, is re-fetched and every trade is delivered once, none written off.
+    const trades = Array.from({ length: 9 }, (_, i) => trade(i + 1, 1000 + i * 1000));
+    const clock = new ManualClock(T0 + 500);
+    let failures = 1;
+    const source = Object.assign(
+      tradingSource(clock, [flat(T0, 100)], (request) => {
+        if (request.fromId === undefined) return [];
+        if (failures-- > 0) throw new Error('503 Service Unavailable');
+        return serve(trades, request);
+      }),
+      {
+        async *subscribeTrades(request: TradesRequest): AsyncIterable<unknown> {
+          if (request.fromId !== undefined) return;
+          yield trades.slice(0, 3);
+          await clock.sleep(4000);
+          yield trades.slice(5, 7);
+          await clock.sleep(2000);
+          yield trades.slice(7);
+          await clock.sleep(60_000, request.signal);
+        },
+      },
+    );
+    const sink = new MemorySink();
+    const pipeline = pipelineFor(source, clock, sink);
+    const gaps: TradeGapEvent[] = [];
+    pipeline.on('tradeGap', (e) => gaps.push(e));
+    await runUntil(pipeline, clock, T0 + 10_000);
+    expect(deliveredTicks(sink.records)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(gaps.filter((g) => g.missing > 0)).toEqual([]);
+  });
+
+  it('gives up a gap of the stream whose re-fetch keeps failing after three batches, delivering the trades it held', async () => {
+    // 4 and 5 never come back: the re-fetch fails for the batches 6–7, 8 and 9; at the third the
+    // gap is reported lost (2 trades) and the trades held after it, 6–9, are delivered.
+    const trades = Array.from({ length: 9 }, (_, i) => trade(i + 1, 1000 + i * 1000));
+    const clock = new ManualClock(T0 + 500);
+    const source = Object.assign(
+      tradingSource(clock, [flat(T0, 100)], (request) => {
+        if (request.fromId === undefined) return [];
+        throw new Error('503 Service Unavailable');
+      }),
+      {
+        async *subscribeTrades(request: TradesRequest): AsyncIterable<unknown> {
+          if (request.fromId !== undefined) return;
+          yield trades.slice(0, 3);
+          for (const batch of [trades.slice(5, 7), trades.slice(7, 8), trades.slice(8)]) {
+            await clock.sleep(1000);
+            yield batch;
+          }
+          await clock.sleep(60_000, request.signal);
+        },
+      },
+    );
+    const sink = new MemorySink();
+    const pipeline = pipelineFor(source, clock, sink);
+    const gaps: TradeGapEvent[] = [];
+    pipeline.on('tradeGap', (e) => gaps.push(e));
+    await runUntil(pipeline, clock, T0 + 10_000);
+    expect(deliveredTicks(sink.records)).toEqual([1, 2, 3, 6, 7, 8, 9]);
+    expect(gaps).toMatchObject([{ fromId: 4, toId: 5, refetched: 0, missing: 2 }]);
   });
 
   it('resumes from the checkpoint after the last trade delivered', async () => {

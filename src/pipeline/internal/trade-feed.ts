@@ -17,8 +17,17 @@ import type { StoreAccess } from './store-access.js';
 import { Throttled } from './throttled.js';
 import type { TradeBars } from './trade-bars.js';
 
-/** Requests of one cycle at most (pages of `trades.limit`): a long catch-up goes on at the next cycle. */
+/**
+ * Requests of one cycle at most (pages of `trades.limit`): a long catch-up goes on at the next
+ * cycle. The re-fetches of one batch's gaps are bounded by it too.
+ */
 const MAX_PAGES = 50;
+
+/**
+ * Batches of a trade stream in a row whose gap could not be re-fetched (the request failed or was
+ * throttled) before the gap is given up as lost: until then the trades after the gap wait.
+ */
+const MAX_STREAM_RETRIES = 3;
 
 /** Rules about the order of trades: dedupe and ordering settle them, so they refuse no trade. */
 const ORDER_RULES: ReadonlySet<string> = new Set([TickRule.TimestampNonDecreasing, TickRule.TradeIdUnique, TickRule.TradeIdIncreasing]);
@@ -57,6 +66,18 @@ interface SymbolTrades {
   missing: number;
   /** Whether the primary's `subscribeTrades` stream is open (polls then only compare bars and check for a stall). */
   streaming: boolean;
+  /** Stream batches in a row whose gap could not be re-fetched; see {@link MAX_STREAM_RETRIES}. */
+  streamRetries: number;
+  /** Trades of the stream after a gap not yet re-fetched, taken again with its next batch. */
+  held: readonly Tick[];
+}
+
+/** What the re-fetch of a batch's gaps brought. */
+interface Refetched {
+  /** The trades found inside the gaps. */
+  readonly ticks: readonly Tick[];
+  /** The first id not yet asked for when a re-fetch failed or the page budget ran out (the batch is cut there); `null`: all asked. */
+  readonly cutAt: number | null;
 }
 
 /**
@@ -119,7 +140,8 @@ export class TradeFeed {
       const answer = await this.#fetch(symbol, ref, request, signal);
       if (answer === undefined) return;
       const before = state.lastId;
-      await this.#take(symbol, ref, answer.rows, signal);
+      // A gap not re-fetched (failed, throttled): the trades after it wait for the next cycle.
+      if (!(await this.#take(symbol, ref, answer.rows, false, signal))) break;
       // Caught up: every trade before the request was sent has come, so the bars ending by then are whole.
       if ((Array.isArray(answer.rows) ? answer.rows.length : 0) < this.#settings.trades.limit) {
         this.#units.bars.close(symbol, answer.sentAt);
@@ -140,7 +162,7 @@ export class TradeFeed {
   async streamed(symbol: string, ref: FeedSourceRef, message: unknown, signal: AbortSignal | undefined): Promise<void> {
     const state = this.#state(symbol);
     state.from ??= this.#settings.start ?? bucketStart(this.#units.clock.now(), this.#settings.base);
-    await this.#take(symbol, ref, Array.isArray(message) ? message : [message], signal);
+    await this.#take(symbol, ref, Array.isArray(message) ? message : [message], true, signal);
   }
 
   /** Where `symbol`'s trade stream should start: the trade after the last taken, or the first request's time. */
@@ -168,7 +190,17 @@ export class TradeFeed {
   #state(symbol: string): SymbolTrades {
     let state = this.#symbols.get(symbol);
     if (state === undefined) {
-      state = { lastId: null, lastTradeAt: null, from: null, polledAt: null, received: 0, missing: 0, streaming: false };
+      state = {
+        lastId: null,
+        lastTradeAt: null,
+        from: null,
+        polledAt: null,
+        received: 0,
+        missing: 0,
+        streaming: false,
+        streamRetries: 0,
+        held: [],
+      };
       this.#symbols.set(symbol, state);
     }
     return state;
@@ -204,26 +236,51 @@ export class TradeFeed {
     }
   }
 
-  /** Parse, validate, dedupe and order; re-fetch the gaps; deliver; build bars. */
-  async #take(symbol: string, ref: FeedSourceRef, rows: unknown, signal: AbortSignal | undefined): Promise<void> {
+  /**
+   * Parse, validate, dedupe and order; re-fetch the gaps by id, page by page; deliver; build bars.
+   * When a re-fetch fails or is throttled (or the page budget runs out), only the trades before
+   * the first id not re-fetched are taken, so that `lastId` stays before it and the next request
+   * asks for it again: a transient failure loses no trade. A stream cannot be asked again: its
+   * trades after the gap are held and taken with its next batch, and after
+   * {@link MAX_STREAM_RETRIES} such batches in a row the gap is given up as lost (reported).
+   *
+   * @returns Whether the whole batch was taken (`false`: it was cut at a gap not re-fetched).
+   */
+  async #take(symbol: string, ref: FeedSourceRef, rows: unknown, streamed: boolean, signal: AbortSignal | undefined): Promise<boolean> {
     const state = this.#state(symbol);
     const consecutive = this.#settings.trades.consecutiveIds;
-    const first = sequenceTrades(state.lastId, this.#accept(symbol, ref.source.name, rows), consecutive);
+    const accepted = this.#accept(symbol, ref.source.name, rows);
+    const first = sequenceTrades(state.lastId, streamed ? [...state.held, ...accepted] : accepted, consecutive);
     let { fresh } = first;
     let left: readonly TradeIdGap[] = [];
-    const refetched: Tick[] = [];
-    if (first.gaps.length > 0) {
-      for (const gap of first.gaps) refetched.push(...(await this.#refetch(symbol, ref, gap, signal)));
+    let gaps = first.gaps;
+    let refetched: readonly Tick[] = [];
+    let cutAt: number | null = null;
+    if (gaps.length > 0) {
+      ({ ticks: refetched, cutAt } = await this.#refetchAll(symbol, ref, gaps, signal));
+      // A stream cannot be asked again: after a few batches cut in a row, its gap is given up as lost.
+      if (cutAt !== null && streamed && ++state.streamRetries >= MAX_STREAM_RETRIES) cutAt = null;
       ({ fresh, gaps: left } = sequenceTrades(state.lastId, [...fresh, ...refetched], consecutive));
+      if (cutAt !== null) {
+        const cut = cutAt;
+        if (streamed) state.held = fresh.filter((t) => t.tradeId >= cut);
+        fresh = fresh.filter((t) => t.tradeId < cut);
+        gaps = gaps.flatMap((gap) => (gap.fromId < cut ? [{ fromId: gap.fromId, toId: Math.min(gap.toId, cut - 1) }] : []));
+      }
+    }
+    if (cutAt === null) {
+      state.streamRetries = 0;
+      state.held = [];
     }
     state.received += fresh.length;
-    for (const gap of first.gaps) this.#reportGap(symbol, ref.source.name, gap, left, refetched);
+    for (const gap of gaps) this.#reportGap(symbol, ref.source.name, gap, left, refetched);
     const last = fresh.at(-1);
-    if (last === undefined) return;
+    if (last === undefined) return cutAt === null;
     await this.#units.delivery.deliver([{ kind: 'ticks', symbol, ticks: fresh }], signal);
     state.lastId = last.tradeId;
     state.lastTradeAt = last.timestamp;
     this.#units.bars.add(symbol, fresh, state.from ?? Number.NEGATIVE_INFINITY);
+    return cutAt === null;
   }
 
   /** The trades of an answer that parse and break no value rule; the others are reported (`rejected`, `invalid_bar` issue). */
@@ -253,12 +310,35 @@ export class TradeFeed {
     return refused.size === 0 ? parsed.rows : parsed.rows.filter((_, i) => !refused.has(i));
   }
 
-  /** Asks for the trades of `gap` by id (at most `trades.limit` of them); those in the gap that come back. */
-  async #refetch(symbol: string, ref: FeedSourceRef, gap: TradeIdGap, signal: AbortSignal | undefined): Promise<Tick[]> {
-    if (ref.source.fetchTrades === undefined) return [];
-    const answer = await this.#fetch(symbol, ref, { fromId: gap.fromId }, signal);
-    if (answer === undefined) return [];
-    return this.#accept(symbol, ref.source.name, answer.rows).filter((t) => t.tradeId >= gap.fromId && t.tradeId <= gap.toId);
+  /**
+   * Asks for the trades of `gaps` (in id order) by id, page after page until each gap's `toId`,
+   * at most {@link MAX_PAGES} requests in all. A gap inside ids an earlier answer already covered
+   * is not asked again (those ids do not exist at the source).
+   */
+  async #refetchAll(symbol: string, ref: FeedSourceRef, gaps: readonly TradeIdGap[], signal: AbortSignal | undefined): Promise<Refetched> {
+    const ticks: Tick[] = [];
+    if (ref.source.fetchTrades === undefined) return { ticks, cutAt: null };
+    const limit = this.#settings.trades.limit;
+    // Every id up to this one has been answered for (asked from below it, and an answer reached past it).
+    let covered = Number.NEGATIVE_INFINITY;
+    let pages = 0;
+    for (const gap of gaps) {
+      let fromId = Math.max(gap.fromId, covered + 1);
+      while (fromId <= gap.toId) {
+        if (pages++ >= MAX_PAGES) return { ticks, cutAt: fromId };
+        const answer = await this.#fetch(symbol, ref, { fromId }, signal);
+        if (answer === undefined) return { ticks, cutAt: fromId };
+        const got = this.#accept(symbol, ref.source.name, answer.rows).filter((t) => t.tradeId >= fromId);
+        ticks.push(...got.filter((t) => t.tradeId <= gap.toId));
+        const highest = got.reduce((most, t) => Math.max(most, t.tradeId), Number.NEGATIVE_INFINITY);
+        const count = Array.isArray(answer.rows) ? answer.rows.length : 0;
+        // A short answer has everything from `fromId` on; a full one everything up to its highest id.
+        covered = count < limit ? Number.POSITIVE_INFINITY : highest;
+        if (!(highest >= fromId)) break;
+        fromId = highest + 1;
+      }
+    }
+    return { ticks, cutAt: null };
   }
 
   #reportGap(symbol: string, sourceName: string, gap: TradeIdGap, left: readonly TradeIdGap[], refetched: readonly Tick[]): void {

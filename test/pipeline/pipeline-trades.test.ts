@@ -317,10 +317,14 @@ describe('Pipeline trades', () => {
     expect(gaps).toMatchObject([{ fromId: 4, toId: 5, refetched: 0, missing: 2 }]);
   });
 
-  it('resumes from the checkpoint after the last trade delivered', async () => {
-    const trades = Array.from({ length: 8 }, (_, i) => trade(i + 1, i * 5000));
+  it('resumes from the checkpoint after the last trade delivered, without judging the minute it only partly has', async () => {
+    // Trades 1–8 every 5 s in minute 0, 9 at 00:01:05; the kline of minute 0 has all eight (volume 8).
+    // The resumed pipeline takes 6–9 only: minute 0 is not built from them, so no false disagreement.
+    const trades = [...Array.from({ length: 8 }, (_, i) => trade(i + 1, i * 5000)), trade(9, MIN + 5000)];
     const clock = new ManualClock(T0 + 21_000);
-    const source = tradingSource(clock, [flat(T0, 100)], (request) => serve(trades, request).filter((t) => t.timestamp < clock.now()));
+    const source = tradingSource(clock, [flat(T0, 100, 8), flat(T0 + MIN, 100, 1)], (request) =>
+      serve(trades, request).filter((t) => t.timestamp < clock.now()),
+    );
     const first = new MemorySink();
     const before = pipelineFor(source, clock, first);
     await before.runOnce();
@@ -329,13 +333,39 @@ describe('Pipeline trades', () => {
     const saved = JSON.parse(JSON.stringify(before.checkpoint())) as ReturnType<Pipeline['checkpoint']>;
     expect(saved.symbols['BTCUSD']?.lastTradeId).toBe(5);
     await before.stop();
-    await clock.advance(30_000);
+    await clock.advance(MIN);
     const second = new MemorySink();
     const after = pipelineFor(source, clock, second, saved);
+    const built: Ohlcv[] = [];
+    after.on('tradeBar', (e) => built.push(e.bar));
     await after.runOnce();
     await after.flush();
     expect(source.tradeRequests.at(-1)?.fromId).toBe(6);
-    expect(deliveredTicks(second.records)).toEqual([6, 7, 8]);
+    expect(deliveredTicks(second.records)).toEqual([6, 7, 8, 9]);
+    expect(built.map((b) => b.timestamp)).not.toContain(T0);
+    const issues = after.checkpoint().symbols['BTCUSD']?.issues ?? [];
+    expect(issues.filter((i) => i.type === 'inconsistent_source')).toEqual([]);
+  });
+
+  it('builds no bar for the minute a first request asked from its middle, so reports no false disagreement', async () => {
+    // `start` is 00:00:30: the trades of minute 0 before it are never asked for, so minute 0 (whose
+    // kline has all 12 trades, volume 12) cannot be built from trades; minute 1 can.
+    const trades = [...Array.from({ length: 12 }, (_, i) => trade(i + 1, i * 5000)), trade(13, MIN + 5000), trade(14, 2 * MIN + 5000)];
+    const clock = new ManualClock(T0 + 2 * MIN + 10_000);
+    const source = tradingSource(clock, [flat(T0, 100, 12), flat(T0 + MIN, 100, 1)], (request) => serve(trades, request));
+    const pipeline = new Pipeline({
+      primary: source,
+      clock,
+      start: T0 + 30_000,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m'], trades: { symbols: ['BTCUSD'], limit: 100 } },
+    });
+    const built: Ohlcv[] = [];
+    pipeline.on('tradeBar', (e) => built.push(e.bar));
+    await pipeline.runOnce();
+    expect(source.tradeRequests[0]).toMatchObject({ since: T0 + 30_000 });
+    expect(built.map((b) => b.timestamp)).toEqual([T0 + MIN]);
+    const issues = pipeline.checkpoint().symbols['BTCUSD']?.issues ?? [];
+    expect(issues.filter((i) => i.type === 'inconsistent_source')).toEqual([]);
   });
 
   it('reports a bar from trades that disagrees with the bar from klines', async () => {

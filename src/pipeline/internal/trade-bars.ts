@@ -4,6 +4,7 @@ import { checkConsistency } from '../../quality/check-consistency.js';
 import type { ConsistencyConfig } from '../../schemas/config.js';
 import type { Ohlcv } from '../../schemas/ohlcv.js';
 import type { Tick } from '../../schemas/tick.js';
+import { bucketStart } from '../../time/bucket-start.js';
 import type { Timeframe } from '../../time/timeframe.js';
 import type { IssueLog } from './issue-log.js';
 import type { PipelineEmitter } from './pipeline-emitter.js';
@@ -24,8 +25,10 @@ export interface TradeBarsUnits {
 
 interface SymbolBars {
   readonly aggregator: TickAggregator;
-  /** Buckets opening before this (epoch ms) may miss trades taken before the first request: never built. */
+  /** Buckets opening before this (epoch ms) may miss trades taken before the first ones: never built. */
   readonly from: number;
+  /** Whether a trade of a bucket opening at or after `from` has come (every later one then has too). */
+  started: boolean;
   /** Bars built from trades, not yet compared with the bar from klines, oldest first. */
   waiting: Ohlcv[];
 }
@@ -56,16 +59,21 @@ export class TradeBars {
    * Adds trades of `symbol`, in trade order, after those added before.
    *
    * @param from - On the symbol's first call: the time (epoch ms) from which its trades are
-   *   complete; buckets opening before it are not built.
+   *   complete; a bucket opening before it is never built, so that a bucket the trades only
+   *   partly cover (the first request asked from its middle, or the first trades taken after a
+   *   resume or from a stream) is never compared with its kline.
    */
   add(symbol: string, ticks: readonly Tick[], from: number): void {
     let bars = this.#symbols.get(symbol);
     if (bars === undefined) {
-      bars = { aggregator: new TickAggregator({ timeframe: this.#base }), from, waiting: [] };
+      bars = { aggregator: new TickAggregator({ timeframe: this.#base }), from, started: false, waiting: [] };
       this.#symbols.set(symbol, bars);
     }
     const closed: Ohlcv[] = [];
-    for (const tick of ticks) if (tick.timestamp >= bars.from) closed.push(...bars.aggregator.add(tick));
+    for (const tick of ticks) {
+      bars.started ||= bucketStart(tick.timestamp, this.#base) >= bars.from;
+      if (bars.started) closed.push(...bars.aggregator.add(tick));
+    }
     this.#closed(symbol, bars, closed);
   }
 

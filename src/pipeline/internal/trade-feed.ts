@@ -72,6 +72,14 @@ interface SymbolTrades {
   held: readonly Tick[];
 }
 
+/** Where a batch of trades came from. */
+interface TakenBatch {
+  /** From a `subscribeTrades` stream (it cannot be asked again). */
+  readonly streamed: boolean;
+  /** The `since` (epoch ms) the answer was asked from; `null` when asked by id or streamed. */
+  readonly since: number | null;
+}
+
 /** What the re-fetch of a batch's gaps brought. */
 interface Refetched {
   /** The trades found inside the gaps. */
@@ -136,12 +144,13 @@ export class TradeFeed {
     let caughtUp = streaming;
     for (let page = 0; poll && page < MAX_PAGES; page++) {
       if (state.from === null) state.from = this.#settings.start ?? bucketStart(clock.now(), this.#settings.base);
-      const request = state.lastId === null ? { since: state.from } : { fromId: state.lastId + 1 };
+      const since = state.lastId === null ? state.from : null;
+      const request = since === null ? { fromId: (state.lastId ?? 0) + 1 } : { since };
       const answer = await this.#fetch(symbol, ref, request, signal);
       if (answer === undefined) return;
       const before = state.lastId;
       // A gap not re-fetched (failed, throttled): the trades after it wait for the next cycle.
-      if (!(await this.#take(symbol, ref, answer.rows, false, signal))) break;
+      if (!(await this.#take(symbol, ref, answer.rows, { streamed: false, since }, signal))) break;
       // Caught up: every trade before the request was sent has come, so the bars ending by then are whole.
       if ((Array.isArray(answer.rows) ? answer.rows.length : 0) < this.#settings.trades.limit) {
         this.#units.bars.close(symbol, answer.sentAt);
@@ -162,7 +171,7 @@ export class TradeFeed {
   async streamed(symbol: string, ref: FeedSourceRef, message: unknown, signal: AbortSignal | undefined): Promise<void> {
     const state = this.#state(symbol);
     state.from ??= this.#settings.start ?? bucketStart(this.#units.clock.now(), this.#settings.base);
-    await this.#take(symbol, ref, Array.isArray(message) ? message : [message], true, signal);
+    await this.#take(symbol, ref, Array.isArray(message) ? message : [message], { streamed: true, since: null }, signal);
   }
 
   /** Where `symbol`'s trade stream should start: the trade after the last taken, or the first request's time. */
@@ -244,9 +253,11 @@ export class TradeFeed {
    * trades after the gap are held and taken with its next batch, and after
    * {@link MAX_STREAM_RETRIES} such batches in a row the gap is given up as lost (reported).
    *
+   * @param batch - Whether it came from a stream, and the `since` it was asked from (`null`: asked by id, or streamed).
    * @returns Whether the whole batch was taken (`false`: it was cut at a gap not re-fetched).
    */
-  async #take(symbol: string, ref: FeedSourceRef, rows: unknown, streamed: boolean, signal: AbortSignal | undefined): Promise<boolean> {
+  async #take(symbol: string, ref: FeedSourceRef, rows: unknown, batch: TakenBatch, signal: AbortSignal | undefined): Promise<boolean> {
+    const { streamed } = batch;
     const state = this.#state(symbol);
     const consecutive = this.#settings.trades.consecutiveIds;
     const accepted = this.#accept(symbol, ref.source.name, rows);
@@ -279,7 +290,10 @@ export class TradeFeed {
     await this.#units.delivery.deliver([{ kind: 'ticks', symbol, ticks: fresh }], signal);
     state.lastId = last.tradeId;
     state.lastTradeAt = last.timestamp;
-    this.#units.bars.add(symbol, fresh, state.from ?? Number.NEGATIVE_INFINITY);
+    // From when the trades are complete: an answer asked from `since` has every trade from it on (a
+    // source honours `since`); one asked by id or streamed has none before its first trade, so the
+    // bucket of that trade may be partial (after a resume, or a stream's first message).
+    this.#units.bars.add(symbol, fresh, batch.since ?? (fresh[0] as Tick).timestamp + 1);
     return cutAt === null;
   }
 

@@ -388,6 +388,48 @@ describe('Pipeline trades', () => {
     expect(inconsistent[0]?.message).toContain('close 101 from trades, 100 from klines');
   });
 
+  it('counts a trade at 00:00:59.9 that the exchange publishes only after the next minute began', async () => {
+    // The exchange shows a trade 0.5 s after it happened. The poll sent at 00:01:00.2 has trades 1–3;
+    // trade 4 (00:00:59.9, the minute's close) comes with the next poll. The minute's kline has all
+    // four: O 100 H 103 L 100 C 102, volume 4. The bar from trades must wait for it.
+    const trades = [trade(1, 0, 100), trade(2, 20_000, 103), trade(3, 40_000, 101), trade(4, 59_900, 102)];
+    const kline: Ohlcv = { timestamp: T0, open: 100, high: 103, low: 100, close: 102, volume: 4 };
+    const clock = new ManualClock(T0 + MIN + 200);
+    const source = tradingSource(clock, [kline], (request) => serve(trades, request).filter((t) => t.timestamp <= clock.now() - 500));
+    const sink = new MemorySink();
+    const pipeline = pipelineFor(source, clock, sink);
+    const built: Ohlcv[] = [];
+    pipeline.on('tradeBar', (e) => built.push(e.bar));
+    await pipeline.runOnce();
+    await clock.advance(10_000);
+    await pipeline.runOnce();
+    expect(built).toHaveLength(1);
+    expect(built[0]).toMatchObject({ timestamp: T0, open: 100, high: 103, low: 100, close: 102, volume: 4, trades: 4 });
+    const issues = pipeline.checkpoint().symbols['BTCUSD']?.issues ?? [];
+    expect(issues.filter((i) => i.type === 'inconsistent_source' || i.type === 'gap_detected')).toEqual([]);
+  });
+
+  it('reports a trade left out of the bars from trades because it came after its bar closed', async () => {
+    // The exchange shows trades 15 s late: the poll sent at 00:01:14 has trades 1–3 and closes minute 0
+    // (its end is more than 5 s before); trade 4 (00:00:59.9) comes at 00:01:24, too late for the bar.
+    const trades = [trade(1, 0, 100), trade(2, 20_000, 103), trade(3, 40_000, 101), trade(4, 59_900, 102)];
+    const kline: Ohlcv = { timestamp: T0, open: 100, high: 103, low: 100, close: 102, volume: 4 };
+    const clock = new ManualClock(T0 + MIN + 14_000);
+    const source = tradingSource(clock, [kline], (request) => serve(trades, request).filter((t) => t.timestamp <= clock.now() - 15_000));
+    const sink = new MemorySink();
+    const pipeline = pipelineFor(source, clock, sink);
+    await pipeline.runOnce();
+    await clock.advance(10_000);
+    await pipeline.runOnce();
+    await pipeline.flush();
+    expect(deliveredTicks(sink.records)).toEqual([1, 2, 3, 4]);
+    const issues = pipeline.checkpoint().symbols['BTCUSD']?.issues ?? [];
+    expect(issues).toContainEqual(
+      expect.objectContaining({ type: 'gap_detected', timestamp: '2025-01-30T00:00:00Z', resolution: 'flagged', severity: 'info' }),
+    );
+    expect(issues.find((i) => i.type === 'gap_detected')?.message).toContain('1 trade left out of the 1m bars built from trades');
+  });
+
   it('makes the source stale when its trades stall while its bars with volume still come', async () => {
     // One trade at 00:00:05, then none, while 1m bars with volume keep coming for 5 minutes.
     const bars = Array.from({ length: 10 }, (_, i) => flat(T0 + i * MIN, 100, 5));
@@ -421,9 +463,10 @@ describeFixtures('Pipeline trades on real Binance trades (XRP/ETH, 12,477 aggTra
     const candles = freqtradeBars('real/freqtrade/XRP_ETH-1m.json');
     const first = trades[0] as Tick;
     const start = Math.floor(first.timestamp / MIN) * MIN;
-    // The 1m file ends with the 11:19 candle, so the trades are complete until 11:20.
+    // The 1m file ends with the 11:19 candle, so the trades are complete until 11:20. The clock is
+    // 10 s on: the pipeline closes a bar from trades once its end is 5 s (the late-trade allowance) past.
     const end = Date.UTC(2019, 9, 13, 11, 20);
-    const clock = new ManualClock(end + 1000);
+    const clock = new ManualClock(end + 10_000);
     const source = tradingSource(clock, candles, (request) => serve(trades, request));
     const pipeline = new Pipeline({
       primary: source,
@@ -445,7 +488,10 @@ describeFixtures('Pipeline trades on real Binance trades (XRP/ETH, 12,477 aggTra
     expect(gaps).toEqual([]);
     const byTs = new Map(candles.map((c) => [c.timestamp, c]));
     const traded = built.filter((b) => b.timestamp < end);
-    expect(traded).toHaveLength(2469);
+    // Every candle of the exchange with volume in the trades' range is a traded minute (2,469 of them).
+    const tradedCandles = candles.filter((c) => c.timestamp >= start && c.timestamp < end && c.volume > 0);
+    expect(tradedCandles).toHaveLength(2469);
+    expect(traded.map((b) => b.timestamp)).toEqual(tradedCandles.map((c) => c.timestamp));
     for (const bar of traded) {
       const candle = byTs.get(bar.timestamp) as Ohlcv;
       expect([bar.open, bar.high, bar.low, bar.close]).toEqual([candle.open, candle.high, candle.low, candle.close]);

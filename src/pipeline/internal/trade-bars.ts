@@ -1,3 +1,4 @@
+import type { AggregateIssue } from '../../aggregate/aggregate-issue.js';
 import { TickAggregator } from '../../aggregate/tick-aggregator.js';
 import { isoUtc } from '../../internal/iso-utc.js';
 import { checkConsistency } from '../../quality/check-consistency.js';
@@ -87,11 +88,32 @@ export class TradeBars {
   }
 
   #closed(symbol: string, bars: SymbolBars, closed: readonly Ohlcv[]): void {
-    // Trades the aggregator skipped were refused before it (validated, deduplicated, in id order).
-    bars.aggregator.takeIssues();
+    this.#skipped(symbol, bars, bars.aggregator.takeIssues());
     for (const bar of closed) this.#units.emitter.emit('tradeBar', { symbol, timeframe: this.#base, bar });
     bars.waiting.push(...closed);
     if (bars.waiting.length > MAX_WAITING) bars.waiting.splice(0, bars.waiting.length - MAX_WAITING);
+  }
+
+  /**
+   * Trades the aggregator skipped (most often one that came after its bucket was closed): a
+   * `gap_detected` issue (`flagged`) at the first one's bucket, and the bars of their buckets no
+   * longer wait to be compared (they lack those trades).
+   */
+  #skipped(symbol: string, bars: SymbolBars, skipped: readonly AggregateIssue[]): void {
+    const first = skipped[0];
+    if (first === undefined) return;
+    const buckets = new Set(skipped.map((issue) => bucketStart(issue.timestamp, this.#base)));
+    bars.waiting = bars.waiting.filter((bar) => !buckets.has(bar.timestamp));
+    const count = skipped.length;
+    this.#units.issues.note(symbol, {
+      timestamp: isoUtc(bucketStart(first.timestamp, this.#base)),
+      type: 'gap_detected',
+      symbol,
+      timeframe: this.#base,
+      resolution: 'flagged',
+      severity: 'info',
+      message: `${count} trade${count === 1 ? '' : 's'} left out of the ${this.#base} bars built from trades: ${first.message}`,
+    });
   }
 
   /**

@@ -29,6 +29,14 @@ const MAX_PAGES = 50;
  */
 const MAX_STREAM_RETRIES = 3;
 
+/**
+ * How long after a request was sent a trade of before it may still be missing from the answer
+ * (an exchange publishes a trade shortly after it happens), ms: the bar from trades forming at
+ * `sentAt` closes only once `sentAt` minus this has passed its end, so that a trade at :59.9 that
+ * comes with the next poll is still counted. A trade of a later bucket closes it at once.
+ */
+const LATE_TRADE_ALLOWANCE_MS = 5000;
+
 /** Rules about the order of trades: dedupe and ordering settle them, so they refuse no trade. */
 const ORDER_RULES: ReadonlySet<string> = new Set([TickRule.TimestampNonDecreasing, TickRule.TradeIdUnique, TickRule.TradeIdIncreasing]);
 
@@ -151,9 +159,9 @@ export class TradeFeed {
       const before = state.lastId;
       // A gap not re-fetched (failed, throttled): the trades after it wait for the next cycle.
       if (!(await this.#take(symbol, ref, answer.rows, { streamed: false, since }, signal))) break;
-      // Caught up: every trade before the request was sent has come, so the bars ending by then are whole.
+      // Caught up: every trade some time before the request was sent has come, so the bars ending by then are whole.
       if ((Array.isArray(answer.rows) ? answer.rows.length : 0) < this.#settings.trades.limit) {
-        this.#units.bars.close(symbol, answer.sentAt);
+        this.#units.bars.close(symbol, answer.sentAt - LATE_TRADE_ALLOWANCE_MS);
         caughtUp = true;
         break;
       }

@@ -174,6 +174,24 @@ describe('Pipeline trades', () => {
     expect(issues.filter((i) => i.type === 'gap_detected' && i.resolution === 'marked_missing')).toEqual([]);
   });
 
+  it('asks a bounded number of times and notes one issue when the ids are not consecutive (ids 10, 20, …, 500)', async () => {
+    // A source numbering its trades 10, 20, …, 500 (as ccxt exchanges other than Binance may) with
+    // `consecutiveIds` left on: 49 "gaps". The first re-fetch (from 11) answers 20–500, short, so it
+    // covers every other gap: 2 requests in all, not 50, and one gap_detected issue, not 49.
+    const trades = Array.from({ length: 50 }, (_, i) => trade((i + 1) * 10, i * 1000));
+    const clock = new ManualClock(T0 + MIN + 1000);
+    const source = tradingSource(clock, [flat(T0, 100)], (request) => serve(trades, request));
+    const sink = new MemorySink();
+    const pipeline = pipelineFor(source, clock, sink);
+    await pipeline.runOnce();
+    await pipeline.flush();
+    expect(source.tradeRequests.map((r) => r.fromId)).toEqual([undefined, 11]);
+    expect(deliveredTicks(sink.records)).toEqual(trades.map((t) => t.tradeId));
+    const issues = (pipeline.checkpoint().symbols['BTCUSD']?.issues ?? []).filter((i) => i.type === 'gap_detected');
+    expect(issues).toHaveLength(1);
+    expect(issues[0]?.message).toContain('49 gaps in trade ids 11–499');
+  });
+
   it('counts trades the re-fetch cannot bring as missing in the completeness', async () => {
     // Trades 1–10 without 4 and 5 anywhere: 8 received of 10 → completeness 0.8.
     const trades = Array.from({ length: 10 }, (_, i) => trade(i + 1, i * 5000)).filter((t) => t.tradeId !== 4 && t.tradeId !== 5);

@@ -15,6 +15,7 @@ import type { PipelineEmitter } from './pipeline-emitter.js';
 import { sequenceTrades, type TradeIdGap } from './sequence-trades.js';
 import type { StoreAccess } from './store-access.js';
 import { Throttled } from './throttled.js';
+import { tallyTradeGaps, tradeGapIssue, type TradeGapTally } from './trade-gap-report.js';
 import type { TradeBars } from './trade-bars.js';
 
 /**
@@ -292,7 +293,7 @@ export class TradeFeed {
       state.held = [];
     }
     state.received += fresh.length;
-    for (const gap of gaps) this.#reportGap(symbol, ref.source.name, gap, left, refetched);
+    this.#reportGaps(symbol, ref.source.name, tallyTradeGaps(gaps, left, refetched));
     const last = fresh.at(-1);
     if (last === undefined) return cutAt === null;
     await this.#units.delivery.deliver([{ kind: 'ticks', symbol, ticks: fresh }], signal);
@@ -363,34 +364,17 @@ export class TradeFeed {
     return { ticks, cutAt: null };
   }
 
-  #reportGap(symbol: string, sourceName: string, gap: TradeIdGap, left: readonly TradeIdGap[], refetched: readonly Tick[]): void {
+  /** Emits a `tradeGap` event per gap of a batch (the completeness counted gap by gap) and notes one `gap_detected` issue for them all. */
+  #reportGaps(symbol: string, sourceName: string, tallies: readonly TradeGapTally[]): void {
     const state = this.#state(symbol);
-    let missing = 0;
-    for (const rest of left) missing += Math.max(0, Math.min(rest.toId, gap.toId) - Math.max(rest.fromId, gap.fromId) + 1);
-    const size = gap.toId - gap.fromId + 1;
-    const got = new Set(refetched.filter((t) => t.tradeId >= gap.fromId && t.tradeId <= gap.toId).map((t) => t.tradeId)).size;
-    state.missing += missing;
     const { emitter, issues, clock } = this.#units;
-    emitter.emit('tradeGap', {
-      symbol,
-      source: sourceName,
-      fromId: gap.fromId,
-      toId: gap.toId,
-      refetched: got,
-      missing,
-      completeness: this.completeness(symbol),
-    });
-    issues.note(symbol, {
-      timestamp: isoUtc(clock.now()),
-      type: 'gap_detected',
-      symbol,
-      timeframe: this.#settings.base,
-      resolution: missing === 0 ? 'flagged' : 'marked_missing',
-      severity: missing === 0 ? 'info' : 'warning',
-      message:
-        `Trade ids ${gap.fromId}–${gap.toId} (${size} trade${size === 1 ? '' : 's'}) missing from ${sourceName}'s answer: ` +
-        `${got} re-fetched by id, ${missing} lost`,
-    });
+    for (const { gap, refetched, missing } of tallies) {
+      state.missing += missing;
+      const completeness = this.completeness(symbol);
+      emitter.emit('tradeGap', { symbol, source: sourceName, fromId: gap.fromId, toId: gap.toId, refetched, missing, completeness });
+    }
+    const issue = tradeGapIssue(symbol, this.#settings.base, sourceName, tallies, clock.now());
+    if (issue !== undefined) issues.note(symbol, issue);
   }
 
   /**

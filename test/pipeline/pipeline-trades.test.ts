@@ -271,6 +271,28 @@ describe('Pipeline trades', () => {
     expect(gaps).toMatchObject([{ fromId: 4, toId: 5, refetched: 2, missing: 0 }]);
   });
 
+  it('fetches the trades from `start` to the first message of the stream before taking it', async () => {
+    // Trades 1–7 every second from 00:00:01; the stream opens late and its first message is 4–7.
+    // Trades 1–3 (and 4) are fetched from `since` first, so none is lost and each is delivered once.
+    const trades = Array.from({ length: 7 }, (_, i) => trade(i + 1, 1000 + i * 1000));
+    const clock = new ManualClock(T0 + 500);
+    const source = Object.assign(
+      tradingSource(clock, [flat(T0, 100)], (request) => serve(trades, request).filter((t) => t.timestamp <= clock.now())),
+      {
+        async *subscribeTrades(request: TradesRequest): AsyncIterable<unknown> {
+          if (request.fromId !== undefined) return;
+          await clock.sleep(3500, request.signal);
+          yield trades.slice(3);
+          await clock.sleep(60_000, request.signal);
+        },
+      },
+    );
+    const sink = new MemorySink();
+    const pipeline = pipelineFor(source, clock, sink);
+    await runUntil(pipeline, clock, T0 + 10_000);
+    expect(deliveredTicks(sink.records)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
   it('keeps the trades after a gap of the stream waiting while its re-fetch fails, then takes them all', async () => {
     // The stream sends 1–3, then 6–7 (4 and 5 missing) while the re-fetch by id fails once, then 8–9:
     // the gap, now 4–7, is re-fetched and every trade is delivered once, none written off.

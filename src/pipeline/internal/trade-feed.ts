@@ -180,7 +180,26 @@ export class TradeFeed {
   async streamed(symbol: string, ref: FeedSourceRef, message: unknown, signal: AbortSignal | undefined): Promise<void> {
     const state = this.#state(symbol);
     state.from ??= this.#settings.start ?? bucketStart(this.#units.clock.now(), this.#settings.base);
+    // Before the first trade: those from `from` to the stream's first message are fetched first.
+    if (state.lastId === null && ref.source.fetchTrades !== undefined) await this.#catchUp(symbol, ref, state.from, signal);
     await this.#take(symbol, ref, Array.isArray(message) ? message : [message], { streamed: true, since: null }, signal);
+  }
+
+  /**
+   * Fetches `symbol`'s trades from `since` on, page after page (at most {@link MAX_PAGES}), before
+   * its stream's first message is taken, so that the trades between the first request's time and
+   * that message are not lost. A failed request ends it (the stream's trades are taken anyway).
+   */
+  async #catchUp(symbol: string, ref: FeedSourceRef, since: number, signal: AbortSignal | undefined): Promise<void> {
+    const state = this.#state(symbol);
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const asked = state.lastId === null ? since : null;
+      const answer = await this.#fetch(symbol, ref, asked === null ? { fromId: (state.lastId ?? 0) + 1 } : { since: asked }, signal);
+      if (answer === undefined) return;
+      const before = state.lastId;
+      if (!(await this.#take(symbol, ref, answer.rows, { streamed: false, since: asked }, signal))) return;
+      if ((Array.isArray(answer.rows) ? answer.rows.length : 0) < this.#settings.trades.limit || state.lastId === before) return;
+    }
   }
 
   /** Where `symbol`'s trade stream should start: the trade after the last taken, or the first request's time. */

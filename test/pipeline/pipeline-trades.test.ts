@@ -470,6 +470,27 @@ describe('Pipeline trades', () => {
     expect(issues.find((i) => i.type === 'gap_detected')?.message).toContain('1 trade left out of the 1m bars built from trades');
   });
 
+  it('reports the bars from trades it gives up uncompared when more than a day of them wait for klines', async () => {
+    // One trade a minute for 1,442 minutes, all taken in one poll before any comparison: 1,441 bars
+    // close, at most 1,440 (a day of 1m bars) wait, so the oldest one is given up, with an issue
+    // naming its minute.
+    const trades = Array.from({ length: 1442 }, (_, i) => trade(i + 1, i * MIN));
+    const clock = new ManualClock(T0 + 1442 * MIN);
+    const klines = trades.map((t) => flat(t.timestamp, 100, 1));
+    const source = tradingSource(clock, klines, (request) => serve(trades, request));
+    const pipeline = new Pipeline({
+      primary: source,
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m'], trades: { symbols: ['BTCUSD'] } },
+    });
+    await pipeline.runOnce();
+    const issues = pipeline.checkpoint().symbols['BTCUSD']?.issues ?? [];
+    const givenUp = issues.filter((i) => i.message?.includes('given up uncompared') === true);
+    expect(givenUp).toEqual([expect.objectContaining({ type: 'gap_detected', resolution: 'flagged' })]);
+    expect(givenUp[0]?.message).toContain('1 1m bar built from trades (2025-01-30T00:00:00Z–2025-01-30T00:00:00Z) given up');
+  });
+
   it('makes the source stale when its trades stall while its bars with volume still come', async () => {
     // One trade at 00:00:05, then none, while 1m bars with volume keep coming for 5 minutes.
     const bars = Array.from({ length: 10 }, (_, i) => flat(T0 + i * MIN, 100, 5));

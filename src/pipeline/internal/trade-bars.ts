@@ -91,7 +91,31 @@ export class TradeBars {
     this.#skipped(symbol, bars, bars.aggregator.takeIssues());
     for (const bar of closed) this.#units.emitter.emit('tradeBar', { symbol, timeframe: this.#base, bar });
     bars.waiting.push(...closed);
-    if (bars.waiting.length > MAX_WAITING) bars.waiting.splice(0, bars.waiting.length - MAX_WAITING);
+    if (bars.waiting.length > MAX_WAITING) this.#giveUp(symbol, bars.waiting.splice(0, bars.waiting.length - MAX_WAITING), closed);
+  }
+
+  /**
+   * Bars from trades given up uncompared (more than {@link MAX_WAITING} wait: their klines did
+   * not come): a `gap_detected` issue (`flagged`, `info`) naming them, stamped with the open of
+   * the bar whose closing gave them up (the first is a day old by then, out of the report's window).
+   */
+  #giveUp(symbol: string, dropped: readonly Ohlcv[], closed: readonly Ohlcv[]): void {
+    const first = dropped[0];
+    const last = dropped.at(-1);
+    const newest = closed.at(-1);
+    if (first === undefined || last === undefined || newest === undefined) return;
+    const count = dropped.length;
+    this.#units.issues.note(symbol, {
+      timestamp: isoUtc(newest.timestamp),
+      type: 'gap_detected',
+      symbol,
+      timeframe: this.#base,
+      resolution: 'flagged',
+      severity: 'info',
+      message:
+        `${count} ${this.#base} bar${count === 1 ? '' : 's'} built from trades (${isoUtc(first.timestamp)}–${isoUtc(last.timestamp)}) ` +
+        `given up uncompared: no kline came for ${count === 1 ? 'it' : 'them'} while ${MAX_WAITING} waited`,
+    });
   }
 
   /**

@@ -516,6 +516,82 @@ describe('Pipeline trades', () => {
     // The last trade came at 00:00:05; 3 minutes on, at the 00:04:01 cycle, the bars of 00:01–00:03 had volume.
     expect(detected[0]).toEqual({ at: T0 + 4 * MIN + 1000, by: 'stale' });
   });
+
+  it("keeps the source healthy while its trades keep coming with its bars (the stall test's opposite)", async () => {
+    // A trade every 30 s and 1m bars with volume for 5 minutes: never stale.
+    const bars = Array.from({ length: 10 }, (_, i) => flat(T0 + i * MIN, 100, 5));
+    const trades = Array.from({ length: 20 }, (_, i) => trade(i + 1, 5000 + i * 30_000));
+    const clock = new ManualClock(T0 + 1000);
+    const source = tradingSource(clock, bars, (request) => serve(trades, request).filter((t) => t.timestamp < clock.now()));
+    const pipeline = new Pipeline({
+      primary: source,
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m'], trades: { symbols: ['BTCUSD'], stallMs: 3 * MIN } },
+    });
+    const moves: string[] = [];
+    pipeline.on('failover', (e) => moves.push(e.to));
+    for (let i = 0; i < 5; i++) {
+      await clock.advance(MIN);
+      await pipeline.runOnce();
+    }
+    expect(source.tradeRequests.length).toBeGreaterThanOrEqual(5);
+    expect(moves).toEqual([]);
+  });
+
+  it("charges each trades request the source's tradesRequestWeight in the symbol's rate limiter", async () => {
+    const clock = new ManualClock(T0 + MIN + 1000);
+    const source = Object.assign(
+      tradingSource(clock, [flat(T0, 100)], () => [trade(1, 5000)]),
+      { tradesRequestWeight: 25 },
+    );
+    const pipeline = pipelineFor(source, clock, new MemorySink());
+    await pipeline.runOnce();
+    const limiter = pipeline.checkpoint().limiters['exchange_api'];
+    // One klines request (weight 1, the default) and one trades request (weight 25, as the source says).
+    const used = limiter?.kind === 'sliding_window' ? limiter.grants.reduce((sum, g) => sum + g.weight, 0) : 0;
+    expect(source.tradeRequests).toHaveLength(1);
+    expect(used).toBe(1 + 25);
+  });
+
+  it('takes the trades from the backup once the failover ladder is on it', async () => {
+    // The primary fails, bars and trades alike: the feed moves to the backup, and the trades come
+    // from the backup's fetchTrades through the same ladder.
+    const bars = Array.from({ length: 10 }, (_, i) => flat(T0 + i * MIN, 100, 5));
+    const trades = Array.from({ length: 5 }, (_, i) => trade(i + 1, 5000 + i * 1000));
+    const clock = new ManualClock(T0 + MIN + 1000);
+    const primary = tradingSource(clock, bars, () => {
+      throw new Error('503 Service Unavailable');
+    });
+    const backup = Object.assign(fakeSource('data_provider', bars, clock), {
+      tradeRequests: 0,
+      fetchTrades(request: TradesRequest): Promise<readonly unknown[]> {
+        backup.tradeRequests++;
+        return Promise.resolve(serve(trades, request));
+      },
+    });
+    primary.fail = () => new Error('primary down');
+    const sink = new MemorySink();
+    const pipeline = new Pipeline({
+      primary,
+      backup,
+      sinks: [sink],
+      clock,
+      start: T0,
+      config: { symbols: ['BTCUSD'], timeframes: ['1m'], trades: { symbols: ['BTCUSD'] } },
+    });
+    const moves: string[] = [];
+    pipeline.on('failover', (e) => moves.push(e.to));
+    for (let i = 0; i < 10 && !moves.includes('on_backup'); i++) {
+      await pipeline.runOnce();
+      await clock.advance(10_000);
+    }
+    await pipeline.runOnce();
+    await pipeline.flush();
+    expect(moves).toContain('on_backup');
+    expect(backup.tradeRequests).toBeGreaterThan(0);
+    expect(deliveredTicks(sink.records)).toEqual([1, 2, 3, 4, 5]);
+  });
 });
 
 describeFixtures('Pipeline trades on real Binance trades (XRP/ETH, 12,477 aggTrades)', () => {

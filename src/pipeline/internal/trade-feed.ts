@@ -16,6 +16,8 @@ import { sequenceTrades, type TradeIdGap } from './sequence-trades.js';
 import type { StoreAccess } from './store-access.js';
 import { Throttled } from './throttled.js';
 import { tallyTradeGaps, tradeGapIssue, type TradeGapTally } from './trade-gap-report.js';
+import { tradesStalled } from './trades-stalled.js';
+import { newSymbolTrades, type SymbolTrades } from './symbol-trades.js';
 import type { TradeBars } from './trade-bars.js';
 
 /**
@@ -59,26 +61,6 @@ export interface TradeFeedSettings {
   readonly baseMs: number;
   /** Where a symbol's first request starts (epoch ms); omitted: the current base bar's open. */
   readonly start: number | undefined;
-}
-
-interface SymbolTrades {
-  /** Id of the last trade taken; `null` before the first. */
-  lastId: number | null;
-  /** Time of the last trade taken, epoch ms. */
-  lastTradeAt: number | null;
-  /** From when the trades are complete (epoch ms): the first request's `since`. */
-  from: number | null;
-  /** When the symbol's trades were last asked for (epoch ms). */
-  polledAt: number | null;
-  /** Trades received and trade ids found missing since the pipeline started. */
-  received: number;
-  missing: number;
-  /** Whether the primary's `subscribeTrades` stream is open (polls then only compare bars and check for a stall). */
-  streaming: boolean;
-  /** Stream batches in a row whose gap could not be re-fetched; see {@link MAX_STREAM_RETRIES}. */
-  streamRetries: number;
-  /** Trades of the stream after a gap not yet re-fetched, taken again with its next batch. */
-  held: readonly Tick[];
 }
 
 /** Where a batch of trades came from. */
@@ -227,17 +209,7 @@ export class TradeFeed {
   #state(symbol: string): SymbolTrades {
     let state = this.#symbols.get(symbol);
     if (state === undefined) {
-      state = {
-        lastId: null,
-        lastTradeAt: null,
-        from: null,
-        polledAt: null,
-        received: 0,
-        missing: 0,
-        streaming: false,
-        streamRetries: 0,
-        held: [],
-      };
+      state = newSymbolTrades();
       this.#symbols.set(symbol, state);
     }
     return state;
@@ -396,20 +368,12 @@ export class TradeFeed {
     if (issue !== undefined) issues.note(symbol, issue);
   }
 
-  /**
-   * The trades stalled while the bars still come: the source has no trade after the last one
-   * taken (its answer was short, or its stream is open), yet a stored base bar with volume opens
-   * after that trade, and no trade came for `trades.stallMs`. That is a `stale` failure of the
-   * source, as bars that do not come are.
-   */
+  /** A stall of `symbol`'s trades ({@link tradesStalled}) is a `stale` failure of `ref`. */
   async #checkStall(symbol: string, ref: FeedSourceRef): Promise<void> {
     const state = this.#state(symbol);
-    const since = state.lastTradeAt ?? state.from;
-    const now = this.#units.clock.now();
-    if (since === null || now - since < this.#settings.trades.stallMs) return;
-    const last = await this.#units.store.last(symbol, this.#settings.base);
-    if (last === undefined || last.flag !== undefined || last.volume <= 0) return;
-    if (last.timestamp >= bucketStart(since, this.#settings.base) + this.#settings.baseMs) this.#units.feed.stalled(symbol, ref.which);
+    const { trades, base, baseMs } = this.#settings;
+    const facts = { since: state.lastTradeAt ?? state.from, now: this.#units.clock.now(), stallMs: trades.stallMs, base, baseMs };
+    if (await tradesStalled(facts, () => this.#units.store.last(symbol, base))) this.#units.feed.stalled(symbol, ref.which);
   }
 }
 

@@ -218,41 +218,35 @@ export type DeliveryConfig = z.output<typeof DeliveryConfigSchema>;
  */
 export const DEFAULT_DELIVERY: DeliveryConfig = { updateIntervalMs: 1000, bufferSize: 100, formats: ['parquet', 'json'] };
 
-/** The whole configuration; build it with `resolveConfig`. */
-export const PipelineConfigSchema = z
-  .strictObject({
-    /** Symbols to ingest. */
-    symbols: z.array(z.string().min(1)),
-    /** The timeframe fetched from sources; all others are aggregated from it. */
-    baseTimeframe: TimeframeSchema,
-    /** Timeframes kept and delivered (the base timeframe included). */
-    timeframes: z.array(TimeframeSchema).min(1),
-    retention: RetentionSchema,
-    rateLimit: RateLimitConfigSchema,
-    completeness: CompletenessConfigSchema,
-    validity: ValidityConfigSchema,
-    freshness: FreshnessConfigSchema,
-    consistency: ConsistencyConfigSchema,
-    weights: QualityWeightsSchema,
-    escalation: EscalationConfigSchema,
-    gaps: GapStrategiesSchema,
-    preprocessing: PreprocessingConfigSchema,
-    feedFailure: FeedFailureConfigSchema,
-    delivery: DeliveryConfigSchema,
-    /** Trades per symbol (off by default). */
-    trades: TradesConfigSchema,
-    /** Order-book snapshots per symbol (off by default). */
-    orderBook: OrderBookConfigSchema,
-  })
-  .superRefine((config, ctx) => {
-    for (const section of ['trades', 'orderBook'] as const) {
-      for (const [i, symbol] of config[section].symbols.entries()) {
-        if (!config.symbols.includes(symbol)) {
-          ctx.addIssue({ code: 'custom', path: [section, 'symbols', i], message: `Expected one of the configured \`symbols\`` });
-        }
-      }
-    }
-  });
+/**
+ * The whole configuration; build it with `resolveConfig`. A plain object schema, so `.partial()`,
+ * `.pick()` and `.omit()` work on it. The cross-section rule (the `trades` and `orderBook` symbols
+ * must be among `symbols`) is checked by `resolveConfig`, not here.
+ */
+export const PipelineConfigSchema = z.strictObject({
+  /** Symbols to ingest. */
+  symbols: z.array(z.string().min(1)),
+  /** The timeframe fetched from sources; all others are aggregated from it. */
+  baseTimeframe: TimeframeSchema,
+  /** Timeframes kept and delivered (the base timeframe included). */
+  timeframes: z.array(TimeframeSchema).min(1),
+  retention: RetentionSchema,
+  rateLimit: RateLimitConfigSchema,
+  completeness: CompletenessConfigSchema,
+  validity: ValidityConfigSchema,
+  freshness: FreshnessConfigSchema,
+  consistency: ConsistencyConfigSchema,
+  weights: QualityWeightsSchema,
+  escalation: EscalationConfigSchema,
+  gaps: GapStrategiesSchema,
+  preprocessing: PreprocessingConfigSchema,
+  feedFailure: FeedFailureConfigSchema,
+  delivery: DeliveryConfigSchema,
+  /** Trades per symbol (off by default). */
+  trades: TradesConfigSchema,
+  /** Order-book snapshots per symbol (off by default). */
+  orderBook: OrderBookConfigSchema,
+});
 /** The whole configuration. */
 export type PipelineConfig = z.output<typeof PipelineConfigSchema>;
 

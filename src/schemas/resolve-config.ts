@@ -52,9 +52,29 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /**
+ * Refuses a `trades` or `orderBook` symbol that is not among `symbols` (a rule across sections,
+ * kept out of `PipelineConfigSchema` so that the exported schema stays a plain object).
+ * @throws {@link ConfigError} with the path of the first unknown symbol, e.g. `trades.symbols.0`.
+ */
+function checkSectionSymbols(config: PipelineConfig): void {
+  for (const section of ['trades', 'orderBook'] as const) {
+    for (const [i, symbol] of config[section].symbols.entries()) {
+      if (!config.symbols.includes(symbol)) {
+        const path = [section, 'symbols', i];
+        throw new ConfigError(
+          `Invalid configuration at \`${path.join('.')}\`: Expected one of the configured \`symbols\`, got \`${describeOption(symbol)}\``,
+          { path, value: symbol },
+        );
+      }
+    }
+  }
+}
+
+/**
  * The full configuration: the specification's defaults ({@link DEFAULT_CONFIG}) with
  * `overrides` merged in depth (objects merge, arrays and scalars replace, an object with
  * another `kind` replaces the default's variant whole), validated once.
+ * A `trades` or `orderBook` symbol must be one of `symbols`.
  * Own keys `__proto__`, `constructor` and `prototype` are refused, so overrides parsed from
  * JSON cannot pollute `Object.prototype`.
  *
@@ -78,7 +98,10 @@ export function resolveConfig(overrides: DeepPartial<PipelineConfig> = {}): Pipe
   }
   const merged = merge(DEFAULT_CONFIG, overrides, []);
   const parsed = PipelineConfigSchema.safeParse(merged);
-  if (parsed.success) return deepFreeze(parsed.data);
+  if (parsed.success) {
+    checkSectionSymbols(parsed.data);
+    return deepFreeze(parsed.data);
+  }
   const first: z.core.$ZodIssue | undefined = parsed.error.issues[0];
   const path = first?.path ?? [];
   const value = valueAt(merged, path);

@@ -122,4 +122,30 @@ describe('Pipeline order books', () => {
     const used = limiter?.kind === 'sliding_window' ? limiter.grants.reduce((sum, g) => sum + g.weight, 0) : 0;
     expect(used).toBe(1 + 25);
   });
+
+  it("charges a deeper snapshot more through the pipeline, by Binance's depth weight table", async () => {
+    // Binance's /api/v3/depth weight (the issue and Binance's docs): 5 up to 100 levels, 25 up to
+    // 500, 50 up to 1000, 250 beyond.
+    const binanceDepthWeight = (depth: number): number => (depth <= 100 ? 5 : depth <= 500 ? 25 : depth <= 1000 ? 50 : 250);
+    const used = async (depth: number): Promise<number> => {
+      const clock = new ManualClock(T0 + MIN + 1000);
+      const source = Object.assign(
+        bookSource(clock, () => ({ timestamp: T0 + MIN, bids: [[99, 1]], asks: [[100, 1]] })),
+        { orderBookWeight: binanceDepthWeight },
+      );
+      const pipeline = new Pipeline({
+        primary: source,
+        clock,
+        start: T0,
+        config: { symbols: ['BTCUSD'], timeframes: ['1m'], orderBook: { symbols: ['BTCUSD'], depth } },
+      });
+      await pipeline.runOnce();
+      const limiter = pipeline.checkpoint().limiters['exchange_api'];
+      return limiter?.kind === 'sliding_window' ? limiter.grants.reduce((sum, g) => sum + g.weight, 0) : 0;
+    };
+    // One klines request (weight 1) and one book of each depth.
+    expect(await used(100)).toBe(1 + 5);
+    expect(await used(1000)).toBe(1 + 50);
+    expect(await used(5000)).toBe(1 + 250);
+  });
 });

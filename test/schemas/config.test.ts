@@ -124,3 +124,11 @@ describe('GapStrategiesSchema', () => {
     expect(GapStrategiesSchema.safeParse({ smallMaxBars: 5, mediumMaxBars: 4 }).success).toBe(false);
   });
 });
+
+describe('PipelineConfigSchema', () => {
+  it('is a plain object schema: .partial(), .pick() and .omit() work on it (zod 4 throws on a refined object)', () => {
+    expect(PipelineConfigSchema.partial().safeParse({ symbols: ['BTCUSD'] }).success).toBe(true);
+    expect(PipelineConfigSchema.pick({ symbols: true }).safeParse({ symbols: ['BTCUSD'] }).success).toBe(true);
+    expect(PipelineConfigSchema.omit({ trades: true, orderBook: true }).keyof().options).not.toContain('trades');
+  });
+});

@@ -133,4 +133,13 @@ describe('resolveConfig', () => {
     // The result shares no object with the overrides: changing it cannot reach them.
     expect(config.symbols).not.toBe(overrides.symbols);
   });
+
+  it('refuses a trades or order-book symbol that is not among `symbols`, with its path', () => {
+    const trades = thrown(() => resolveConfig({ symbols: ['BTCUSD'], trades: { symbols: ['BTCUSD', 'ETHUSD'] } }));
+    expect(trades.path).toEqual(['trades', 'symbols', 1]);
+    expect(trades.value).toBe('ETHUSD');
+    const books = thrown(() => resolveConfig({ symbols: ['BTCUSD'], orderBook: { symbols: ['SOLUSD'] } }));
+    expect(books.path).toEqual(['orderBook', 'symbols', 0]);
+    expect(resolveConfig({ symbols: ['BTCUSD'], trades: { symbols: ['BTCUSD'] } }).trades.symbols).toEqual(['BTCUSD']);
+  });
 });

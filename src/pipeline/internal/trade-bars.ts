@@ -1,9 +1,11 @@
+import type { AggregateIssue } from '../../aggregate/aggregate-issue.js';
 import { TickAggregator } from '../../aggregate/tick-aggregator.js';
 import { isoUtc } from '../../internal/iso-utc.js';
 import { checkConsistency } from '../../quality/check-consistency.js';
 import type { ConsistencyConfig } from '../../schemas/config.js';
 import type { Ohlcv } from '../../schemas/ohlcv.js';
 import type { Tick } from '../../schemas/tick.js';
+import { bucketStart } from '../../time/bucket-start.js';
 import type { Timeframe } from '../../time/timeframe.js';
 import type { IssueLog } from './issue-log.js';
 import type { PipelineEmitter } from './pipeline-emitter.js';
@@ -24,8 +26,10 @@ export interface TradeBarsUnits {
 
 interface SymbolBars {
   readonly aggregator: TickAggregator;
-  /** Buckets opening before this (epoch ms) may miss trades taken before the first request: never built. */
+  /** Buckets opening before this (epoch ms) may miss trades taken before the first ones: never built. */
   readonly from: number;
+  /** Whether a trade of a bucket opening at or after `from` has come (every later one then has too). */
+  started: boolean;
   /** Bars built from trades, not yet compared with the bar from klines, oldest first. */
   waiting: Ohlcv[];
 }
@@ -56,16 +60,21 @@ export class TradeBars {
    * Adds trades of `symbol`, in trade order, after those added before.
    *
    * @param from - On the symbol's first call: the time (epoch ms) from which its trades are
-   *   complete; buckets opening before it are not built.
+   *   complete; a bucket opening before it is never built, so that a bucket the trades only
+   *   partly cover (the first request asked from its middle, or the first trades taken after a
+   *   resume or from a stream) is never compared with its kline.
    */
   add(symbol: string, ticks: readonly Tick[], from: number): void {
     let bars = this.#symbols.get(symbol);
     if (bars === undefined) {
-      bars = { aggregator: new TickAggregator({ timeframe: this.#base }), from, waiting: [] };
+      bars = { aggregator: new TickAggregator({ timeframe: this.#base }), from, started: false, waiting: [] };
       this.#symbols.set(symbol, bars);
     }
     const closed: Ohlcv[] = [];
-    for (const tick of ticks) if (tick.timestamp >= bars.from) closed.push(...bars.aggregator.add(tick));
+    for (const tick of ticks) {
+      bars.started ||= bucketStart(tick.timestamp, this.#base) >= bars.from;
+      if (bars.started) closed.push(...bars.aggregator.add(tick));
+    }
     this.#closed(symbol, bars, closed);
   }
 
@@ -79,11 +88,56 @@ export class TradeBars {
   }
 
   #closed(symbol: string, bars: SymbolBars, closed: readonly Ohlcv[]): void {
-    // Trades the aggregator skipped were refused before it (validated, deduplicated, in id order).
-    bars.aggregator.takeIssues();
+    this.#skipped(symbol, bars, bars.aggregator.takeIssues());
     for (const bar of closed) this.#units.emitter.emit('tradeBar', { symbol, timeframe: this.#base, bar });
     bars.waiting.push(...closed);
-    if (bars.waiting.length > MAX_WAITING) bars.waiting.splice(0, bars.waiting.length - MAX_WAITING);
+    if (bars.waiting.length > MAX_WAITING) this.#giveUp(symbol, bars.waiting.splice(0, bars.waiting.length - MAX_WAITING), closed);
+  }
+
+  /**
+   * Bars from trades given up uncompared (more than {@link MAX_WAITING} wait: their klines did
+   * not come): a `gap_detected` issue (`flagged`, `info`) naming them, stamped with the open of
+   * the bar whose closing gave them up (the first is a day old by then, out of the report's window).
+   */
+  #giveUp(symbol: string, dropped: readonly Ohlcv[], closed: readonly Ohlcv[]): void {
+    const first = dropped[0];
+    const last = dropped.at(-1);
+    const newest = closed.at(-1);
+    if (first === undefined || last === undefined || newest === undefined) return;
+    const count = dropped.length;
+    this.#units.issues.note(symbol, {
+      timestamp: isoUtc(newest.timestamp),
+      type: 'gap_detected',
+      symbol,
+      timeframe: this.#base,
+      resolution: 'flagged',
+      severity: 'info',
+      message:
+        `${count} ${this.#base} bar${count === 1 ? '' : 's'} built from trades (${isoUtc(first.timestamp)}–${isoUtc(last.timestamp)}) ` +
+        `given up uncompared: no kline came for ${count === 1 ? 'it' : 'them'} while ${MAX_WAITING} waited`,
+    });
+  }
+
+  /**
+   * Trades the aggregator skipped (most often one that came after its bucket was closed): a
+   * `gap_detected` issue (`flagged`) at the first one's bucket, and the bars of their buckets no
+   * longer wait to be compared (they lack those trades).
+   */
+  #skipped(symbol: string, bars: SymbolBars, skipped: readonly AggregateIssue[]): void {
+    const first = skipped[0];
+    if (first === undefined) return;
+    const buckets = new Set(skipped.map((issue) => bucketStart(issue.timestamp, this.#base)));
+    bars.waiting = bars.waiting.filter((bar) => !buckets.has(bar.timestamp));
+    const count = skipped.length;
+    this.#units.issues.note(symbol, {
+      timestamp: isoUtc(bucketStart(first.timestamp, this.#base)),
+      type: 'gap_detected',
+      symbol,
+      timeframe: this.#base,
+      resolution: 'flagged',
+      severity: 'info',
+      message: `${count} trade${count === 1 ? '' : 's'} left out of the ${this.#base} bars built from trades: ${first.message}`,
+    });
   }
 
   /**

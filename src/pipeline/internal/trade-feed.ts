@@ -15,10 +15,30 @@ import type { PipelineEmitter } from './pipeline-emitter.js';
 import { sequenceTrades, type TradeIdGap } from './sequence-trades.js';
 import type { StoreAccess } from './store-access.js';
 import { Throttled } from './throttled.js';
+import { tallyTradeGaps, tradeGapIssue, type TradeGapTally } from './trade-gap-report.js';
+import { tradesStalled } from './trades-stalled.js';
+import { newSymbolTrades, type SymbolTrades } from './symbol-trades.js';
 import type { TradeBars } from './trade-bars.js';
 
-/** Requests of one cycle at most (pages of `trades.limit`): a long catch-up goes on at the next cycle. */
+/**
+ * Requests of one cycle at most (pages of `trades.limit`): a long catch-up goes on at the next
+ * cycle. The re-fetches of one batch's gaps are bounded by it too.
+ */
 const MAX_PAGES = 50;
+
+/**
+ * Batches of a trade stream in a row whose gap could not be re-fetched (the request failed or was
+ * throttled) before the gap is given up as lost: until then the trades after the gap wait.
+ */
+const MAX_STREAM_RETRIES = 3;
+
+/**
+ * How long after a request was sent a trade of before it may still be missing from the answer
+ * (an exchange publishes a trade shortly after it happens), ms: the bar from trades forming at
+ * `sentAt` closes only once `sentAt` minus this has passed its end, so that a trade at :59.9 that
+ * comes with the next poll is still counted. A trade of a later bucket closes it at once.
+ */
+const LATE_TRADE_ALLOWANCE_MS = 5000;
 
 /** Rules about the order of trades: dedupe and ordering settle them, so they refuse no trade. */
 const ORDER_RULES: ReadonlySet<string> = new Set([TickRule.TimestampNonDecreasing, TickRule.TradeIdUnique, TickRule.TradeIdIncreasing]);
@@ -43,20 +63,20 @@ export interface TradeFeedSettings {
   readonly start: number | undefined;
 }
 
-interface SymbolTrades {
-  /** Id of the last trade taken; `null` before the first. */
-  lastId: number | null;
-  /** Time of the last trade taken, epoch ms. */
-  lastTradeAt: number | null;
-  /** From when the trades are complete (epoch ms): the first request's `since`. */
-  from: number | null;
-  /** When the symbol's trades were last asked for (epoch ms). */
-  polledAt: number | null;
-  /** Trades received and trade ids found missing since the pipeline started. */
-  received: number;
-  missing: number;
-  /** Whether the primary's `subscribeTrades` stream is open (polls then only compare bars and check for a stall). */
-  streaming: boolean;
+/** Where a batch of trades came from. */
+interface TakenBatch {
+  /** From a `subscribeTrades` stream (it cannot be asked again). */
+  readonly streamed: boolean;
+  /** The `since` (epoch ms) the answer was asked from; `null` when asked by id or streamed. */
+  readonly since: number | null;
+}
+
+/** What the re-fetch of a batch's gaps brought. */
+interface Refetched {
+  /** The trades found inside the gaps. */
+  readonly ticks: readonly Tick[];
+  /** The first id not yet asked for when a re-fetch failed or the page budget ran out (the batch is cut there); `null`: all asked. */
+  readonly cutAt: number | null;
 }
 
 /**
@@ -115,14 +135,16 @@ export class TradeFeed {
     let caughtUp = streaming;
     for (let page = 0; poll && page < MAX_PAGES; page++) {
       if (state.from === null) state.from = this.#settings.start ?? bucketStart(clock.now(), this.#settings.base);
-      const request = state.lastId === null ? { since: state.from } : { fromId: state.lastId + 1 };
+      const since = state.lastId === null ? state.from : null;
+      const request = since === null ? { fromId: (state.lastId ?? 0) + 1 } : { since };
       const answer = await this.#fetch(symbol, ref, request, signal);
       if (answer === undefined) return;
       const before = state.lastId;
-      await this.#take(symbol, ref, answer.rows, signal);
-      // Caught up: every trade before the request was sent has come, so the bars ending by then are whole.
+      // A gap not re-fetched (failed, throttled): the trades after it wait for the next cycle.
+      if (!(await this.#take(symbol, ref, answer.rows, { streamed: false, since }, signal))) break;
+      // Caught up: every trade some time before the request was sent has come, so the bars ending by then are whole.
       if ((Array.isArray(answer.rows) ? answer.rows.length : 0) < this.#settings.trades.limit) {
-        this.#units.bars.close(symbol, answer.sentAt);
+        this.#units.bars.close(symbol, answer.sentAt - LATE_TRADE_ALLOWANCE_MS);
         caughtUp = true;
         break;
       }
@@ -140,7 +162,26 @@ export class TradeFeed {
   async streamed(symbol: string, ref: FeedSourceRef, message: unknown, signal: AbortSignal | undefined): Promise<void> {
     const state = this.#state(symbol);
     state.from ??= this.#settings.start ?? bucketStart(this.#units.clock.now(), this.#settings.base);
-    await this.#take(symbol, ref, Array.isArray(message) ? message : [message], signal);
+    // Before the first trade: those from `from` to the stream's first message are fetched first.
+    if (state.lastId === null && ref.source.fetchTrades !== undefined) await this.#catchUp(symbol, ref, state.from, signal);
+    await this.#take(symbol, ref, Array.isArray(message) ? message : [message], { streamed: true, since: null }, signal);
+  }
+
+  /**
+   * Fetches `symbol`'s trades from `since` on, page after page (at most {@link MAX_PAGES}), before
+   * its stream's first message is taken, so that the trades between the first request's time and
+   * that message are not lost. A failed request ends it (the stream's trades are taken anyway).
+   */
+  async #catchUp(symbol: string, ref: FeedSourceRef, since: number, signal: AbortSignal | undefined): Promise<void> {
+    const state = this.#state(symbol);
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const asked = state.lastId === null ? since : null;
+      const answer = await this.#fetch(symbol, ref, asked === null ? { fromId: (state.lastId ?? 0) + 1 } : { since: asked }, signal);
+      if (answer === undefined) return;
+      const before = state.lastId;
+      if (!(await this.#take(symbol, ref, answer.rows, { streamed: false, since: asked }, signal))) return;
+      if ((Array.isArray(answer.rows) ? answer.rows.length : 0) < this.#settings.trades.limit || state.lastId === before) return;
+    }
   }
 
   /** Where `symbol`'s trade stream should start: the trade after the last taken, or the first request's time. */
@@ -168,7 +209,7 @@ export class TradeFeed {
   #state(symbol: string): SymbolTrades {
     let state = this.#symbols.get(symbol);
     if (state === undefined) {
-      state = { lastId: null, lastTradeAt: null, from: null, polledAt: null, received: 0, missing: 0, streaming: false };
+      state = newSymbolTrades();
       this.#symbols.set(symbol, state);
     }
     return state;
@@ -204,26 +245,56 @@ export class TradeFeed {
     }
   }
 
-  /** Parse, validate, dedupe and order; re-fetch the gaps; deliver; build bars. */
-  async #take(symbol: string, ref: FeedSourceRef, rows: unknown, signal: AbortSignal | undefined): Promise<void> {
+  /**
+   * Parse, validate, dedupe and order; re-fetch the gaps by id, page by page; deliver; build bars.
+   * When a re-fetch fails or is throttled (or the page budget runs out), only the trades before
+   * the first id not re-fetched are taken, so that `lastId` stays before it and the next request
+   * asks for it again: a transient failure loses no trade. A stream cannot be asked again: its
+   * trades after the gap are held and taken with its next batch, and after
+   * {@link MAX_STREAM_RETRIES} such batches in a row the gap is given up as lost (reported).
+   *
+   * @param batch - Whether it came from a stream, and the `since` it was asked from (`null`: asked by id, or streamed).
+   * @returns Whether the whole batch was taken (`false`: it was cut at a gap not re-fetched).
+   */
+  async #take(symbol: string, ref: FeedSourceRef, rows: unknown, batch: TakenBatch, signal: AbortSignal | undefined): Promise<boolean> {
+    const { streamed } = batch;
     const state = this.#state(symbol);
     const consecutive = this.#settings.trades.consecutiveIds;
-    const first = sequenceTrades(state.lastId, this.#accept(symbol, ref.source.name, rows), consecutive);
+    const accepted = this.#accept(symbol, ref.source.name, rows);
+    const first = sequenceTrades(state.lastId, streamed ? [...state.held, ...accepted] : accepted, consecutive);
     let { fresh } = first;
     let left: readonly TradeIdGap[] = [];
-    const refetched: Tick[] = [];
-    if (first.gaps.length > 0) {
-      for (const gap of first.gaps) refetched.push(...(await this.#refetch(symbol, ref, gap, signal)));
+    let gaps = first.gaps;
+    let refetched: readonly Tick[] = [];
+    let cutAt: number | null = null;
+    if (gaps.length > 0) {
+      ({ ticks: refetched, cutAt } = await this.#refetchAll(symbol, ref, gaps, signal));
+      // A stream cannot be asked again: after a few batches cut in a row, its gap is given up as lost.
+      if (cutAt !== null && streamed && ++state.streamRetries >= MAX_STREAM_RETRIES) cutAt = null;
       ({ fresh, gaps: left } = sequenceTrades(state.lastId, [...fresh, ...refetched], consecutive));
+      if (cutAt !== null) {
+        const cut = cutAt;
+        if (streamed) state.held = fresh.filter((t) => t.tradeId >= cut);
+        fresh = fresh.filter((t) => t.tradeId < cut);
+        gaps = gaps.flatMap((gap) => (gap.fromId < cut ? [{ fromId: gap.fromId, toId: Math.min(gap.toId, cut - 1) }] : []));
+      }
+    }
+    if (cutAt === null) {
+      state.streamRetries = 0;
+      state.held = [];
     }
     state.received += fresh.length;
-    for (const gap of first.gaps) this.#reportGap(symbol, ref.source.name, gap, left, refetched);
+    this.#reportGaps(symbol, ref.source.name, tallyTradeGaps(gaps, left, refetched));
     const last = fresh.at(-1);
-    if (last === undefined) return;
+    if (last === undefined) return cutAt === null;
     await this.#units.delivery.deliver([{ kind: 'ticks', symbol, ticks: fresh }], signal);
     state.lastId = last.tradeId;
     state.lastTradeAt = last.timestamp;
-    this.#units.bars.add(symbol, fresh, state.from ?? Number.NEGATIVE_INFINITY);
+    // From when the trades are complete: an answer asked from `since` has every trade from it on (a
+    // source honours `since`); one asked by id or streamed has none before its first trade, so the
+    // bucket of that trade may be partial (after a resume, or a stream's first message).
+    this.#units.bars.add(symbol, fresh, batch.since ?? (fresh[0] as Tick).timestamp + 1);
+    return cutAt === null;
   }
 
   /** The trades of an answer that parse and break no value rule; the others are reported (`rejected`, `invalid_bar` issue). */
@@ -253,58 +324,56 @@ export class TradeFeed {
     return refused.size === 0 ? parsed.rows : parsed.rows.filter((_, i) => !refused.has(i));
   }
 
-  /** Asks for the trades of `gap` by id (at most `trades.limit` of them); those in the gap that come back. */
-  async #refetch(symbol: string, ref: FeedSourceRef, gap: TradeIdGap, signal: AbortSignal | undefined): Promise<Tick[]> {
-    if (ref.source.fetchTrades === undefined) return [];
-    const answer = await this.#fetch(symbol, ref, { fromId: gap.fromId }, signal);
-    if (answer === undefined) return [];
-    return this.#accept(symbol, ref.source.name, answer.rows).filter((t) => t.tradeId >= gap.fromId && t.tradeId <= gap.toId);
-  }
-
-  #reportGap(symbol: string, sourceName: string, gap: TradeIdGap, left: readonly TradeIdGap[], refetched: readonly Tick[]): void {
-    const state = this.#state(symbol);
-    let missing = 0;
-    for (const rest of left) missing += Math.max(0, Math.min(rest.toId, gap.toId) - Math.max(rest.fromId, gap.fromId) + 1);
-    const size = gap.toId - gap.fromId + 1;
-    const got = new Set(refetched.filter((t) => t.tradeId >= gap.fromId && t.tradeId <= gap.toId).map((t) => t.tradeId)).size;
-    state.missing += missing;
-    const { emitter, issues, clock } = this.#units;
-    emitter.emit('tradeGap', {
-      symbol,
-      source: sourceName,
-      fromId: gap.fromId,
-      toId: gap.toId,
-      refetched: got,
-      missing,
-      completeness: this.completeness(symbol),
-    });
-    issues.note(symbol, {
-      timestamp: isoUtc(clock.now()),
-      type: 'gap_detected',
-      symbol,
-      timeframe: this.#settings.base,
-      resolution: missing === 0 ? 'flagged' : 'marked_missing',
-      severity: missing === 0 ? 'info' : 'warning',
-      message:
-        `Trade ids ${gap.fromId}–${gap.toId} (${size} trade${size === 1 ? '' : 's'}) missing from ${sourceName}'s answer: ` +
-        `${got} re-fetched by id, ${missing} lost`,
-    });
-  }
-
   /**
-   * The trades stalled while the bars still come: the source has no trade after the last one
-   * taken (its answer was short, or its stream is open), yet a stored base bar with volume opens
-   * after that trade, and no trade came for `trades.stallMs`. That is a `stale` failure of the
-   * source, as bars that do not come are.
+   * Asks for the trades of `gaps` (in id order) by id, page after page until each gap's `toId`,
+   * at most {@link MAX_PAGES} requests in all. A gap inside ids an earlier answer already covered
+   * is not asked again (those ids do not exist at the source).
    */
+  async #refetchAll(symbol: string, ref: FeedSourceRef, gaps: readonly TradeIdGap[], signal: AbortSignal | undefined): Promise<Refetched> {
+    const ticks: Tick[] = [];
+    if (ref.source.fetchTrades === undefined) return { ticks, cutAt: null };
+    const limit = this.#settings.trades.limit;
+    // Every id up to this one has been answered for (asked from below it, and an answer reached past it).
+    let covered = Number.NEGATIVE_INFINITY;
+    let pages = 0;
+    for (const gap of gaps) {
+      let fromId = Math.max(gap.fromId, covered + 1);
+      while (fromId <= gap.toId) {
+        if (pages++ >= MAX_PAGES) return { ticks, cutAt: fromId };
+        const answer = await this.#fetch(symbol, ref, { fromId }, signal);
+        if (answer === undefined) return { ticks, cutAt: fromId };
+        const got = this.#accept(symbol, ref.source.name, answer.rows).filter((t) => t.tradeId >= fromId);
+        ticks.push(...got.filter((t) => t.tradeId <= gap.toId));
+        const highest = got.reduce((most, t) => Math.max(most, t.tradeId), Number.NEGATIVE_INFINITY);
+        const count = Array.isArray(answer.rows) ? answer.rows.length : 0;
+        // A short answer has everything from `fromId` on; a full one everything up to its highest id.
+        covered = count < limit ? Number.POSITIVE_INFINITY : highest;
+        if (!(highest >= fromId)) break;
+        fromId = highest + 1;
+      }
+    }
+    return { ticks, cutAt: null };
+  }
+
+  /** Emits a `tradeGap` event per gap of a batch (the completeness counted gap by gap) and notes one `gap_detected` issue for them all. */
+  #reportGaps(symbol: string, sourceName: string, tallies: readonly TradeGapTally[]): void {
+    const state = this.#state(symbol);
+    const { emitter, issues, clock } = this.#units;
+    for (const { gap, refetched, missing } of tallies) {
+      state.missing += missing;
+      const completeness = this.completeness(symbol);
+      emitter.emit('tradeGap', { symbol, source: sourceName, fromId: gap.fromId, toId: gap.toId, refetched, missing, completeness });
+    }
+    const issue = tradeGapIssue(symbol, this.#settings.base, sourceName, tallies, clock.now());
+    if (issue !== undefined) issues.note(symbol, issue);
+  }
+
+  /** A stall of `symbol`'s trades ({@link tradesStalled}) is a `stale` failure of `ref`. */
   async #checkStall(symbol: string, ref: FeedSourceRef): Promise<void> {
     const state = this.#state(symbol);
-    const since = state.lastTradeAt ?? state.from;
-    const now = this.#units.clock.now();
-    if (since === null || now - since < this.#settings.trades.stallMs) return;
-    const last = await this.#units.store.last(symbol, this.#settings.base);
-    if (last === undefined || last.flag !== undefined || last.volume <= 0) return;
-    if (last.timestamp >= bucketStart(since, this.#settings.base) + this.#settings.baseMs) this.#units.feed.stalled(symbol, ref.which);
+    const { trades, base, baseMs } = this.#settings;
+    const facts = { since: state.lastTradeAt ?? state.from, now: this.#units.clock.now(), stallMs: trades.stallMs, base, baseMs };
+    if (await tradesStalled(facts, () => this.#units.store.last(symbol, base))) this.#units.feed.stalled(symbol, ref.which);
   }
 }
 

@@ -105,6 +105,9 @@ export interface Source {
    * until `request.signal` aborts. `fromId`, when given, is the first trade id wanted.
    */
   subscribeTrades?(request: TradesRequest): AsyncIterable<unknown>;
-  /** Order-book snapshots shaped like `OrderBook` as they change, until `request.signal` aborts. */
+  /**
+   * Order-book snapshots shaped like `OrderBook` as they change, until `request.signal` aborts.
+   * Under `start()` the pipeline takes them as polled snapshots, and polls none while the stream is up.
+   */
   subscribeOrderBook?(request: OrderBookRequest): AsyncIterable<unknown>;
 }

@@ -4,7 +4,7 @@ import type { OrderBookRequest } from '../../src/pipeline/source.js';
 import { OrderBookSummarySchema } from '../../src/schemas/order-book-summary-schema.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 import { MemorySink } from '../../src/testing/memory-sink.js';
-import { fakeSource, flat } from './support.js';
+import { fakeSource, flat, runUntil } from './support.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2025, 0, 30);
@@ -92,6 +92,48 @@ describe('Pipeline order books', () => {
     expect(sink.document('order_book', 'BTCUSD')).toBeUndefined();
     const issues = pipeline.checkpoint().symbols['BTCUSD']?.issues ?? [];
     expect(issues).toContainEqual(expect.objectContaining({ type: 'invalid_bar', resolution: 'removed' }));
+  });
+
+  it("takes the primary's order-book stream while it is up (a crossed snapshot refused), and polls again once it ends", async () => {
+    const clock = new ManualClock(T0 + MIN + 1000);
+    // Polled books have a best bid of 90; streamed ones of 99. The stream opens once; reopening it fails.
+    let opened = 0;
+    const source = Object.assign(
+      bookSource(clock, () => ({ timestamp: clock.now(), bids: [[90, 1]], asks: [[100, 1]] })),
+      {
+        async *subscribeOrderBook(request: OrderBookRequest): AsyncIterable<unknown> {
+          if (opened++ > 0) throw new Error('stream unavailable');
+          yield { timestamp: clock.now(), bids: [[99, 1]], asks: [[100, 1]] };
+          await clock.sleep(2000, request.signal);
+          yield { timestamp: clock.now(), bids: [[101, 1]], asks: [[100, 1]] }; // crossed
+          await clock.sleep(2000, request.signal);
+          yield { timestamp: clock.now(), bids: [[99, 2]], asks: [[100, 1]] };
+          // The stream then ends, and stays unavailable: polling takes over.
+          await clock.sleep(60_000, request.signal);
+          throw new Error('stream gone');
+        },
+      },
+    );
+    const sink = new MemorySink();
+    const pipeline = pipelineOver(source, clock, sink);
+    const rejected: string[] = [];
+    pipeline.on('rejected', (e) => rejected.push(...e.issues.map((i) => i.code)));
+    let polledWhileStreaming = -1;
+    pipeline.on('document', (record) => {
+      // The stream's last snapshot (bid 99, quantity 2) is in: count the polls up to here.
+      if (record.name === 'order_book' && record.body.bid_depth === 2 && polledWhileStreaming < 0)
+        polledWhileStreaming = source.bookRequests.length;
+    });
+    await runUntil(pipeline, clock, T0 + MIN + 90_000);
+    const bids = sink.records.flatMap((r) => (r.kind === 'orderBook' ? [r.book.bids[0]?.price] : []));
+    // The first poll goes out as the loops start, before the stream's first message; then the
+    // streamed books (the crossed one refused), with no poll while the stream is up, though
+    // one is due every 10 s; once it has ended, the polls take over again.
+    expect(bids.slice(0, 3)).toEqual([90, 99, 99]);
+    expect(rejected).toEqual(['not_crossed']);
+    expect(polledWhileStreaming).toBe(1);
+    expect(bids.slice(3).length).toBeGreaterThan(0);
+    expect(bids.slice(3).every((b) => b === 90)).toBe(true);
   });
 
   it('rejects a book deeper than asked', async () => {

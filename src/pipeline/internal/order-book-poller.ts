@@ -40,6 +40,8 @@ export class OrderBookPoller {
   readonly #units: OrderBookPollerUnits;
   /** Per symbol: when its book was last asked for (epoch ms). */
   readonly #polledAt = new Map<string, number>();
+  /** Symbols whose books come from the primary's `subscribeOrderBook` right now (no poll then). */
+  readonly #streaming = new Set<string>();
 
   constructor(config: OrderBookConfig, base: Timeframe, units: OrderBookPollerUnits) {
     this.#config = config;
@@ -57,10 +59,22 @@ export class OrderBookPoller {
     return (this.#polledAt.get(symbol) ?? Number.NEGATIVE_INFINITY) + this.#config.intervalMs;
   }
 
-  /** One snapshot of `symbol` (call it under the symbol's lock). */
+  /** The levels a side asked for (`orderBook.depth`). */
+  get depth(): number {
+    return this.#config.depth;
+  }
+
+  /** Marks `symbol`'s book stream as up (its snapshots come from it, so none is polled) or down. */
+  setStreaming(symbol: string, on: boolean): void {
+    if (on) this.#streaming.add(symbol);
+    else this.#streaming.delete(symbol);
+  }
+
+  /** One snapshot of `symbol` (call it under the symbol's lock); none while its stream is up. */
   async cycle(symbol: string, signal: AbortSignal | undefined): Promise<void> {
     const { feed, clock } = this.#units;
     this.#polledAt.set(symbol, clock.now());
+    if (this.#streaming.has(symbol)) return;
     const ref = feed.toPoll(symbol)[0];
     if (ref?.source.fetchOrderBook === undefined) return;
     const depth = this.#config.depth;

@@ -142,7 +142,8 @@ export async function demoMarketDepth(bars: readonly Ohlcv[], symbol: string, fr
   });
   try {
     for (let m = 1; m <= minutes; m++) {
-      await clock.advanceTo(from + m * 60_000 + 1000);
+      // 10 s past each minute: a bar from trades closes 5 s after its end (trades published late still count).
+      await clock.advanceTo(from + m * 60_000 + 10_000);
       await pipeline.runOnce();
     }
     await pipeline.flush();

@@ -243,6 +243,32 @@ export class FeedController {
   }
 
   /**
+   * A side request of `symbol` (trades, an order book) through {@link FeedController.call},
+   * without waiting for the limiter, whose failure the failover machine hears at once: a
+   * refused request is `throttled`, any other failure `failed`, and the answer is then
+   * `undefined`. Success is left to the caller (only bars prove a feed healthy).
+   *
+   * @returns The answer and when it was sent, or `undefined` when the request failed or was throttled.
+   * @throws `signal.reason` when `signal` aborted.
+   */
+  async callReporting<T>(
+    symbol: string,
+    ref: FeedSourceRef,
+    weight: number,
+    signal: AbortSignal | undefined,
+    send: (requestSignal: () => AbortSignal) => Promise<T>,
+  ): Promise<{ readonly value: T; readonly sentAt: number } | undefined> {
+    try {
+      return await this.call(symbol, ref, weight, signal, 0, send);
+    } catch (error) {
+      if (signal?.aborted === true) throw signal.reason;
+      if (error instanceof Throttled) this.throttled(symbol, ref.which, error);
+      else this.failed(symbol, ref.which, ref.source, error);
+      return undefined;
+    }
+  }
+
+  /**
    * How long (ms) a request to `source` would wait for its rate limiter now (0: it would be
    * granted at once); the limiter is not changed. Data requests queue by priority on it.
    */

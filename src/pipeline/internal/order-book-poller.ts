@@ -13,7 +13,6 @@ import type { Delivery } from './delivery.js';
 import type { FeedController, FeedSourceRef } from './feed-controller.js';
 import type { IssueLog } from './issue-log.js';
 import type { PipelineEmitter } from './pipeline-emitter.js';
-import { Throttled } from './throttled.js';
 
 /** The units an {@link OrderBookPoller} works with. */
 export interface OrderBookPollerUnits {
@@ -78,25 +77,17 @@ export class OrderBookPoller {
     const ref = feed.toPoll(symbol)[0];
     if (ref?.source.fetchOrderBook === undefined) return;
     const depth = this.#config.depth;
-    let answer: unknown;
-    try {
-      const sent = await feed.call(symbol, ref, depthWeight(ref.source, depth), signal, 0, (requestSignal) =>
-        (ref.source.fetchOrderBook as NonNullable<Source['fetchOrderBook']>)({
-          symbol,
-          depth,
-          get signal() {
-            return requestSignal();
-          },
-        }),
-      );
-      answer = sent.value;
-    } catch (error) {
-      if (signal?.aborted === true) throw signal.reason;
-      if (error instanceof Throttled) feed.throttled(symbol, ref.which, error);
-      else feed.failed(symbol, ref.which, ref.source, error);
-      return;
-    }
-    await this.take(symbol, ref, answer, signal);
+    const sent = await feed.callReporting(symbol, ref, depthWeight(ref.source, depth), signal, (requestSignal) =>
+      (ref.source.fetchOrderBook as NonNullable<Source['fetchOrderBook']>)({
+        symbol,
+        depth,
+        get signal() {
+          return requestSignal();
+        },
+      }),
+    );
+    if (sent === undefined) return;
+    await this.take(symbol, ref, sent.value, signal);
   }
 
   /** Takes one snapshot of `symbol` from `ref` (polled, or a message of `subscribeOrderBook`). */

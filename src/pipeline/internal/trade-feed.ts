@@ -14,7 +14,6 @@ import type { IssueLog } from './issue-log.js';
 import type { PipelineEmitter } from './pipeline-emitter.js';
 import { sequenceTrades, type TradeIdGap } from './sequence-trades.js';
 import type { StoreAccess } from './store-access.js';
-import { Throttled } from './throttled.js';
 import { tallyTradeGaps, tradeGapIssue, type TradeGapTally } from './trade-gap-report.js';
 import { tradesStalled } from './trades-stalled.js';
 import { newSymbolTrades, type SymbolTrades } from './symbol-trades.js';
@@ -222,27 +221,19 @@ export class TradeFeed {
     request: Pick<TradesRequest, 'since' | 'fromId'>,
     signal: AbortSignal | undefined,
   ): Promise<{ readonly rows: unknown; readonly sentAt: number } | undefined> {
-    const { feed } = this.#units;
-    const { source, which } = ref;
+    const { source } = ref;
     const limit = this.#settings.trades.limit;
-    try {
-      const answer = await feed.call(symbol, ref, tradesWeight(source), signal, 0, (requestSignal) =>
-        (source.fetchTrades as NonNullable<Source['fetchTrades']>)({
-          symbol,
-          ...request,
-          limit,
-          get signal() {
-            return requestSignal();
-          },
-        }),
-      );
-      return { rows: answer.value, sentAt: answer.sentAt };
-    } catch (error) {
-      if (signal?.aborted === true) throw signal.reason;
-      if (error instanceof Throttled) feed.throttled(symbol, which, error);
-      else feed.failed(symbol, which, source, error);
-      return undefined;
-    }
+    const answer = await this.#units.feed.callReporting(symbol, ref, tradesWeight(source), signal, (requestSignal) =>
+      (source.fetchTrades as NonNullable<Source['fetchTrades']>)({
+        symbol,
+        ...request,
+        limit,
+        get signal() {
+          return requestSignal();
+        },
+      }),
+    );
+    return answer === undefined ? undefined : { rows: answer.value, sentAt: answer.sentAt };
   }
 
   /**

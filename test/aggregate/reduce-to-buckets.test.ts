@@ -6,6 +6,11 @@
  * above zero) when the bucket has one, from every bar otherwise; close the last bar's; volume
  * summed in order; count the bars. A `NaN` high or low never sets the bucket's extreme (the
  * comparison is false), so a bucket whose candidates are all `NaN` keeps ±Infinity.
+ *
+ * A second walk moves by up to ×3 or ÷3 in a minute, with prices of every magnitude and a full
+ * 53-bit mantissa: buckets whose bars all traded are scanned without branches by updates that
+ * are exact only while the bucket's high is at most twice its low (`traded-extremes.ts`), and
+ * must fall back on the others, so its highs and lows must equal the reference's to the last bit.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -57,6 +62,44 @@ function walk(steps: readonly Step[], start: number): OhlcvColumns {
 }
 
 /** The documented rules, bucket by bucket, as arrays of plain numbers. */
+/** One 1m step of the wide walk: a move factor (sometimes far from 1), the bar's spread, volume. */
+const wideStep = fc.record({
+  factor: fc.oneof(
+    { weight: 6, arbitrary: fc.double({ min: 0.99, max: 1.01, noNaN: true }) },
+    { weight: 1, arbitrary: fc.double({ min: 1 / 3, max: 3, noNaN: true }) },
+  ),
+  spread: fc.double({ min: 0, max: 0.4, noNaN: true }),
+  volume: fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 1, max: 1000 }) }, fc.constant(0)),
+});
+
+type WideStep = typeof wideStep extends fc.Arbitrary<infer S> ? S : never;
+
+/** The bars of a wide walk from `price`, one a minute from `start`. */
+function wideWalk(steps: readonly WideStep[], start: number, price: number): OhlcvColumns {
+  const n = steps.length;
+  const columns = {
+    length: n,
+    timestamp: new Float64Array(n),
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: new Float64Array(n),
+  };
+  let open = price;
+  steps.forEach((s, i) => {
+    const close = open * s.factor;
+    columns.timestamp[i] = start + i * MINUTE;
+    columns.open[i] = open;
+    columns.close[i] = close;
+    columns.high[i] = Math.max(open, close) * (1 + s.spread);
+    columns.low[i] = Math.min(open, close) / (1 + s.spread);
+    columns.volume[i] = s.volume;
+    open = close;
+  });
+  return columns;
+}
+
 function reference(c: OhlcvColumns, width: number): number[][] {
   const out: number[][] = [[], [], [], [], [], [], []];
   let i = 0;
@@ -101,6 +144,18 @@ describe('the aggregation kernel against the documented rules', () => {
           const expected = reference(columns, WIDTH[tf] as number);
           expect(actual(aggregateOhlcv(columns, tf, keepAll).bars)).toEqual(expected);
           expect(actual(together[tf].bars)).toEqual(expected);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps every high and low exact on walks that move by up to 3× a minute, at any price magnitude', () => {
+    fc.assert(
+      fc.property(fc.array(wideStep, { minLength: 2, maxLength: 400 }), fc.double({ min: 1e-9, max: 1e9, noNaN: true }), (steps, price) => {
+        const columns = wideWalk(steps, Date.UTC(2024, 0, 1), price);
+        for (const tf of ['5m', '15m', '1H'] as const) {
+          expect(actual(aggregateOhlcv(columns, tf, keepAll).bars)).toEqual(reference(columns, WIDTH[tf] as number));
         }
       }),
       { numRuns: 300 },

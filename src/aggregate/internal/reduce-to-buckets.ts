@@ -14,6 +14,7 @@ import type { MutableColumns } from '../../internal/columns.js';
 import { gcd, type SourceGrid } from './sanitize-series.js';
 import { lowerBound } from '../../internal/search.js';
 import { gridOf } from '../../time/timeframe-grid.js';
+import { EXTREME_HIGH, EXTREME_LOW, EXTREME_VOLUME, tradedExtremes } from './traded-extremes.js';
 
 /** Buckets of one target built from a clean (strictly increasing) input. */
 export interface BucketedColumns {
@@ -170,6 +171,12 @@ function build(
 /** Buckets of at most this many bars are not started from their last bar: on 5-bar buckets it measured slower. */
 const SEED_FROM_LAST_MIN_BARS = 8;
 
+/**
+ * Buckets of fewer bars are always scanned with branches: {@link tradedExtremes} works on four
+ * rows at a time (1m → 5m measured 6 % faster with it, 1m → 1H 20 %).
+ */
+const BRANCH_FREE_MIN_BARS = 4;
+
 /** Timestamp, open, high, low, close and volume arrays, in that order. */
 type OhlcvArrays = readonly [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
 
@@ -215,6 +222,7 @@ function fillBuckets(
   let g = 0;
   let m = 0;
   let a = 0;
+  const extremes = new Float64Array(3);
   while (a < n) {
     // More buckets than a sorted input can span: the input is not sorted (only when checking).
     if (m === start.length) return -1;
@@ -246,9 +254,22 @@ function fillBuckets(
     }
     let v = 0;
     let tradedBars = 0;
-    // Three copies of the same loop on purpose: the timestamp check fused in (first pass), plain
-    // exchange data (no flags), and flagged bars. Folding them costs a branch or a call per bar.
-    if (check) {
+    // A bucket of plain exchange data whose bars all traded, with its timestamps one step
+    // apart when checking, is scanned without a branch on its prices; any other bucket (and
+    // one that fails its conditions) by one of the three loops below: the same loop on
+    // purpose, with the timestamp check fused in (first pass), for plain data, and for
+    // flagged bars. Folding them costs a branch or a call per bar.
+    if (
+      simple &&
+      b - a >= BRANCH_FREE_MIN_BARS &&
+      tradedExtremes(ts, inHigh, inLow, inVolume, a, b, check ? lastStep : Number.NaN, previous, extremes)
+    ) {
+      th = extremes[EXTREME_HIGH] as number;
+      tl = extremes[EXTREME_LOW] as number;
+      v = extremes[EXTREME_VOLUME] as number;
+      tradedBars = b - a;
+      previous = ts[b - 1] as number;
+    } else if (check) {
       for (let i = a; i < b; i++) {
         const t = ts[i] as number;
         const step = t - previous;

@@ -143,11 +143,12 @@ async function sample(live: readonly Live[], fixedRounds: number | undefined): P
   if (live.length === 0) return;
   const gc = (globalThis as { gc?: () => void }).gc;
   const started = performance.now();
-  let slowestRound = 0;
+  let fastestRound = Number.POSITIVE_INFINITY;
   for (let rounds = 1; ; rounds++) {
-    // The round's timed calls only: the forced collection before each case is left out, or
-    // with the 1M row objects alive (about 0.3 s a collection under load) every group looked
-    // slow and got 5 rounds, whose median two noisy rounds could move.
+    // A group is slow when even its fastest round is: the round's timed calls only (the forced
+    // collection before each case is left out: with the 1M row objects alive it takes about
+    // 0.3 s under load), and not its slowest round (one stalled round of a 4 ms case left it
+    // 5 rounds, whose median two noisy rounds could move).
     let timed = 0;
     for (const l of live) {
       gc?.();
@@ -157,12 +158,12 @@ async function sample(live: readonly Live[], fixedRounds: number | undefined): P
       timed += elapsed;
       l.samples.push(elapsed / l.batch);
     }
-    slowestRound = Math.max(slowestRound, timed);
+    fastestRound = Math.min(fastestRound, timed);
     if (fixedRounds !== undefined) {
       if (rounds >= fixedRounds) return;
       continue;
     }
-    const minRounds = slowestRound > 5000 ? 3 : slowestRound > 1000 ? 5 : slowestRound > 100 ? 9 : 15;
+    const minRounds = fastestRound > 5000 ? 3 : fastestRound > 1000 ? 5 : fastestRound > 100 ? 9 : 15;
     if (rounds >= MAX_ROUNDS || (rounds >= minRounds && performance.now() - started >= GROUP_BUDGET_MS)) return;
   }
 }

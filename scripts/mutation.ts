@@ -14,6 +14,11 @@
  * detected / (detected + survived + not covered). Surviving mutants are listed below the table.
  *
  * `MUTATION_CONCURRENCY` sets Stryker's worker count (default 2: the machine is shared).
+ * `MUTATION_FORCE=1` tests every mutant again, ignoring the incremental file (needed after a
+ * test was edited in place: Stryker's incremental diff keeps the old verdicts of its mutants).
+ * A mutant times out 3 s past its tests' expected time (`timeoutMS`; Stryker's default is 5 s):
+ * the tests of a module take tens of milliseconds, and each timeout costs that wait plus a new
+ * test-runner process.
  * Not part of `.ci/run`: a full run takes tens of minutes.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -90,6 +95,9 @@ function strykerConfig(module: string): Record<string, unknown> {
     coverageAnalysis: 'perTest',
     ignoreStatic: true,
     incremental: true,
+    // Stryker's incremental diff keeps the verdict of a mutant whose covering test was edited in
+    // place (same name): after editing a test, rerun with MUTATION_FORCE=1.
+    force: process.env['MUTATION_FORCE'] === '1',
     incrementalFile: `${dir}/incremental.json`,
     concurrency: Number(process.env['MUTATION_CONCURRENCY'] ?? '2'),
     timeoutMS: 3_000,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FEED_POLICY } from '../../src/failover/feed-policy.js';
+import { DEFAULT_FEED_POLICY, FeedPolicySchema, resolveFeedPolicy } from '../../src/failover/feed-policy.js';
+import { feedHealth } from '../../src/failover/feed-health.js';
 import type { FeedEvent } from '../../src/failover/feed-state.js';
 import { finalState, ok, runScript, type ScriptStep } from './feed-script.js';
 
@@ -64,5 +65,29 @@ describe('nextFeedState: rate limits', () => {
   it('asks for a back-off only when the server gave a Retry-After', () => {
     expect(runScript([{ at: 0, event: limited() }])[0]?.actions).toEqual([]);
     expect(runScript([{ at: 0, event: limited(5000) }])[0]?.actions).toEqual([{ kind: 'backoff', source: 'primary', until: 5000 }]);
+  });
+});
+
+describe('resolveFeedPolicy and feedHealth at the edges', () => {
+  it('puts zod’s own message for the bad field in the ConfigError', () => {
+    const overrides = { errorThreshold: 0 };
+    const zodMessage = FeedPolicySchema.safeParse({ ...DEFAULT_FEED_POLICY, ...overrides }).error?.issues[0]?.message ?? '';
+    expect(zodMessage).not.toBe('');
+    expect(() => resolveFeedPolicy(overrides)).toThrow(`Invalid feed policy at \`errorThreshold\`: ${zodMessage}, got \`0\``);
+  });
+
+  it('reports the backup in use as healthy: only the primary has to prove itself', () => {
+    // Three primary errors, 5 s to the retry, 10 s to the failover; the backup then answers.
+    const run = runScript([
+      { at: 1000, event: { kind: 'failed', source: 'primary', failure: 'network' } },
+      { at: 2000, event: { kind: 'failed', source: 'primary', failure: 'network' } },
+      { at: 3000, event: { kind: 'failed', source: 'primary', failure: 'network' } },
+      { at: 8000, event: { kind: 'tick' } },
+      { at: 18_000, event: { kind: 'tick' } },
+      { at: 19_000, event: ok('backup') },
+    ]);
+    const state = finalState(run);
+    expect(state.kind).toBe('on_backup');
+    expect(feedHealth(state, 19_000, 'backup').status).toBe('healthy');
   });
 });

@@ -34,6 +34,11 @@ describe('nextFeedState: latencies (DEFAULT_FEED_POLICY: window 20, factor 3, at
     ]);
   });
 
+  it('does not alert at exactly 3× the median when a faster answer is in the window', () => {
+    // Median 100, fastest 50: 300 is beyond 3× the fastest, and exactly 3× the median.
+    expect(alerts(answers([50, 100, 100, 100, 100, 300]))).toEqual([]);
+  });
+
   it('judges against the median, not the fastest answer', () => {
     // Median 200, fastest 100: 500 is above 3× the fastest but not above 3× the median.
     expect(alerts(answers([100, 100, 200, 200, 200, 500]))).toEqual([]);

@@ -59,6 +59,12 @@ describe('tryAcquire at the edges of its weight', () => {
     expect(thrown(() => tryAcquire(s, T0, -1))).toMatchObject({ path: ['weight'], value: -1 });
   });
 
+  it('forgets a grant once it is windowMs old (it counts up to at + windowMs, excluded)', () => {
+    const s = tryAcquire(createRateLimiter(DEFAULT_RATE_LIMIT), T0, 5).state;
+    expect(tryAcquire(s, T0 + MIN - 1, 0).state).toMatchObject({ grants: [{ at: T0, weight: 5 }] });
+    expect(tryAcquire(s, T0 + MIN, 0).state).toMatchObject({ grants: [] });
+  });
+
   it('adds a second request in the same millisecond to that millisecond’s grant', () => {
     let s = createRateLimiter(DEFAULT_RATE_LIMIT);
     for (const [t, w] of [
@@ -166,8 +172,10 @@ describe('resumeRateLimiter: same model or not', () => {
     const latest = T0 + MAX_RETRY_AFTER_MS;
     const atCap: RateLimiterState = { ...sliding(1200), blockedUntil: latest, blockReason: 'banned' };
     expect(resumeRateLimiter(atCap, DEFAULT_RATE_LIMIT, T0)).toBe(atCap);
-    const ended: RateLimiterState = { ...sliding(600), blockedUntil: T0 - 1, blockReason: 'banned' };
-    expect(resumeRateLimiter(ended, DEFAULT_RATE_LIMIT, T0)).toMatchObject({ blockedUntil: null, blockReason: null });
+    for (const end of [T0 - 1, T0]) {
+      const ended: RateLimiterState = { ...sliding(600), blockedUntil: end, blockReason: 'banned' };
+      expect(resumeRateLimiter(ended, DEFAULT_RATE_LIMIT, T0)).toMatchObject({ blockedUntil: null, blockReason: null });
+    }
     const running: RateLimiterState = { ...sliding(600), blockedUntil: T0 + 5000, blockReason: 'rate_limited' };
     expect(resumeRateLimiter(running, DEFAULT_RATE_LIMIT, T0)).toMatchObject({ blockedUntil: T0 + 5000, blockReason: 'rate_limited' });
   });

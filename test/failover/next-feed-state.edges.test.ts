@@ -96,3 +96,13 @@ describe('resolveFeedPolicy and feedHealth at the edges', () => {
     expect(feedHealth(state, 19_000, 'backup').status).toBe('healthy');
   });
 });
+
+describe('nextFeedState: a stale answer is a failure', () => {
+  it('counts it in consecutiveErrors and starts failingSince at it', () => {
+    const run = runScript([
+      { at: 0, event: ok('primary') },
+      { at: 5000, event: { kind: 'failed', source: 'primary', failure: 'stale' } },
+    ]);
+    expect(finalState(run).primary).toMatchObject({ consecutiveErrors: 1, failingSince: 5000, okSince: null, down: true });
+  });
+});

@@ -14,6 +14,11 @@
  * detected / (detected + survived + not covered). Surviving mutants are listed below the table.
  *
  * `MUTATION_CONCURRENCY` sets Stryker's worker count (default 2: the machine is shared).
+ * `MUTATION_FORCE=1` tests every mutant again, ignoring the incremental file (needed after a
+ * test was edited in place: Stryker's incremental diff keeps the old verdicts of its mutants).
+ * A mutant times out 3 s past its tests' expected time (`timeoutMS`; Stryker's default is 5 s):
+ * the tests of a module take tens of milliseconds, and each timeout costs that wait plus a new
+ * test-runner process.
  * Not part of `.ci/run`: a full run takes tens of minutes.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -60,6 +65,20 @@ interface ModuleScore {
 
 const reportDir = (module: string): string => `reports/mutation/${module}`;
 
+/** The checker's tsconfig, written for each module at the root (so Stryker copies it into its sandbox); ignored by git. */
+const CHECKER_TSCONFIG = 'tsconfig.mutation.json';
+
+/**
+ * The TypeScript checker's project: `src/<module>/` and what it imports, not all of `src/`.
+ * A mutant of `src/<module>/` changes a function body, never an exported type (they are all
+ * declared), so the files that import the module cannot gain an error the module's own files
+ * do not show; checking fewer files makes each mutant group cheaper.
+ */
+function writeCheckerTsconfig(module: string): void {
+  const config = { extends: './tsconfig.json', include: [`src/${module}`] };
+  writeFileSync(CHECKER_TSCONFIG, `${JSON.stringify(config, null, 2)}\n`);
+}
+
 function strykerConfig(module: string): Record<string, unknown> {
   const dir = reportDir(module);
   return {
@@ -68,7 +87,7 @@ function strykerConfig(module: string): Record<string, unknown> {
     testRunner: 'vitest',
     vitest: { configFile: 'scripts/mutation-vitest.config.ts', related: true },
     checkers: ['typescript'],
-    tsconfigFile: 'tsconfig.json',
+    tsconfigFile: CHECKER_TSCONFIG,
     mutate: [`src/${module}/**/*.ts`, `!src/${module}/**/index.ts`],
     // Anchored at the root (`/reports`, not `reports`: `src/reports/` is code).
     ignorePatterns: ['/dist', '/docs', '/examples', '/bench', '/reports', '/.stryker-tmp', '/.bench-out', '/state', '/data', '/coverage'],
@@ -76,9 +95,12 @@ function strykerConfig(module: string): Record<string, unknown> {
     coverageAnalysis: 'perTest',
     ignoreStatic: true,
     incremental: true,
+    // Stryker's incremental diff keeps the verdict of a mutant whose covering test was edited in
+    // place (same name): after editing a test, rerun with MUTATION_FORCE=1.
+    force: process.env['MUTATION_FORCE'] === '1',
     incrementalFile: `${dir}/incremental.json`,
     concurrency: Number(process.env['MUTATION_CONCURRENCY'] ?? '2'),
-    timeoutMS: 10_000,
+    timeoutMS: 3_000,
     reporters: ['json', 'clear-text', 'progress'],
     jsonReporter: { fileName: `${dir}/mutation.json` },
     clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
@@ -107,6 +129,7 @@ async function runModule(Stryker: StrykerClass, module: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const configFile = `${dir}/stryker.config.json`;
   writeFileSync(configFile, `${JSON.stringify(strykerConfig(module), null, 2)}\n`);
+  writeCheckerTsconfig(module);
   console.log(`\n=== ${module}: Stryker with ${configFile}`);
   // Stryker's test-runner processes inherit the environment: the vitest config reads this.
   process.env['MUTATION_TESTS'] = (MODULES[module] ?? []).join(',');

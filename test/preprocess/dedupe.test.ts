@@ -55,7 +55,8 @@ describe('dedupe', () => {
       caught = error;
     }
     expect(isConfigError(caught)).toBe(true);
-    expect(String(caught)).toMatch(/middle/);
+    expect(String(caught)).toMatch(/`keep`.*middle/);
+    expect(caught).toMatchObject({ path: ['keep'], value: 'middle' });
   });
 
   it('is idempotent (property)', () => {

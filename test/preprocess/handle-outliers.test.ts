@@ -79,6 +79,47 @@ describe('handleOutliers', () => {
     }
   });
 
+  it('names the bad option, its path and its value in the ConfigError', () => {
+    const cases = [
+      { options: { method: 'drop' }, path: ['method'], value: 'drop' },
+      { options: { threshold: -1 }, path: ['threshold'], value: -1 },
+      { options: { threshold: 'x' }, path: ['threshold'], value: 'x' },
+      { options: { window: 1.5 }, path: ['window'], value: 1.5 },
+    ] as const;
+    for (const { options, path, value } of cases) {
+      let caught: unknown;
+      try {
+        handleOutliers([], options as never);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toMatchObject({ path, value });
+      expect(String(caught)).toContain(`\`${String(path[0])}\``);
+      expect(String(caught)).toContain(String(value));
+    }
+    expect(handleOutliers(spikeSeries(), { window: 2, threshold: Number.MIN_VALUE }).outliers.length).toBeGreaterThan(0);
+  });
+
+  it('neither judges nor counts a bar without a finite close: the spike after it is still an outlier', () => {
+    const input = [...spikeSeries()];
+    input.splice(5, 0, Object.freeze({ ...(input[4] as Ohlcv), timestamp: 4.5 * 60_000, close: Number.NaN }));
+    expect(handleOutliers(input, { window: 4 }).outliers).toEqual([6]);
+  });
+
+  it('measures no return across any break, the second one too', () => {
+    // The spike at 5 is an outlier (see above) unless a break falls on it.
+    expect(handleOutliers(spikeSeries(), { window: 2, breaks: [2, 5] }).outliers).toEqual([]);
+    expect(handleOutliers(spikeSeries(), { window: 2, breaks: [2] }).outliers).toEqual([5]);
+  });
+
+  it('judges a return exactly threshold deviations from the mean as normal (strictly beyond is an outlier)', () => {
+    // Returns −0.5, 0, +0.5 (closes 100, 50, 50, 75): mean 0, sample sd √((0.25 + 0 + 0.25) / 2) = 0.5,
+    // all exact in binary; at threshold 2 the limit is |r| > 1, and 75 → 150 is r = 1 exactly.
+    const at = closes([100, 50, 50, 75, 150]);
+    expect(handleOutliers(at, { window: 3, threshold: 2 }).outliers).toEqual([]);
+    expect(handleOutliers(closes([100, 50, 50, 75, 150.01]), { window: 3, threshold: 2 }).outliers).toEqual([4]);
+  });
+
   it('keeps every clipped bar OHLC-valid and changes no other bar (property)', () => {
     const walk = fc.array(fc.double({ min: -0.3, max: 0.3, noNaN: true }), { minLength: 2, maxLength: 120 });
     fc.assert(

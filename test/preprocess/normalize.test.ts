@@ -33,5 +33,20 @@ describe('normalize', () => {
       caught = error;
     }
     expect(isConfigError(caught)).toBe(true);
+    expect(caught).toMatchObject({ path: ['method'], value: 'minmax' });
+    expect(String(caught)).toMatch(/`method`.*minmax/);
+  });
+
+  it('centres z-scores on the mean, not the median', () => {
+    // [1, 2, 3, 4, 10]: mean 4 (median 3), population variance (9 + 4 + 1 + 0 + 36) / 5 = 10.
+    const out = normalize([1, 2, 3, 4, 10], { method: 'zscore' });
+    const s = Math.sqrt(10);
+    [-3 / s, -2 / s, -1 / s, 0, 6 / s].forEach((v, i) => expect(out[i]).toBeCloseTo(v, 12));
+  });
+
+  it('gives all NaN when no value is finite', () => {
+    for (const method of ['robust', 'zscore'] as const) {
+      expect(Array.from(normalize([Number.NaN, Number.NEGATIVE_INFINITY], { method })).map((v) => Number.isNaN(v))).toEqual([true, true]);
+    }
   });
 });

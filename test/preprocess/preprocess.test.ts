@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { preprocess } from '../../src/preprocess/preprocess.js';
+import { dedupe } from '../../src/preprocess/dedupe.js';
 import { isConfigError } from '../../src/errors/config-error.js';
 import type { Ohlcv } from '../../src/schemas/ohlcv.js';
 import type { Timeframe } from '../../src/time/timeframe.js';
@@ -105,6 +106,55 @@ describe('preprocess', () => {
       expect(isConfigError(caught)).toBe(true);
     }
     expect(() => preprocess([], { timeframe: '1m', preprocessing: { atrPeriod: 0 } })).toThrow(/atrPeriod.*0/);
+  });
+
+  it('returns a merged bar as dedupe builds it, without the flag its first bar carried', () => {
+    // Same prices and volume, only the flag differs: a conflict, merged into a new bar.
+    const first = bar(0, 10, { flag: 'interpolated' });
+    const second = bar(0, 10);
+    const input = Object.freeze([first, second, bar(1, 10)]);
+    const { bars, report, sourceIndex } = preprocess(input, { timeframe: '1m', preprocessing: { duplicatePolicy: 'merge' } });
+    expect(bars).toStrictEqual(dedupe(input, { keep: 'merge' }).bars);
+    expect(bars[0]).not.toBe(first);
+    expect(bars[0]?.flag).toBeUndefined();
+    expect(report.duplicates.merged).toEqual([1]);
+    expect(Array.from(sourceIndex)).toEqual([0, 2]);
+  });
+
+  it('returns an unchanged bar that already carried the flag clipped as the input object', () => {
+    const input = Object.freeze([bar(0, 10), bar(1, 10.1, { flag: 'clipped' }), bar(2, 10)]);
+    const { bars } = preprocess(input, { timeframe: '1m' });
+    expect(bars.map((b, i) => b === input[i])).toEqual([true, true, true]);
+  });
+
+  it('names the option at fault by its path in the ConfigError, and accepts the smallest window, 2', () => {
+    const cases: { attempt: () => unknown; path: readonly PropertyKey[]; message: RegExp }[] = [
+      { attempt: () => preprocess([], { timeframe: '2m' as Timeframe }), path: ['timeframe'], message: /2m/ },
+      {
+        attempt: () => preprocess([], { timeframe: '1m', preprocessing: { atrPeriod: 0 } }),
+        path: ['preprocessing', 'atrPeriod'],
+        message: /atrPeriod/,
+      },
+      {
+        attempt: () => preprocess([], { timeframe: '1m', outlierWindow: 1 }),
+        path: ['outlierWindow'],
+        message: /`outlierWindow`.*at least 2.*`1`/,
+      },
+      { attempt: () => preprocess([], { timeframe: '1m', outlierWindow: 2.5 }), path: ['outlierWindow'], message: /2\.5/ },
+    ];
+    for (const { attempt, path, message } of cases) {
+      let caught: unknown;
+      try {
+        attempt();
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toMatchObject({ path });
+      expect(String(caught)).toMatch(message);
+    }
+    const base = recipeInput().slice(0, 6);
+    const spike = bar(6, (base[5] as Ohlcv).close * 1.5);
+    expect(preprocess(Object.freeze([...base, spike]), { timeframe: '1m', outlierWindow: 2 }).report.outliers.clipped).toEqual([6]);
   });
 });
 

@@ -14,6 +14,15 @@ describe('failoverMedian', () => {
     );
   });
 
+  it('is the median simple-statistics computes for windows longer than 64 (its sorted-copy path)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 1e6 }), { minLength: 65, maxLength: 300 }), (values) => {
+        expect(failoverMedian(values)).toBe(median(values));
+      }),
+      { numRuns: 50 },
+    );
+  });
+
   it('is null for no values', () => {
     expect(failoverMedian([])).toBeNull();
   });

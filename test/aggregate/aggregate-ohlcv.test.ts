@@ -7,6 +7,7 @@ import { toColumns } from '../../src/formats/to-columns.js';
 import { toRows } from '../../src/formats/to-rows.js';
 import { describeFixtures, freqtradeBars, nautilusBars, readFixtureJson, tradingSignalsBars } from '../support/fixtures.js';
 import { minuteBars, ohlcvOnly, relDiff } from './support.js';
+import { thrown } from '../support/thrown.js';
 
 const T0 = Date.UTC(2024, 0, 1); // a Monday
 const min = (m: number): number => T0 + m * 60_000;
@@ -20,15 +21,6 @@ const bar = (m: number, open: number, high: number, low: number, close: number, 
   ...extra,
 });
 const filler = (m: number, price: number): Ohlcv => bar(m, price, price, price, price, 0);
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
 
 describe('aggregateOhlcv', () => {
   // A Binance-style 5m bucket: zero-volume fillers (O = H = L = C = previous close) at :00,

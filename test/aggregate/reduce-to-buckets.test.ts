@@ -32,10 +32,9 @@ const step = fc.record({
 
 type Step = typeof step extends fc.Arbitrary<infer S> ? S : never;
 
-/** The bars of a walk from price 100, the first bar after `start`. */
-function walk(steps: readonly Step[], start: number): OhlcvColumns {
-  const n = steps.length;
-  const columns = {
+/** `n` bars of zeros, to be filled in. */
+function emptyColumns(n: number): OhlcvColumns {
+  return {
     length: n,
     timestamp: new Float64Array(n),
     open: new Float64Array(n),
@@ -44,6 +43,11 @@ function walk(steps: readonly Step[], start: number): OhlcvColumns {
     close: new Float64Array(n),
     volume: new Float64Array(n),
   };
+}
+
+/** The bars of a walk from price 100, the first bar after `start`. */
+function walk(steps: readonly Step[], start: number): OhlcvColumns {
+  const columns = emptyColumns(steps.length);
   let t = start;
   let price = 100;
   steps.forEach((s, i) => {
@@ -76,16 +80,7 @@ type WideStep = typeof wideStep extends fc.Arbitrary<infer S> ? S : never;
 
 /** The bars of a wide walk from `price`, one a minute from `start`. */
 function wideWalk(steps: readonly WideStep[], start: number, price: number): OhlcvColumns {
-  const n = steps.length;
-  const columns = {
-    length: n,
-    timestamp: new Float64Array(n),
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-    volume: new Float64Array(n),
-  };
+  const columns = emptyColumns(steps.length);
   let open = price;
   steps.forEach((s, i) => {
     const close = open * s.factor;

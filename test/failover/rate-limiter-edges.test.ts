@@ -8,20 +8,11 @@ import { retryDelay } from '../../src/failover/retry-delay.js';
 import { RetryPolicySchema, type RetryPolicy } from '../../src/failover/retry-policy.js';
 import { tryAcquire } from '../../src/failover/try-acquire.js';
 import { BINANCE_WEIGHT_LIMIT, DEFAULT_RATE_LIMIT, RateLimitConfigSchema, type RateLimitConfig } from '../../src/schemas/config.js';
+import { thrown } from '../support/thrown.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2025, 0, 30, 10, 30);
 const TOKEN_BUCKET: RateLimitConfig = { kind: 'token_bucket', requestsPerMinute: 1200 };
-
-/** The error `attempt` throws (undefined when it returns). */
-function thrown(attempt: () => unknown): unknown {
-  try {
-    attempt();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
 
 describe('createRateLimiter and retryDelay: the ConfigError of a bad configuration', () => {
   it('names the path (or the root), zod’s own message and the value as JSON', () => {

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import * as api from '../../src/index.js';
 import type { Ohlcv, OhlcvColumns } from '../../src/index.js';
 import { EMPTY_SERIES, readFieldSeries, readSeries } from '../../src/internal/series-input.js';
+import { thrown } from '../support/thrown.js';
 
 const T0 = Date.UTC(2024, 0, 1);
 const bar = (m: number): Ohlcv => ({ timestamp: T0 + m * 60_000, open: 1, high: 2, low: 0.5, close: 1.5, volume: 10 });
@@ -46,15 +47,6 @@ const batchCalls: Record<string, (series: api.OhlcvSeries) => unknown> = {
   buildMarketContext: (s) => api.buildMarketContext({ symbol: 'X', now: T0 + 3 * 86_400_000, daily: s, fourHour: s }),
   applyRetention: (s) => api.applyRetention(s, '1m', T0 + 3 * 60_000),
 };
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
 
 describe('readSeries (the batch boundary)', () => {
   describe('item 14: holes and null rows are reported, never a TypeError', () => {

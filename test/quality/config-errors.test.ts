@@ -4,18 +4,9 @@ import { checkCompleteness } from '../../src/quality/check-completeness.js';
 import { checkConsistency } from '../../src/quality/check-consistency.js';
 import { QualityTracker } from '../../src/quality/quality-tracker.js';
 import { scoreQuality } from '../../src/quality/score-quality.js';
+import { thrown } from '../support/thrown.js';
 
 const T0 = Date.UTC(2025, 0, 30, 10, 0);
-
-/** The error `attempt` throws (undefined when it returns). */
-function thrown(attempt: () => unknown): unknown {
-  try {
-    attempt();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
 
 /**
  * The README's rule for bad options: a `ConfigError` naming the path and the offending value.

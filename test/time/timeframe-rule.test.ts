@@ -23,6 +23,7 @@ import {
   type Tick,
   type Timeframe,
 } from '../../src/index.js';
+import { thrown } from '../support/thrown.js';
 
 // Issue 14, item 4: every public function that takes a timeframe reads it through one checker,
 // so all accept what `parseTimeframe` accepts (`1h` and `60m` are the hour, `1H`) and refuse the
@@ -64,15 +65,6 @@ const entryPoints: readonly EntryPoint[] = [
   { name: 'retentionCutoff', path: 'tf', call: (tf) => retentionCutoff(tf, NOW) },
   { name: 'applyRetention', path: 'tf', call: (tf) => applyRetention(hourly, tf, NOW) },
 ];
-
-function thrown(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
 
 describe('the timeframe rule', () => {
   it.each(entryPoints)('$name reads 1h and 60m as 1H', ({ call }) => {

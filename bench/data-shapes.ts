@@ -24,7 +24,8 @@ export const REAL_FIXTURE = fileURLToPath(
 
 const MINUTE_MS = 60_000;
 
-function emptyColumns(n: number): OhlcvColumns {
+/** `n` bars of zeros, to be filled in (the arrays are exactly `n` long). */
+export function emptyColumns(n: number): OhlcvColumns {
   return {
     length: n,
     timestamp: new Float64Array(n),

@@ -16,6 +16,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { aggregateOhlcv } from '../../src/aggregate/aggregate-ohlcv.js';
 import type { OhlcvColumns, Timeframe } from '../../src/index.js';
+import { emptyColumns } from '../../bench/data-shapes.js';
 
 const MINUTE = 60_000;
 const WIDTH: Readonly<Record<string, number>> = { '5m': 5 * MINUTE, '15m': 15 * MINUTE, '1H': 60 * MINUTE };
@@ -31,19 +32,6 @@ const step = fc.record({
 });
 
 type Step = typeof step extends fc.Arbitrary<infer S> ? S : never;
-
-/** `n` bars of zeros, to be filled in. */
-function emptyColumns(n: number): OhlcvColumns {
-  return {
-    length: n,
-    timestamp: new Float64Array(n),
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-    volume: new Float64Array(n),
-  };
-}
 
 /** The bars of a walk from price 100, the first bar after `start`. */
 function walk(steps: readonly Step[], start: number): OhlcvColumns {

@@ -1,9 +1,10 @@
 import type { Pipeline, PipelineCheckpoint } from 'market-data-pipeline';
-import { Kvm } from '@nats-io/kv';
+import { Kvm, type KV } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CheckpointSlot } from './checkpoint-slot.js';
 import { ensureNatsLayout } from './ensure-nats-layout.js';
+import { liveWorkers } from './live-workers.js';
 import { natsNames } from './nats-names.js';
 import { NatsStore } from './nats-store.js';
 import { PartitionLease } from './partition-lease.js';
@@ -129,6 +130,35 @@ describe('PartitionLease', () => {
   }, 20_000);
 });
 
+describe('liveWorkers', () => {
+  it('counts the worker.* entries of the lease bucket, and nothing else', async () => {
+    const names = natsNames('live');
+    await ensureNatsLayout(nc, names, { timeframes: ['1m'], leaseTtlMs: TTL });
+    const leases = await new Kvm(nc).open(names.leaseBucket);
+    expect(await liveWorkers(leases, TTL)).toBe(0);
+    await leases.put('worker.a', 'a');
+    await leases.put('worker.b', 'b');
+    await leases.put('partition.0', 'a');
+    expect(await liveWorkers(leases, TTL)).toBe(2);
+    await leases.delete('worker.a');
+    expect(await liveWorkers(leases, TTL)).toBe(1);
+  }, 20_000);
+
+  it('gives up a listing that never ends (no last key, no heartbeat) after its deadline', async () => {
+    // A listing that yields nothing and never ends, as `KV.keys()` does when the key it waits for expired first.
+    let fail: (error: Error) => void = () => undefined;
+    const ended = new Promise<IteratorResult<string>>((_, reject) => (fail = reject));
+    const listing = {
+      stop: (error: Error) => fail(error),
+      [Symbol.asyncIterator]: () => ({ next: () => ended }),
+    };
+    const leases = { keys: () => Promise.resolve(listing) } as unknown as KV;
+    const started = performance.now();
+    await expect(liveWorkers(leases, 200)).rejects.toThrow('Listing the live workers took more than 200 ms');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(199);
+  });
+});
+
 describe('Worker', () => {
   it('uses the lease bucket’s max_age, and says so, when its leaseTtlMs differs', async () => {
     const names = natsNames('ttl');
@@ -210,6 +240,10 @@ describe('Worker', () => {
       expect(entry?.string()).toBe('w1');
       expect(entry!.revision).toBeGreaterThan(heldBefore);
       expect(worker.partitions).toContain(1);
+      // stop() settles although partition 0's pipeline never stops: it is left behind after a TTL, and said so.
+      const stopped = await Promise.race([worker.stop().then(() => true), sleep(10 * TTL).then(() => false)]);
+      expect(stopped).toBe(true);
+      expect(events.some((event) => event.kind === 'error' && String(event.error).includes('did not stop within'))).toBe(true);
     } finally {
       unhang();
       await worker.stop();

@@ -2,6 +2,7 @@ import type { Pipeline, PipelineCheckpoint } from 'market-data-pipeline';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { CheckpointSlot } from './checkpoint-slot.js';
+import { liveWorkers } from './live-workers.js';
 import { natsNames, type NatsNames } from './nats-names.js';
 import { NatsSink } from './nats-sink.js';
 import { NatsStore } from './nats-store.js';
@@ -118,7 +119,13 @@ export class Worker {
     this.#running ??= this.#run().catch((error: unknown) => this.#options.onEvent?.({ kind: 'error', partition: undefined, error }));
   }
 
-  /** Stops: checkpoints and releases every partition, waits for lost partitions' pipelines to stop, then releases the worker's own entry. */
+  /**
+   * Stops: checkpoints and releases every partition, waits for lost partitions' pipelines to stop
+   * (a TTL at most: one still running then is reported as an `error` event and left behind; its
+   * fence already rejects every write), then releases the worker's own entry. Every step has a
+   * bound (NATS requests time out; the live-worker listing gets a third of a TTL), so this
+   * settles.
+   */
   async stop(): Promise<void> {
     this.#stopping = true;
     for (const wake of this.#wakes) wake();
@@ -147,7 +154,11 @@ export class Worker {
     managing = false;
     for (const wake of this.#wakes) wake();
     await renewing;
-    await Promise.all(this.#settling);
+    // A pipeline's stop() settles within its own bound (`Pipeline.stop`); a stand-in that does not is left behind after a TTL.
+    if (!(await within(Promise.all(this.#settling), this.#ttlMs))) {
+      const error = new Error(`${this.#settling.size} lost partition pipeline(s) did not stop within ${this.#ttlMs} ms: left behind`);
+      this.#options.onEvent?.({ kind: 'error', partition: undefined, error });
+    }
     await self.release();
   }
 
@@ -175,7 +186,7 @@ export class Worker {
     let registered = false;
     while (!this.#stopping) {
       try {
-        const share = Math.ceil(this.#options.partitions / Math.max(1, await liveWorkers(leases)));
+        const share = Math.ceil(this.#options.partitions / Math.max(1, await liveWorkers(leases, this.#ttlMs / 3)));
         for (const partition of this.partitions.reverse()) if (this.#held.size > share && !this.#stopping) await this.#release(partition);
         for (let i = 0; registered && i < this.#options.partitions && this.#held.size < share && !this.#stopping; i++) {
           const partition = (i + this.#offset()) % this.#options.partitions;
@@ -295,16 +306,20 @@ export class Worker {
   }
 }
 
-/** Waits for `work` (its failure ignored), `ms` at most. */
-async function within(work: Promise<unknown>, ms: number): Promise<void> {
+/**
+ * Waits for `work` (its failure ignored), `ms` at most.
+ *
+ * @returns Whether `work` settled in time.
+ */
+async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([work.catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  const settled = await Promise.race([
+    work.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+  ]);
   clearTimeout(timer);
-}
-
-/** The number of live workers: `worker.*` entries in the lease bucket. */
-async function liveWorkers(leases: KV): Promise<number> {
-  let n = 0;
-  for await (const key of await leases.keys('worker.*')) if (key !== '') n++;
-  return n;
+  return settled;
 }

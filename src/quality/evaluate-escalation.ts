@@ -74,7 +74,8 @@ export interface EscalationDecision {
 /**
  * Decides whether to escalate to the trading coordinator, by the specification's four
  * triggers: the feed is offline; the quality score is below `qualityBelow` (0.8); a critical
- * gap ended within `recentGapWindowMs` (1 hour) before `now`; a source has been unavailable
+ * gap ended within `recentGapWindowMs` (1 hour) before `now` (its reason names the longest, the
+ * first given of equally long ones); a source has been unavailable
  * for more than `sourceUnavailableMs` (5 minutes). Each trigger that fires gives its reason.
  * A pure function of the snapshot: no clock, no state.
  *

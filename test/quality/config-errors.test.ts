@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { isConfigError } from '../../src/errors/config-error.js';
 import { checkCompleteness } from '../../src/quality/check-completeness.js';
 import { checkConsistency } from '../../src/quality/check-consistency.js';
+import { checkFreshness } from '../../src/quality/check-freshness.js';
+import { checkValidity } from '../../src/quality/check-validity.js';
+import { detectOutliers } from '../../src/quality/detect-outliers.js';
+import { evaluateEscalation } from '../../src/quality/evaluate-escalation.js';
+import { isCriticalGap } from '../../src/quality/is-critical-gap.js';
 import { QualityTracker } from '../../src/quality/quality-tracker.js';
 import { scoreQuality } from '../../src/quality/score-quality.js';
 import { thrown } from '../support/thrown.js';
@@ -67,6 +72,66 @@ const cases: { name: string; attempt: () => unknown; path: readonly PropertyKey[
     value: { completeness: 1.5, validity: -0.5, freshness: 0, consistency: 0 },
     says: ['`config.weights.validity`', '-0.5'],
   },
+  // Every entry point names the option under its own path: a section's fields under `config.<section>`.
+  ...(
+    [
+      ['checkValidity', () => checkValidity([], { config: { outlierStdDevs: -1 } }), ['config', 'outlierStdDevs'], -1],
+      ['checkValidity', () => checkValidity([], { timeframe: '2x' as never }), ['timeframe'], '2x'],
+      ['checkFreshness', () => checkFreshness(T0, '2x' as never, T0), ['timeframe'], '2x'],
+      ['checkFreshness', () => checkFreshness(T0, '1m', Number.NaN), ['now'], Number.NaN],
+      ['checkFreshness', () => checkFreshness(T0, '1m', T0, { maxDelayMs: { '1m': -5 } }), ['config', 'maxDelayMs', '1m'], -5],
+      ['evaluateEscalation', () => evaluateEscalation({ now: T0 }, { qualityBelow: 2 }), ['config', 'qualityBelow'], 2],
+      ['evaluateEscalation', () => evaluateEscalation({ now: Number.NaN }), ['now'], Number.NaN],
+      ['isCriticalGap', () => isCriticalGap('2x' as never, 4), ['timeframe'], '2x'],
+      ['detectOutliers', () => detectOutliers([], { outlierWindow: 0 }), ['outlierWindow'], 0],
+      ['QualityTracker', () => new QualityTracker('2x' as never), ['timeframe'], '2x'],
+      ['QualityTracker', () => new QualityTracker('1m', { validity: { volumeWindow: 0 } }), ['config', 'validity', 'volumeWindow'], 0],
+      [
+        'QualityTracker',
+        () => new QualityTracker('1m', { freshness: { maxDelayMs: { '1m': -1 } } }),
+        ['config', 'freshness', 'maxDelayMs', '1m'],
+        -1,
+      ],
+      ['scoreQuality', () => scoreQuality([], { timeframe: '2x' as never, now: T0 }), ['timeframe'], '2x'],
+      ['scoreQuality', () => scoreQuality([], { timeframe: '1m', now: Number.NaN }), ['now'], Number.NaN],
+      [
+        'scoreQuality',
+        () => scoreQuality([], { timeframe: '1m', now: T0, config: { escalation: { qualityBelow: 2 } } }),
+        ['config', 'escalation', 'qualityBelow'],
+        2,
+      ],
+      [
+        'scoreQuality',
+        () => scoreQuality([], { timeframe: '1m', now: T0, config: { completeness: { maxMissingShareDaily: 2 } } }),
+        ['config', 'completeness', 'maxMissingShareDaily'],
+        2,
+      ],
+      [
+        'scoreQuality',
+        () => scoreQuality([], { timeframe: '1m', now: T0, config: { validity: { outlierWindow: 0 } } }),
+        ['config', 'validity', 'outlierWindow'],
+        0,
+      ],
+      [
+        'scoreQuality',
+        () => scoreQuality([], { timeframe: '1m', now: T0, config: { freshness: { maxDelayMs: { '1m': -1 } } } }),
+        ['config', 'freshness', 'maxDelayMs', '1m'],
+        -1,
+      ],
+      [
+        'scoreQuality',
+        () => scoreQuality([], { timeframe: '1m', now: T0, config: { consistency: { relativeTolerance: -1 } } }),
+        ['config', 'consistency', 'relativeTolerance'],
+        -1,
+      ],
+    ] as const
+  ).map(([fn, attempt, path, value]) => ({
+    name: `${fn}: \`${path.join('.')}\` = ${String(value)}`,
+    attempt,
+    path,
+    value,
+    says: [`\`${path.join('.')}\``],
+  })),
 ];
 
 describe('the quality checks’ ConfigError', () => {

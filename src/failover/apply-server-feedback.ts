@@ -41,6 +41,8 @@ function positiveMs(value: number | undefined): number | null {
  * - `banned`: refuse everything for `retryAfterMs` (default {@link DEFAULT_BAN_MS}, at most
  *   {@link MAX_RETRY_AFTER_MS}).
  *
+ * A block already in force that ends at the same time or later stays as it is, with its reason.
+ *
  * @param state - The limiter's state.
  * @param now - When the answer arrived, epoch ms.
  * @param feedback - What the server said.

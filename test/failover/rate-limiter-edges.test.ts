@@ -83,6 +83,12 @@ describe('applyServerFeedback at the edges', () => {
     expect(s).toMatchObject({ blockedUntil: T0 + 61_000, blockReason: 'banned' });
   });
 
+  it('keeps the reason of a block in force when a new one ends at the same instant', () => {
+    let s = applyServerFeedback(createRateLimiter(BINANCE_WEIGHT_LIMIT), T0, { kind: 'banned', retryAfterMs: 60_000 });
+    s = applyServerFeedback(s, T0 + 30_000, { kind: 'rate_limited', retryAfterMs: 30_000 });
+    expect(s).toMatchObject({ blockedUntil: T0 + 60_000, blockReason: 'banned' });
+  });
+
   it('keeps at most capacity − used tokens in a token bucket', () => {
     const s = applyServerFeedback(createRateLimiter(TOKEN_BUCKET), T0, { kind: 'used_weight', used: 1000 });
     expect(s).toMatchObject({ tokens: 200 });

@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { OhlcvColumns } from '../src/index.js';
+import { mulberry32, normal } from '../src/testing/internal/seeded-random.js';
 
 /** A named series of bars. */
 export interface DataShape {
@@ -74,23 +75,6 @@ export function realShaped(count: number): DataShape | string {
     out.volume[i] = src.volume[j] as number;
   }
   return { name: `real BTC-perp 1m tiled ×${Math.ceil(count / k)}`, columns: out };
-}
-
-/** mulberry32 (Tommy Ettinger): a seeded uniform generator in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A standard normal draw (Box–Muller). */
-function normal(random: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 
 /**

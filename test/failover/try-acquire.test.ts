@@ -7,24 +7,13 @@ import type { RateLimitFeedback, RateLimiterState } from '../../src/failover/rat
 import { tryAcquire } from '../../src/failover/try-acquire.js';
 import { BINANCE_WEIGHT_LIMIT, DEFAULT_RATE_LIMIT, type RateLimitConfig } from '../../src/schemas/config.js';
 import { deepFreeze } from './feed-script.js';
+import { mulberry32 } from '../../src/testing/internal/seeded-random.js';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
 const T0 = Date.UTC(2025, 0, 30, 10, 30, 15); // 15 s into a clock minute
 /** A token bucket of the specification's rate: 1200 tokens, refilled at 1200 a minute (bursts up to 2× the rate). */
 const TOKEN_BUCKET: RateLimitConfig = { kind: 'token_bucket', requestsPerMinute: 1200 };
-
-/** mulberry32: a small seeded generator, so fast-check's seed reproduces the whole day. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface DayRun {
   grants: { t: number; w: number }[];

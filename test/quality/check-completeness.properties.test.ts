@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkCompleteness } from '../../src/quality/check-completeness.js';
 import { DEFAULT_COMPLETENESS, type CompletenessConfig } from '../../src/schemas/config.js';
 import type { Ohlcv } from '../../src/schemas/ohlcv.js';
+import { mulberry32 } from '../../src/testing/internal/seeded-random.js';
 import type { Timeframe } from '../../src/time/timeframe.js';
 
 const MIN = 60_000;
@@ -143,18 +144,6 @@ function reference(times: readonly number[], tf: Timeframe, config: Completeness
   };
 }
 
-/** A small deterministic generator (mulberry32), so one drawn seed gives one series. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const bar = (timestamp: number): Ohlcv => ({ timestamp, open: 1, high: 1, low: 1, close: 1, volume: 1 });
 
 /**
@@ -162,7 +151,7 @@ const bar = (timestamp: number): Ohlcv => ({ timestamp, open: 1, high: 1, low: 1
  * in their bucket now and then, duplicated, shuffled, and a few non-finite timestamps.
  */
 function series(tf: Timeframe, seed: number, buckets: number, holeRate: number): number[] {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const times: number[] = [];
   let b = bucketOf(Date.UTC(2024, 0, 1) + Math.floor(next() * 400) * DAY + Math.floor(next() * 1440) * MIN, tf);
   for (let k = 0; k < buckets; k++, b = after(b, tf)) {

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { trendDirection } from '../../src/context/trend-direction.js';
+import type { HighLowCloseColumns, HighLowCloseRow } from '../../src/indicators/indicator-input.js';
+import { BarFlagCode } from '../../src/schemas/bar-flag.js';
+
+/**
+ * The TSDoc example: closes 100 … 119 with high = close + 1 and low = close − 1. The fitted
+ * line travels 19 (slope 1 × (20 − 1)) and every true range is 2 (the first bar's is its
+ * high − low; each next one is high − previous close = 2), a travel of 9.5 mean true ranges.
+ */
+const rising = (): HighLowCloseRow[] => Array.from({ length: 20 }, (_, i) => ({ high: 101 + i, low: 99 + i, close: 100 + i }));
+/** The same bars mirrored: closes 119 … 100, a travel of −9.5 mean true ranges. */
+const falling = (): HighLowCloseRow[] => rising().reverse();
+
+describe('trendDirection at its threshold', () => {
+  it('is bullish at exactly `threshold` mean true ranges up, and bearish at exactly `threshold` down', () => {
+    expect(trendDirection(rising(), { threshold: 9.5 })).toBe('bullish');
+    expect(trendDirection(falling(), { threshold: 9.5 })).toBe('bearish');
+  });
+
+  it('is ranging just above the travel', () => {
+    expect(trendDirection(rising(), { threshold: 9.6 })).toBe('ranging');
+    expect(trendDirection(falling(), { threshold: 9.6 })).toBe('ranging');
+  });
+
+  it('reads a window of 3 bars', () => {
+    // Closes 117, 118, 119: slope 1, travel 2; true ranges 2: a travel of 1 mean true range.
+    expect(trendDirection(rising(), { period: 3, threshold: 1 })).toBe('bullish');
+    expect(trendDirection(rising().slice(0, 2), { period: 3 })).toBeNull();
+  });
+});
+
+describe('trendDirection skips synthetic bars in the mean true range', () => {
+  /** Bar 10 (in the window) is filled and has a range of 100 that must not count. */
+  const withFilledBar = (): HighLowCloseRow[] =>
+    rising().map((b, i) => (i === 10 ? { high: b.close + 50, low: b.close - 50, close: b.close, flag: 'interpolated' } : b));
+
+  it('as rows flagged interpolated', () => {
+    // The 19 real true ranges are 2 (the bar after the filled one: high − previous real close = 3,
+    // so the mean is (18 × 2 + 3) / 19 ≈ 2.05, a travel of 9.26 mean true ranges).
+    expect(trendDirection(withFilledBar(), { threshold: 9 })).toBe('bullish');
+  });
+
+  it('as columns with a flags column', () => {
+    const rows = withFilledBar();
+    const columns: HighLowCloseColumns = {
+      length: rows.length,
+      high: Float64Array.from(rows, (r) => r.high),
+      low: Float64Array.from(rows, (r) => r.low),
+      close: Float64Array.from(rows, (r) => r.close),
+      flags: Uint8Array.from(rows, (_, i) => (i === 10 ? BarFlagCode.Interpolated : BarFlagCode.None)),
+    };
+    expect(trendDirection(columns, { threshold: 9 })).toBe('bullish');
+  });
+
+  it('is null when every bar of the window is synthetic (no usable true range)', () => {
+    expect(trendDirection(rising().map((b) => ({ ...b, flag: 'interpolated' })))).toBeNull();
+  });
+});
+
+describe('trendDirection with a mean true range of 0', () => {
+  it('is ranging when the closes do not move', () => {
+    expect(trendDirection(Array.from({ length: 20 }, () => ({ high: 100, low: 100, close: 100 })))).toBe('ranging');
+  });
+
+  it('follows the sign of the travel when only synthetic bars move (any travel is infinitely many true ranges)', () => {
+    // Window of 3: closes 101 (filled), 105 (real, high = low = close: true range 0), 110 (filled).
+    const up: HighLowCloseRow[] = [
+      { high: 100, low: 100, close: 100, flag: 'interpolated' },
+      { high: 101, low: 101, close: 101, flag: 'interpolated' },
+      { high: 105, low: 105, close: 105 },
+      { high: 110, low: 110, close: 110, flag: 'interpolated' },
+    ];
+    const down = up.map((b) => ({ ...b, high: 200 - b.high, low: 200 - b.low, close: 200 - b.close }));
+    expect(trendDirection(up, { period: 3 })).toBe('bullish');
+    expect(trendDirection(down, { period: 3 })).toBe('bearish');
+  });
+});

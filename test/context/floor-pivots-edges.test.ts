@@ -6,6 +6,10 @@ describe('floorPivots of something that is not a period', () => {
     expect(floorPivots(null as never)).toBeNull();
   });
 
+  it('is null for undefined', () => {
+    expect(floorPivots(undefined as never)).toBeNull();
+  });
+
   it('is null for a primitive', () => {
     expect(floorPivots(45000 as never)).toBeNull();
   });

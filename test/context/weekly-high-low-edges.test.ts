@@ -46,3 +46,11 @@ describe('weeklyHighLow of the current week', () => {
     expect(weeklyHighLow(columns(rows), now, { week: 'current' })).toEqual(expected);
   });
 });
+
+describe('weeklyHighLow of columns', () => {
+  it('reads `length` bars, not the whole of longer arrays', () => {
+    // Two bars of the previous week in the arrays, but `length` 1: the second is not a bar.
+    const series = { ...columns([bar(MON, 10, 5), bar(MON + DAY, 20, 1)]), length: 1 };
+    expect(weeklyHighLow(series, Date.parse('2025-01-30T10:30:00Z'))).toEqual({ high: 10, low: 5, weekStart: MON, barCount: 1 });
+  });
+});

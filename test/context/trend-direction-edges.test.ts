@@ -77,14 +77,14 @@ describe('trendDirection with a mean true range of 0', () => {
   });
 });
 
-describe('trendDirection of columns with a plain-array flags column', () => {
-  it('applies each flag to its own bar when the series is longer than the window', () => {
-    // 25 rising bars (closes 100 … 124, high = close + 1, low = close − 1); bar 7, inside the
-    // last 20, has a range of 100 and is real; bar 3, before the window, is flagged. The window's
-    // true ranges are 19 of 2 and bar 7's 100: a mean of 6.9, and the line travels 19, which is
-    // 2.75 mean true ranges: below a threshold of 5.
+describe('trendDirection of plain-array columns longer than the window', () => {
+  it('reads the last `period` bars, each flag on its own bar', () => {
+    // 25 rising bars (closes 100 … 124, high = close + 1, low = close − 1). Bar 22, in the last
+    // 20, has a range of 100 (high 172, low 72) and is real; bar 3, before the window, is flagged.
+    // The window's true ranges are 19 of 2 and bar 22's 100: a mean of 6.9, and the line travels
+    // 19, which is 2.75 mean true ranges: below a threshold of 5.
     const rows = Array.from({ length: 25 }, (_, i) => ({ high: 101 + i, low: 99 + i, close: 100 + i }));
-    rows[7] = { high: 157, low: 57, close: 107 };
+    rows[22] = { high: 172, low: 72, close: 122 };
     const columns: HighLowCloseColumns = {
       length: 25,
       high: rows.map((r) => r.high),
@@ -93,5 +93,8 @@ describe('trendDirection of columns with a plain-array flags column', () => {
       flags: rows.map((_, i) => (i === 3 ? BarFlagCode.Interpolated : BarFlagCode.None)),
     };
     expect(trendDirection(columns, { threshold: 5 })).toBe('ranging');
+    // Without bar 22's range every true range is 2: 9.5 mean true ranges, bullish.
+    rows[22] = { high: 123, low: 121, close: 122 };
+    expect(trendDirection({ ...columns, high: rows.map((r) => r.high), low: rows.map((r) => r.low) }, { threshold: 5 })).toBe('bullish');
   });
 });

@@ -48,22 +48,6 @@ function resolveTrendOptions(options: TrendOptions | undefined): Required<TrendO
   return { period, threshold };
 }
 
-/** The last `count` bars (one more than the window, so the first true range has a previous close). */
-function tail(bars: HighLowCloseSeries, count: number): HighLowCloseSeries {
-  if (Array.isArray(bars)) return (bars as readonly HighLowCloseRow[]).slice(-count);
-  const columns = bars as HighLowCloseColumns;
-  const from = Math.max(0, columns.length - count);
-  const cut = (values: ArrayLike<number>): ArrayLike<number> =>
-    ArrayBuffer.isView(values) ? (values as Float64Array).subarray(from, columns.length) : Array.from(values).slice(from, columns.length);
-  return {
-    length: columns.length - from,
-    high: cut(columns.high),
-    low: cut(columns.low),
-    close: cut(columns.close),
-    ...(columns.flags === undefined ? {} : { flags: cut(columns.flags) }),
-  };
-}
-
 function closeAt(bars: HighLowCloseSeries, i: number): number {
   return Array.isArray(bars) ? ((bars as readonly HighLowCloseRow[])[i]?.close ?? NaN) : ((bars as HighLowCloseColumns).close[i] ?? NaN);
 }
@@ -102,15 +86,16 @@ export function trendDirection(input: HighLowCloseSeries, options?: TrendOptions
   // The boundary: rows that are not objects or hold non-numbers, columns `length` does not fit.
   const bars = readFieldSeries(input, HLC_FIELDS, true, NO_BARS).series;
   if (bars.length < period) return null;
-  const window = tail(bars, period + 1);
-  const first = window.length - period;
+  const first = bars.length - period;
   const points: [number, number][] = [];
-  for (let i = first; i < window.length; i++) {
-    const close = closeAt(window, i);
+  for (let i = first; i < bars.length; i++) {
+    const close = closeAt(bars, i);
     if (!Number.isFinite(close)) return null;
     points.push([i - first, close]);
   }
-  const ranges = trueRange(window);
+  // Over the whole series: a window's first bar measures from the last usable close before it,
+  // however many synthetic or broken bars lie between.
+  const ranges = trueRange(bars);
   let sum = 0;
   let count = 0;
   for (let i = first; i < ranges.length; i++) {

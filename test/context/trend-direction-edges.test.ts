@@ -98,3 +98,21 @@ describe('trendDirection of plain-array columns longer than the window', () => {
     expect(trendDirection({ ...columns, high: rows.map((r) => r.high), low: rows.map((r) => r.low) }, { threshold: 5 })).toBe('bullish');
   });
 });
+
+describe('trendDirection measures the window’s first bar from the last usable close before it', () => {
+  it('reaches back past a synthetic bar, as trueRange over the whole series does (Wilder, synthetic bars skipped)', () => {
+    // Closes 50, then 100 (interpolated), 101, 102, 103; high = close + 1, low = close − 1; period 3.
+    // The window is the last three bars. Bar 2 measures from bar 0's close (50), the last real one:
+    // max(2, |102 − 50|, |100 − 50|) = 52; bars 3 and 4 give 2 each. Mean true range 56 / 3 ≈ 18.7;
+    // the line travels 2 (slope 1 over 2 steps): 0.11 mean true ranges, ranging.
+    const rows: HighLowCloseRow[] = [50, 100, 101, 102, 103].map((close) => ({ high: close + 1, low: close - 1, close }));
+    rows[1] = { ...rows[1]!, flag: 'interpolated' };
+    expect(trendDirection(rows, { period: 3 })).toBe('ranging');
+    // A bar before the window with a non-finite price is skipped the same way.
+    rows[1] = { high: Number.NaN, low: 99, close: 100 };
+    expect(trendDirection(rows, { period: 3 })).toBe('ranging');
+    // With bar 1 real, bar 2 measures from its close (100): every true range is 2, a travel of 1 mean true range: bullish.
+    rows[1] = { high: 101, low: 99, close: 100 };
+    expect(trendDirection(rows, { period: 3 })).toBe('bullish');
+  });
+});

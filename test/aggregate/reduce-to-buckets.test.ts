@@ -119,7 +119,7 @@ const keepAll = { source: '1m', partialStart: 'keep', partialEnd: 'keep' } as co
 describe('the aggregation kernel against the documented rules', () => {
   it('builds every target as the reference does, alone and from smaller targets, on random walks with holes, zero volumes and NaN', () => {
     fc.assert(
-      fc.property(fc.array(step, { minLength: 2, maxLength: 400 }), fc.integer({ min: 0, max: 59 }), (steps, offset) => {
+      fc.property(fc.array(step, { minLength: 2, maxLength: 400, size: 'max' }), fc.integer({ min: 0, max: 59 }), (steps, offset) => {
         const columns = walk(steps, Date.UTC(2024, 0, 1) + offset * MINUTE);
         const targets: Timeframe[] = ['5m', '15m', '1H'];
         const together = aggregateOhlcv(columns, targets, keepAll);
@@ -133,14 +133,64 @@ describe('the aggregation kernel against the documented rules', () => {
     );
   });
 
+  it('builds every target as the reference does on plain exchange data: every bar traded, one a minute, now and then a hole or a bar to skip', () => {
+    // The common case, where whole buckets are scanned without branches: long walks, so 15m and 1H buckets fill.
+    const plain = fc.record({
+      move: fc.double({ min: -0.01, max: 0.01, noNaN: true }),
+      skip: fc.oneof({ weight: 40, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 90 }) }),
+      volume: fc.integer({ min: 1, max: 1000 }),
+      nanHigh: fc.constant(false),
+      nanLow: fc.constant(false),
+    });
+    // Now and then a bar out of order, repeated or off the minute grid, which the documentation says is skipped.
+    const fault = fc.record({ at: fc.nat(), kind: fc.constantFrom('back', 'repeat', 'off-grid') });
+    fc.assert(
+      fc.property(
+        fc.array(plain, { minLength: 60, maxLength: 600, size: 'max' }),
+        fc.integer({ min: 0, max: 59 }),
+        fc.array(fault, { maxLength: 3 }),
+        (steps, offset, faults) => {
+          const columns = walk(steps, Date.UTC(2024, 0, 1) + offset * MINUTE);
+          for (const { at, kind } of faults) {
+            const i = 1 + (at % (columns.length - 1));
+            const before = columns.timestamp[i - 1] as number;
+            columns.timestamp[i] = kind === 'back' ? before - MINUTE : kind === 'repeat' ? before : before + MINUTE / 2;
+          }
+          // The bars kept: on the minute grid and after every bar kept before them.
+          const kept: number[] = [];
+          let last = Number.NEGATIVE_INFINITY;
+          for (let i = 0; i < columns.length; i++) {
+            const t = columns.timestamp[i] as number;
+            if (t % MINUTE === 0 && t > last) {
+              kept.push(i);
+              last = t;
+            }
+          }
+          const clean = emptyColumns(kept.length);
+          for (const field of ['timestamp', 'open', 'high', 'low', 'close', 'volume'] as const) {
+            kept.forEach((i, k) => (clean[field][k] = columns[field][i] as number));
+          }
+          for (const tf of ['5m', '15m', '1H'] as const) {
+            expect(actual(aggregateOhlcv(columns, tf, keepAll).bars)).toEqual(reference(clean, WIDTH[tf] as number));
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('keeps every high and low exact on walks that move by up to 3× a minute, at any price magnitude', () => {
     fc.assert(
-      fc.property(fc.array(wideStep, { minLength: 2, maxLength: 400 }), fc.double({ min: 1e-9, max: 1e9, noNaN: true }), (steps, price) => {
-        const columns = wideWalk(steps, Date.UTC(2024, 0, 1), price);
-        for (const tf of ['5m', '15m', '1H'] as const) {
-          expect(actual(aggregateOhlcv(columns, tf, keepAll).bars)).toEqual(reference(columns, WIDTH[tf] as number));
-        }
-      }),
+      fc.property(
+        fc.array(wideStep, { minLength: 2, maxLength: 400, size: 'max' }),
+        fc.double({ min: 1e-9, max: 1e9, noNaN: true }),
+        (steps, price) => {
+          const columns = wideWalk(steps, Date.UTC(2024, 0, 1), price);
+          for (const tf of ['5m', '15m', '1H'] as const) {
+            expect(actual(aggregateOhlcv(columns, tf, keepAll).bars)).toEqual(reference(columns, WIDTH[tf] as number));
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

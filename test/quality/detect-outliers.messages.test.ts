@@ -86,4 +86,15 @@ describe('checkValidity messages', () => {
     const result = checkValidity([bar(0, 100), { ...bar(1, 100, 0), high: 99 }, bar(2, 100, 0), bar(3, 100)]);
     expect(result).toMatchObject({ bars: 4, invalidBars: 1, outlierBars: 2, badBars: 2, score: 0.5 });
   });
+
+  it('spans a finding over the finite times of its bars only', () => {
+    // Two bars break high ≥ low; the second has no time: the finding starts and ends at the first.
+    const broken = (timestamp: number): Ohlcv => ({ ...bar(0, 100), timestamp, high: 98, low: 99 });
+    const result = checkValidity([bar(0, 100), broken(T0 + 3 * MIN), broken(Number.NaN)]);
+    expect(result.issues.find((i) => i.rule === 'high_gte_low')).toMatchObject({
+      count: 2,
+      timestamp: T0 + 3 * MIN,
+      endTimestamp: T0 + 3 * MIN,
+    });
+  });
 });

@@ -71,4 +71,14 @@ describe('QualityTracker at its edges', () => {
     expect(at(147)).toBe(12 / 13); // rows 147 (bad), 148 and 149
     expect(at(150)).toBe(1);
   });
+
+  it('holds nothing once the window has passed every bar: no first, newest -Infinity, no score', () => {
+    const tracker = new QualityTracker('1m');
+    expect(tracker.newest).toBe(Number.NEGATIVE_INFINITY);
+    tracker.addRows([bar(T0), bar(T0 + MIN)]);
+    expect(tracker.newest).toBe(T0 + MIN);
+    expect(tracker.score(T0 + 2 * DAY)).toBeUndefined();
+    expect(tracker).toMatchObject({ size: 0, newest: Number.NEGATIVE_INFINITY, fed: T0 + MIN });
+    expect(tracker.first()).toBeUndefined();
+  });
 });

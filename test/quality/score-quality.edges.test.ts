@@ -27,6 +27,20 @@ describe('scoreQuality low-quality finding', () => {
     });
   });
 
+  it('adds no finding at exactly the threshold ("below" 0.8)', () => {
+    // Completeness alone, 4 of 5 bars: score 0.8.
+    const weights = { completeness: 1, validity: 0, freshness: 0, consistency: 0 };
+    const result = scoreQuality([bar(0), bar(1), bar(3), bar(4)], {
+      timeframe: '1m',
+      now: T0,
+      start: T0,
+      end: T0 + 5 * MIN,
+      config: { weights },
+    });
+    expect(result.score).toBe(0.8);
+    expect(result.issues.map((i) => i.rule)).not.toContain('quality_below');
+  });
+
   it('follows a configured threshold, and adds no time when no bar has one', () => {
     const fine = scoreQuality([bar(0), bar(2)], { timeframe: '1m', now: T0 + 3 * MIN, config: { escalation: { qualityBelow: 0.85 } } });
     // 0.3 × 2/3 + 0.3 + 0.25 + 0.15 = 0.9: not below 0.85.

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { isConfigError } from '../../src/errors/config-error.js';
+import { checkFreshness } from '../../src/quality/check-freshness.js';
 import { checkValidity } from '../../src/quality/check-validity.js';
+import { detectOutliers } from '../../src/quality/detect-outliers.js';
+import { evaluateEscalation } from '../../src/quality/evaluate-escalation.js';
+import { isCriticalGap } from '../../src/quality/is-critical-gap.js';
 import { QualityTracker } from '../../src/quality/quality-tracker.js';
 import { scoreQuality } from '../../src/quality/score-quality.js';
 import type { Timeframe } from '../../src/time/timeframe.js';
@@ -11,6 +15,24 @@ const bogus = 'bogus' as Timeframe;
 
 /** The README's rule for bad options: a `ConfigError` whose path names the option in full, from the argument given. */
 const cases: { name: string; attempt: () => unknown; path: readonly PropertyKey[] }[] = [
+  {
+    name: 'detectOutliers: a bad threshold',
+    attempt: () => detectOutliers([], { volumeSpikeThreshold: 0 }),
+    path: ['volumeSpikeThreshold'],
+  },
+  { name: 'checkFreshness: an unknown timeframe', attempt: () => checkFreshness(T0, bogus, T0), path: ['timeframe'] },
+  {
+    name: 'checkFreshness: a bad limit',
+    attempt: () => checkFreshness(T0, '1m', T0, { realTimeMaxDelayMs: 0 }),
+    path: ['config', 'realTimeMaxDelayMs'],
+  },
+  { name: 'evaluateEscalation: a non-finite now', attempt: () => evaluateEscalation({ now: Number.NaN }), path: ['now'] },
+  {
+    name: 'evaluateEscalation: a bad threshold',
+    attempt: () => evaluateEscalation({ now: T0 }, { sourceUnavailableMs: -1 }),
+    path: ['config', 'sourceUnavailableMs'],
+  },
+  { name: 'isCriticalGap: an unknown timeframe', attempt: () => isCriticalGap(bogus, 4), path: ['timeframe'] },
   {
     name: 'checkValidity: a bad threshold',
     attempt: () => checkValidity([], { config: { priceChangeThreshold: -1 } }),
@@ -59,4 +81,13 @@ describe('the quality checks’ ConfigError paths', () => {
       expect(String(error)).toContain(`\`${path.map(String).join('.')}\``);
     });
   }
+});
+
+describe('the quality weights’ ConfigError', () => {
+  it('gives the schema’s reason when the weights do not sum to 1', () => {
+    const weights = { completeness: 0.5, validity: 0.5, freshness: 0.5, consistency: 0 };
+    expect(String(thrown(() => scoreQuality([], { timeframe: '1m', now: T0, config: { weights } })))).toContain(
+      'Invalid option at `config.weights`: Expected the quality weights to sum to 1',
+    );
+  });
 });

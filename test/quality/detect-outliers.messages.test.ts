@@ -97,4 +97,14 @@ describe('checkValidity messages', () => {
       endTimestamp: T0 + 3 * MIN,
     });
   });
+
+  it('spans a finding from the earliest to the latest time of its bars, in any order', () => {
+    const broken = (m: number): Ohlcv => ({ ...bar(m, 100), high: 98, low: 99 });
+    const result = checkValidity([broken(5), broken(1), broken(3)]);
+    expect(result.issues.find((i) => i.rule === 'high_gte_low')).toMatchObject({
+      count: 3,
+      timestamp: T0 + MIN,
+      endTimestamp: T0 + 5 * MIN,
+    });
+  });
 });

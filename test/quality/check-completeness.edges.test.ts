@@ -62,4 +62,54 @@ describe('checkCompleteness daily standard', () => {
     const days = checkCompleteness(series(10, 86_400_000, [4]), { timeframe: '1D' });
     expect(days).toMatchObject({ missing: 1, daysOverLimit: [], meetsDailyStandard: true });
   });
+
+  it('judges the daily standard over a window of exactly 40,000 days, and not over a longer one', () => {
+    // One 1H bar at the start of the window: every other bucket of every day is missing.
+    const judged = checkCompleteness([bar(DAY)], { timeframe: '1H', start: DAY, end: DAY + 40_000 * 86_400_000 });
+    expect(judged.daysOverLimit).toHaveLength(40_000);
+    const longer = checkCompleteness([bar(DAY)], { timeframe: '1H', start: DAY, end: DAY + 40_000 * 86_400_000 + HOUR });
+    expect(longer).toMatchObject({ missing: 960_000, daysOverLimit: [], meetsDailyStandard: true });
+  });
+});
+
+describe('checkCompleteness without anything to score', () => {
+  it('keeps the bounds it was given and the timeframe limit', () => {
+    expect(checkCompleteness([], { timeframe: '1m', start: DAY })).toEqual({
+      score: 0,
+      start: DAY,
+      expected: 0,
+      present: 0,
+      missing: 0,
+      missingShare: 0,
+      ignored: 0,
+      gaps: [],
+      longestGap: 0,
+      maxGapBars: 5,
+      withinMaxGap: true,
+      criticalGaps: [],
+      daysOverLimit: [],
+      meetsDailyStandard: true,
+      issues: [
+        {
+          type: 'gap_detected',
+          rule: 'no_data',
+          severity: 'critical',
+          timeframe: '1m',
+          timestamp: DAY,
+          count: 0,
+          message: 'No 1m bar to score',
+        },
+      ],
+    });
+    const ended = checkCompleteness([], { timeframe: '15m', end: DAY });
+    expect(ended).toMatchObject({ end: DAY, expected: 0 });
+    expect(ended).not.toHaveProperty('start');
+    expect(ended).not.toHaveProperty('maxGapBars');
+  });
+
+  it('has nothing to score when the window starts where the last bar’s bucket ends', () => {
+    const result = checkCompleteness([bar(DAY)], { timeframe: '1m', start: DAY + MIN });
+    expect(result).toMatchObject({ start: DAY + MIN, end: DAY + MIN, expected: 0, ignored: 1 });
+    expect(result.issues.map((i) => i.rule)).toEqual(['no_data']);
+  });
 });

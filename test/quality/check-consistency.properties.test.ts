@@ -17,7 +17,7 @@ function bucket(tf: Timeframe, k: number): number {
 }
 
 /** How one of our bars' open time is made from its bucket. */
-type TimeKind = 'aligned' | 'plus17' | 'half' | 'minus1' | 'fraction' | 'nan' | 'infinite';
+type TimeKind = 'aligned' | 'plus17' | 'half' | 'minus1' | 'fraction' | 'nan' | 'infinite' | 'minusInfinite';
 
 interface BarStep {
   readonly slot: number;
@@ -43,6 +43,8 @@ function openTime(tf: Timeframe, k: number, kind: TimeKind): number {
       return t + 0.5;
     case 'nan':
       return Number.NaN;
+    case 'minusInfinite':
+      return -Infinity;
     default:
       return Infinity;
   }
@@ -155,7 +157,7 @@ const barStep: fc.Arbitrary<BarStep> = fc.record({
   slot: fc.integer({ min: 0, max: 12 }),
   time: fc.oneof(
     { weight: 12, arbitrary: fc.constant<TimeKind>('aligned') },
-    { weight: 1, arbitrary: fc.constantFrom<TimeKind>('plus17', 'half', 'minus1', 'fraction', 'nan', 'infinite') },
+    { weight: 1, arbitrary: fc.constantFrom<TimeKind>('plus17', 'half', 'minus1', 'fraction', 'nan', 'infinite', 'minusInfinite') },
   ),
   values: fc.array(value, { minLength: 5, maxLength: 5 }),
   ref: fc.option(fc.array(factor, { minLength: 5, maxLength: 5 }), { freq: 2, nil: undefined }),

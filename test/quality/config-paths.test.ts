@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isConfigError } from '../../src/errors/config-error.js';
+import { checkCompleteness } from '../../src/quality/check-completeness.js';
+import { checkConsistency } from '../../src/quality/check-consistency.js';
 import { checkFreshness } from '../../src/quality/check-freshness.js';
 import { checkValidity } from '../../src/quality/check-validity.js';
 import { detectOutliers } from '../../src/quality/detect-outliers.js';
@@ -15,6 +17,28 @@ const bogus = 'bogus' as Timeframe;
 
 /** The README's rule for bad options: a `ConfigError` whose path names the option in full, from the argument given. */
 const cases: { name: string; attempt: () => unknown; path: readonly PropertyKey[] }[] = [
+  { name: 'checkConsistency: an unknown timeframe', attempt: () => checkConsistency([], { timeframe: bogus }), path: ['timeframe'] },
+  {
+    name: 'checkConsistency: a bad tolerance',
+    attempt: () => checkConsistency([], { timeframe: '1m', config: { relativeTolerance: -1 } }),
+    path: ['config', 'relativeTolerance'],
+  },
+  {
+    name: 'checkConsistency: an unknown base timeframe',
+    attempt: () => checkConsistency([], { timeframe: '5m', reference: { kind: 'base', bars: [], timeframe: bogus } }),
+    path: ['reference', 'timeframe'],
+  },
+  {
+    name: 'checkConsistency: fields of which one is not a field',
+    attempt: () => checkConsistency([], { timeframe: '5m', reference: { kind: 'source', bars: [], fields: ['close', 'vwap' as never] } }),
+    path: ['reference', 'fields'],
+  },
+  { name: 'checkCompleteness: a non-finite end', attempt: () => checkCompleteness([], { timeframe: '1m', end: Infinity }), path: ['end'] },
+  {
+    name: 'checkCompleteness: a non-finite start',
+    attempt: () => checkCompleteness([], { timeframe: '1m', start: Number.NaN }),
+    path: ['start'],
+  },
   {
     name: 'detectOutliers: a bad threshold',
     attempt: () => detectOutliers([], { volumeSpikeThreshold: 0 }),

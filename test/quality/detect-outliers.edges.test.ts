@@ -53,6 +53,26 @@ describe('detectOutliers at its thresholds ("beyond" is strict)', () => {
     expect(rules(bars, { ...config, outlierStdDevs: z * 0.999 })).toEqual(['5:return_outlier']);
   });
 
+  it('does not flag a return exactly outlierStdDevs standard deviations from the mean', () => {
+    // Returns 0.625, 0.625, 0.625, 0.125 (closes ×1.625 three times, then ×1.125: exact in binary): mean 0.5,
+    // sample standard deviation √(0.1875 / 3) = 0.25. A return of 0.75 is exactly 1 deviation out; 0.76 is beyond.
+    const closes = [64, 104, 169, 274.625, 308.953125];
+    const last = closes[4] as number;
+    const config = { outlierWindow: 4, outlierStdDevs: 1, priceChangeThreshold: 1 };
+    expect(
+      rules(
+        [...closes, last * 1.75].map((c, i) => bar(i, c)),
+        config,
+      ),
+    ).toEqual([]);
+    expect(
+      rules(
+        [...closes, last * 1.76].map((c, i) => bar(i, c)),
+        config,
+      ),
+    ).toEqual(['5:return_outlier']);
+  });
+
   it('judges no volume once the window mean is 0, and no return once the robust spread is 0', () => {
     const silent = [...Array.from({ length: 3 }, (_, i) => bar(i, 100, 0)), bar(3, 100, 5)];
     for (const outlierMethod of METHODS) {

@@ -112,4 +112,9 @@ describe('checkCompleteness without anything to score', () => {
     expect(result).toMatchObject({ start: DAY + MIN, end: DAY + MIN, expected: 0, ignored: 1 });
     expect(result.issues.map((i) => i.rule)).toEqual(['no_data']);
   });
+
+  it('scores a window shorter than a bucket, holding no bucket start, 0 with a missing share of 0', () => {
+    const result = checkCompleteness([bar(DAY)], { timeframe: '1m', start: DAY + 1, end: DAY + MIN - 1 });
+    expect(result).toMatchObject({ score: 0, expected: 0, present: 0, missing: 0, missingShare: 0, gaps: [] });
+  });
 });

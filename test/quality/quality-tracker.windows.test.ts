@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { QualityTracker } from '../../src/quality/quality-tracker.js';
 import { DEFAULT_VALIDITY } from '../../src/schemas/config.js';
 import type { Ohlcv } from '../../src/schemas/ohlcv.js';
+import { toColumns } from '../../src/index.js';
 
 const T0 = Date.UTC(2025, 0, 30, 10, 0);
 const MIN = 60_000;
 const DAY = 86_400_000;
 const bar = (timestamp: number): Ohlcv => ({ timestamp, open: 100, high: 101, low: 99, close: 100, volume: 5 });
 
-describe('QualityTracker edges', () => {
+describe('QualityTracker windows and stores', () => {
   it('needs the longer outlier window plus one bar of history (the previous close of the first return)', () => {
     expect(QualityTracker.history(DEFAULT_VALIDITY)).toBe(101);
     expect(QualityTracker.history({ ...DEFAULT_VALIDITY, outlierWindow: 10, volumeWindow: 30 })).toBe(31);
@@ -51,5 +52,36 @@ describe('QualityTracker edges', () => {
     expect(tracker.score(now + 20 * MIN)).toMatchObject({ bars: 30, metrics: { consistency: 0.5 } });
     expect(tracker.countSince(T0 + 190 * MIN)).toBe(10);
     expect(tracker.first()).toBe(T0 + 170 * MIN);
+  });
+
+  it('holds nothing once the window has passed every bar: no first, newest -Infinity, no score', () => {
+    const tracker = new QualityTracker('1m');
+    expect(tracker.newest).toBe(Number.NEGATIVE_INFINITY);
+    tracker.addRows([bar(T0), bar(T0 + MIN)]);
+    expect(tracker.newest).toBe(T0 + MIN);
+    expect(tracker.score(T0 + 2 * DAY)).toBeUndefined();
+    expect(tracker).toMatchObject({ size: 0, newest: Number.NEGATIVE_INFINITY, fed: T0 + MIN });
+    expect(tracker.first()).toBeUndefined();
+  });
+
+  it('counts as real only the unflagged bars before the end given', () => {
+    const cols = toColumns([bar(T0), { ...bar(T0 + MIN), flag: 'interpolated' }, bar(T0 + 2 * MIN), bar(T0 + 3 * MIN)]);
+    expect(QualityTracker.realBars(cols, 2)).toBe(1);
+    expect(QualityTracker.realBars(cols, 4)).toBe(3);
+  });
+
+  it('ignores an empty batch', () => {
+    const tracker = new QualityTracker('1m');
+    tracker.addRows([bar(T0)]);
+    tracker.addRows([]);
+    expect(tracker).toMatchObject({ fed: T0, size: 1, newest: T0 });
+  });
+
+  it('expects bars from the first slot at or after a start inside a bucket', () => {
+    const tracker = new QualityTracker('1m');
+    // 09:55:30 → the 09:56 slot: five bars in the nine slots 09:56 to 10:04.
+    tracker.expectFrom(T0 - 5 * MIN + 30_000);
+    tracker.addRows([0, 1, 2, 3, 4].map((m) => bar(T0 + m * MIN)));
+    expect(tracker.score(T0 + 5 * MIN + 5_000)?.metrics.completeness).toBe(5 / 9);
   });
 });

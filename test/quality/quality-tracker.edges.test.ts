@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { QualityTracker } from '../../src/quality/quality-tracker.js';
-import { DEFAULT_VALIDITY } from '../../src/schemas/config.js';
 import type { Ohlcv } from '../../src/schemas/ohlcv.js';
 import { toColumns } from '../../src/index.js';
 
@@ -11,24 +10,6 @@ const bar = (timestamp: number): Ohlcv => ({ timestamp, open: 100, high: 101, lo
 const minutes = (from: number, count: number): Ohlcv[] => Array.from({ length: count }, (_, k) => bar(from + k * MIN));
 
 describe('QualityTracker at its edges', () => {
-  it('asks for the longer outlier window plus one bar of history (the previous close)', () => {
-    expect(QualityTracker.history(DEFAULT_VALIDITY)).toBe(101);
-    expect(QualityTracker.history({ ...DEFAULT_VALIDITY, outlierWindow: 10, volumeWindow: 150 })).toBe(151);
-  });
-
-  it('counts the unflagged bars before an index as the bars the outlier windows take', () => {
-    const columns = toColumns([
-      bar(T0),
-      { ...bar(T0 + MIN), flag: 'interpolated' },
-      bar(T0 + 2 * MIN),
-      { ...bar(T0 + 3 * MIN), flag: 'clipped' },
-      bar(T0 + 4 * MIN),
-    ]);
-    expect(QualityTracker.realBars(columns, 4)).toBe(2);
-    expect(QualityTracker.realBars(columns, 5)).toBe(3);
-    expect(QualityTracker.realBars(toColumns(minutes(T0, 5)), 4)).toBe(4);
-  });
-
   it('ignores an empty call, and holds nothing when asked to judge from past the end', () => {
     const tracker = new QualityTracker('1m');
     tracker.addRows(minutes(T0, 3));

@@ -56,6 +56,11 @@ describe('the skipped bars of aggregateOhlcv and mergeSources', () => {
     expect(result.bars).toMatchObject([{ timestamp: T0, open: 1, high: 2, low: 1, close: 2, volume: 2 }]);
   });
 
+  it('points the path of an issue about the first bar at index 0', () => {
+    const result = aggregateOhlcv([at(Number.NaN), at(T0)], '1m', { source: '1m' });
+    expect(result.issues).toMatchObject([{ code: 'unsorted_timestamp', path: [0], index: 0 }]);
+  });
+
   it('keeps weekly bars that open on Mondays when it has to skip one of them', () => {
     // 2024-01-01 and 2024-01-08 are Mondays; the repeated bar sends the input through the careful path.
     const monday = Date.UTC(2024, 0, 1);

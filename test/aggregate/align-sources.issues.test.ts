@@ -98,4 +98,14 @@ describe('alignSources’ skipped bars', () => {
     );
     expect(result.timestamps).toEqual(Float64Array.of(Date.UTC(2024, 0, 1), Date.UTC(2024, 1, 1), Date.UTC(2024, 2, 1)));
   });
+
+  it('sorts the union and the intersection grids in time, whatever the order of the sources', () => {
+    const sources = { a: [at(2), at(3)], b: [at(0), at(2), at(3)], c: [at(1), at(2), at(3)] };
+    expect(alignSources(sources, '1m', { grid: 'union' }).timestamps).toEqual(
+      Float64Array.of(T0, T0 + MINUTE, T0 + 2 * MINUTE, T0 + 3 * MINUTE),
+    );
+    expect(alignSources({ a: [at(3), at(4)], b: [at(1), at(3)], c: [at(3), at(4)] }, '1m', { grid: 'intersection' }).timestamps).toEqual(
+      Float64Array.of(T0 + 3 * MINUTE),
+    );
+  });
 });

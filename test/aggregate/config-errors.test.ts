@@ -6,9 +6,8 @@ import { mergeSources } from '../../src/aggregate/merge-sources.js';
 import { OhlcvAggregator } from '../../src/aggregate/ohlcv-aggregator.js';
 import { TickAggregator } from '../../src/aggregate/tick-aggregator.js';
 import { ticksToOhlcv } from '../../src/aggregate/ticks-to-ohlcv.js';
-import { isConfigError } from '../../src/errors/config-error.js';
 import type { Ohlcv } from '../../src/schemas/ohlcv.js';
-import { thrown } from '../support/thrown.js';
+import { describeConfigErrors, type ConfigErrorCase } from '../support/config-error-cases.js';
 
 const T0 = Date.UTC(2024, 0, 1);
 const MINUTE = 60_000;
@@ -45,7 +44,7 @@ const join =
  * Each case gives the path, the value and the fragments its message must contain: the option's
  * name, what the TSDoc accepts, and the value given.
  */
-const cases: { name: string; attempt: () => unknown; path: readonly PropertyKey[]; value: unknown; says: readonly string[] }[] = [
+const cases: ConfigErrorCase[] = [
   // aggregateOhlcv
   {
     name: 'a partialStart that is not keep or drop',
@@ -371,16 +370,7 @@ const cases: { name: string; attempt: () => unknown; path: readonly PropertyKey[
   },
 ];
 
-describe('the aggregate module’s ConfigError', () => {
-  for (const { name, attempt, path, value, says } of cases) {
-    it(`names the path and the value for ${name}`, () => {
-      const error = thrown(attempt);
-      expect(isConfigError(error)).toBe(true);
-      expect(error).toMatchObject({ path, value });
-      for (const fragment of says) expect(String(error)).toContain(fragment);
-    });
-  }
-});
+describeConfigErrors('the aggregate module’s ConfigError', cases);
 
 describe('the edges of each documented range are accepted', () => {
   it('aggregates a timeframe to itself, weeks to weeks and months to months', () => {

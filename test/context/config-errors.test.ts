@@ -4,8 +4,7 @@ import { currentSession } from '../../src/context/current-session.js';
 import { trendDirection } from '../../src/context/trend-direction.js';
 import { volatilityRegime } from '../../src/context/volatility-regime.js';
 import { weeklyHighLow } from '../../src/context/weekly-high-low.js';
-import { isConfigError } from '../../src/errors/config-error.js';
-import { thrown } from '../support/thrown.js';
+import { describeConfigErrors, type ConfigErrorCase } from '../support/config-error-cases.js';
 
 const NOW = Date.parse('2025-01-30T10:30:00Z');
 const LONDON = { name: 'london', timeZone: 'Europe/London', start: '08:00', end: '17:00' } as const;
@@ -31,7 +30,7 @@ const context =
  * Each case gives the path, the value and the fragments its message must contain: the path, the
  * range the TSDoc documents, and the value given.
  */
-const cases: { name: string; attempt: () => unknown; path: readonly PropertyKey[]; value: unknown; says: readonly string[] }[] = [
+const cases: ConfigErrorCase[] = [
   // buildMarketContext
   {
     name: 'an empty symbol',
@@ -270,16 +269,7 @@ const cases: { name: string; attempt: () => unknown; path: readonly PropertyKey[
   },
 ];
 
-describe('the market context’s ConfigError', () => {
-  for (const { name, attempt, path, value, says } of cases) {
-    it(`names the path and the value for ${name}`, () => {
-      const error = thrown(attempt);
-      expect(isConfigError(error)).toBe(true);
-      expect(error).toMatchObject({ path, value });
-      for (const fragment of says) expect(String(error)).toContain(fragment);
-    });
-  }
-});
+describeConfigErrors('the market context’s ConfigError', cases);
 
 describe('the edges of each documented range are accepted', () => {
   it('takes a lookback and a minHistory of 1, a minBars of 1 and of 7, and an events max of 0', () => {

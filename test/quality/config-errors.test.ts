@@ -1,5 +1,3 @@
-import { describe, expect, it } from 'vitest';
-import { isConfigError } from '../../src/errors/config-error.js';
 import { checkCompleteness } from '../../src/quality/check-completeness.js';
 import { checkConsistency } from '../../src/quality/check-consistency.js';
 import { checkFreshness } from '../../src/quality/check-freshness.js';
@@ -9,7 +7,7 @@ import { evaluateEscalation } from '../../src/quality/evaluate-escalation.js';
 import { isCriticalGap } from '../../src/quality/is-critical-gap.js';
 import { QualityTracker } from '../../src/quality/quality-tracker.js';
 import { scoreQuality } from '../../src/quality/score-quality.js';
-import { thrown } from '../support/thrown.js';
+import { describeConfigErrors, type ConfigErrorCase } from '../support/config-error-cases.js';
 
 const T0 = Date.UTC(2025, 0, 30, 10, 0);
 
@@ -17,7 +15,7 @@ const T0 = Date.UTC(2025, 0, 30, 10, 0);
  * The README's rule for bad options: a `ConfigError` naming the path and the offending value.
  * Each case gives the path and the fragments its message must contain.
  */
-const cases: { name: string; attempt: () => unknown; path: readonly PropertyKey[]; value: unknown; says: readonly string[] }[] = [
+const cases: ConfigErrorCase[] = [
   {
     name: 'a base timeframe that does not nest',
     attempt: () => checkConsistency([], { timeframe: '5m', reference: { kind: 'base', bars: [], timeframe: '3m' } }),
@@ -134,13 +132,4 @@ const cases: { name: string; attempt: () => unknown; path: readonly PropertyKey[
   })),
 ];
 
-describe('the quality checks’ ConfigError', () => {
-  for (const { name, attempt, path, value, says } of cases) {
-    it(`names the path and the value for ${name}`, () => {
-      const error = thrown(attempt);
-      expect(isConfigError(error)).toBe(true);
-      expect(error).toMatchObject({ path, value });
-      for (const fragment of says) expect(String(error)).toContain(fragment);
-    });
-  }
-});
+describeConfigErrors('the quality checks’ ConfigError', cases);

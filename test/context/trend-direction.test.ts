@@ -2,23 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { trendDirection } from '../../src/context/trend-direction.js';
 import { isConfigError } from '../../src/errors/config-error.js';
+import { mulberry32 } from '../../src/testing/internal/seeded-random.js';
 
 interface Bar {
   readonly high: number;
   readonly low: number;
   readonly close: number;
-}
-
-/** mulberry32: a small seeded PRNG, so every generated series is reproducible. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** `n` bars whose closes follow `drift` per bar plus uniform noise of ±`noise`; each bar spans ±`spread` around its close. */

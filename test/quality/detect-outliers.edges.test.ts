@@ -82,4 +82,20 @@ describe('detectOutliers at its thresholds ("beyond" is strict)', () => {
     const flat = [100, 100, 100, 100, 120].map((c, i) => bar(i, c));
     expect(rules(flat, { outlierMethod: 'mad', outlierWindow: 3, priceChangeThreshold: 1 })).toEqual([]);
   });
+
+  it('judges nothing against a window that turned flat between two exact re-sums, whose running sums keep a rounding residue', () => {
+    // Volumes 0.1, 0.2, 0.3, 0 fill a window of 4; three zeros push them out. The window is four
+    // zeros (mean 0: no volume test), though 0.1 + 0.2 + 0.3 + 0 − 0.1 − 0.2 − 0.3 is 5.6e-17
+    // in floating point.
+    const volumes = [0.1, 0.2, 0.3, 0, 0, 0, 0, 1];
+    const quiet = volumes.map((v, i) => bar(i, 100, v));
+    // Closes 100, 103, 101, 104, then 104 four times: the returns window is four zeros (no
+    // spread: no return test), though the running spread of 3/100, −2/103, 3/101 and three
+    // zeros pushed in is about 1e-19. Then 105.
+    const flat = [100, 103, 101, 104, 104, 104, 104, 104, 105].map((c, i) => bar(i, c, 1));
+    for (const outlierMethod of METHODS) {
+      expect(rules(quiet, { outlierMethod, volumeWindow: 4, zeroVolumeAllowed: true })).toEqual([]);
+      expect(rules(flat, { outlierMethod, outlierWindow: 4, priceChangeThreshold: 1 })).toEqual([]);
+    }
+  });
 });

@@ -6,6 +6,7 @@ import type { OhlcvColumns } from '../../schemas/ohlcv-columns.js';
 import { copyColumns, gatherColumns, type MutableColumns } from '../../internal/columns.js';
 import { ConfigError } from '../../errors/config-error.js';
 import { DEFAULT_PREPROCESSING, DEFAULT_VALIDITY } from '../../schemas/config.js';
+import { mayExceedSpread, ringSquaredDeviations, ringSum } from '../../internal/ring-sums.js';
 
 /** Outliers found: indices (ascending) and, for each, the band its prices are clipped to. */
 export interface OutlierScan {
@@ -22,7 +23,9 @@ export interface OutlierScan {
  * `|r − mean| > threshold · sd`. `remove`: the bar leaves no return and `ref` stays;
  * otherwise the close is clipped into the band and the clipped return enters the window.
  * Synthetic bars are neither judged nor counted; a break (or a non-finite/non-positive
- * reference) starts again without a return.
+ * reference) starts again without a return. The running sums only pick the bars that may be
+ * outliers; those are judged, and their band set, on the window's exact sums (`ring-sums.ts`),
+ * so a flat window never flags a bar however its running sums rounded.
  */
 export class OutlierScanState {
   readonly #ring: Float64Array;
@@ -33,6 +36,9 @@ export class OutlierScanState {
   #pos = 0;
   #sum = 0;
   #sumSq = 0;
+  /** The largest |return| pushed since the sums were last recomputed exactly, and in the lap before. */
+  #max = 0;
+  #maxBefore = 0;
   #ref = Number.NaN;
   /** The band of the last outlier found by {@link OutlierScanState.step}. */
   lo = Number.NaN;
@@ -62,12 +68,22 @@ export class OutlierScanState {
     }
     const r = c / ref - 1;
     const window = this.#window;
-    if (this.#count === window) {
-      const mean = this.#sum / window;
-      const sd = Math.sqrt(Math.max(0, (this.#sumSq - this.#sum * mean) / (window - 1)));
-      if (sd > 0 && Math.abs(r - mean) > this.#threshold * sd) {
-        const low = ref * (1 + mean - this.#threshold * sd);
-        const high = ref * (1 + mean + this.#threshold * sd);
+    const threshold = this.#threshold;
+    if (
+      this.#count === window &&
+      mayExceedSpread(
+        r - this.#sum / window,
+        threshold * threshold,
+        this.#sumSq - this.#sum * (this.#sum / window),
+        window,
+        Math.max(Math.abs(r), this.#max, this.#maxBefore),
+      )
+    ) {
+      const mean = ringSum(this.#ring, this.#pos) / window;
+      const sd = Math.sqrt(ringSquaredDeviations(this.#ring, this.#pos, mean) / (window - 1));
+      if (sd > 0 && Math.abs(r - mean) > threshold * sd) {
+        const low = ref * (1 + mean - threshold * sd);
+        const high = ref * (1 + mean + threshold * sd);
         this.lo = low;
         this.hi = high;
         if (this.#remove) return true;
@@ -95,9 +111,13 @@ export class OutlierScanState {
       this.#sum += r - old;
       this.#sumSq += r * r - old * old;
     }
+    const size = Math.abs(r);
+    if (size > this.#max) this.#max = size;
     this.#pos++;
     if (this.#pos === this.#window) {
       this.#pos = 0;
+      this.#maxBefore = this.#max;
+      this.#max = 0;
       // Re-sum exactly once per lap so rounding never accumulates.
       let sum = 0;
       let sumSq = 0;

@@ -9,6 +9,7 @@ import { OutlierRule } from '../outlier-rule.js';
 import type { ValidityConfig } from '../../schemas/config.js';
 import type { OhlcvColumns } from '../../schemas/ohlcv-columns.js';
 import { RollingMedian, RollingSum } from './rolling-windows.js';
+import { driftBound, mayExceedSpread, ringSquaredDeviations, ringSum } from '../../internal/ring-sums.js';
 
 /** Scale factor of the MAD to estimate a normal distribution's standard deviation. */
 const MAD_TO_SIGMA = 1.4826;
@@ -27,6 +28,12 @@ interface MomentsState {
   m2: number;
   rPos: number;
   rFilled: number;
+  /** The largest volume pushed since the volume sum was last recomputed exactly, and in the lap before. */
+  vMax: number;
+  vMaxBefore: number;
+  /** The largest |return| pushed since the return moments were last recomputed exactly, and in the lap before. */
+  rMax: number;
+  rMaxBefore: number;
   /** The previous real bar's positive finite close; NaN before the first. */
   prevClose: number;
 }
@@ -68,6 +75,10 @@ export function outlierState(options: ValidityConfig): OutlierState {
     m2: 0,
     rPos: 0,
     rFilled: 0,
+    vMax: 0,
+    vMaxBefore: 0,
+    rMax: 0,
+    rMaxBefore: 0,
     prevClose: Number.NaN,
   };
 }
@@ -125,7 +136,10 @@ function flag(
 /**
  * The default kernel (mean and standard deviation), with the rolling windows held in local
  * variables: one pass, no allocation per bar. Sums are recomputed exactly each time a ring
- * wraps, so rounding does not drift over a long series.
+ * wraps, so rounding does not drift over a long series. The running sums only pick the bars
+ * within rounding of a limit or past it; those are judged on the window's exact sums
+ * (`ring-sums.ts`), so a flat window (every return equal) never flags a bar however its running
+ * sums rounded.
  */
 function scanMoments(cols: OhlcvColumns, options: ValidityConfig, state: MomentsState, outliers: Outlier[]): OutlierCounts {
   const n = cols.length;
@@ -139,7 +153,7 @@ function scanMoments(cols: OhlcvColumns, options: ValidityConfig, state: Moments
   const { vRing, rRing } = state;
   const k2 = outlierStdDevs * outlierStdDevs;
   const invRw = 1 / rw;
-  let { vSum, vPos, vFilled, mean, m2, rPos, rFilled, prevClose } = state;
+  let { vSum, vPos, vFilled, mean, m2, rPos, rFilled, vMax, vMaxBefore, rMax, rMaxBefore, prevClose } = state;
   let outlierBars = 0;
   let judged = 0;
   for (let i = 0; i < n; i++) {
@@ -151,14 +165,20 @@ function scanMoments(cols: OhlcvColumns, options: ValidityConfig, state: Moments
     if (v >= 0 && v < Infinity) {
       if (v === 0 && !zeroVolumeAllowed) {
         flag(outliers, OutlierRule.ZeroVolume, i, ts[i]!, 0, 0, 0, 0, false, vw);
-      } else if (vFilled === vw && vSum > 0 && v * vw > volumeSpikeThreshold * vSum) {
-        flag(outliers, OutlierRule.VolumeSpike, i, ts[i]!, (v * vw) / vSum, volumeSpikeThreshold, v, vSum / vw, false, vw);
+      } else if (vFilled === vw && v * vw > volumeSpikeThreshold * (vSum - driftBound(vw, vMax > vMaxBefore ? vMax : vMaxBefore))) {
+        const sum = ringSum(vRing, vPos);
+        if (sum > 0 && v * vw > volumeSpikeThreshold * sum) {
+          flag(outliers, OutlierRule.VolumeSpike, i, ts[i]!, (v * vw) / sum, volumeSpikeThreshold, v, sum / vw, false, vw);
+        }
       }
       vSum += vFilled === vw ? v - vRing[vPos]! : v;
       if (vFilled < vw) vFilled++;
       vRing[vPos] = v;
+      if (v > vMax) vMax = v;
       if (++vPos === vw) {
         vPos = 0;
+        vMaxBefore = vMax;
+        vMax = 0;
         vSum = 0;
         for (let k = 0; k < vw; k++) vSum += vRing[k]!;
       }
@@ -169,11 +189,29 @@ function scanMoments(cols: OhlcvColumns, options: ValidityConfig, state: Moments
         if (r > priceChangeThreshold || r < -priceChangeThreshold) {
           flag(outliers, OutlierRule.PriceChange, i, ts[i]!, r, priceChangeThreshold, c, prevClose, false, vw);
         }
+        const size = r < 0 ? -r : r;
         if (rFilled === rw) {
           const d = r - mean;
-          // d² > k² · m2 / (rw − 1), without a division or a square root per bar.
-          if (m2 > 0 && d * d * (rw - 1) > k2 * m2) {
-            flag(outliers, OutlierRule.ReturnOutlier, i, ts[i]!, d / Math.sqrt(m2 / (rw - 1)), outlierStdDevs, r, mean, false, rw);
+          // d² > k² · m2 / (rw − 1), without a division or a square root per bar; a bar that may
+          // pass is judged on exact sums.
+          if (mayExceedSpread(d, k2, m2, rw, Math.max(size, rMax, rMaxBefore))) {
+            const exactMean = ringSum(rRing, rPos) / rw;
+            const exactM2 = ringSquaredDeviations(rRing, rPos, exactMean);
+            const e = r - exactMean;
+            if (exactM2 > 0 && e * e * (rw - 1) > k2 * exactM2) {
+              flag(
+                outliers,
+                OutlierRule.ReturnOutlier,
+                i,
+                ts[i]!,
+                e / Math.sqrt(exactM2 / (rw - 1)),
+                outlierStdDevs,
+                r,
+                exactMean,
+                false,
+                rw,
+              );
+            }
           }
           const old = rRing[rPos]!;
           const next = mean + (r - old) * invRw;
@@ -186,8 +224,11 @@ function scanMoments(cols: OhlcvColumns, options: ValidityConfig, state: Moments
           m2 += d * (r - mean);
         }
         rRing[rPos] = r;
+        if (size > rMax) rMax = size;
         if (++rPos === rw) {
           rPos = 0;
+          rMaxBefore = rMax;
+          rMax = 0;
           let sum = 0;
           for (let k = 0; k < rw; k++) sum += rRing[k]!;
           mean = sum * invRw;
@@ -209,6 +250,10 @@ function scanMoments(cols: OhlcvColumns, options: ValidityConfig, state: Moments
   state.m2 = m2;
   state.rPos = rPos;
   state.rFilled = rFilled;
+  state.vMax = vMax;
+  state.vMaxBefore = vMaxBefore;
+  state.rMax = rMax;
+  state.rMaxBefore = rMaxBefore;
   state.prevClose = prevClose;
   return { outlierBars, judgedBars: judged };
 }
@@ -234,9 +279,12 @@ function scanRobust(cols: OhlcvColumns, options: ValidityConfig, state: RobustSt
     if (v >= 0 && v < Infinity) {
       if (v === 0 && !zeroVolumeAllowed) {
         flag(outliers, OutlierRule.ZeroVolume, i, ts[i]!, 0, 0, 0, 0, true, volumeWindow);
-      } else if (volumes.full && volumes.sum > 0 && v * volumeWindow > volumeSpikeThreshold * volumes.sum) {
-        const mean = volumes.sum / volumeWindow;
-        flag(outliers, OutlierRule.VolumeSpike, i, ts[i]!, v / mean, volumeSpikeThreshold, v, mean, true, volumeWindow);
+      } else if (volumes.full && v * volumeWindow > volumeSpikeThreshold * (volumes.sum - volumes.drift)) {
+        const sum = volumes.exactSum();
+        if (sum > 0 && v * volumeWindow > volumeSpikeThreshold * sum) {
+          const mean = sum / volumeWindow;
+          flag(outliers, OutlierRule.VolumeSpike, i, ts[i]!, v / mean, volumeSpikeThreshold, v, mean, true, volumeWindow);
+        }
       }
       volumes.push(v);
     }

@@ -3,14 +3,22 @@
  * median with median absolute deviation. Each is allocated once per call and updated in place: no allocation per bar.
  * Never exported from the package.
  */
+import { driftBound, ringSum } from '../../internal/ring-sums.js';
 import { lowerBound } from '../../internal/search.js';
 
-/** Sum of the last `size` values pushed. Recomputed exactly at each wrap, so rounding does not drift. */
+/**
+ * Sum of the last `size` non-negative values pushed. Recomputed exactly at each wrap, so
+ * rounding does not drift; between wraps {@link RollingSum.drift} bounds its error and
+ * {@link RollingSum.exactSum} gives the exact one.
+ */
 export class RollingSum {
   private readonly values: Float64Array;
   private pos = 0;
   private filled = 0;
-  /** Sum of the values in the window. */
+  /** The largest value pushed since the last wrap, and in the lap before it. */
+  private max = 0;
+  private maxBefore = 0;
+  /** Sum of the values in the window, running (within {@link RollingSum.drift} of the exact sum). */
   sum = 0;
 
   constructor(readonly size: number) {
@@ -22,14 +30,27 @@ export class RollingSum {
     return this.filled === this.size;
   }
 
+  /** How far {@link RollingSum.sum} can be from the exact sum. */
+  get drift(): number {
+    return driftBound(this.size, Math.max(this.max, this.maxBefore));
+  }
+
+  /** The exact sum of a full window, oldest first (O(size)). */
+  exactSum(): number {
+    return ringSum(this.values, this.pos);
+  }
+
   push(x: number): void {
     const old = this.values[this.pos] ?? 0;
     this.values[this.pos] = x;
     this.sum += this.filled === this.size ? x - old : x;
     if (this.filled < this.size) this.filled++;
+    if (x > this.max) this.max = x;
     this.pos++;
     if (this.pos === this.size) {
       this.pos = 0;
+      this.maxBefore = this.max;
+      this.max = 0;
       let exact = 0;
       for (let k = 0; k < this.size; k++) exact += this.values[k] ?? 0;
       this.sum = exact;

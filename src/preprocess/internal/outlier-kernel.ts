@@ -6,7 +6,7 @@ import type { OhlcvColumns } from '../../schemas/ohlcv-columns.js';
 import { copyColumns, gatherColumns, type MutableColumns } from '../../internal/columns.js';
 import { ConfigError } from '../../errors/config-error.js';
 import { DEFAULT_PREPROCESSING, DEFAULT_VALIDITY } from '../../schemas/config.js';
-import { mayExceedSpread, ringSquaredDeviations, ringSum } from '../../internal/ring-sums.js';
+import { CLOSE_CALL, ringSquaredDeviations, ringSum } from '../../internal/ring-sums.js';
 
 /** Outliers found: indices (ascending) and, for each, the band its prices are clipped to. */
 export interface OutlierScan {
@@ -25,7 +25,7 @@ export interface OutlierScan {
  * Synthetic bars are neither judged nor counted; a break (or a non-finite/non-positive
  * reference) starts again without a return. The running sums only pick the bars that may be
  * outliers; those are judged, and their band set, on the window's exact sums (`ring-sums.ts`),
- * so a flat window never flags a bar however its running sums rounded.
+ * so a window that turned flat flags nothing, whatever its running sums kept.
  */
 export class OutlierScanState {
   readonly #ring: Float64Array;
@@ -36,9 +36,6 @@ export class OutlierScanState {
   #pos = 0;
   #sum = 0;
   #sumSq = 0;
-  /** The largest |return| pushed since the sums were last recomputed exactly, and in the lap before. */
-  #max = 0;
-  #maxBefore = 0;
   #ref = Number.NaN;
   /** The band of the last outlier found by {@link OutlierScanState.step}. */
   lo = Number.NaN;
@@ -69,16 +66,7 @@ export class OutlierScanState {
     const r = c / ref - 1;
     const window = this.#window;
     const threshold = this.#threshold;
-    if (
-      this.#count === window &&
-      mayExceedSpread(
-        r - this.#sum / window,
-        threshold * threshold,
-        this.#sumSq - this.#sum * (this.#sum / window),
-        window,
-        Math.max(Math.abs(r), this.#max, this.#maxBefore),
-      )
-    ) {
+    if (this.#count === window && this.#mayPass(r)) {
       const mean = ringSum(this.#ring, this.#pos) / window;
       const sd = Math.sqrt(ringSquaredDeviations(this.#ring, this.#pos, mean) / (window - 1));
       if (sd > 0 && Math.abs(r - mean) > threshold * sd) {
@@ -98,6 +86,14 @@ export class OutlierScanState {
     return false;
   }
 
+  /** The running test of a full window, loosened by {@link CLOSE_CALL}: false means `r` is certainly not an outlier. */
+  #mayPass(r: number): boolean {
+    const window = this.#window;
+    const mean = this.#sum / window;
+    const sd = Math.sqrt(Math.max(0, (this.#sumSq - this.#sum * mean) / (window - 1)));
+    return sd > 0 && Math.abs(r - mean) * CLOSE_CALL > this.#threshold * sd;
+  }
+
   #push(r: number): void {
     const ring = this.#ring;
     if (this.#count < this.#window) {
@@ -111,13 +107,9 @@ export class OutlierScanState {
       this.#sum += r - old;
       this.#sumSq += r * r - old * old;
     }
-    const size = Math.abs(r);
-    if (size > this.#max) this.#max = size;
     this.#pos++;
     if (this.#pos === this.#window) {
       this.#pos = 0;
-      this.#maxBefore = this.#max;
-      this.#max = 0;
       // Re-sum exactly once per lap so rounding never accumulates.
       let sum = 0;
       let sumSq = 0;

@@ -9,7 +9,7 @@ import { OutlierRule } from '../outlier-rule.js';
 import type { ValidityConfig } from '../../schemas/config.js';
 import type { OhlcvColumns } from '../../schemas/ohlcv-columns.js';
 import { RollingMedian, RollingSum } from './rolling-windows.js';
-import { driftBound, mayExceedSpread, ringSquaredDeviations, ringSum } from '../../internal/ring-sums.js';
+import { CLOSE_CALL, ringSquaredDeviations, ringSum } from '../../internal/ring-sums.js';
 
 /** Scale factor of the MAD to estimate a normal distribution's standard deviation. */
 const MAD_TO_SIGMA = 1.4826;
@@ -28,12 +28,6 @@ interface MomentsState {
   m2: number;
   rPos: number;
   rFilled: number;
-  /** The largest volume pushed since the volume sum was last recomputed exactly, and in the lap before. */
-  vMax: number;
-  vMaxBefore: number;
-  /** The largest |return| pushed since the return moments were last recomputed exactly, and in the lap before. */
-  rMax: number;
-  rMaxBefore: number;
   /** The previous real bar's positive finite close; NaN before the first. */
   prevClose: number;
 }
@@ -75,10 +69,6 @@ export function outlierState(options: ValidityConfig): OutlierState {
     m2: 0,
     rPos: 0,
     rFilled: 0,
-    vMax: 0,
-    vMaxBefore: 0,
-    rMax: 0,
-    rMaxBefore: 0,
     prevClose: Number.NaN,
   };
 }
@@ -134,12 +124,56 @@ function flag(
 }
 
 /**
+ * Flags a volume spike if the exact sum of the full volume window (oldest at `start`) confirms
+ * what the running sum suggested; see `ring-sums.ts`.
+ */
+function judgeVolume(
+  outliers: Outlier[],
+  ring: Float64Array,
+  start: number,
+  v: number,
+  limit: number,
+  index: number,
+  timestamp: number,
+  robust: boolean,
+): void {
+  const window = ring.length;
+  const sum = ringSum(ring, start);
+  if (sum > 0 && v * window > limit * sum) {
+    flag(outliers, OutlierRule.VolumeSpike, index, timestamp, (v * window) / sum, limit, v, sum / window, robust, window);
+  }
+}
+
+/**
+ * Flags a return outlier if the exact mean and sample standard deviation of the full return
+ * window (oldest at `start`) confirm what the running sums suggested; see `ring-sums.ts`.
+ */
+function judgeReturn(
+  outliers: Outlier[],
+  ring: Float64Array,
+  start: number,
+  r: number,
+  limit: number,
+  index: number,
+  timestamp: number,
+): void {
+  const window = ring.length;
+  const mean = ringSum(ring, start) / window;
+  const m2 = ringSquaredDeviations(ring, start, mean);
+  const d = r - mean;
+  // d² > k² · m2 / (window − 1), as the running test.
+  if (m2 > 0 && d * d * (window - 1) > limit * limit * m2) {
+    flag(outliers, OutlierRule.ReturnOutlier, index, timestamp, d / Math.sqrt(m2 / (window - 1)), limit, r, mean, false, window);
+  }
+}
+
+/**
  * The default kernel (mean and standard deviation), with the rolling windows held in local
  * variables: one pass, no allocation per bar. Sums are recomputed exactly each time a ring
- * wraps, so rounding does not drift over a long series. The running sums only pick the bars
- * within rounding of a limit or past it; those are judged on the window's exact sums
- * (`ring-sums.ts`), so a flat window (every return equal) never flags a bar however its running
- * sums rounded.
+ * wraps, so rounding does not drift over a long series; between two wraps the running sums
+ * only pick the bars that may pass a limit, and {@link judgeVolume} and {@link judgeReturn}
+ * decide on exact sums (so a window that turned flat flags nothing, whatever its running sums
+ * kept).
  */
 function scanMoments(cols: OhlcvColumns, options: ValidityConfig, state: MomentsState, outliers: Outlier[]): OutlierCounts {
   const n = cols.length;
@@ -153,7 +187,8 @@ function scanMoments(cols: OhlcvColumns, options: ValidityConfig, state: Moments
   const { vRing, rRing } = state;
   const k2 = outlierStdDevs * outlierStdDevs;
   const invRw = 1 / rw;
-  let { vSum, vPos, vFilled, mean, m2, rPos, rFilled, vMax, vMaxBefore, rMax, rMaxBefore, prevClose } = state;
+  const margin = CLOSE_CALL;
+  let { vSum, vPos, vFilled, mean, m2, rPos, rFilled, prevClose } = state;
   let outlierBars = 0;
   let judged = 0;
   for (let i = 0; i < n; i++) {
@@ -165,20 +200,14 @@ function scanMoments(cols: OhlcvColumns, options: ValidityConfig, state: Moments
     if (v >= 0 && v < Infinity) {
       if (v === 0 && !zeroVolumeAllowed) {
         flag(outliers, OutlierRule.ZeroVolume, i, ts[i]!, 0, 0, 0, 0, false, vw);
-      } else if (vFilled === vw && v * vw > volumeSpikeThreshold * (vSum - driftBound(vw, vMax > vMaxBefore ? vMax : vMaxBefore))) {
-        const sum = ringSum(vRing, vPos);
-        if (sum > 0 && v * vw > volumeSpikeThreshold * sum) {
-          flag(outliers, OutlierRule.VolumeSpike, i, ts[i]!, (v * vw) / sum, volumeSpikeThreshold, v, sum / vw, false, vw);
-        }
+      } else if (vFilled === vw && vSum > 0 && v * vw * margin > volumeSpikeThreshold * vSum) {
+        judgeVolume(outliers, vRing, vPos, v, volumeSpikeThreshold, i, ts[i]!, false);
       }
       vSum += vFilled === vw ? v - vRing[vPos]! : v;
       if (vFilled < vw) vFilled++;
       vRing[vPos] = v;
-      if (v > vMax) vMax = v;
       if (++vPos === vw) {
         vPos = 0;
-        vMaxBefore = vMax;
-        vMax = 0;
         vSum = 0;
         for (let k = 0; k < vw; k++) vSum += vRing[k]!;
       }
@@ -189,29 +218,11 @@ function scanMoments(cols: OhlcvColumns, options: ValidityConfig, state: Moments
         if (r > priceChangeThreshold || r < -priceChangeThreshold) {
           flag(outliers, OutlierRule.PriceChange, i, ts[i]!, r, priceChangeThreshold, c, prevClose, false, vw);
         }
-        const size = r < 0 ? -r : r;
         if (rFilled === rw) {
           const d = r - mean;
-          // d² > k² · m2 / (rw − 1), without a division or a square root per bar; a bar that may
-          // pass is judged on exact sums.
-          if (mayExceedSpread(d, k2, m2, rw, Math.max(size, rMax, rMaxBefore))) {
-            const exactMean = ringSum(rRing, rPos) / rw;
-            const exactM2 = ringSquaredDeviations(rRing, rPos, exactMean);
-            const e = r - exactMean;
-            if (exactM2 > 0 && e * e * (rw - 1) > k2 * exactM2) {
-              flag(
-                outliers,
-                OutlierRule.ReturnOutlier,
-                i,
-                ts[i]!,
-                e / Math.sqrt(exactM2 / (rw - 1)),
-                outlierStdDevs,
-                r,
-                exactMean,
-                false,
-                rw,
-              );
-            }
+          // d² > k² · m2 / (rw − 1), without a division or a square root per bar.
+          if (m2 > 0 && d * d * (rw - 1) * margin > k2 * m2) {
+            judgeReturn(outliers, rRing, rPos, r, outlierStdDevs, i, ts[i]!);
           }
           const old = rRing[rPos]!;
           const next = mean + (r - old) * invRw;
@@ -224,11 +235,8 @@ function scanMoments(cols: OhlcvColumns, options: ValidityConfig, state: Moments
           m2 += d * (r - mean);
         }
         rRing[rPos] = r;
-        if (size > rMax) rMax = size;
         if (++rPos === rw) {
           rPos = 0;
-          rMaxBefore = rMax;
-          rMax = 0;
           let sum = 0;
           for (let k = 0; k < rw; k++) sum += rRing[k]!;
           mean = sum * invRw;
@@ -250,10 +258,6 @@ function scanMoments(cols: OhlcvColumns, options: ValidityConfig, state: Moments
   state.m2 = m2;
   state.rPos = rPos;
   state.rFilled = rFilled;
-  state.vMax = vMax;
-  state.vMaxBefore = vMaxBefore;
-  state.rMax = rMax;
-  state.rMaxBefore = rMaxBefore;
   state.prevClose = prevClose;
   return { outlierBars, judgedBars: judged };
 }
@@ -279,12 +283,8 @@ function scanRobust(cols: OhlcvColumns, options: ValidityConfig, state: RobustSt
     if (v >= 0 && v < Infinity) {
       if (v === 0 && !zeroVolumeAllowed) {
         flag(outliers, OutlierRule.ZeroVolume, i, ts[i]!, 0, 0, 0, 0, true, volumeWindow);
-      } else if (volumes.full && v * volumeWindow > volumeSpikeThreshold * (volumes.sum - volumes.drift)) {
-        const sum = volumes.exactSum();
-        if (sum > 0 && v * volumeWindow > volumeSpikeThreshold * sum) {
-          const mean = sum / volumeWindow;
-          flag(outliers, OutlierRule.VolumeSpike, i, ts[i]!, v / mean, volumeSpikeThreshold, v, mean, true, volumeWindow);
-        }
+      } else if (volumes.full && volumes.sum > 0 && v * volumeWindow * CLOSE_CALL > volumeSpikeThreshold * volumes.sum) {
+        judgeVolume(outliers, volumes.window, volumes.start, v, volumeSpikeThreshold, i, ts[i]!, true);
       }
       volumes.push(v);
     }

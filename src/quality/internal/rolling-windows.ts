@@ -3,26 +3,23 @@
  * median with median absolute deviation. Each is allocated once per call and updated in place: no allocation per bar.
  * Never exported from the package.
  */
-import { driftBound, ringSum } from '../../internal/ring-sums.js';
 import { lowerBound } from '../../internal/search.js';
 
 /**
- * Sum of the last `size` non-negative values pushed. Recomputed exactly at each wrap, so
- * rounding does not drift; between wraps {@link RollingSum.drift} bounds its error and
- * {@link RollingSum.exactSum} gives the exact one.
+ * Sum of the last `size` values pushed. Recomputed exactly at each wrap, so rounding does not
+ * drift; in between it keeps a rounding residue (`ring-sums.ts`), and {@link RollingSum.window}
+ * with {@link RollingSum.start} give the exact one.
  */
 export class RollingSum {
-  private readonly values: Float64Array;
+  /** The values, a ring whose oldest is at {@link RollingSum.start} once full. */
+  readonly window: Float64Array;
   private pos = 0;
   private filled = 0;
-  /** The largest value pushed since the last wrap, and in the lap before it. */
-  private max = 0;
-  private maxBefore = 0;
-  /** Sum of the values in the window, running (within {@link RollingSum.drift} of the exact sum). */
+  /** Sum of the values in the window. */
   sum = 0;
 
   constructor(readonly size: number) {
-    this.values = new Float64Array(size);
+    this.window = new Float64Array(size);
   }
 
   /** Whether the window holds `size` values. */
@@ -30,29 +27,21 @@ export class RollingSum {
     return this.filled === this.size;
   }
 
-  /** How far {@link RollingSum.sum} can be from the exact sum. */
-  get drift(): number {
-    return driftBound(this.size, Math.max(this.max, this.maxBefore));
-  }
-
-  /** The exact sum of a full window, oldest first (O(size)). */
-  exactSum(): number {
-    return ringSum(this.values, this.pos);
+  /** The slot of the oldest value (the next write). */
+  get start(): number {
+    return this.pos;
   }
 
   push(x: number): void {
-    const old = this.values[this.pos] ?? 0;
-    this.values[this.pos] = x;
+    const old = this.window[this.pos] ?? 0;
+    this.window[this.pos] = x;
     this.sum += this.filled === this.size ? x - old : x;
     if (this.filled < this.size) this.filled++;
-    if (x > this.max) this.max = x;
     this.pos++;
     if (this.pos === this.size) {
       this.pos = 0;
-      this.maxBefore = this.max;
-      this.max = 0;
       let exact = 0;
-      for (let k = 0; k < this.size; k++) exact += this.values[k] ?? 0;
+      for (let k = 0; k < this.size; k++) exact += this.window[k] ?? 0;
       this.sum = exact;
     }
   }

@@ -113,8 +113,10 @@ describe('checkCompleteness without anything to score', () => {
     expect(result.issues.map((i) => i.rule)).toEqual(['no_data']);
   });
 
-  it('scores a window shorter than a bucket, holding no bucket start, 0 with a missing share of 0', () => {
+  it('has nothing to score in a window shorter than a bucket that holds no bucket open: 0, with a no_data finding', () => {
+    // [DAY + 1 ms, DAY + 59,999 ms) holds no 1m open (DAY and DAY + 1 min lie outside it).
     const result = checkCompleteness([bar(DAY)], { timeframe: '1m', start: DAY + 1, end: DAY + MIN - 1 });
-    expect(result).toMatchObject({ score: 0, expected: 0, present: 0, missing: 0, missingShare: 0, gaps: [] });
+    expect(result).toMatchObject({ score: 0, expected: 0, present: 0, missing: 0, missingShare: 0, ignored: 1, gaps: [] });
+    expect(result.issues.map((i) => [i.rule, i.severity, i.count, i.timestamp])).toEqual([['no_data', 'critical', 0, DAY + 1]]);
   });
 });

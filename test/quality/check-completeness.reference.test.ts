@@ -151,8 +151,17 @@ describe('checkCompleteness against its documented rules (property)', () => {
             return;
           }
           if (want === 'no bucket') {
-            // Nothing is expected: score 0 and no run (whether a no_data finding is due here is left to the lead: see the report).
-            expect(result).toMatchObject({ score: 0, expected: 0, present: 0, missing: 0, missingShare: 0, gaps: [] });
+            // Nothing is expected: nothing to score (`no_data`), every bar outside the window.
+            expect(result).toMatchObject({
+              score: 0,
+              expected: 0,
+              present: 0,
+              missing: 0,
+              missingShare: 0,
+              ignored: bars.length,
+              gaps: [],
+            });
+            expect(result.issues.map((i) => [i.rule, i.severity, i.count])).toEqual([['no_data', 'critical', 0]]);
             return;
           }
           const longest = Math.max(0, ...want.gaps.map((g) => g.count));

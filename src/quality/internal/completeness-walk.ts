@@ -71,6 +71,8 @@ export function measureCompleteness(
   const to = end ?? (Number.isFinite(lastT) ? nextBucket(bucketOf(lastT, grid), grid) : undefined);
   if (from === undefined || to === undefined || !(to > from)) return noDataResult(n, from, to, context, tf, config);
   const firstBucket = bucketOf(from, grid) === from ? from : nextBucket(bucketOf(from, grid), grid);
+  // A window too short to hold a bucket's open expects nothing: nothing to score.
+  if (!(firstBucket < to)) return noDataResult(n, from, to, context, tf, config);
   const runs: number[] = [];
   const counts = new Float64Array(3);
   if (grid.width > 0) walkFixed(times, n, from, to, firstBucket, grid.width, grid.origin, runs, counts);

@@ -15,6 +15,12 @@ export type JoinedBar = Ohlcv & {
   readonly higher: Ohlcv | undefined;
 };
 
+/** Ascending close times, NaN after every number (a plain difference is NaN there, which `sort` reads as equal). */
+function byCloseTime(x: number, y: number): number {
+  if (Number.isNaN(x) || Number.isNaN(y)) return Number(Number.isNaN(x)) - Number(Number.isNaN(y));
+  return x - y;
+}
+
 function closeTimes(ts: Float64Array, n: number, tf: Timeframe): Float64Array {
   const out = new Float64Array(n);
   if (tf === '1M') {
@@ -28,8 +34,9 @@ function closeTimes(ts: Float64Array, n: number, tf: Timeframe): Float64Array {
 
 /**
  * For each lower bar, the index of the higher bar to attach, or -1. Higher bars are visited in
- * the order of their close time (ties: the later in the input wins); the lower bars may come in
- * any order.
+ * the order of their close time (ties: the later in the input wins; bars without a time, NaN,
+ * last, where no close reaches them); the lower bars may come in any order, and one without a
+ * time gets -1.
  */
 function matchIndices(
   lowerTs: Float64Array,
@@ -46,12 +53,16 @@ function matchIndices(
     if (!((higherClose[h] as number) >= (higherClose[h - 1] as number))) sorted = false;
   }
   const order = Int32Array.from({ length: nHigher }, (_, h) => h);
-  if (!sorted) order.sort((a, b) => (higherClose[a] as number) - (higherClose[b] as number) || a - b);
+  if (!sorted) order.sort((a, b) => byCloseTime(higherClose[a] as number, higherClose[b] as number) || a - b);
   const out = new Int32Array(nLower);
   let h = -1; // order[h] is the last higher bar closed by the previous lower close
   let previous = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < nLower; i++) {
     const close = lowerClose[i] as number;
+    if (Number.isNaN(close)) {
+      out[i] = -1;
+      continue;
+    }
     if (close < previous) {
       // Lower bars out of order: binary search for the last higher close <= close.
       h = partitionPoint(0, nHigher, (k) => (higherClose[order[k] as number] as number) <= close) - 1;

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { isSourceError, MemoryStore, Pipeline, type FeedAction, type Ohlcv, type SourceError } from 'market-data-pipeline';
+import { isSourceError, MemoryStore, Pipeline, type Ohlcv, type SourceError } from 'market-data-pipeline';
 import { generateOhlcv, ManualClock } from 'market-data-pipeline/testing';
 import { BinanceTestServer } from '../binance-test-server/binance-test-server.js';
 import { BinanceWsTestServer, type BinanceWsTestServerOptions } from '../binance-test-server/binance-ws-test-server.js';
@@ -419,9 +419,8 @@ describe('BinanceWsSource in a Pipeline', () => {
     const { ws } = source(wsServer, { now: () => clock.now(), rest: new BinanceRestSource({ baseUrl: rest.url }) });
     const store = new MemoryStore();
     const pipeline = new Pipeline({ primary: ws, store, clock, config: { symbols: ['BTCUSD'], timeframes: ['1m'] } });
-    const actions: FeedAction[] = [];
-    pipeline.on('failover', (e) => actions.push(...e.actions));
     pipeline.start();
+    let healed = 0;
     try {
       await until(() => store.last('BTCUSD', '1m')?.timestamp === T0 + 9 * MIN && wsServer.openConnections === 1);
       // 10:10 and 10:11 close and arrive by stream.
@@ -435,6 +434,7 @@ describe('BinanceWsSource in a Pipeline', () => {
       wsServer.drop();
       for (let m = 13; m <= 30; m++) await clock.advanceTo(T0 + m * MIN + 1000);
       rest.setFaults([]);
+      healed = rest.requests.length;
       // The stream comes back (the pipeline reopens it after its retryDelay) and delivers 10:30
       // before the pipeline's next poll: the buffer then holds 10:10, 10:11 and 10:30, and the poll
       // from 10:12 must still go to REST for 10:12–10:29.
@@ -452,6 +452,10 @@ describe('BinanceWsSource in a Pipeline', () => {
     expect(stored.map((b) => b.timestamp)).toEqual(bars.slice(0, 31).map((b) => b.timestamp));
     expect(stored.map((b) => b.close)).toEqual(bars.slice(0, 31).map((b) => wire(b.close)));
     expect(stored.every((b) => b.flag === undefined)).toBe(true);
-    expect(actions.some((a) => a.kind === 'backfill')).toBe(true);
+    // And they came from REST after it healed, asked from 10:12. (Whether the pipeline also reports
+    // a failover `backfill` action depends on timing: one full-suite run on the loaded machine got
+    // every bar without one, so the test asks the server what was fetched instead.)
+    const asked = rest.requests.slice(healed).filter((r) => r.path === '/api/v3/klines' && r.status === 200);
+    expect(asked.some((r) => Number(r.params.startTime) <= T0 + 12 * MIN)).toBe(true);
   });
 });

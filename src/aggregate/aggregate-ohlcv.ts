@@ -107,6 +107,17 @@ function aggregateColumns(input: OhlcvColumns, targets: readonly Timeframe[], op
   const data = sane.columns;
   const n = data.length;
   const common: AggregateIssue[] = [...sane.issues];
+  // Said before anything else, so also when every bar was off the grid and nothing is left.
+  if (declared !== undefined && sane.misaligned > 0) {
+    common.push(
+      aggregateIssue(
+        'source_timeframe_mismatch',
+        -1,
+        Number.NaN,
+        `${sane.misaligned} of ${input.length} bars do not open on the ${declared} grid; the data does not look like ${declared} bars`,
+      ),
+    );
+  }
   const empty = (extra: readonly AggregateIssue[]): AggregateResult<OhlcvColumns> => ({
     bars: EMPTY_COLUMNS,
     partial: NO_PARTIAL,
@@ -126,16 +137,6 @@ function aggregateColumns(input: OhlcvColumns, targets: readonly Timeframe[], op
   if (declared !== undefined) {
     coverageEnd = declared === '1M' ? bucketEnd(lastTs, '1M') : lastTs + FIXED_WIDTH_MS[declared];
     sourceWidth = declared === '1M' ? 0 : FIXED_WIDTH_MS[declared];
-    if (sane.misaligned > 0) {
-      common.push(
-        aggregateIssue(
-          'source_timeframe_mismatch',
-          -1,
-          Number.NaN,
-          `${sane.misaligned} of ${input.length} bars do not open on the ${declared} grid; the data does not look like ${declared} bars`,
-        ),
-      );
-    }
     const looksLike = sane.stepGcd > 0 ? inferTimeframe(sane.stepGcd, firstTs) : undefined;
     if (looksLike !== undefined && declared !== '1M' && FIXED_WIDTH_MS[looksLike] > FIXED_WIDTH_MS[declared]) {
       common.push(

@@ -30,6 +30,19 @@ describe('aggregateOhlcv’s issues', () => {
     expect(result.issues.filter((issue) => issue.code === 'misaligned_timestamp')).toMatchObject([{ index: 1, timestamp: T0 + 90_000 }]);
   });
 
+  it('says so too when every bar is off the declared grid and no bar is left', () => {
+    const result = aggregateOhlcv([at(0.5), at(1.5)], '5m', { source: '1m' });
+    expect(result.bars).toEqual([]);
+    expect(result.issues).toContainEqual({
+      code: 'source_timeframe_mismatch',
+      path: [],
+      index: -1,
+      timestamp: Number.NaN,
+      message: '2 of 2 bars do not open on the 1m grid; the data does not look like 1m bars',
+    });
+    expect(result.issues.filter((issue) => issue.code === 'misaligned_timestamp').map((issue) => issue.index)).toEqual([0, 1]);
+  });
+
   it('reports bars declared 1m whose every step is a multiple of 5m, and still judges partial buckets as 1m', () => {
     // 00:00, 00:05, 00:10 on the 1m grid: the 15m bucket 00:00 is covered to 00:11 only.
     const result = aggregateOhlcv([at(0), at(5), at(10)], '15m', { source: '1m', partialEnd: 'keep' });

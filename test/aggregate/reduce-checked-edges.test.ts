@@ -57,7 +57,11 @@ describe('aggregateOhlcv on inputs its one-pass check must refuse', () => {
   it('skips every bar of a series shifted 30 s off the 1m grid, each reported, though its steps are whole minutes', () => {
     const result = aggregateOhlcv(bars(minutes(10, T0 + 30_000)), '5m', { source: '1m', partialEnd: 'keep' });
     expect(result.bars.length).toBe(0);
-    expect(codes(result.issues)).toEqual(Array.from({ length: 10 }, (_, i): [string, number] => ['misaligned_timestamp', i]));
+    // Each bar, then the summary: all 10 are off the declared grid.
+    expect(codes(result.issues)).toEqual([
+      ...Array.from({ length: 10 }, (_, i): [string, number] => ['misaligned_timestamp', i]),
+      ['source_timeframe_mismatch', -1],
+    ]);
   });
 
   it('skips weekly bars that open on Sundays: 1W bars open on Mondays', () => {
@@ -69,6 +73,7 @@ describe('aggregateOhlcv on inputs its one-pass check must refuse', () => {
       ['misaligned_timestamp', 0],
       ['misaligned_timestamp', 1],
       ['misaligned_timestamp', 2],
+      ['source_timeframe_mismatch', -1],
     ]);
     // The same bars a day later, on Mondays, are kept: one bar per week.
     const mondays = aggregateOhlcv(bars(sundays.map((t) => t + DAY)), '1W', { source: '1W', partialEnd: 'keep' });

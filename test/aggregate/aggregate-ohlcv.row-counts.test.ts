@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateOhlcv } from '../../src/aggregate/aggregate-ohlcv.js';
-import type { Ohlcv } from '../../src/schemas/ohlcv.js';
 
-const T0 = Date.UTC(2024, 0, 1);
-const MINUTE = 60_000;
-const at = (minutes: number, extra: Record<string, unknown> = {}): Ohlcv => ({
-  timestamp: T0 + minutes * MINUTE,
-  open: 1,
-  high: 1,
-  low: 1,
-  close: 1,
-  volume: 1,
-  ...extra,
-});
+import { at } from './support.js';
 
 // Rows' `count` (`rowsToCountedColumns`' and `aggregateOhlcv`'s TSDoc): a row WITHOUT `count`
 // counts one source bar once another row has one; a row whose `count` is not a number has it, and

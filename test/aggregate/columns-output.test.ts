@@ -3,19 +3,8 @@ import { aggregateOhlcv } from '../../src/aggregate/aggregate-ohlcv.js';
 import { alignSources } from '../../src/aggregate/align-sources.js';
 import { mergeSources } from '../../src/aggregate/merge-sources.js';
 import { toColumns } from '../../src/formats/to-columns.js';
-import type { Ohlcv } from '../../src/schemas/ohlcv.js';
 
-const T0 = Date.UTC(2024, 0, 1);
-const MINUTE = 60_000;
-const at = (minutes: number, extra: Partial<Ohlcv> = {}): Ohlcv => ({
-  timestamp: T0 + minutes * MINUTE,
-  open: 1,
-  high: 1,
-  low: 1,
-  close: 1,
-  volume: 1,
-  ...extra,
-});
+import { at } from './support.js';
 
 // The shapes the TSDoc promises: optional fields a source lacks are absent on its rows and `NaN`
 // in columns (mergeSources), a missing bar is `NaN` in every field of columns (alignSources),

@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OhlcvAggregator } from '../../src/aggregate/ohlcv-aggregator.js';
-import type { Ohlcv } from '../../src/schemas/ohlcv.js';
 
-const T0 = Date.UTC(2024, 0, 1);
-const MINUTE = 60_000;
-const at = (minutes: number, extra: Partial<Ohlcv> = {}): Ohlcv => ({
-  timestamp: T0 + minutes * MINUTE,
-  open: 1,
-  high: 1,
-  low: 1,
-  close: 1,
-  volume: 1,
-  ...extra,
-});
+import { at, MINUTE, T0 } from './support.js';
 
 // The summed fields and provenance of `AggregateOptions`' TSDoc (volume, quoteVolume, trades and
 // takerBuyVolume summed, a field missing on any bar missing on the result; `count`, `synthetic`

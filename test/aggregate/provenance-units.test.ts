@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateOhlcv } from '../../src/aggregate/aggregate-ohlcv.js';
 import { OhlcvAggregator } from '../../src/aggregate/ohlcv-aggregator.js';
-import type { Ohlcv } from '../../src/schemas/ohlcv.js';
 
-const T0 = Date.UTC(2024, 0, 1);
-const MINUTE = 60_000;
-const at = (minutes: number, extra: Partial<Ohlcv> = {}): Ohlcv => ({
-  timestamp: T0 + minutes * MINUTE,
-  open: 1,
-  high: 1,
-  low: 1,
-  close: 1,
-  volume: 1,
-  ...extra,
-});
+import { at, MINUTE, T0 } from './support.js';
 
 // Provenance's `missing` counts source bars in the units of the input's counts: one input bar
 // stands for the LARGEST `count + missing` among the input's bars (`unitsPerBar`' and

@@ -15,6 +15,15 @@ export function ohlcvOnly(bar: Ohlcv): Pick<Ohlcv, 'timestamp' | 'open' | 'high'
 
 const START = Date.UTC(2024, 0, 1);
 
+/** 2024-01-01T00:00Z, where {@link at} counts minutes from. */
+export const T0 = START;
+/** One minute in ms. */
+export const MINUTE = 60_000;
+
+/** A flat bar (prices 1, volume 1) `minutes` after {@link T0}, with `extra` fields (any value: tests feed bad ones too). */
+export const at = (minutes: number, extra: Partial<Record<keyof Ohlcv, unknown>> = {}): Ohlcv =>
+  ({ timestamp: T0 + minutes * MINUTE, open: 1, high: 1, low: 1, close: 1, volume: 1, ...extra }) as Ohlcv;
+
 /**
  * Sorted, unique, 1m-aligned bars with random gaps, zero-volume fillers and optional
  * synthetic flags (synthetic bars with volume 0, as `fillGaps` makes them). Prices are

@@ -10,32 +10,16 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateOhlcv } from '../../src/aggregate/aggregate-ohlcv.js';
 import type { OhlcvColumns } from '../../src/index.js';
+import { issueCodes, pricedColumns, type SumColumn } from './support.js';
 
 const T0 = Date.UTC(2024, 0, 1);
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
-/** Columns of bars at `times`, bar i priced 10 + i (open = high = low = close) with volume 1. */
-function bars(
-  times: readonly number[],
-  extra: Partial<Record<'quoteVolume' | 'trades' | 'takerBuyVolume' | 'count' | 'synthetic', number[]>> = {},
-): OhlcvColumns {
-  const price = Float64Array.from(times, (_, i) => 10 + i);
-  const columns: Record<string, unknown> = {
-    length: times.length,
-    timestamp: Float64Array.from(times),
-    open: price,
-    high: price.slice(),
-    low: price.slice(),
-    close: price.slice(),
-    volume: new Float64Array(times.length).fill(1),
-  };
-  for (const [key, values] of Object.entries(extra)) columns[key] = Float64Array.from(values);
-  return columns as unknown as OhlcvColumns;
-}
+const bars = (times: readonly number[], sums: Partial<Record<SumColumn, number[]>> = {}): OhlcvColumns => pricedColumns(times, { sums });
 
 const minutes = (count: number, from = T0): number[] => Array.from({ length: count }, (_, i) => from + i * MINUTE);
-const codes = (issues: readonly { code: string; index: number }[]): [string, number][] => issues.map((issue) => [issue.code, issue.index]);
+const codes = issueCodes;
 
 describe('aggregateOhlcv on inputs its one-pass check must refuse', () => {
   it('skips and reports a last bar at +Infinity, and infers the source from the others', () => {

@@ -8,26 +8,15 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateOhlcv } from '../../src/aggregate/aggregate-ohlcv.js';
 import type { OhlcvColumns } from '../../src/index.js';
+import { issueCodes, pricedColumns } from './support.js';
 
 const T0 = Date.UTC(2024, 0, 1);
 const MINUTE = 60_000;
 
-/** Columns of `length` bars (default: all of `times`) at `times`, bar i priced 10 + i with volume 1. */
-function bars(times: readonly number[], length = times.length, flags?: readonly number[]): OhlcvColumns {
-  const price = Float64Array.from(times, (_, i) => 10 + i);
-  return {
-    length,
-    timestamp: Float64Array.from(times),
-    open: price,
-    high: price.slice(),
-    low: price.slice(),
-    close: price.slice(),
-    volume: new Float64Array(times.length).fill(1),
-    ...(flags === undefined ? {} : { flags: Uint8Array.from(flags) }),
-  };
-}
+const bars = (times: readonly number[], length = times.length, flags?: readonly number[]): OhlcvColumns =>
+  pricedColumns(times, { length, ...(flags === undefined ? {} : { flags }) });
 
-const codes = (issues: readonly { code: string; index: number }[]): [string, number][] => issues.map((issue) => [issue.code, issue.index]);
+const codes = issueCodes;
 const keep = { partialStart: 'keep', partialEnd: 'keep' } as const;
 
 describe('aggregateOhlcv’s skipped and inferred timestamps', () => {

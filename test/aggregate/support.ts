@@ -1,6 +1,6 @@
 /** Comparisons and generators shared by the aggregate tests (not a test file); fixtures load through `../support/fixtures.ts`. */
 import fc from 'fast-check';
-import type { Ohlcv } from '../../src/index.js';
+import type { Ohlcv, OhlcvColumns } from '../../src/index.js';
 
 /** Relative difference `|a − b| / max(|a|, |b|)` (0 when both are 0). */
 export function relDiff(a: number, b: number): number {
@@ -19,6 +19,40 @@ const START = Date.UTC(2024, 0, 1);
 export const T0 = START;
 /** One minute in ms. */
 export const MINUTE = 60_000;
+
+/** The optional sum columns a test can give {@link pricedColumns}. */
+export type SumColumn = 'quoteVolume' | 'trades' | 'takerBuyVolume' | 'count' | 'synthetic';
+
+/**
+ * Columns of bars at `times`, bar i priced 10 + i (open = high = low = close) with volume 1;
+ * `length` (default: all of `times`) may be shorter than the arrays, and `flags` or sum columns added.
+ */
+export function pricedColumns(
+  times: readonly number[],
+  options: {
+    readonly length?: number;
+    readonly flags?: readonly number[];
+    readonly sums?: Partial<Record<SumColumn, readonly number[]>>;
+  } = {},
+): OhlcvColumns {
+  const price = Float64Array.from(times, (_, i) => 10 + i);
+  const columns: Record<string, unknown> = {
+    length: options.length ?? times.length,
+    timestamp: Float64Array.from(times),
+    open: price,
+    high: price.slice(),
+    low: price.slice(),
+    close: price.slice(),
+    volume: new Float64Array(times.length).fill(1),
+  };
+  if (options.flags !== undefined) columns.flags = Uint8Array.from(options.flags);
+  for (const [key, values] of Object.entries(options.sums ?? {})) columns[key] = Float64Array.from(values);
+  return columns as unknown as OhlcvColumns;
+}
+
+/** Each issue as `[code, index]`, in order. */
+export const issueCodes = (issues: readonly { code: string; index: number }[]): [string, number][] =>
+  issues.map((issue) => [issue.code, issue.index]);
 
 /** A flat bar (prices 1, volume 1) `minutes` after {@link T0}, with `extra` fields (any value: tests feed bad ones too). */
 export const at = (minutes: number, extra: Partial<Record<keyof Ohlcv, unknown>> = {}): Ohlcv =>

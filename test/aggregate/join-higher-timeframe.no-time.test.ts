@@ -25,8 +25,18 @@ describe('joinHigherTimeframe with bars without a time', () => {
     const hourly = [bar(Number.NaN, 99), bar(H9, 9), bar(H10, 10)];
     const lower = [bar(H10 + 30 * 60_000, 1), bar(H10 + 65 * 60_000, 2)];
     expect(joinHigherTimeframe(lower, '1m', hourly, '1H').map((b) => b.higher?.close)).toEqual([9, 10]);
-    expect(joinHigherTimeframe(lower, '1m', [bar(H9, 9), bar(Number.NaN, 99), bar(H10, 10)], '1H').map((b) => b.higher?.close)).toEqual([
-      9, 10,
-    ]);
+    // Every order of the three: the timeless bar is never attached, and never hides the others.
+    const orders = [
+      [0, 1, 2],
+      [0, 2, 1],
+      [1, 0, 2],
+      [1, 2, 0],
+      [2, 0, 1],
+      [2, 1, 0],
+    ];
+    for (const order of orders) {
+      const shuffled = order.map((k) => hourly[k] as Ohlcv);
+      expect(joinHigherTimeframe(lower, '1m', shuffled, '1H').map((b) => b.higher?.close)).toEqual([9, 10]);
+    }
   });
 });

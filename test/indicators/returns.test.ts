@@ -105,6 +105,34 @@ describe('returns', () => {
       }
     });
 
+    it('says what is wrong with out: its type, its length (against the bars), or memory it shares with the closes', () => {
+      const close = Float64Array.of(100, 110, 99);
+      expect(() => returns({ length: 3, close }, { out: [0, 0, 0] as unknown as Float64Array })).toThrow(
+        'Expected `out` to be a Float64Array, got `[object Array]`',
+      );
+      expect(() => returns({ length: 3, close }, { out: new Float64Array(2) })).toThrow(
+        'Expected `out` to hold one value per bar (3), got a Float64Array of length 2',
+      );
+      expect(() => returns({ length: 3, close }, { out: close })).toThrow('Expected `out` not to share memory with the input columns');
+    });
+
+    it('takes an out right before or right after the closes in one buffer (touching is not sharing), and refuses one a value into them', () => {
+      const buffer = new Float64Array(7);
+      const close = buffer.subarray(0, 3);
+      close.set([100, 110, 99]);
+      const after = buffer.subarray(3, 6);
+      expect(Array.from(returns({ length: 3, close }, { out: after }))).toEqual([NaN, 0.1, -0.1]);
+      const late = buffer.subarray(4, 7);
+      late.set([100, 110, 99]);
+      const before = buffer.subarray(1, 4);
+      expect(Array.from(returns({ length: 3, close: late }, { out: before }))).toEqual([NaN, 0.1, -0.1]);
+      // One value shared, at either end.
+      expect(() => returns({ length: 3, close }, { out: buffer.subarray(2, 5) })).toThrow(expect.objectContaining({ path: ['out'] }));
+      expect(() => returns({ length: 3, close: buffer.subarray(4, 7) }, { out: buffer.subarray(2, 5) })).toThrow(
+        expect.objectContaining({ path: ['out'] }),
+      );
+    });
+
     it('returns an empty view for malformed columns instead of throwing', () => {
       const out = new Float64Array(3);
       expect(returns({ length: 3, close: new Float64Array(1) }, { out }).length).toBe(0);

@@ -208,8 +208,7 @@ function scanMoments(cols: OhlcvColumns, options: ValidityConfig, state: Moments
       vRing[vPos] = v;
       if (++vPos === vw) {
         vPos = 0;
-        vSum = 0;
-        for (let k = 0; k < vw; k++) vSum += vRing[k]!;
+        vSum = ringSum(vRing, 0);
       }
     }
     if (c > 0 && c < Infinity) {
@@ -237,14 +236,8 @@ function scanMoments(cols: OhlcvColumns, options: ValidityConfig, state: Moments
         rRing[rPos] = r;
         if (++rPos === rw) {
           rPos = 0;
-          let sum = 0;
-          for (let k = 0; k < rw; k++) sum += rRing[k]!;
-          mean = sum * invRw;
-          m2 = 0;
-          for (let k = 0; k < rw; k++) {
-            const d = rRing[k]! - mean;
-            m2 += d * d;
-          }
+          mean = ringSum(rRing, 0) * invRw;
+          m2 = ringSquaredDeviations(rRing, 0, mean);
         }
       }
       prevClose = c;

@@ -3,6 +3,7 @@
  * median with median absolute deviation. Each is allocated once per call and updated in place: no allocation per bar.
  * Never exported from the package.
  */
+import { ringSum } from '../../internal/ring-sums.js';
 import { lowerBound } from '../../internal/search.js';
 
 /**
@@ -40,9 +41,7 @@ export class RollingSum {
     this.pos++;
     if (this.pos === this.size) {
       this.pos = 0;
-      let exact = 0;
-      for (let k = 0; k < this.size; k++) exact += this.window[k] ?? 0;
-      this.sum = exact;
+      this.sum = ringSum(this.window, 0);
     }
   }
 }
